@@ -1,0 +1,55 @@
+import {Flags} from '@oclif/core'
+import {TinkCommand} from '../../lib/base-command.js'
+import {usageError} from '../../lib/errors.js'
+import {formatToken} from '../../lib/output.js'
+import type {TokenResult} from '../../lib/tink.js'
+import {joinScopes} from '../../lib/validate.js'
+
+export default class TokenGet extends TinkCommand<typeof TokenGet> {
+  static override summary = 'Get an OAuth access token.'
+  static override description = `POST /api/v1/oauth/token. By default a client token (grant_type=client_credentials) for the given scopes; with --code, a user token for an authorization code; with --refresh-token, a renewed user token.
+Codes and refresh tokens are secrets: pass "-" to read them from standard input.`
+
+  static override examples = [
+    {description: 'A client token for creating users, printed alone for use in a script', command: 'TOKEN=$(<%= config.bin %> <%= command.id %> --scope user:create --raw)'},
+    {description: 'The full token response as JSON, with expires_at', command: '<%= config.bin %> <%= command.id %> --scope authorization:grant --json'},
+    {description: 'Exchange an authorization code read from standard input', command: 'echo "$CODE" | <%= config.bin %> <%= command.id %> --code - --json'},
+  ]
+
+  static override flags = {
+    scope: Flags.string({
+      char: 's',
+      description: 'Scopes, comma-separated (repeat the flag to add more). Client credentials only; omitted = all of the app\'s scopes.',
+      multiple: true,
+    }),
+    code: Flags.string({
+      description: 'Exchange this authorization code for a user token (grant_type=authorization_code); "-" reads it from stdin.',
+      exclusive: ['refresh-token', 'scope'],
+    }),
+    'refresh-token': Flags.string({
+      description: 'Renew a user token with this refresh token (grant_type=refresh_token); "-" reads it from stdin.',
+      exclusive: ['code', 'scope'],
+    }),
+    raw: Flags.boolean({
+      description: 'Print only the access token and a newline, e.g. for TOKEN=$(tink token get --raw).',
+      exclusive: ['json'],
+    }),
+  }
+
+  async run(): Promise<TokenResult> {
+    const {flags} = this
+    const scope = joinScopes(flags.scope)
+    if (flags.code !== undefined && !flags.code.trim()) throw usageError('--code is empty', 'Give the authorization code, or - to read it from stdin')
+    if (flags['refresh-token'] !== undefined && !flags['refresh-token'].trim()) throw usageError('--refresh-token is empty', 'Give the refresh token, or - to read it from stdin')
+    const code = flags.code === '-' ? await this.ctx.readStdin('the authorization code') : flags.code
+    const refresh = flags['refresh-token'] === '-' ? await this.ctx.readStdin('the refresh token') : flags['refresh-token']
+    await this.ctx.preflight({needsCredentials: true})
+
+    const api = await this.ctx.api()
+    const token = code ? await api.exchangeCode(code) : refresh ? await api.refreshToken(refresh) : await api.cachedClientToken(scope)
+
+    if (flags.raw) this.io.stdout.write(token.access_token + '\n')
+    else this.out(formatToken(token))
+    return token
+  }
+}

@@ -1,0 +1,200 @@
+import {randomBytes} from 'node:crypto'
+import {mkdirSync, readFileSync} from 'node:fs'
+import {rename, writeFile} from 'node:fs/promises'
+import {dirname} from 'node:path'
+
+export interface UserRecord {
+  user_id: string
+  external_user_id?: string
+  market: string
+  locale: string
+  retention_class: 'PERMANENT' | 'TEMPORARY'
+  created_at: string
+  /** Tink users belong to the app that created them; another client cannot see them. */
+  client_id: string
+  /** TEMPORARY users disappear after 24 h, as on the live service (ms, emulator clock). */
+  expires_at?: number
+}
+
+export interface AccessToken {
+  kind: 'client' | 'user'
+  clientId: string
+  userId?: string
+  scopes: ReadonlySet<string>
+  scope: string
+  expiresAt: number
+}
+
+export interface RefreshToken {
+  clientId: string
+  userId: string
+  scope: string
+  idHint?: string
+}
+
+export interface AuthCode {
+  /** The client allowed to exchange it: the caller, or the actor of a delegated grant. */
+  clientId: string
+  userId: string
+  scope: string
+  idHint?: string
+  expiresAt: number
+}
+
+export interface IdempotencyRecord {
+  body: string
+  status: number
+  response: string
+  expiresAt: number
+}
+
+export const CODE_TTL_MS = 10 * 60 * 1000
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
+export const TEMPORARY_USER_TTL_MS = 24 * 60 * 60 * 1000
+
+export const newToken = (): string => randomBytes(32).toString('base64url')
+/** Tink's user ids and codes are 32 lower-case hex characters. */
+export const newHexId = (): string => randomBytes(16).toString('hex')
+
+const STATE_VERSION = 1
+const PERSIST_DEBOUNCE_MS = 50
+
+/**
+ * All mutable emulator state. Lookups check expiry lazily against the injected
+ * clock so tests can move time; `sweep()` drops dead entries so long runs
+ * (benchmarks, demos) do not grow without bound.
+ */
+export class Store {
+  readonly users = new Map<string, UserRecord>()
+  /** `${clientId}\0${external_user_id}` -> user_id */
+  private readonly byExternal = new Map<string, string>()
+  readonly accessTokens = new Map<string, AccessToken>()
+  readonly refreshTokens = new Map<string, RefreshToken>()
+  readonly codes = new Map<string, AuthCode>()
+  readonly idempotency = new Map<string, IdempotencyRecord>()
+
+  private persistTimer: NodeJS.Timeout | undefined
+  private writing: Promise<void> | undefined
+  private dirty = false
+
+  constructor(
+    private readonly now: () => number,
+    private readonly stateFile?: string,
+  ) {
+    if (stateFile) this.load(stateFile)
+  }
+
+  private load(file: string): void {
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw new Error(`emulator state file ${file} cannot be read: ${(error as Error).message}`)
+    }
+    let data: unknown
+    try {
+      data = JSON.parse(text)
+    } catch (error) {
+      throw new Error(
+        `emulator state file ${file} is corrupt (not valid JSON: ${(error as Error).message}); fix it or move it away, it was left untouched`,
+      )
+    }
+    const users = (data as {users?: unknown} | null)?.users
+    if (typeof data !== 'object' || data === null || !Array.isArray(users)) {
+      throw new Error(`emulator state file ${file} is corrupt (expected {"version":1,"users":[...]}); fix it or move it away, it was left untouched`)
+    }
+    for (const u of users as UserRecord[]) {
+      if (typeof u?.user_id !== 'string' || typeof u.client_id !== 'string' || typeof u.market !== 'string') {
+        throw new Error(`emulator state file ${file} is corrupt (a user entry lacks user_id/client_id/market); fix it or move it away, it was left untouched`)
+      }
+      this.addUser(u)
+    }
+  }
+
+  private schedulePersist(): void {
+    if (!this.stateFile) return
+    this.dirty = true
+    this.persistTimer ??= setTimeout(() => {
+      this.persistTimer = undefined
+      void this.flush()
+    }, PERSIST_DEBOUNCE_MS)
+  }
+
+  /** Write users now (tmp file + rename, so a crash never leaves half a file). */
+  async flush(): Promise<void> {
+    if (!this.stateFile) return
+    if (this.persistTimer) {
+      clearTimeout(this.persistTimer)
+      this.persistTimer = undefined
+    }
+    // Serialise writes: two renames racing could put an older snapshot last.
+    while (this.writing) await this.writing
+    if (!this.dirty) return
+    this.dirty = false
+    const file = this.stateFile
+    const body = JSON.stringify({version: STATE_VERSION, users: [...this.users.values()]}, null, 1) + '\n'
+    const tmp = `${file}.${process.pid}.tmp`
+    this.writing = (async () => {
+      mkdirSync(dirname(file), {recursive: true})
+      await writeFile(tmp, body, {mode: 0o600})
+      await rename(tmp, file)
+    })().finally(() => {
+      this.writing = undefined
+    })
+    await this.writing
+  }
+
+  private addUser(u: UserRecord): void {
+    this.users.set(u.user_id, u)
+    if (u.external_user_id !== undefined) this.byExternal.set(`${u.client_id}\0${u.external_user_id}`, u.user_id)
+  }
+
+  createUser(u: UserRecord): void {
+    this.addUser(u)
+    this.schedulePersist()
+  }
+
+  /** A live user, or undefined (unknown, deleted, expired TEMPORARY). */
+  getUser(userId: string): UserRecord | undefined {
+    const u = this.users.get(userId)
+    if (u && u.expires_at !== undefined && u.expires_at <= this.now()) {
+      this.deleteUser(userId)
+      return undefined
+    }
+    return u
+  }
+
+  findByExternal(clientId: string, externalId: string): UserRecord | undefined {
+    const id = this.byExternal.get(`${clientId}\0${externalId}`)
+    return id === undefined ? undefined : this.getUser(id)
+  }
+
+  deleteUser(userId: string): void {
+    const u = this.users.get(userId)
+    if (!u) return
+    this.users.delete(userId)
+    if (u.external_user_id !== undefined) this.byExternal.delete(`${u.client_id}\0${u.external_user_id}`)
+    // Tokens and codes are checked against user existence on use; drop them now
+    // too so nothing for this user lingers in memory.
+    for (const [k, t] of this.accessTokens) if (t.userId === userId) this.accessTokens.delete(k)
+    for (const [k, t] of this.refreshTokens) if (t.userId === userId) this.refreshTokens.delete(k)
+    for (const [k, c] of this.codes) if (c.userId === userId) this.codes.delete(k)
+    this.schedulePersist()
+  }
+
+  liveUsers(): UserRecord[] {
+    const now = this.now()
+    const out: UserRecord[] = []
+    for (const u of this.users.values()) if (u.expires_at === undefined || u.expires_at > now) out.push(u)
+    return out
+  }
+
+  sweep(): void {
+    const now = this.now()
+    for (const [k, t] of this.accessTokens) if (t.expiresAt <= now) this.accessTokens.delete(k)
+    for (const [k, c] of this.codes) if (c.expiresAt <= now) this.codes.delete(k)
+    for (const [k, r] of this.idempotency) if (r.expiresAt <= now) this.idempotency.delete(k)
+    for (const u of [...this.users.values()]) if (u.expires_at !== undefined && u.expires_at <= now) this.deleteUser(u.user_id)
+  }
+}

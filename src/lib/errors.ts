@@ -1,0 +1,126 @@
+/**
+ * One error type for everything that can go wrong, and the one place that maps a failure to an
+ * exit code. Commands throw; the base command renders. Exit codes are part of the CLI's contract
+ * (README "Exit codes"), so they live here as named constants and nowhere else.
+ */
+export const ExitCode = {
+  OK: 0,
+  UNEXPECTED: 1,
+  USAGE: 2,
+  AUTH: 3,
+  REJECTED: 4,
+  UNAVAILABLE: 5,
+  PARTIAL: 6,
+  INTERRUPTED: 130,
+} as const
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+export interface CliErrorOptions {
+  exitCode: ExitCodeValue
+  /** HTTP status when the error is an answer from the server. */
+  status?: number
+  /** Tink's `errorCode`, or our own short machine code (e.g. `missing_credentials`). */
+  code?: string
+  /** Tink's `X-Request-ID`: what Tink support asks for. */
+  requestId?: string
+  /** One sentence saying how to fix it. */
+  hint?: string
+  cause?: unknown
+}
+
+export class CliError extends Error {
+  readonly exitCode: ExitCodeValue
+  readonly status?: number
+  readonly code?: string
+  readonly requestId?: string
+  readonly hint?: string
+
+  constructor(message: string, options: CliErrorOptions) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.name = 'CliError'
+    this.exitCode = options.exitCode
+    this.status = options.status
+    this.code = options.code
+    this.requestId = options.requestId
+    this.hint = options.hint
+  }
+
+  /** The single line shown to a person: what went wrong, the request id, and how to fix it. */
+  oneLine(): string {
+    let line = this.message
+    if (this.requestId) line += ` (X-Request-ID: ${this.requestId})`
+    if (this.hint) line += `. ${this.hint}`
+    return line.replace(/\s*\n\s*/g, ' ')
+  }
+
+  toJSON(): {error: Record<string, unknown>} {
+    const error: Record<string, unknown> = {}
+    if (this.status !== undefined) error.status = this.status
+    error.code = this.code ?? codeForExit(this.exitCode)
+    error.message = this.message
+    if (this.requestId) error.requestId = this.requestId
+    if (this.hint) error.hint = this.hint
+    error.exitCode = this.exitCode
+    return {error}
+  }
+}
+
+function codeForExit(exit: ExitCodeValue): string {
+  switch (exit) {
+    case ExitCode.USAGE:
+      return 'invalid_usage'
+    case ExitCode.AUTH:
+      return 'unauthorized'
+    case ExitCode.REJECTED:
+      return 'rejected'
+    case ExitCode.UNAVAILABLE:
+      return 'unavailable'
+    case ExitCode.INTERRUPTED:
+      return 'interrupted'
+    default:
+      return 'unexpected'
+  }
+}
+
+export function usageError(message: string, hint?: string): CliError {
+  return new CliError(message, {exitCode: ExitCode.USAGE, code: 'invalid_usage', hint})
+}
+
+export function interrupted(): CliError {
+  return new CliError('Interrupted', {exitCode: ExitCode.INTERRUPTED, code: 'interrupted'})
+}
+
+/** Exit code for an HTTP error status from Tink. */
+export function exitForStatus(status: number): ExitCodeValue {
+  if (status === 401 || status === 403) return ExitCode.AUTH
+  if (status === 429 || status >= 500) return ExitCode.UNAVAILABLE
+  if (status >= 400) return ExitCode.REJECTED
+  return ExitCode.UNAVAILABLE
+}
+
+/**
+ * Turns anything thrown (ours, oclif's parse errors, Node errors) into a CliError, so rendering
+ * and exit codes have one code path. Unknown errors are exit 1 and keep their message only.
+ */
+export function toCliError(err: unknown): CliError {
+  if (err instanceof CliError) return err
+  if (err && typeof err === 'object') {
+    const e = err as {message?: unknown; oclif?: {exit?: number}; name?: unknown; code?: unknown}
+    const message = typeof e.message === 'string' ? e.message : String(err)
+    // oclif parse and validation errors carry oclif.exit === 2 (or are named *Parse*/*Validation*).
+    const name = typeof e.name === 'string' ? e.name : ''
+    if (e.oclif?.exit === 2 || /Parse|Validation|Flag|Arg/.test(name)) {
+      const first = message.split('\n').map((l) => l.trim()).filter(Boolean)
+      return new CliError(first.join(' ').replace(/See more help with --help/, '').trim(), {
+        exitCode: ExitCode.USAGE,
+        code: 'invalid_usage',
+        hint: 'See --help for usage',
+      })
+    }
+    if (e.code === 'EEXIT' && typeof e.oclif?.exit === 'number') {
+      return new CliError(message, {exitCode: e.oclif.exit as ExitCodeValue})
+    }
+    return new CliError(message, {exitCode: ExitCode.UNEXPECTED, code: 'unexpected', cause: err})
+  }
+  return new CliError(String(err), {exitCode: ExitCode.UNEXPECTED, code: 'unexpected'})
+}

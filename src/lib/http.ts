@@ -1,0 +1,357 @@
+/**
+ * The one HTTP client of the CLI: a single undici dispatcher per process (keep-alive, timeouts,
+ * HTTP(S)_PROXY/NO_PROXY through EnvHttpProxyAgent), our own retry policy (every Tink endpoint
+ * is a POST, which undici's retry handler will not retry), redacted --verbose tracing, and the
+ * mapping of every failure to a CliError with Tink's errorCode/errorMessage and X-Request-ID.
+ */
+import type {Dispatcher} from 'undici'
+import {CliError, ExitCode, exitForStatus, interrupted} from './errors.js'
+import {redactBody, redactHeader} from './redact.js'
+
+export interface HttpClientOptions {
+  baseUrl: string
+  timeoutMs: number
+  /** How many times a failed attempt is tried again (0 = once in all). */
+  retries: number
+  userAgent: string
+  /** Receives --verbose trace lines (already redacted). */
+  trace?: (line: string) => void
+  signal?: AbortSignal
+  /** Statuses that are retried. Default: 429, 502, 503, 504. */
+  retryStatuses?: readonly number[]
+  /** Longest Retry-After we wait for before giving up, in ms. */
+  maxRetryAfterMs?: number
+  /** Cap on a response body; a larger one is an error, never buffered. */
+  maxBodyBytes?: number
+  /** Upper bound of concurrent connections per origin (bulk work raises it). */
+  connections?: number
+  /** Base of the exponential backoff, in ms. */
+  backoffBaseMs?: number
+}
+
+export interface PostSpec {
+  path: string
+  /** What the request does, for error messages: "token request", "user create". */
+  what: string
+  form?: Record<string, string | undefined>
+  json?: unknown
+  bearer?: string
+  headers?: Record<string, string>
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string>
+  body: string
+  requestId?: string
+}
+
+export const DEFAULT_RETRY_STATUSES: readonly number[] = [429, 502, 503, 504]
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+])
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS/
+
+type UndiciModule = typeof import('undici')
+
+export class HttpClient {
+  readonly baseUrl: string
+  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal'>> &
+    Pick<HttpClientOptions, 'trace' | 'signal'>
+  private dispatcher?: Dispatcher
+  private undici?: UndiciModule
+
+  constructor(options: HttpClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '')
+    this.opts = {
+      retryStatuses: DEFAULT_RETRY_STATUSES,
+      maxRetryAfterMs: 120_000,
+      maxBodyBytes: 1024 * 1024,
+      connections: 16,
+      backoffBaseMs: 250,
+      ...options,
+    }
+  }
+
+  /** undici loads only when a request is made, so commands that send nothing never pay for it. */
+  private async agent(): Promise<{undici: UndiciModule; dispatcher: Dispatcher}> {
+    if (!this.undici) this.undici = await import('undici')
+    if (!this.dispatcher) {
+      const t = this.opts.timeoutMs
+      this.dispatcher = new this.undici.EnvHttpProxyAgent({
+        connectTimeout: t,
+        headersTimeout: t,
+        bodyTimeout: t,
+        keepAliveTimeout: 30_000,
+        connections: this.opts.connections,
+      })
+    }
+    return {undici: this.undici, dispatcher: this.dispatcher}
+  }
+
+  async close(): Promise<void> {
+    const d = this.dispatcher
+    this.dispatcher = undefined
+    if (!d) return
+    // A request abandoned mid-body would make close() wait forever; destroy after a short grace.
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      d.close(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          d.destroy().then(resolve, resolve)
+        }, 500)
+      }),
+    ]).finally(() => clearTimeout(timer))
+  }
+
+  /** POST with retries; resolves with a 2xx response, rejects with a CliError. */
+  async post(spec: PostSpec): Promise<HttpResponse> {
+    let attempt = 0
+    for (;;) {
+      const outcome = await this.attempt(spec)
+      if (outcome.kind === 'ok') return outcome.response
+      const {error, retryAfterMs} = outcome
+      if (attempt >= this.opts.retries || !outcome.retryable) throw error
+      let delay = this.backoff(attempt)
+      if (retryAfterMs !== undefined) {
+        if (retryAfterMs > this.opts.maxRetryAfterMs) throw error
+        delay = Math.max(retryAfterMs, 0)
+      }
+      attempt++
+      this.trace(`* retry ${attempt}/${this.opts.retries} in ${delay} ms (${error.message})`)
+      await this.sleep(delay)
+    }
+  }
+
+  /** Exponential backoff with full jitter: spreads retries of many workers apart. */
+  backoff(attempt: number): number {
+    const cap = Math.min(this.opts.backoffBaseMs * 2 ** attempt, 8_000)
+    return Math.round(cap / 2 + (Math.random() * cap) / 2)
+  }
+
+  private sleep(ms: number): Promise<void> {
+    const signal = this.opts.signal
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(interrupted())
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, ms)
+      const onAbort = () => {
+        clearTimeout(timer)
+        reject(interrupted())
+      }
+      signal?.addEventListener('abort', onAbort, {once: true})
+    })
+  }
+
+  private trace(line: string): void {
+    this.opts.trace?.(line)
+  }
+
+  private async attempt(
+    spec: PostSpec,
+  ): Promise<
+    | {kind: 'ok'; response: HttpResponse}
+    | {kind: 'fail'; error: CliError; retryable: boolean; retryAfterMs?: number}
+  > {
+    const {dispatcher, undici} = await this.agent()
+    const url = this.baseUrl + spec.path
+    const headers: Record<string, string> = {
+      'user-agent': this.opts.userAgent,
+      accept: 'application/json',
+      ...spec.headers,
+    }
+    let body: string | undefined
+    if (spec.form) {
+      const params = new URLSearchParams()
+      for (const [k, v] of Object.entries(spec.form)) if (v !== undefined) params.append(k, v)
+      body = params.toString()
+      headers['content-type'] = 'application/x-www-form-urlencoded'
+    } else if (spec.json !== undefined) {
+      body = JSON.stringify(spec.json)
+      headers['content-type'] = 'application/json'
+    }
+    if (spec.bearer) headers.authorization = `Bearer ${spec.bearer}`
+
+    if (this.opts.trace) {
+      this.trace(`> POST ${url}`)
+      for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${redactHeader(k, v)}`)
+      if (body !== undefined) this.trace(`> ${redactBody(body, headers['content-type'])}`)
+    }
+    const started = performance.now()
+    let res: Dispatcher.ResponseData
+    try {
+      res = await undici.request(url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher,
+        signal: this.opts.signal,
+      })
+    } catch (err) {
+      return this.networkFailure(spec, err)
+    }
+
+    const responseHeaders: Record<string, string> = {}
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v
+    }
+    const requestId = responseHeaders['x-request-id']
+    let text: string
+    try {
+      text = await this.readBody(res, spec, requestId)
+    } catch (err) {
+      if (err instanceof CliError) return {kind: 'fail', error: err, retryable: false}
+      return this.networkFailure(spec, err)
+    }
+    const ms = Math.round(performance.now() - started)
+    if (this.opts.trace) {
+      this.trace(`< ${res.statusCode} (${ms} ms)`)
+      for (const [k, v] of Object.entries(responseHeaders)) this.trace(`< ${k}: ${redactHeader(k, v)}`)
+      if (text) this.trace(`< ${redactBody(text, responseHeaders['content-type'])}`)
+    }
+
+    const status = res.statusCode
+    if (status >= 200 && status < 300) {
+      return {kind: 'ok', response: {status, headers: responseHeaders, body: text, requestId}}
+    }
+    if (status >= 300 && status < 400) {
+      const where = responseHeaders.location ? ` to ${responseHeaders.location}` : ''
+      return {
+        kind: 'fail',
+        retryable: false,
+        error: new CliError(`${spec.what}: the server answered ${status}, a redirect${where}; redirects are not followed for POST`, {
+          exitCode: ExitCode.UNAVAILABLE,
+          status,
+          code: 'redirect',
+          requestId,
+          hint: 'Check --base-url (or TINK_API_URL): it should be the API origin itself',
+        }),
+      }
+    }
+    const error = errorFromResponse(spec.what, status, text, responseHeaders['content-type'], requestId)
+    const retryable = this.opts.retryStatuses.includes(status)
+    return {kind: 'fail', error, retryable, retryAfterMs: retryable ? parseRetryAfter(responseHeaders['retry-after']) : undefined}
+  }
+
+  private async readBody(res: Dispatcher.ResponseData, spec: PostSpec, requestId?: string): Promise<string> {
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer
+      size += buf.length
+      if (size > this.opts.maxBodyBytes) {
+        res.body.destroy()
+        throw new CliError(
+          `${spec.what}: the response body is larger than ${Math.round(this.opts.maxBodyBytes / 1024)} KiB; not read further`,
+          {exitCode: ExitCode.UNAVAILABLE, status: res.statusCode, code: 'response_too_large', requestId, hint: 'Check --base-url: it should point at the Tink API'},
+        )
+      }
+      chunks.push(buf)
+    }
+    return Buffer.concat(chunks).toString('utf8')
+  }
+
+  private networkFailure(spec: PostSpec, err: unknown): {kind: 'fail'; error: CliError; retryable: boolean} {
+    if (this.opts.signal?.aborted) return {kind: 'fail', error: interrupted(), retryable: false}
+    const e = err as {code?: string; message?: string; cause?: {code?: string; message?: string}}
+    const code = e.cause?.code ?? e.code ?? ''
+    const detail = e.cause?.message ?? e.message ?? String(err)
+    if (TLS_CODES.test(code)) {
+      return {
+        kind: 'fail',
+        retryable: false,
+        error: new CliError(`${spec.what}: TLS certificate of ${this.baseUrl} is not trusted (${code}: ${detail})`, {
+          exitCode: ExitCode.UNAVAILABLE,
+          code: 'tls_error',
+          hint: 'If a proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA (PEM file)',
+        }),
+      }
+    }
+    const timeout = /TIMEOUT/.test(code)
+    const message = timeout
+      ? `${spec.what}: ${this.baseUrl} did not answer within ${this.opts.timeoutMs / 1000} s (${code})`
+      : `${spec.what}: cannot reach ${this.baseUrl} (${code || 'network error'}: ${detail})`
+    return {
+      kind: 'fail',
+      retryable: RETRYABLE_NETWORK_CODES.has(code),
+      error: new CliError(message, {
+        exitCode: ExitCode.UNAVAILABLE,
+        code: timeout ? 'timeout' : 'network_error',
+        hint: timeout ? 'Try a larger --timeout, or check your network and proxy' : 'Check --base-url / --region and your network or proxy (HTTPS_PROXY)',
+        cause: err,
+      }),
+    }
+  }
+}
+
+/** Retry-After in delta-seconds or as an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined
+  const v = value.trim()
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000)
+  const at = Date.parse(v)
+  if (Number.isNaN(at)) return undefined
+  return Math.max(0, at - now)
+}
+
+/** Tink's error JSON, or a short printable excerpt of whatever else came back (HTML, empty). */
+export function errorFromResponse(what: string, status: number, body: string, contentType: string | undefined, requestId?: string): CliError {
+  let tinkCode: string | undefined
+  let tinkMessage: string | undefined
+  if (body && (contentType?.includes('json') || /^\s*\{/.test(body))) {
+    try {
+      const parsed: unknown = JSON.parse(body)
+      if (parsed && typeof parsed === 'object') {
+        const p = parsed as Record<string, unknown>
+        if (typeof p.errorMessage === 'string') tinkMessage = p.errorMessage
+        if (typeof p.errorCode === 'string') tinkCode = p.errorCode
+        // OAuth-style errors also occur behind some gateways.
+        if (!tinkMessage && typeof p.error_description === 'string') tinkMessage = p.error_description
+        if (!tinkCode && typeof p.error === 'string') tinkCode = p.error
+      }
+    } catch {
+      // not JSON after all: fall through to the excerpt
+    }
+  }
+  let detail: string
+  if (tinkMessage || tinkCode) {
+    detail = [tinkMessage, tinkCode ? `[${tinkCode}]` : undefined].filter(Boolean).join(' ')
+  } else if (body.trim()) {
+    detail = `non-JSON body: "${excerpt(body)}"`
+  } else {
+    detail = 'empty body'
+  }
+  const exitCode = exitForStatus(status)
+  return new CliError(`${what} failed: HTTP ${status}: ${detail}`, {
+    exitCode,
+    status,
+    code: tinkCode ?? `http_${status}`,
+    requestId,
+    hint: hintForStatus(status),
+  })
+}
+
+function hintForStatus(status: number): string | undefined {
+  if (status === 401) return 'Check the client id and secret (TINK_CLIENT_ID, TINK_CLIENT_SECRET) and the region'
+  if (status === 403) return 'The token lacks a scope this operation needs; check the app\'s scopes in the Tink Console'
+  if (status === 429) return 'Rate limited by Tink; wait and try again, or raise --retries'
+  if (status >= 500) return 'Tink is failing; try again later'
+  return undefined
+}
+
+function excerpt(body: string): string {
+  const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()
+  return text.length > 120 ? text.slice(0, 117) + '...' : text
+}

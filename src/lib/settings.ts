@@ -1,0 +1,104 @@
+/**
+ * One resolver for every value a command needs (credentials, region, base URL, Tink Link
+ * defaults), as an ordered list of layers: flag/stdin > env > profile > built-in defaults.
+ * Profiles and the keychain plug in as further layers; commands never look at process.env.
+ */
+export type SettingKey = 'clientId' | 'clientSecret' | 'region' | 'baseUrl' | 'linkBaseUrl' | 'market' | 'locale' | 'redirectUri'
+export type SettingSource = 'flag' | 'stdin' | 'env' | 'profile' | 'keychain' | 'file' | 'default'
+
+export interface Resolved {
+  value: string
+  source: SettingSource
+  /** Human detail for --verbose and `profile status`: "env TINK_CLIENT_ID", "profile us-prod". */
+  origin: string
+}
+
+export interface SettingsLayer {
+  readonly source: SettingSource
+  get(key: SettingKey): string | undefined | Promise<string | undefined>
+  /** How to describe this layer for a given key. */
+  describe(key: SettingKey): string
+}
+
+export const ENV_VARS: Record<SettingKey, string> = {
+  clientId: 'TINK_CLIENT_ID',
+  clientSecret: 'TINK_CLIENT_SECRET',
+  region: 'TINK_REGION',
+  baseUrl: 'TINK_API_URL',
+  linkBaseUrl: 'TINK_LINK_URL',
+  market: 'TINK_MARKET',
+  locale: 'TINK_LOCALE',
+  redirectUri: 'TINK_REDIRECT_URI',
+}
+
+export class SettingsResolver {
+  private readonly cache = new Map<SettingKey, Promise<Resolved | undefined>>()
+
+  constructor(readonly layers: readonly SettingsLayer[]) {}
+
+  /** First layer that has a non-empty value wins; each key is looked up once per run. */
+  get(key: SettingKey): Promise<Resolved | undefined> {
+    let hit = this.cache.get(key)
+    if (!hit) {
+      hit = this.lookup(key)
+      this.cache.set(key, hit)
+    }
+    return hit
+  }
+
+  async value(key: SettingKey): Promise<string | undefined> {
+    return (await this.get(key))?.value
+  }
+
+  /** Every layer's answer for a key, in precedence order: what `profile status` shows. */
+  async explain(key: SettingKey): Promise<Array<Resolved>> {
+    const found: Resolved[] = []
+    for (const layer of this.layers) {
+      const v = await layer.get(key)
+      if (v !== undefined && v !== '') found.push({value: v, source: layer.source, origin: layer.describe(key)})
+    }
+    return found
+  }
+
+  private async lookup(key: SettingKey): Promise<Resolved | undefined> {
+    for (const layer of this.layers) {
+      const v = await layer.get(key)
+      if (v !== undefined && v !== '') return {value: v, source: layer.source, origin: layer.describe(key)}
+    }
+    return undefined
+  }
+}
+
+/** Values given on the command line (or read from stdin for secrets). */
+export function valuesLayer(source: 'flag' | 'stdin', values: Partial<Record<SettingKey, string | undefined>>): SettingsLayer {
+  return {
+    source,
+    get: (key) => values[key],
+    describe: (key) => (source === 'stdin' ? 'standard input' : `flag --${flagName(key)}`),
+  }
+}
+
+export function envLayer(env: NodeJS.ProcessEnv = process.env): SettingsLayer {
+  return {
+    source: 'env',
+    get: (key) => {
+      const v = env[ENV_VARS[key]]
+      return v === undefined ? undefined : v.trim()
+    },
+    describe: (key) => `env ${ENV_VARS[key]}`,
+  }
+}
+
+export const BUILTIN_DEFAULTS: Partial<Record<SettingKey, string>> = {
+  region: 'eu',
+  market: 'GB',
+  locale: 'en_US',
+}
+
+export function defaultsLayer(defaults = BUILTIN_DEFAULTS): SettingsLayer {
+  return {source: 'default', get: (key) => defaults[key], describe: () => 'built-in default'}
+}
+
+function flagName(key: SettingKey): string {
+  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()).replace('client-secret', 'client-secret-stdin')
+}

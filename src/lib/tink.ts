@@ -1,0 +1,271 @@
+/**
+ * The Tink OAuth and user API, one function per operation of spec/tink-oauth.openapi.yaml, plus
+ * the documented multi-step flows (grant + exchange, the user-delete chain). Everything here
+ * takes its HTTP client and credentials from the caller, so it runs unchanged in tests.
+ */
+import {randomUUID} from 'node:crypto'
+import {CliError, ExitCode} from './errors.js'
+import type {HttpClient, HttpResponse} from './http.js'
+
+export interface ClientCredentials {
+  clientId: string
+  clientSecret: string
+}
+
+export interface TokenResponse {
+  access_token: string
+  token_type?: string
+  expires_in?: number
+  refresh_token?: string
+  scope?: string
+  id_hint?: string
+  [key: string]: unknown
+}
+
+/** The token as received, plus `expires_at` when the lifetime is usable. */
+export type TokenResult = TokenResponse & {expires_at?: string}
+
+export type UserRef = {userId: string; externalUserId?: undefined} | {externalUserId: string; userId?: undefined}
+
+export interface CreateUserInput {
+  external_user_id?: string
+  market: string
+  locale: string
+  retention_class?: string
+}
+
+export interface CreatedUser {
+  user_id: string
+  external_user_id?: string
+  [key: string]: unknown
+}
+
+/** Optional store of client tokens (the OS keychain, via profiles). */
+export interface TokenCache {
+  get(key: string): Promise<TokenResult | undefined>
+  set(key: string, token: TokenResult): Promise<void>
+  delete(key: string): Promise<void>
+}
+
+export const TINK_LINK_ACTOR_CLIENT_ID = 'df05e4b379934cd09963197cc855bfe9'
+export const TINK_LINK_SCOPES = 'authorization:read,authorization:grant,credentials:refresh,credentials:read,credentials:write,providers:read,user:read'
+
+export interface TinkApiOptions {
+  http: HttpClient
+  credentials: () => Promise<ClientCredentials>
+  cache?: TokenCache
+  /** Reports where a cached token came from, for --verbose. */
+  trace?: (line: string) => void
+  now?: () => number
+}
+
+export class TinkApi {
+  private readonly http: HttpClient
+  private readonly credentials: () => Promise<ClientCredentials>
+  private readonly cache?: TokenCache
+  private readonly trace: (line: string) => void
+  private readonly now: () => number
+
+  constructor(options: TinkApiOptions) {
+    this.http = options.http
+    this.credentials = options.credentials
+    this.cache = options.cache
+    this.trace = options.trace ?? (() => {})
+    this.now = options.now ?? Date.now
+  }
+
+  /** POST /api/v1/oauth/token, grant_type=client_credentials. */
+  async clientToken(scope?: string): Promise<TokenResult> {
+    const {clientId, clientSecret} = await this.credentials()
+    return this.token({grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope})
+  }
+
+  /** POST /api/v1/oauth/token, grant_type=authorization_code. */
+  async exchangeCode(code: string): Promise<TokenResult> {
+    const {clientId, clientSecret} = await this.credentials()
+    return this.token({grant_type: 'authorization_code', client_id: clientId, client_secret: clientSecret, code})
+  }
+
+  /** POST /api/v1/oauth/token, grant_type=refresh_token. */
+  async refreshToken(refreshToken: string): Promise<TokenResult> {
+    const {clientId, clientSecret} = await this.credentials()
+    return this.token({grant_type: 'refresh_token', client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken})
+  }
+
+  /**
+   * Runs `fn` with a client token for `scope`, from the cache when one is fresh. A 401 on a
+   * cached token means it was revoked or the clock lied: drop it, fetch a new one, retry once.
+   */
+  async withClientToken<T>(scope: string, fn: (accessToken: string) => Promise<T>, opts: {noCache?: boolean} = {}): Promise<T> {
+    const cache = opts.noCache ? undefined : this.cache
+    const key = cache ? await this.cacheKey(scope) : ''
+    if (cache) {
+      const cached = await cache.get(key)
+      if (cached && isFresh(cached, this.now())) {
+        this.trace(`* using cached client token for scope ${scope} (expires ${cached.expires_at})`)
+        try {
+          return await fn(cached.access_token)
+        } catch (err) {
+          if (!(err instanceof CliError) || err.status !== 401) throw err
+          this.trace('* cached client token was refused (401); fetching a new one')
+          await cache.delete(key)
+        }
+      }
+    }
+    const token = await this.clientToken(scope)
+    if (cache && isCacheable(token)) await cache.set(key, token)
+    return fn(token.access_token)
+  }
+
+  async cacheKey(scope: string | undefined): Promise<string> {
+    const {clientId} = await this.credentials()
+    const scopes = (scope ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort().join(',')
+    return `${clientId}|${this.http.baseUrl}|${scopes}`
+  }
+
+  /** A client token, cached when a cache is configured (what `tink token get` uses). */
+  async cachedClientToken(scope: string | undefined, opts: {noCache?: boolean} = {}): Promise<TokenResult & {cached?: boolean}> {
+    const cache = opts.noCache ? undefined : this.cache
+    if (cache) {
+      const key = await this.cacheKey(scope)
+      const cached = await cache.get(key)
+      if (cached && isFresh(cached, this.now())) {
+        this.trace(`* using cached client token (expires ${cached.expires_at})`)
+        return cached
+      }
+      const token = await this.clientToken(scope)
+      if (isCacheable(token)) await cache.set(key, token)
+      return token
+    }
+    return this.clientToken(scope)
+  }
+
+  /** POST /api/v1/oauth/authorization-grant -> a single-use code for an existing user. */
+  async grant(user: UserRef, scope: string, idHint?: string): Promise<{code: string}> {
+    return this.withClientToken('authorization:grant', async (accessToken) => {
+      const res = await this.http.post({
+        path: '/api/v1/oauth/authorization-grant',
+        what: 'authorization grant',
+        bearer: accessToken,
+        form: {...userFields(user), scope, id_hint: idHint},
+      })
+      return {code: readCode(res, 'authorization grant')}
+    })
+  }
+
+  /** POST /api/v1/oauth/authorization-grant/delegate -> a code for the actor (Tink Link). */
+  async delegate(user: UserRef, scope: string, idHint: string, actorClientId: string): Promise<{code: string}> {
+    return this.withClientToken('authorization:grant', async (accessToken) => {
+      const res = await this.http.post({
+        path: '/api/v1/oauth/authorization-grant/delegate',
+        what: 'delegated authorization grant',
+        bearer: accessToken,
+        form: {...userFields(user), actor_client_id: actorClientId, scope, id_hint: idHint},
+      })
+      return {code: readCode(res, 'delegated authorization grant')}
+    })
+  }
+
+  /**
+   * POST /api/v1/user/create. The Idempotency-Key is fixed for all retries of this one call, so
+   * a retry after a lost response can never create a second user.
+   */
+  async createUser(input: CreateUserInput, idempotencyKey: string = randomUUID()): Promise<CreatedUser> {
+    return this.withClientToken('user:create', async (accessToken) => {
+      let res: HttpResponse
+      try {
+        res = await this.http.post({
+          path: '/api/v1/user/create',
+          what: 'user create',
+          bearer: accessToken,
+          json: input,
+          headers: {'idempotency-key': idempotencyKey},
+        })
+      } catch (err) {
+        if (err instanceof CliError && err.status === 409 && input.external_user_id !== undefined) {
+          throw new CliError(`A user with external id "${input.external_user_id}" already exists (HTTP 409)`, {
+            exitCode: ExitCode.REJECTED,
+            status: 409,
+            code: err.code,
+            requestId: err.requestId,
+            hint: 'Use another --external-user-id, or delete that user first with tink user delete',
+          })
+        }
+        throw err
+      }
+      const body = parseJsonObject(res, 'user create')
+      if (typeof body.user_id !== 'string' || !body.user_id) throw shapeError('user create', 'user_id', res)
+      return body as CreatedUser
+    })
+  }
+
+  /**
+   * The documented delete chain: client token (authorization:grant) -> grant with
+   * scope=user:delete -> exchange the code for a user token -> POST /api/v1/user/delete.
+   */
+  async deleteUser(user: UserRef): Promise<void> {
+    const {code} = await this.grant(user, 'user:delete')
+    const userToken = await this.exchangeCode(code)
+    await this.http.post({path: '/api/v1/user/delete', what: 'user delete', bearer: userToken.access_token})
+  }
+
+  private async token(form: Record<string, string | undefined>): Promise<TokenResult> {
+    const res = await this.http.post({path: '/api/v1/oauth/token', what: 'token request', form})
+    const body = parseJsonObject(res, 'token request')
+    if (typeof body.access_token !== 'string' || !body.access_token) throw shapeError('token request', 'access_token', res)
+    const token = body as TokenResponse
+    const result: TokenResult = {...token}
+    if (typeof token.expires_in === 'number' && Number.isFinite(token.expires_in) && token.expires_in > 0) {
+      result.expires_at = new Date(this.now() + token.expires_in * 1000).toISOString()
+    }
+    return result
+  }
+}
+
+/** A token is reused until 60 s before it runs out. */
+export function isFresh(token: TokenResult, now: number): boolean {
+  if (!token.expires_at) return false
+  return Date.parse(token.expires_at) - 60_000 > now
+}
+
+/** Spec-generated or broken lifetimes (missing, zero, negative) are never cached. */
+export function isCacheable(token: TokenResult): boolean {
+  return typeof token.expires_in === 'number' && token.expires_in > 60 && token.expires_at !== undefined
+}
+
+function userFields(user: UserRef): Record<string, string> {
+  return user.userId !== undefined ? {user_id: user.userId} : {external_user_id: user.externalUserId}
+}
+
+function parseJsonObject(res: HttpResponse, what: string): Record<string, unknown> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(res.body)
+  } catch {
+    throw new CliError(`${what}: the server answered ${res.status} with a body that is not JSON`, {
+      exitCode: ExitCode.UNAVAILABLE,
+      status: res.status,
+      code: 'invalid_response',
+      requestId: res.requestId,
+      hint: 'Check --base-url: it should point at the Tink API',
+    })
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw shapeError(what, 'a JSON object', res)
+  return parsed as Record<string, unknown>
+}
+
+function readCode(res: HttpResponse, what: string): string {
+  const body = parseJsonObject(res, what)
+  if (typeof body.code !== 'string' || !body.code) throw shapeError(what, 'code', res)
+  return body.code
+}
+
+function shapeError(what: string, field: string, res: HttpResponse): CliError {
+  return new CliError(`${what}: the server's answer has no valid ${field}`, {
+    exitCode: ExitCode.UNAVAILABLE,
+    status: res.status,
+    code: 'invalid_response',
+    requestId: res.requestId,
+    hint: 'Check --base-url: it should point at the Tink API',
+  })
+}

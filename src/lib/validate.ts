@@ -1,0 +1,104 @@
+/**
+ * Input checks that run before anything is sent. Each throws a usage error (exit 2) whose one
+ * line says what was wrong and how to fix it.
+ */
+import {usageError} from './errors.js'
+import {isLocale, isMarket} from './markets.js'
+
+export const REGIONS = {
+  eu: {api: 'https://api.tink.com', link: 'https://link.tink.com'},
+  us: {api: 'https://api.us.tink.com', link: 'https://link.us.tink.com'},
+} as const
+export type Region = keyof typeof REGIONS
+
+export function checkRegion(value: string, origin = '--region'): Region {
+  const v = value.trim().toLowerCase()
+  if (v === 'eu' || v === 'us') return v
+  throw usageError(`Unknown region "${value}" (from ${origin})`, 'Use eu or us, or --base-url for any other API URL')
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/i
+
+/** An http(s) origin; plain http only to loopback unless explicitly allowed. */
+export function checkBaseUrl(value: string, origin: string, allowInsecureHttp = false): string {
+  let url: URL
+  try {
+    url = new URL(value.trim())
+  } catch {
+    throw usageError(`Invalid URL "${value}" (from ${origin})`, 'Give an absolute URL such as https://api.tink.com')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw usageError(`Unsupported URL scheme "${url.protocol}" in ${origin}`, 'Use an https:// URL')
+  }
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname) && !allowInsecureHttp) {
+    throw usageError(
+      `Refusing plain http:// to ${url.hostname} (from ${origin}): client secrets and tokens would cross the network unencrypted`,
+      'Use https://, or pass --allow-insecure-http if you really mean it',
+    )
+  }
+  if (url.search || url.hash) throw usageError(`${origin} must not have a query or fragment: "${value}"`, 'Give only the origin and an optional path prefix')
+  return url.toString().replace(/\/+$/, '')
+}
+
+export function checkTimeout(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) {
+    throw usageError(`Invalid --timeout "${value}"`, 'Give a number of seconds greater than 0 and at most 3600, e.g. --timeout 30')
+  }
+  return n
+}
+
+const SCOPE = /^[a-z][a-z0-9-]*(:[a-z0-9-]+)+$/
+
+/** --scope a,b --scope c -> "a,b,c" (Tink wants one comma-separated string). */
+export function joinScopes(values: readonly string[] | undefined): string | undefined {
+  if (!values || values.length === 0) return undefined
+  const scopes: string[] = []
+  for (const value of values) {
+    for (const part of value.split(',')) {
+      const s = part.trim()
+      if (!s) throw usageError(`Empty scope in --scope "${value}"`, 'Separate scopes with single commas, e.g. --scope accounts:read,transactions:read')
+      if (!SCOPE.test(s)) throw usageError(`Invalid scope "${s}"`, 'Scopes look like resource:action, e.g. accounts:read')
+      if (!scopes.includes(s)) scopes.push(s)
+    }
+  }
+  return scopes.join(',')
+}
+
+export function checkId(value: string, flag: string): string {
+  if (!value.trim()) throw usageError(`${flag} is empty`, `Give a non-empty value for ${flag}`)
+  if (value !== value.trim()) throw usageError(`${flag} has leading or trailing spaces: "${value}"`, 'Remove the spaces')
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw usageError(`${flag} contains control characters`, 'Give a printable id')
+  return value
+}
+
+export function checkMarket(value: string, origin = '--market'): string {
+  if (!isMarket(value)) {
+    const hint = isMarket(value.toUpperCase()) ? `Did you mean ${value.toUpperCase()}?` : 'Use an ISO 3166-1 alpha-2 country code such as GB, SE or US'
+    throw usageError(`Invalid market "${value}" (from ${origin})`, hint)
+  }
+  return value
+}
+
+export function checkLocale(value: string, origin = '--locale'): string {
+  if (!isLocale(value)) throw usageError(`Invalid locale "${value}" (from ${origin})`, 'Use language_COUNTRY, e.g. en_US or sv_SE')
+  return value
+}
+
+export const RETENTION_CLASSES = ['PERMANENT', 'TEMPORARY'] as const
+export type RetentionClass = (typeof RETENTION_CLASSES)[number]
+
+export function checkRetentionClass(value: string): RetentionClass {
+  const v = value.toUpperCase()
+  if (v === 'PERMANENT' || v === 'TEMPORARY') return v
+  throw usageError(`Invalid retention class "${value}"`, 'Use PERMANENT or TEMPORARY')
+}
+
+/** id_hint is shown to the end user by Tink Link, which accepts ISO-8859-1 only. */
+export function checkIdHint(value: string): string {
+  if (!value.trim()) throw usageError('--id-hint is empty', 'Give the name or e-mail the customer will recognise')
+  if (/[^\u0020-\u007e\u00a0-\u00ff]/.test(value)) {
+    throw usageError(`--id-hint "${value}" has characters outside ISO-8859-1`, 'Tink Link accepts Latin-1 characters only')
+  }
+  return value
+}
