@@ -1,0 +1,17 @@
+#!/bin/sh
+# The test suite, as `npm test` runs it: build, then Node's test runner over test/*.test.js
+# (or the files given). Keychain tests need a Secret Service: when this machine has
+# dbus-run-session and gnome-keyring but no session bus, the run happens inside a private D-Bus
+# session with an unlocked, throwaway gnome-keyring (as in CI), never a real desktop keyring.
+set -e
+cd "$(dirname "$0")/.."
+npm run build --silent >/dev/null
+if [ $# -eq 0 ]; then set -- test/*.test.js; fi
+if [ -z "$TINK_TEST_IN_DBUS" ] && [ -z "$DBUS_SESSION_BUS_ADDRESS" ] \
+  && command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
+  export TINK_TEST_IN_DBUS=1
+  exec dbus-run-session -- sh -c '
+    printf "tink-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+    exec node --test --test-concurrency=2 "$@"' sh "$@"
+fi
+exec node --test --test-concurrency=2 "$@"
