@@ -58,6 +58,7 @@ export const newHexId = (): string => randomBytes(16).toString('hex')
 
 const STATE_VERSION = 1
 const PERSIST_DEBOUNCE_MS = 50
+const MAX_DEBOUNCE_MS = 5000
 
 /**
  * All mutable emulator state. Lookups check expiry lazily against the injected
@@ -74,6 +75,8 @@ export class Store {
   readonly idempotency = new Map<string, IdempotencyRecord>()
 
   private persistTimer: NodeJS.Timeout | undefined
+  /** Grows with the cost of the last write so a big user table does not eat the CPU. */
+  private debounceMs = PERSIST_DEBOUNCE_MS
   private writing: Promise<void> | undefined
   private dirty = false
 
@@ -118,7 +121,7 @@ export class Store {
     this.persistTimer ??= setTimeout(() => {
       this.persistTimer = undefined
       void this.flush()
-    }, PERSIST_DEBOUNCE_MS)
+    }, this.debounceMs)
   }
 
   /** Write users now (tmp file + rename, so a crash never leaves half a file). */
@@ -133,12 +136,14 @@ export class Store {
     if (!this.dirty) return
     this.dirty = false
     const file = this.stateFile
+    const started = performance.now()
     const body = JSON.stringify({version: STATE_VERSION, users: [...this.users.values()]}, null, 1) + '\n'
     const tmp = `${file}.${process.pid}.tmp`
     this.writing = (async () => {
       mkdirSync(dirname(file), {recursive: true})
       await writeFile(tmp, body, {mode: 0o600})
       await rename(tmp, file)
+      this.debounceMs = Math.min(MAX_DEBOUNCE_MS, Math.max(PERSIST_DEBOUNCE_MS, 5 * (performance.now() - started)))
     })().finally(() => {
       this.writing = undefined
     })

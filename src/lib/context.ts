@@ -5,7 +5,7 @@
  */
 import type {Readable, Writable} from 'node:stream'
 import {CliError, ExitCode, usageError} from './errors.js'
-import {HttpClient} from './http.js'
+import {HttpClient, type HttpClientOptions} from './http.js'
 import {defaultsLayer, envLayer, ENV_VARS, SettingsResolver, valuesLayer, type SettingKey, type SettingsLayer} from './settings.js'
 import {TinkApi, type ClientCredentials, type TokenCache} from './tink.js'
 import {checkBaseUrl, checkRegion, checkTimeout, REGIONS} from './validate.js'
@@ -167,7 +167,11 @@ export class Context {
     return {clientId: id.value, clientSecret: secret.value}
   }
 
-  async http(): Promise<HttpClient> {
+  /**
+   * The run's one HTTP client. Bulk commands pass `tuning` on the first call (more connections, a
+   * shared throttle, their own abort signal so in-flight rows can settle after Ctrl-C).
+   */
+  async http(tuning: Partial<Pick<HttpClientOptions, 'connections' | 'throttle' | 'signal' | 'retries'>> = {}): Promise<HttpClient> {
     if (!this.client) {
       const baseUrl = await this.baseUrl()
       this.client = new HttpClient({
@@ -177,6 +181,7 @@ export class Context {
         userAgent: `tink-auth-cli/${this.version} node/${process.version}`,
         trace: this.verbose ? (line) => this.io.stderr.write(line + '\n') : undefined,
         signal: this.signal,
+        ...tuning,
       })
     }
     return this.client

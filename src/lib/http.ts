@@ -27,6 +27,17 @@ export interface HttpClientOptions {
   connections?: number
   /** Base of the exponential backoff, in ms. */
   backoffBaseMs?: number
+  /**
+   * Shared pacing for many concurrent callers (bulk work): awaited before every attempt, and told
+   * about every 429 so one rate-limited request can slow all the others down.
+   */
+  throttle?: Throttle
+}
+
+export interface Throttle {
+  acquire(): Promise<void>
+  /** A 429 came back for an attempt sent at `sentAt` (performance.now()). */
+  rateLimited(retryAfterMs: number | undefined, sentAt: number): void
 }
 
 export interface PostSpec {
@@ -65,8 +76,8 @@ type UndiciModule = typeof import('undici')
 
 export class HttpClient {
   readonly baseUrl: string
-  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal'>> &
-    Pick<HttpClientOptions, 'trace' | 'signal'>
+  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle'>> &
+    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle'>
   private dispatcher?: Dispatcher
   private undici?: UndiciModule
 
@@ -118,9 +129,13 @@ export class HttpClient {
   async post(spec: PostSpec): Promise<HttpResponse> {
     let attempt = 0
     for (;;) {
+      const throttle = this.opts.throttle
+      if (throttle) await throttle.acquire()
+      const sentAt = performance.now()
       const outcome = await this.attempt(spec)
       if (outcome.kind === 'ok') return outcome.response
       const {error, retryAfterMs} = outcome
+      if (throttle && error.status === 429) throttle.rateLimited(retryAfterMs, sentAt)
       if (attempt >= this.opts.retries || !outcome.retryable) throw error
       let delay = this.backoff(attempt)
       if (retryAfterMs !== undefined) {

@@ -15,12 +15,13 @@ export const ISO_COUNTRIES: ReadonlySet<string> = new Set([
   'VN', 'VU', 'WF', 'WS', 'YE', 'YT', 'ZA', 'ZM', 'ZW',
 ])
 
-export function isMarket(value: string): boolean {
-  return ISO_COUNTRIES.has(value)
+export function isMarket(value: unknown): value is string {
+  return typeof value === 'string' && ISO_COUNTRIES.has(value)
 }
 
 /** Tink locales look like en_US: ISO 639-1 language, underscore, ISO 3166-1 country. */
-export function isLocale(value: string): boolean {
+export function isLocale(value: unknown): value is string {
+  if (typeof value !== 'string') return false
   const m = /^([a-z]{2})_([A-Z]{2})$/.exec(value)
   return m !== null && ISO_COUNTRIES.has(m[2])
 }

@@ -73,8 +73,9 @@ export function checkId(value: string, flag: string): string {
 }
 
 export function checkMarket(value: string, origin = '--market'): string {
+  const upper = value.toUpperCase()
   if (!isMarket(value)) {
-    const hint = isMarket(value.toUpperCase()) ? `Did you mean ${value.toUpperCase()}?` : 'Use an ISO 3166-1 alpha-2 country code such as GB, SE or US'
+    const hint = isMarket(upper) ? `Did you mean ${upper}?` : 'Use an ISO 3166-1 alpha-2 country code such as GB, SE or US'
     throw usageError(`Invalid market "${value}" (from ${origin})`, hint)
   }
   return value

@@ -1,0 +1,262 @@
+/**
+ * Where secrets live: one small interface over the OS keychain (keytar) and the explicit,
+ * opt-in plain file store (`tink login --insecure-storage`). keytar is archived upstream and
+ * optional at install time, so nothing else in the CLI imports it: it loads here, lazily, the
+ * first time a command actually needs a secret.
+ *
+ * There is no silent fallback from one store to the other. A keychain failure becomes a
+ * CliError that names the cause and offers the two ways on (env vars, or --insecure-storage).
+ */
+import {randomBytes} from 'node:crypto'
+import {chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {CliError, ExitCode} from './errors.js'
+
+export const KEYCHAIN_SERVICE = 'tink-auth-cli'
+export const KEYCHAIN_TIMEOUT_MS = 5000
+export const SECRETS_FILE = 'secrets.json'
+
+export type StorageKind = 'keychain' | 'file'
+
+export interface SecretStore {
+  readonly kind: StorageKind
+  /** Where it is, for messages: "OS keychain (service tink-auth-cli)" or the file path. */
+  readonly where: string
+  get(account: string): Promise<string | undefined>
+  set(account: string, value: string): Promise<void>
+  /** True when something was deleted. */
+  delete(account: string): Promise<boolean>
+  /** Every entry whose account starts with `prefix`. */
+  list(prefix: string): Promise<Array<{account: string; value: string}>>
+}
+
+/** Accounts: one per profile and purpose. Profile names cannot contain ':' (see profiles.ts). */
+export const accounts = {
+  clientSecret: (profile: string) => `${profile}:client-secret`,
+  tokenPrefix: (profile: string) => `${profile}:token:`,
+  profilePrefix: (profile: string) => `${profile}:`,
+}
+
+/** The part of keytar we use; declared here because keytar is optional and may be absent. */
+interface Keytar {
+  getPassword(service: string, account: string): Promise<string | null>
+  setPassword(service: string, account: string, password: string): Promise<void>
+  deletePassword(service: string, account: string): Promise<boolean>
+  findCredentials(service: string): Promise<Array<{account: string; password: string}>>
+}
+
+export type KeychainCause = 'not_installed' | 'no_dbus' | 'no_secret_service' | 'locked' | 'timeout' | 'error'
+
+const CAUSE_TEXT: Record<KeychainCause, string> = {
+  not_installed: 'keytar (the optional keychain module) is not installed or did not build',
+  no_dbus: 'no D-Bus session (a headless machine, SSH, Docker or CI without a desktop session)',
+  no_secret_service: 'no Secret Service answers on D-Bus (install and start gnome-keyring or KeePassXC)',
+  locked: 'the keychain is locked or has no default collection (unlock it, e.g. log in to the desktop)',
+  timeout: 'the keychain did not answer within the time limit',
+  error: 'the keychain returned an error',
+}
+
+export const WAYS_ON =
+  'Set TINK_CLIENT_ID and TINK_CLIENT_SECRET instead, or run tink login --insecure-storage to keep this profile\'s secret in a separate 0600 file'
+
+export class KeychainError extends CliError {
+  constructor(
+    readonly reason: KeychainCause,
+    detail: string,
+    action: string,
+  ) {
+    super(`Cannot ${action}: the OS keychain is unavailable: ${CAUSE_TEXT[reason]}${detail ? ` (${detail})` : ''}`, {
+      exitCode: ExitCode.AUTH,
+      code: 'keychain_unavailable',
+      hint: WAYS_ON,
+    })
+    this.name = 'KeychainError'
+  }
+}
+
+/** Maps what keytar/libsecret/macOS/Windows say to a cause a person can act on. */
+export function classifyKeychainError(message: string): KeychainCause {
+  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Could not connect|Failed to connect to socket|dbus-launch|Connection refused/i.test(message)) return 'no_dbus'
+  if (/org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service/i.test(message)) return 'no_secret_service'
+  if (/locked|collection\/login|Object does not exist at path|user interaction is not allowed|prompt|dismissed|interaction not allowed/i.test(message)) return 'locked'
+  return 'error'
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * The OS keychain. After the first failure every later call fails at once with the same error:
+ * a broken keychain should cost one timeout per run, not one per call.
+ */
+export class KeytarStore implements SecretStore {
+  readonly kind = 'keychain' as const
+  readonly where = `OS keychain (service ${KEYCHAIN_SERVICE})`
+  private keytar?: Promise<Keytar>
+  private broken?: {cause: KeychainCause; detail: string}
+
+  constructor(
+    private readonly timeoutMs = KEYCHAIN_TIMEOUT_MS,
+    private readonly trace: (line: string) => void = () => {},
+  ) {}
+
+  private load(): Promise<Keytar> {
+    // A variable specifier keeps tsc from requiring keytar's types: it is optional at install.
+    const specifier = 'keytar'
+    this.keytar ??= import(specifier).then(
+      (mod: {default?: Keytar} & Partial<Keytar>) => (mod.default ?? (mod as Keytar)),
+      (err: unknown) => {
+        this.broken = {cause: 'not_installed', detail: errMessage(err).split('\n')[0] ?? ''}
+        throw err
+      },
+    )
+    return this.keytar
+  }
+
+  private async call<T>(action: string, fn: (k: Keytar) => Promise<T>): Promise<T> {
+    if (this.broken) throw new KeychainError(this.broken.cause, this.broken.detail, action)
+    let keytar: Keytar
+    try {
+      keytar = await this.load()
+    } catch (err) {
+      this.broken ??= {cause: 'not_installed', detail: errMessage(err).split('\n')[0] ?? ''}
+      throw new KeychainError(this.broken.cause, this.broken.detail, action)
+    }
+    try {
+      return await withTimeout(fn(keytar), this.timeoutMs)
+    } catch (err) {
+      const message = errMessage(err)
+      const cause = /no answer within/.test(message) ? 'timeout' : classifyKeychainError(message)
+      this.broken = {cause, detail: message}
+      this.trace(`* keychain: ${action} failed: ${message}`)
+      throw new KeychainError(cause, message, action)
+    }
+  }
+
+  async get(account: string): Promise<string | undefined> {
+    const v = await this.call(`read ${account} from the keychain`, (k) => k.getPassword(KEYCHAIN_SERVICE, account))
+    return v ?? undefined
+  }
+
+  async set(account: string, value: string): Promise<void> {
+    await this.call(`save ${account} in the keychain`, (k) => k.setPassword(KEYCHAIN_SERVICE, account, value))
+  }
+
+  async delete(account: string): Promise<boolean> {
+    return this.call(`delete ${account} from the keychain`, (k) => k.deletePassword(KEYCHAIN_SERVICE, account))
+  }
+
+  async list(prefix: string): Promise<Array<{account: string; value: string}>> {
+    const all = await this.call('list keychain entries', (k) => k.findCredentials(KEYCHAIN_SERVICE))
+    return all.filter((c) => c.account.startsWith(prefix)).map((c) => ({account: c.account, value: c.password}))
+  }
+}
+
+/**
+ * `--insecure-storage`: a JSON map account -> secret in its own file beside the config file,
+ * created 0600 from the first byte (never chmod after the fact) and replaced atomically. Each
+ * run that touches it prints one warning line, so nobody forgets it is there.
+ */
+export class FileStore implements SecretStore {
+  readonly kind = 'file' as const
+  readonly where: string
+  private warned = false
+
+  constructor(
+    readonly path: string,
+    private readonly warn: (line: string) => void,
+  ) {
+    this.where = path
+  }
+
+  static inDir(dir: string, warn: (line: string) => void): FileStore {
+    return new FileStore(join(dir, SECRETS_FILE), warn)
+  }
+
+  private announce(): void {
+    if (this.warned) return
+    this.warned = true
+    this.warn(`secrets are in a plain file (${this.path}, mode 0600), not the OS keychain (--insecure-storage)`)
+  }
+
+  private read(): Record<string, string> {
+    let text: string
+    try {
+      text = readFileSync(this.path, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {}
+      throw new CliError(`Cannot read the secrets file ${this.path}: ${errMessage(err)}`, {exitCode: ExitCode.UNEXPECTED, code: 'secrets_file'})
+    }
+    try {
+      const parsed: unknown = JSON.parse(text)
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      }
+    } catch {
+      // fall through to the error below
+    }
+    throw new CliError(`The secrets file ${this.path} is not a JSON object`, {
+      exitCode: ExitCode.UNEXPECTED,
+      code: 'secrets_file',
+      hint: 'Fix or delete it, then run tink login --insecure-storage again',
+    })
+  }
+
+  private write(data: Record<string, string>): void {
+    // 'wx' + 0o600: the temporary file never exists with wider permissions, even for a moment.
+    mkdirSync(dirname(this.path), {recursive: true, mode: 0o700})
+    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+    const fd = openSync(tmp, 'wx', 0o600)
+    try {
+      writeSync(fd, JSON.stringify(data, null, 2) + '\n')
+    } finally {
+      closeSync(fd)
+    }
+    try {
+      chmodSync(tmp, 0o600) // a umask can only narrow the mode; this makes it exact
+      renameSync(tmp, this.path)
+    } catch (err) {
+      try {
+        unlinkSync(tmp)
+      } catch {
+        // already gone
+      }
+      throw err
+    }
+  }
+
+  async get(account: string): Promise<string | undefined> {
+    this.announce()
+    return this.read()[account]
+  }
+
+  async set(account: string, value: string): Promise<void> {
+    this.announce()
+    const data = this.read()
+    data[account] = value
+    this.write(data)
+  }
+
+  async delete(account: string): Promise<boolean> {
+    const data = this.read()
+    if (!(account in data)) return false
+    delete data[account]
+    this.write(data)
+    return true
+  }
+
+  async list(prefix: string): Promise<Array<{account: string; value: string}>> {
+    return Object.entries(this.read())
+      .filter(([account]) => account.startsWith(prefix))
+      .map(([account, value]) => ({account, value}))
+  }
+}
+
+function errMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

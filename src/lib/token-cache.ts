@@ -1,0 +1,109 @@
+/**
+ * The client-token cache: one entry per (client id, API base URL, sorted scope set), kept in the
+ * secret store of the profile the credentials belong to (keychain or the --insecure-storage
+ * file), never in the config file. Freshness and cacheability rules live in tink.ts.
+ *
+ * A cache is an optimisation: if the store fails, the command goes on without it (a --verbose
+ * trace line says so). The credential lookup, not the cache, reports a broken keychain.
+ */
+import {createHash} from 'node:crypto'
+import {accounts, type SecretStore} from './keychain.js'
+import type {TokenCache, TokenResult} from './tink.js'
+
+/** Namespace for tokens of env/flag credentials that belong to no profile. */
+export const ENV_NAMESPACE = '(env)'
+
+export interface CacheTarget {
+  store: SecretStore
+  namespace: string
+}
+
+interface Entry {
+  key: string
+  token: TokenResult
+}
+
+export interface CachedTokenInfo {
+  clientId: string
+  baseUrl: string
+  scope: string
+  expiresAt?: string
+}
+
+export function tokenAccount(namespace: string, key: string): string {
+  return accounts.tokenPrefix(namespace) + createHash('sha256').update(key).digest('hex')
+}
+
+export class SecretTokenCache implements TokenCache {
+  constructor(
+    /** Picks the store for a client id; undefined = do not cache for this client. */
+    private readonly target: (clientId: string) => CacheTarget | undefined,
+    private readonly trace: (line: string) => void = () => {},
+  ) {}
+
+  private where(key: string): CacheTarget | undefined {
+    return this.target(key.split('|')[0] ?? '')
+  }
+
+  async get(key: string): Promise<TokenResult | undefined> {
+    const t = this.where(key)
+    if (!t) return undefined
+    try {
+      const raw = await t.store.get(tokenAccount(t.namespace, key))
+      if (!raw) return undefined
+      const entry = JSON.parse(raw) as Partial<Entry>
+      // The hash could in theory collide; the stored key makes a mismatch harmless.
+      if (entry.key !== key || !entry.token || typeof entry.token.access_token !== 'string') return undefined
+      return entry.token
+    } catch (err) {
+      this.trace(`* token cache unavailable (${(err as Error).message}); continuing without it`)
+      return undefined
+    }
+  }
+
+  async set(key: string, token: TokenResult): Promise<void> {
+    const t = this.where(key)
+    if (!t) return
+    try {
+      const entry: Entry = {key, token}
+      await t.store.set(tokenAccount(t.namespace, key), JSON.stringify(entry))
+      this.trace(`* cached client token in ${t.store.where} until ${token.expires_at}`)
+    } catch (err) {
+      this.trace(`* could not cache the client token (${(err as Error).message})`)
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const t = this.where(key)
+    if (!t) return
+    try {
+      await t.store.delete(tokenAccount(t.namespace, key))
+    } catch (err) {
+      this.trace(`* could not drop the cached token (${(err as Error).message})`)
+    }
+  }
+}
+
+/** Cached tokens of one namespace, for `profile status` (never the token itself). */
+export async function listCachedTokens(store: SecretStore, namespace: string): Promise<CachedTokenInfo[]> {
+  const out: CachedTokenInfo[] = []
+  for (const {value} of await store.list(accounts.tokenPrefix(namespace))) {
+    try {
+      const entry = JSON.parse(value) as Entry
+      const [clientId = '', baseUrl = '', scope = ''] = entry.key.split('|')
+      out.push({clientId, baseUrl, scope, expiresAt: entry.token.expires_at})
+    } catch {
+      // an entry we cannot read is skipped; token clear removes it
+    }
+  }
+  return out
+}
+
+/** Deletes every cached token of a namespace; returns how many. Errors propagate (token clear reports them). */
+export async function clearCachedTokens(store: SecretStore, namespace: string): Promise<number> {
+  let n = 0
+  for (const {account} of await store.list(accounts.tokenPrefix(namespace))) {
+    if (await store.delete(account)) n++
+  }
+  return n
+}

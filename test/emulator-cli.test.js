@@ -1,0 +1,90 @@
+// `tink emulator start` as a user runs it: the built CLI in a subprocess.
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {spawn, spawnSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+import {request} from 'undici'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const RUN = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+
+function start(args) {
+  const child = spawn(process.execPath, [RUN, 'emulator', 'start', ...args], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({code, signal})))
+  const firstLine = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no output in 15 s; stderr: ${stderr}`)), 15_000)
+    const onData = () => {
+      if (stdout.includes('\n')) {
+        clearTimeout(timer)
+        child.stdout.off('data', onData)
+        resolve(stdout.slice(0, stdout.indexOf('\n')))
+      }
+    }
+    child.stdout.on('data', onData)
+    exited.then(() => reject(new Error(`exited early; stderr: ${stderr}`)))
+  })
+  return {child, exited, firstLine, out: () => stdout, err: () => stderr}
+}
+
+async function token(url) {
+  const res = await request(`${url}/api/v1/oauth/token`, {
+    method: 'POST',
+    headers: {'content-type': 'application/x-www-form-urlencoded'},
+    body: 'grant_type=client_credentials&client_id=tink-emulator-client&client_secret=tink-emulator-secret&scope=user:create',
+  })
+  return {status: res.statusCode, data: await res.body.json()}
+}
+
+test('emulator start --port 0 --json: one JSON line, serves tokens, exits 0 on SIGTERM', async () => {
+  const p = start(['--port', '0', '--json'])
+  const line = await p.firstLine
+  const info = JSON.parse(line)
+  assert.deepEqual(Object.keys(info).sort(), ['clientId', 'clientSecret', 'port', 'url'])
+  assert.equal(info.clientId, 'tink-emulator-client')
+  assert.equal(info.clientSecret, 'tink-emulator-secret')
+  assert.equal(info.url, `http://127.0.0.1:${info.port}`)
+  const r = await token(info.url)
+  assert.equal(r.status, 200)
+  assert.equal(r.data.scope, 'user:create')
+  p.child.kill('SIGTERM')
+  const {code} = await p.exited
+  assert.equal(code, 0)
+  assert.equal(p.out(), line + '\n', 'nothing but the JSON line on stdout')
+  assert.match(p.err(), /POST \/api\/v1\/oauth\/token 200/, 'one log line per request on stderr')
+})
+
+test('human output shows the URL, credentials and the export line; --quiet silences the log; SIGINT stops it', async () => {
+  const p = start(['--quiet', '--fault', 'create:503=1', '--client', 'app2:s2:user:create', '--seed', '1', '--token-ttl', '60'])
+  const first = await p.firstLine
+  const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(first)[1]
+  const r = await token(url)
+  assert.equal(r.data.expires_in, 60)
+  p.child.kill('SIGINT')
+  const {code} = await p.exited
+  assert.ok(code === 130 || code === 0, `exit ${code}`)
+  assert.match(p.out(), /tink-emulator-secret/)
+  assert.match(p.out(), new RegExp(`export TINK_API_URL=${url} TINK_CLIENT_ID=tink-emulator-client TINK_CLIENT_SECRET=tink-emulator-secret`))
+  assert.doesNotMatch(p.err(), /POST \//, '--quiet: no request log')
+})
+
+test('bad flag values -> one-line error, exit 2', () => {
+  for (const args of [['--port', '70000'], ['--fault', '503=7'], ['--client', 'no-secret'], ['--token-ttl', '0']]) {
+    const r = spawnSync(process.execPath, [RUN, 'emulator', 'start', ...args], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`)
+    assert.equal(r.stdout, '')
+    assert.match(r.stderr, /Error/)
+  }
+})
+
+test('a non-loopback --host is allowed only explicitly, with a warning', async () => {
+  const p = start(['--host', '0.0.0.0', '--json', '--quiet'])
+  const info = JSON.parse(await p.firstLine)
+  assert.equal((await token(info.url)).status, 200)
+  p.child.kill('SIGTERM')
+  assert.equal((await p.exited).code, 0)
+  assert.match(p.err(), /Warning: binding to 0\.0\.0\.0/)
+})

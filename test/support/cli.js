@@ -1,0 +1,59 @@
+// Helpers shared by the cli-*.test.js files (on top of test/helpers.js).
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {BIN, cleanEnv, ROOT} from '../helpers.js'
+
+export const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version
+export const USER_AGENT = `tink-auth-cli/${VERSION} node/${process.version}`
+
+export const CLIENT = {id: 'test-client-id', secret: 'test-client-secret'}
+export const TOKEN_PATH = '/api/v1/oauth/token'
+export const GRANT_PATH = '/api/v1/oauth/authorization-grant'
+export const DELEGATE_PATH = '/api/v1/oauth/authorization-grant/delegate'
+export const CREATE_PATH = '/api/v1/user/create'
+export const DELETE_PATH = '/api/v1/user/delete'
+export const TINK_LINK_SCOPES = 'authorization:read,authorization:grant,credentials:refresh,credentials:read,credentials:write,providers:read,user:read'
+export const TINK_LINK_ACTOR = 'df05e4b379934cd09963197cc855bfe9'
+
+/** Env pointing the CLI at a tink-server with test credentials. */
+export function serverEnv(srv, extra = {}) {
+  return {TINK_API_URL: srv.url, TINK_CLIENT_ID: CLIENT.id, TINK_CLIENT_SECRET: CLIENT.secret, ...extra}
+}
+
+/** A failure as a user sees it: one line on stderr, no stack trace, nothing on stdout. */
+export function assertOneLineError(r, exitCode, pattern) {
+  assert.equal(r.code, exitCode, `exit code; stderr: ${r.stderr}`)
+  assert.equal(r.stdout, '', 'nothing on stdout')
+  const lines = r.stderr.trimEnd().split('\n')
+  assert.equal(lines.length, 1, `one line on stderr, got:\n${r.stderr}`)
+  assert.match(lines[0], /^Error: /)
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace')
+  if (pattern) assert.match(lines[0], pattern)
+}
+
+/** stdout is exactly one JSON document (and nothing else); returns it. */
+export function oneJson(stdout) {
+  const text = stdout.trim()
+  assert.ok(text.startsWith('{') && text.endsWith('}'), `one JSON object on stdout, got: ${stdout}`)
+  return JSON.parse(text)
+}
+
+export function assertIsoDate(value, expectedMs, toleranceMs = 15_000) {
+  assert.equal(typeof value, 'string')
+  assert.match(value, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/)
+  assert.ok(Math.abs(Date.parse(value) - expectedMs) < toleranceMs, `${value} is about ${new Date(expectedMs).toISOString()}`)
+}
+
+/** Starts the CLI and hands back the child, for tests that signal it mid-flight. */
+export function spawnCli(args, {env = {}} = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+  child.stdin.end()
+  const done = new Promise((resolve) => child.on('close', (code, signal) => resolve({code, signal, stdout, stderr})))
+  return {child, done}
+}
