@@ -10,8 +10,11 @@ if [ $# -eq 0 ]; then set -- test/*.test.js; fi
 if [ -z "$TINK_TEST_IN_DBUS" ] && [ -z "$DBUS_SESSION_BUS_ADDRESS" ] \
   && command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
   export TINK_TEST_IN_DBUS=1
+  # XDG_DATA_HOME: a fresh keyring folder, so a keyring left in $HOME with another password
+  # cannot make the collection locked.
   exec dbus-run-session -- sh -c '
+    export XDG_DATA_HOME="$(mktemp -d)"
     printf "tink-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
-    exec node --test --test-concurrency=2 "$@"' sh "$@"
+    node --test --test-concurrency=2 "$@"; rc=$?; rm -rf "$XDG_DATA_HOME"; exit $rc' sh "$@"
 fi
 exec node --test --test-concurrency=2 "$@"

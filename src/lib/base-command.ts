@@ -7,6 +7,7 @@ import {Command, Flags, Interfaces} from '@oclif/core'
 import {Context, processIO, type GlobalFlags, type IO} from './context.js'
 import {CliError, ExitCode, interrupted, toCliError} from './errors.js'
 import {paint, writeJson} from './output.js'
+import {profileSetup, ProfileStore, type ProfileSetup} from './profiles.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof TinkCommand)['baseFlags'] & T['flags']>
 
@@ -14,6 +15,11 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
   static override enableJsonFlag = true
 
   static override baseFlags = {
+    profile: Flags.string({
+      char: 'p',
+      description: 'Profile to use (see tink profile list). Env: TINK_PROFILE. Default: the active profile.',
+      helpGroup: 'GLOBAL',
+    }),
     region: Flags.string({
       description: 'Tink region: eu (api.tink.com) or us (api.us.tink.com). Env: TINK_REGION. Default: eu.',
       helpGroup: 'GLOBAL',
@@ -84,9 +90,38 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
     if (this.flags['client-secret-stdin']) await this.ctx.loadSecretFromStdin()
   }
 
-  /** Builds the factory; the profiles layer hooks in here. */
+  /** False for commands that manage profiles themselves (no profile layers, no token cache). */
+  protected usesProfiles = true
+  protected profile?: ProfileSetup
+  private store?: ProfileStore
+
+  /** The config file, read with node:fs (cheap); conf loads only when something is written. */
+  protected get profiles(): ProfileStore {
+    this.store ??= ProfileStore.load(this.io.env)
+    return this.store
+  }
+
+  /** Builds the factory: profile layers between env and defaults, and the keychain token cache. */
   protected createContext(flags: GlobalFlags): Context {
-    return new Context({io: this.io, flags, version: this.config.version, signal: this.abort.signal})
+    const base = {io: this.io, flags, version: this.config.version, signal: this.abort.signal}
+    if (!this.usesProfiles) return new Context(base)
+    let ctx: Context | undefined
+    const trace = (line: string) => (flags.verbose ? this.io.stderr.write(line + '\n') : undefined)
+    this.profile = profileSetup({
+      store: this.profiles,
+      flag: (flags as GlobalFlags & {profile?: string}).profile,
+      env: this.io.env,
+      warn: (line) => this.warnLine(line),
+      trace,
+      resolvedClientId: async () => ctx?.settings.value('clientId'),
+    })
+    ctx = new Context({
+      ...base,
+      profileLayers: this.profile.layers,
+      tokenCache: this.profile.tokenCache,
+      missingCredentialsHint: this.profile.missingCredentialsHint,
+    })
+    return ctx
   }
 
   protected get signal(): AbortSignal {

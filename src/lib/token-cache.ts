@@ -35,6 +35,12 @@ export function tokenAccount(namespace: string, key: string): string {
 }
 
 export class SecretTokenCache implements TokenCache {
+  /**
+   * In-process copy: a bulk run calls get() once per row, and a keychain read is a D-Bus round
+   * trip. The store is read at most once per key per process (promises, so concurrent rows share it).
+   */
+  private readonly memo = new Map<string, Promise<TokenResult | undefined>>()
+
   constructor(
     /** Picks the store for a client id; undefined = do not cache for this client. */
     private readonly target: (clientId: string) => CacheTarget | undefined,
@@ -45,7 +51,16 @@ export class SecretTokenCache implements TokenCache {
     return this.target(key.split('|')[0] ?? '')
   }
 
-  async get(key: string): Promise<TokenResult | undefined> {
+  get(key: string): Promise<TokenResult | undefined> {
+    let hit = this.memo.get(key)
+    if (!hit) {
+      hit = this.read(key)
+      this.memo.set(key, hit)
+    }
+    return hit
+  }
+
+  private async read(key: string): Promise<TokenResult | undefined> {
     const t = this.where(key)
     if (!t) return undefined
     try {
@@ -62,6 +77,7 @@ export class SecretTokenCache implements TokenCache {
   }
 
   async set(key: string, token: TokenResult): Promise<void> {
+    this.memo.set(key, Promise.resolve(token))
     const t = this.where(key)
     if (!t) return
     try {
@@ -74,6 +90,7 @@ export class SecretTokenCache implements TokenCache {
   }
 
   async delete(key: string): Promise<void> {
+    this.memo.set(key, Promise.resolve(undefined))
     const t = this.where(key)
     if (!t) return
     try {

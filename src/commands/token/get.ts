@@ -30,6 +30,9 @@ Codes and refresh tokens are secrets: pass "-" to read them from standard input.
       description: 'Renew a user token with this refresh token (grant_type=refresh_token); "-" reads it from stdin.',
       exclusive: ['code', 'scope'],
     }),
+    'no-cache': Flags.boolean({
+      description: 'Fetch a new client token even if a cached one is still fresh (and do not cache it).',
+    }),
     raw: Flags.boolean({
       description: 'Print only the access token and a newline, e.g. for TOKEN=$(tink token get --raw).',
       exclusive: ['json'],
@@ -46,7 +49,7 @@ Codes and refresh tokens are secrets: pass "-" to read them from standard input.
     await this.ctx.preflight({needsCredentials: true})
 
     const api = await this.ctx.api()
-    const token = code ? await api.exchangeCode(code) : refresh ? await api.refreshToken(refresh) : await api.cachedClientToken(scope)
+    const token = code ? await api.exchangeCode(code) : refresh ? await api.refreshToken(refresh) : await api.cachedClientToken(scope, {noCache: flags['no-cache']})
 
     if (flags.raw) this.io.stdout.write(token.access_token + '\n')
     else this.out(formatToken(token))

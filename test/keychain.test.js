@@ -1,0 +1,155 @@
+// Machines without a keychain: the documented error (no silent fallback), the explicit
+// --insecure-storage file store, env credentials that keep working, and keytar never loading
+// for commands that need no secret. These run everywhere: no Secret Service needed.
+import assert from 'node:assert/strict'
+import {randomBytes} from 'node:crypto'
+import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
+import {after, before, describe, test} from 'node:test'
+import {startEmulator} from '../dist/emulator/index.js'
+import {runCli, tempDir} from './helpers.js'
+
+const RUN = randomBytes(3).toString('hex')
+const CLIENT = {id: 'tink-emulator-client', secret: 'tink-emulator-secret'}
+/** What a headless box looks like to libsecret: no session bus, no X display to autolaunch one. */
+const NO_KEYCHAIN = {DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', DISPLAY: ''}
+const tokenRequests = (emu) => emu.requests.filter((r) => r.path === '/api/v1/oauth/token')
+
+/** NODE_OPTIONS that make `import('keytar')` throw, to prove who loads it. */
+function blockKeytar() {
+  const dir = tempDir()
+  const hooks = join(dir, 'hooks.mjs')
+  writeFileSync(hooks, `export async function resolve(s, c, next) { if (s === 'keytar') throw new Error('keytar was loaded'); return next(s, c) }\n`)
+  const register = join(dir, 'block-keytar.mjs')
+  writeFileSync(register, `import {register} from 'node:module'\nregister(${JSON.stringify(pathToFileURL(hooks).href)})\n`)
+  return {NODE_OPTIONS: `--import=${pathToFileURL(register).href}`}
+}
+
+describe('without a keychain', () => {
+  let emu
+  before(async () => {
+    emu = await startEmulator()
+  })
+  after(() => emu?.close())
+
+  test('login fails with the cause and the two ways on, before any request, saving nothing', async () => {
+    const dir = tempDir()
+    const before = emu.requests.length
+    const r = await runCli(['login', `kc-${RUN}`, '--base-url', emu.url, '--client-id', CLIENT.id, '--client-secret-stdin'], {
+      env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN},
+      input: CLIENT.secret,
+    })
+    assert.equal(r.code, 3, r.stderr)
+    assert.equal(r.stdout, '')
+    const lines = r.stderr.trim().split('\n')
+    assert.equal(lines.length, 1, r.stderr)
+    assert.match(lines[0], /^Error: Cannot .*the OS keychain is unavailable: no D-Bus session/)
+    assert.match(lines[0], /TINK_CLIENT_ID and TINK_CLIENT_SECRET/)
+    assert.match(lines[0], /tink login --insecure-storage/)
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace')
+    assert.equal(emu.requests.length, before, 'no request sent')
+    assert.equal(existsSync(join(dir, 'config.json')), false, 'nothing saved')
+    assert.equal(existsSync(join(dir, 'secrets.json')), false, 'no silent fallback to a file')
+
+    const json = await runCli(['login', `kc-${RUN}`, '--base-url', emu.url, '--client-id', CLIENT.id, '--client-secret-stdin', '--json'], {
+      env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN},
+      input: CLIENT.secret,
+    })
+    assert.equal(json.code, 3)
+    assert.equal(JSON.parse(json.stdout).error.code, 'keychain_unavailable')
+  })
+
+  test('--insecure-storage: a separate 0600 file, storage: file in the config, a warning on every use', async () => {
+    const dir = tempDir()
+    const name = `file-${RUN}`
+    const env = {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}
+    const add = await runCli(['login', name, '--base-url', emu.url, '--client-id', CLIENT.id, '--client-secret-stdin', '--insecure-storage', '--json'], {
+      env,
+      input: CLIENT.secret,
+    })
+    assert.equal(add.code, 0, add.stderr)
+    assert.equal(JSON.parse(add.stdout).storage, 'file')
+    const secrets = join(dir, 'secrets.json')
+    assert.equal(statSync(secrets).mode & 0o777, 0o600)
+    assert.equal(statSync(join(dir, 'config.json')).mode & 0o777, 0o600)
+    const config = readFileSync(join(dir, 'config.json'), 'utf8')
+    assert.equal(JSON.parse(config).profiles[name].storage, 'file')
+    assert.ok(!config.includes(CLIENT.secret), 'the secret is not in the config file')
+    assert.match(add.stderr, /Warning: secrets are in a plain file .*secrets\.json, mode 0600/)
+
+    const first = await runCli(['token', 'get', '--scope', 'user:create', '--json'], {env})
+    assert.equal(first.code, 0, first.stderr)
+    assert.equal(first.stderr.trim().split('\n').filter((l) => /^Warning: secrets are in a plain file/.test(l)).length, 1, 'one warning line per run')
+    assert.doesNotThrow(() => JSON.parse(first.stdout), 'stdout stays one JSON document')
+    const n = tokenRequests(emu).length
+    const second = await runCli(['token', 'get', '--scope', 'user:create', '--json'], {env})
+    assert.equal(tokenRequests(emu).length, n, 'token cached in the file store')
+    assert.equal(JSON.parse(second.stdout).access_token, JSON.parse(first.stdout).access_token)
+    assert.match(second.stderr, /Warning: secrets are in a plain file/)
+    assert.ok(!readFileSync(join(dir, 'config.json'), 'utf8').includes(JSON.parse(first.stdout).access_token), 'token not in the config file')
+    assert.equal(statSync(secrets).mode & 0o777, 0o600, 'still 0600 after rewriting')
+
+    const rm = await runCli(['profile', 'remove', name, '--yes', '--json'], {env})
+    assert.equal(rm.code, 0, rm.stderr)
+    assert.equal(JSON.parse(rm.stdout).secretsDeleted, 2)
+    assert.deepEqual(JSON.parse(readFileSync(secrets, 'utf8')), {})
+  })
+
+  test('a keychain profile on a machine without one: the documented error; env credentials still work', async () => {
+    const dir = tempDir()
+    // A profile saved elsewhere (config copied over): storage keychain, but no keychain here.
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({active: 'copied', profiles: {copied: {clientId: CLIENT.id, baseUrl: emu.url, storage: 'keychain'}}}))
+    const before = emu.requests.length
+    const r = await runCli(['token', 'get'], {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}})
+    assert.equal(r.code, 3)
+    assert.match(r.stderr, /^Error: Cannot read copied:client-secret from the keychain: the OS keychain is unavailable: no D-Bus session.*TINK_CLIENT_SECRET.*--insecure-storage/)
+    assert.equal(emu.requests.length, before, 'no request sent')
+
+    const env = await runCli(['token', 'get', '--json'], {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN, TINK_CLIENT_ID: CLIENT.id, TINK_CLIENT_SECRET: CLIENT.secret}})
+    assert.equal(env.code, 0, env.stderr)
+    assert.equal(env.stderr, '', 'no keychain warning: env credentials are the headless way')
+
+    const status = await runCli(['profile', 'status', 'copied', '--offline', '--json'], {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}})
+    const [s] = JSON.parse(status.stdout)
+    assert.equal(s.secretStore.answers, false)
+    assert.match(s.secretStore.error, /no D-Bus session/)
+  })
+
+  test('keytar loads only for commands that need a secret; when it is missing the error says so', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({active: 'kc', profiles: {kc: {clientId: CLIENT.id, baseUrl: emu.url, storage: 'keychain'}}}))
+    const env = {TINK_CONFIG_DIR: dir, ...blockKeytar()}
+    for (const args of [['profile', 'list'], ['profile', 'show', 'kc'], ['profile', 'use', 'kc'], ['token', 'get', '--help'], ['user', 'create', '--external-user-id', 'x', '--market', 'nope']]) {
+      const r = await runCli(args, {env})
+      assert.doesNotMatch(r.stderr, /keytar|keychain/, `tink ${args.join(' ')} loaded keytar: ${r.stderr}`)
+      assert.ok(r.code === 0 || r.code === 2, `tink ${args.join(' ')}: ${r.code} ${r.stderr}`)
+    }
+    const needs = await runCli(['token', 'get'], {env})
+    assert.equal(needs.code, 3)
+    assert.match(needs.stderr, /keytar \(the optional keychain module\) is not installed/)
+    // With env credentials a missing keytar only means no cache.
+    const withEnv = await runCli(['token', 'get', '--raw'], {env: {...env, TINK_CLIENT_ID: CLIENT.id, TINK_CLIENT_SECRET: CLIENT.secret}})
+    assert.equal(withEnv.code, 0, withEnv.stderr)
+  })
+
+  test('bad input: exit 2, one line, nothing saved', async () => {
+    const dir = tempDir()
+    const cases = [
+      [['profile', 'add', 'bad:name', '--client-id', 'x', '--client-secret-stdin'], 's', /Invalid profile name "bad:name"/],
+      [['profile', 'add', 'ok', '--client-secret-stdin'], 's', /--client-id is required/],
+      [['profile', 'add', 'ok', '--client-id', 'x'], undefined, /client secret is required on standard input/],
+      [['profile', 'add', 'ok', '--client-id', 'x', '--client-secret-stdin', '--region', 'mars'], 's', /Unknown region "mars"/],
+      [['profile', 'add', 'ok', '--client-id', 'x', '--client-secret-stdin', '--market', 'gb'], 's', /Invalid market "gb".*GB/],
+      [['profile', 'use', 'ghost'], undefined, /No profile "ghost"/],
+      [['profile', 'show'], undefined, /No active profile/],
+    ]
+    for (const [args, input, re] of cases) {
+      const r = await runCli(args, {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}, input})
+      assert.equal(r.code, 2, `tink ${args.join(' ')}: ${r.stderr}`)
+      assert.match(r.stderr, re)
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
+    }
+    assert.equal(existsSync(join(dir, 'config.json')), false)
+  })
+})
