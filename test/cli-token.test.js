@@ -6,7 +6,7 @@ import {request} from 'undici'
 import {startEmulator} from '../dist/emulator/index.js'
 import {emulatorEnv, runCli} from './helpers.js'
 import {startTinkServer, tokenResponse} from './support/tink-server.js'
-import {assertIsoDate, CLIENT, oneJson, serverEnv, TOKEN_PATH, USER_AGENT} from './support/cli.js'
+import {assertIsoDate, CLIENT, newClient, oneJson, serverEnv, TOKEN_PATH, USER_AGENT} from './support/cli.js'
 
 describe('token get against the emulator', () => {
   let emu
@@ -62,7 +62,10 @@ describe('token get: what the CLI sends', () => {
   let srv
   before(async () => (srv = await startTinkServer()))
   after(() => srv.close())
-  beforeEach(() => srv.reset())
+  beforeEach(() => {
+    srv.reset()
+    newClient()
+  })
 
   test('client credentials: POST form with client id, secret and the joined scopes; User-Agent; no bearer', async () => {
     const token = tokenResponse({scope: 'a:b,c:d,e:f'})

@@ -122,13 +122,15 @@ export class Context {
 
   private async resolveBaseUrl(): Promise<string> {
     const allowHttp = Boolean(this.flags['allow-insecure-http'])
+    // A bad region is bad input even when --base-url makes it moot for the API (the Tink Link
+    // host still follows it): say so rather than silently ignore it.
+    const region = await this.settings.get('region')
+    const r = checkRegion(region?.value ?? 'eu', region?.origin)
     const explicit = await this.settings.get('baseUrl')
     if (explicit) {
       this.trace(`* API base URL from ${explicit.origin}`)
       return checkBaseUrl(explicit.value, explicit.origin, allowHttp)
     }
-    const region = await this.settings.get('region')
-    const r = checkRegion(region?.value ?? 'eu', region?.origin)
     this.trace(`* region ${r} from ${region?.origin ?? 'built-in default'}`)
     return REGIONS[r].api
   }
@@ -171,7 +173,7 @@ export class Context {
    * The run's one HTTP client. Bulk commands pass `tuning` on the first call (more connections, a
    * shared throttle, their own abort signal so in-flight rows can settle after Ctrl-C).
    */
-  async http(tuning: Partial<Pick<HttpClientOptions, 'connections' | 'throttle' | 'signal' | 'retries'>> = {}): Promise<HttpClient> {
+  async http(tuning: Partial<Pick<HttpClientOptions, 'connections' | 'throttle' | 'signal' | 'retries' | 'backoffBaseMs'>> = {}): Promise<HttpClient> {
     if (!this.client) {
       const baseUrl = await this.baseUrl()
       this.client = new HttpClient({

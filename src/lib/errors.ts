@@ -110,8 +110,7 @@ export function toCliError(err: unknown): CliError {
     // oclif parse and validation errors carry oclif.exit === 2 (or are named *Parse*/*Validation*).
     const name = typeof e.name === 'string' ? e.name : ''
     if (e.oclif?.exit === 2 || /Parse|Validation|Flag|Arg/.test(name)) {
-      const first = message.split('\n').map((l) => l.trim()).filter(Boolean)
-      return new CliError(first.join(' ').replace(/See more help with --help/, '').trim(), {
+      return new CliError(parseErrorLine(message), {
         exitCode: ExitCode.USAGE,
         code: 'invalid_usage',
         hint: 'See --help for usage',
@@ -123,4 +122,24 @@ export function toCliError(err: unknown): CliError {
     return new CliError(message, {exitCode: ExitCode.UNEXPECTED, code: 'unexpected', cause: err})
   }
   return new CliError(String(err), {exitCode: ExitCode.UNEXPECTED, code: 'unexpected'})
+}
+
+/**
+ * oclif's parse errors are several lines ("The following errors occurred:", one reason per
+ * line, "See more help with --help") and name flags without dashes; users get one line that
+ * names flags as they type them, with mirrored "exclusive" complaints said once.
+ */
+export function parseErrorLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  const lines = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean)
+  const reasons: string[] = []
+  for (const line of lines) {
+    if (/^The following errors? occurred:?$/.test(line) || /^See more help with --help$/.test(line)) continue
+    let reason = line.replace(/^Missing required flag ([\w-]+)$/, 'Missing required flag --$1')
+    const exclusive = /^--([\w-]+)=.* cannot also be provided when using --([\w-]+)$/.exec(line)
+    if (exclusive) reason = `--${[exclusive[1], exclusive[2]].sort().join(' and --')} cannot be used together`
+    if (!reasons.includes(reason)) reasons.push(reason)
+  }
+  // "Parsing --retries" is followed by what was wrong with the value: one sentence.
+  return reasons.join('; ').replace(/^(Parsing --[\w-]+); /, '$1: ') || message.trim()
 }

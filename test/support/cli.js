@@ -9,6 +9,16 @@ export const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8
 export const USER_AGENT = `tink-auth-cli/${VERSION} node/${process.version}`
 
 export const CLIENT = {id: 'test-client-id', secret: 'test-client-secret'}
+let clientSeq = 0
+/**
+ * Gives CLIENT a new id. The CLI caches client tokens per (client id, base URL, scopes) in the
+ * keychain, so each test acts as its own app: it never gets a token an earlier test fetched,
+ * and the requests it sees are all its own.
+ */
+export function newClient() {
+  CLIENT.id = `test-client-${process.pid}-${++clientSeq}`
+  return CLIENT
+}
 export const TOKEN_PATH = '/api/v1/oauth/token'
 export const GRANT_PATH = '/api/v1/oauth/authorization-grant'
 export const DELEGATE_PATH = '/api/v1/oauth/authorization-grant/delegate'
@@ -56,4 +66,34 @@ export function spawnCli(args, {env = {}} = {}) {
   child.stdin.end()
   const done = new Promise((resolve) => child.on('close', (code, signal) => resolve({code, signal, stdout, stderr})))
   return {child, done}
+}
+
+/**
+ * Runs the CLI in a pseudo-terminal (util-linux `script`), as a person at a terminal would, and
+ * types `answer` (then Enter) once `prompt` shows. Resolves {code, output} (stdout and stderr
+ * together, ANSI included).
+ */
+export function inTerminal(args, {prompt, answer, env = {}}) {
+  return new Promise((resolve, reject) => {
+    const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
+    let output = ''
+    let answered = false
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`no exit; output: ${output}`))
+    }, 20_000)
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      output += d
+      if (!answered && prompt.test(output)) {
+        answered = true
+        child.stdin.write(answer + '\r')
+      }
+    })
+    child.stderr.on('data', (d) => (output += d))
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, output})
+    })
+  })
 }

@@ -140,6 +140,7 @@ export async function startTinkServer() {
     reset() {
       queues.clear()
       requests.length = 0
+      count = 0
     },
     /** The recorded requests to one path. */
     to(path) {

@@ -1,0 +1,415 @@
+// Failures as a user meets them: every exit code, retries and Retry-After, odd error bodies,
+// timeouts, Ctrl-C, the --json error document and the redacted --verbose trace. The built CLI
+// runs as a subprocess against a scripted server on 127.0.0.1.
+import {after, before, beforeEach, describe, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {runCli} from './helpers.js'
+import {startTinkServer, tinkError, tokenResponse} from './support/tink-server.js'
+import {
+  assertOneLineError,
+  CLIENT,
+  CREATE_PATH,
+  DELETE_PATH,
+  GRANT_PATH,
+  newClient,
+  oneJson,
+  serverEnv,
+  spawnCli,
+  TOKEN_PATH,
+} from './support/cli.js'
+
+let srv
+before(async () => (srv = await startTinkServer()))
+after(() => srv.close())
+beforeEach(() => {
+  srv.reset()
+  newClient()
+})
+
+const EVERY_COMMAND = [
+  ['token', 'get'],
+  ['grant', 'create', '--external-user-id', 'u1', '--scope', 'accounts:read'],
+  ['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Jane'],
+  ['user', 'create', '--external-user-id', 'u1', '--market', 'GB'],
+  ['user', 'delete', '--external-user-id', 'u1', '--yes'],
+]
+
+describe('missing credentials -> exit 3, one line naming the env vars, no request sent', () => {
+  for (const args of EVERY_COMMAND) {
+    test(`tink ${args.slice(0, 2).join(' ')}`, async () => {
+      const r = await runCli(args, {env: {TINK_API_URL: srv.url}})
+      assertOneLineError(r, 3, /TINK_CLIENT_ID.*TINK_CLIENT_SECRET/)
+      assert.equal(srv.requests.length, 0)
+    })
+  }
+
+  test('only the secret missing: says which one', async () => {
+    const r = await runCli(['token', 'get'], {env: {TINK_API_URL: srv.url, TINK_CLIENT_ID: 'id'}})
+    assertOneLineError(r, 3, /No client secret \(TINK_CLIENT_SECRET\) found/)
+    assert.doesNotMatch(r.stderr, /No client id/)
+    assert.equal(srv.requests.length, 0)
+  })
+
+  test('--json: the error document on stdout', async () => {
+    const r = await runCli(['token', 'get', '--json'], {env: {TINK_API_URL: srv.url}})
+    assert.equal(r.code, 3)
+    const doc = oneJson(r.stdout)
+    assert.equal(doc.error.code, 'missing_credentials')
+    assert.match(doc.error.message, /TINK_CLIENT_ID/)
+    assert.equal(srv.requests.length, 0)
+  })
+})
+
+describe('bad input -> exit 2, one line saying what and how to fix, nothing sent', () => {
+  const cases = [
+    [['token', 'get', '--scope', 'accounts:read,,x:y'], /Empty scope/],
+    [['token', 'get', '--scope', 'NotAScope'], /Invalid scope "NotAScope"/],
+    [['token', 'get', '--timeout', '0'], /Invalid --timeout "0"/],
+    [['token', 'get', '--region', 'mars'], /Unknown region "mars".*eu or us/],
+    [['token', 'get', '--base-url', 'http://api.example.com'], /Refusing plain http:\/\/.*--allow-insecure-http/],
+    [['token', 'get', '--code', 'c', '--refresh-token', 'r'], /--code|--refresh-token/],
+    [['token', 'get', '--no-such-flag'], /no-such-flag/],
+    [['grant', 'create', '--external-user-id', 'u1'], /Missing required flag --scope/],
+    [['grant', 'create', '--scope', 'a:b'], /Neither --user-id nor --external-user-id/],
+    [['grant', 'create', '--scope', 'a:b', '--user-id', 'x', '--external-user-id', 'y'], /--user-id.*--external-user-id|--external-user-id.*--user-id/],
+    [['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Jane', '--flow', 'nope'], /Unknown Tink Link flow "nope"/],
+    [['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Jane', '--flow', 'products/connect-accounts'], /needs --products/],
+    [['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Jane', '--flow', 'transactions/extend-consent'], /needs --credentials-id/],
+    [['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Jane', '--market', 'XX'], /Invalid market "XX"/],
+    [['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Jane', '--redirect-uri', 'not a url'], /Invalid --redirect-uri/],
+    [['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Zoë 名前'], /ISO-8859-1/],
+    [['user', 'create', '--external-user-id', 'u1', '--market', 'gb'], /Invalid market "gb".*Did you mean GB\?/],
+    [['user', 'create', '--external-user-id', 'u1', '--market', 'GB', '--locale', 'en-US'], /Invalid locale "en-US".*en_US/],
+    [['user', 'create', '--external-user-id', 'u1', '--market', 'GB', '--retention-class', 'forever'], /PERMANENT or TEMPORARY/],
+    [['user', 'create', '--external-user-id', 'u1'], /--market is required/],
+    [['user', 'create', '--market', 'GB'], /--external-user-id is required/],
+    [['user', 'delete', '--yes'], /Neither --user-id nor --external-user-id/],
+  ]
+  for (const [args, pattern] of cases) {
+    test(`tink ${args.join(' ')}`, async () => {
+      const r = await runCli(args, {env: serverEnv(srv)})
+      assertOneLineError(r, 2, pattern)
+      assert.equal(srv.requests.length, 0, 'no request sent')
+    })
+  }
+})
+
+describe('HTTP statuses -> exit codes', () => {
+  test('401 from the token endpoint -> exit 3', async () => {
+    srv.script(TOKEN_PATH, tinkError(401, 'invalid_client', 'Bad client credentials'))
+    const r = await runCli(['token', 'get'], {env: serverEnv(srv)})
+    assertOneLineError(r, 3, /token request failed: HTTP 401: Bad client credentials \[invalid_client\] \(X-Request-ID: req-1\)/)
+  })
+
+  test('403 (token lacks the scope) -> exit 3', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(GRANT_PATH, tinkError(403, 'insufficient_scope', 'Token is missing scope authorization:grant'))
+    const r = await runCli(['grant', 'create', '--external-user-id', 'u1', '--scope', 'accounts:read'], {env: serverEnv(srv)})
+    assertOneLineError(r, 3, /HTTP 403: Token is missing scope authorization:grant/)
+  })
+
+  test('400 -> exit 4', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(CREATE_PATH, tinkError(400, 'invalid_market', 'Market is not supported'))
+    const r = await runCli(['user', 'create', '--external-user-id', 'u1', '--market', 'GB'], {env: serverEnv(srv)})
+    assertOneLineError(r, 4, /user create failed: HTTP 400: Market is not supported \[invalid_market\]/)
+  })
+
+  test('404 -> exit 4', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(GRANT_PATH, tinkError(404, 'user_not_found', 'User not found'))
+    const r = await runCli(['grant', 'create', '--user-id', 'nobody', '--scope', 'accounts:read'], {env: serverEnv(srv)})
+    assertOneLineError(r, 4, /HTTP 404: User not found/)
+  })
+
+  test('409 on user create -> exit 4, a clear message', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(CREATE_PATH, tinkError(409, 'user_already_exists', 'User exists'))
+    const r = await runCli(['user', 'create', '--external-user-id', 'u1', '--market', 'GB'], {env: serverEnv(srv)})
+    assertOneLineError(r, 4, /A user with external id "u1" already exists \(HTTP 409\)/)
+  })
+
+  test('500 is not retried -> exit 5 after one request', async () => {
+    srv.script(TOKEN_PATH, tinkError(500, 'internal_error', 'Something broke'))
+    const r = await runCli(['token', 'get'], {env: serverEnv(srv)})
+    assertOneLineError(r, 5, /HTTP 500: Something broke/)
+    assert.equal(srv.requests.length, 1)
+  })
+
+  test('429 on every attempt -> exit 5 after 1 + --retries requests', async () => {
+    srv.script(TOKEN_PATH, tinkError(429, 'rate_limited', 'Slow down', {'retry-after': '0'}))
+    const r = await runCli(['token', 'get', '--retries', '2'], {env: serverEnv(srv)})
+    assertOneLineError(r, 5, /HTTP 429: Slow down \[rate_limited\] \(after 3 attempts\)/)
+    assert.equal(srv.requests.length, 3)
+  })
+
+  for (const status of [502, 503, 504]) {
+    test(`${status} then 200 -> retried, exit 0`, async () => {
+      srv.script(TOKEN_PATH, {status, body: 'busy'}, {json: tokenResponse({access_token: 'after-retry'})})
+      const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(r.stdout, 'after-retry\n')
+      assert.equal(srv.requests.length, 2)
+      assert.deepEqual(srv.requests[1].form, srv.requests[0].form, 'the retry sends the same request')
+    })
+  }
+
+  test('--retries 0: a 503 fails at once, exit 5', async () => {
+    srv.script(TOKEN_PATH, {status: 503, body: ''}, {json: tokenResponse()})
+    const r = await runCli(['token', 'get', '--retries', '0'], {env: serverEnv(srv)})
+    assertOneLineError(r, 5, /HTTP 503: empty body/)
+    assert.equal(srv.requests.length, 1)
+  })
+
+  test('a connection reset is retried', async () => {
+    srv.script(TOKEN_PATH, {destroy: true}, {json: tokenResponse({access_token: 'after-reset'})})
+    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'after-reset\n')
+    assert.equal(srv.requests.length, 2)
+  })
+
+  test('nothing listening -> exit 5 naming the URL', async () => {
+    const gone = await startTinkServer()
+    await gone.close()
+    const r = await runCli(['token', 'get', '--retries', '0'], {env: serverEnv(gone)})
+    assertOneLineError(r, 5, new RegExp(`cannot reach ${gone.url.replace(/[.]/g, '\\.')} \\(ECONNREFUSED`))
+  })
+})
+
+describe('Retry-After', () => {
+  test('in seconds: the retry waits that long', async () => {
+    srv.script(TOKEN_PATH, tinkError(429, 'rate_limited', 'Slow down', {'retry-after': '1'}), {json: tokenResponse()})
+    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(srv.requests.length, 2)
+    const gap = srv.requests[1].at - srv.requests[0].at
+    assert.ok(gap >= 950 && gap < 2500, `waited ${Math.round(gap)} ms for Retry-After: 1`)
+  })
+
+  test('as an HTTP date: the retry waits until then', async () => {
+    // HTTP dates have whole seconds: "now + 2 s" truncated means a wait of 1 to 2 s.
+    srv.script(TOKEN_PATH, () => ({status: 503, body: 'maintenance', headers: {'retry-after': new Date(Date.now() + 2000).toUTCString()}}), {json: tokenResponse()})
+    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(srv.requests.length, 2)
+    const gap = srv.requests[1].at - srv.requests[0].at
+    assert.ok(gap >= 900 && gap < 3000, `waited ${Math.round(gap)} ms for a Retry-After date 2 s ahead`)
+  })
+
+  test('longer than the CLI waits: fails at once saying so, exit 5', async () => {
+    srv.script(TOKEN_PATH, tinkError(429, 'rate_limited', 'Slow down', {'retry-after': '3600'}), {json: tokenResponse()})
+    const started = Date.now()
+    const r = await runCli(['token', 'get'], {env: serverEnv(srv)})
+    assertOneLineError(r, 5, /Tink asked to wait 3600 s \(Retry-After\)/)
+    assert.equal(srv.requests.length, 1)
+    assert.ok(Date.now() - started < 4000)
+  })
+
+  test('without Retry-After the backoff is short (a fraction of a second for the first retry)', async () => {
+    srv.script(TOKEN_PATH, {status: 503, body: ''}, {json: tokenResponse()})
+    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    const gap = srv.requests[1].at - srv.requests[0].at
+    assert.ok(gap >= 100 && gap < 1500, `first backoff ${Math.round(gap)} ms`)
+  })
+})
+
+describe('odd answers', () => {
+  test('an HTML error page (a proxy): its text in the message, exit 5', async () => {
+    srv.script(TOKEN_PATH, {
+      status: 502,
+      headers: {'content-type': 'text/html'},
+      body: '<html><head><title>502</title></head><body><h1>Bad Gateway</h1><p>upstream nginx is down</p></body></html>',
+    })
+    const r = await runCli(['token', 'get', '--retries', '0'], {env: serverEnv(srv)})
+    assertOneLineError(r, 5, /HTTP 502: non-JSON body: "502 Bad Gateway upstream nginx is down"/)
+  })
+
+  test('an HTML 400: exit 4 with the excerpt', async () => {
+    srv.script(TOKEN_PATH, {status: 400, headers: {'content-type': 'text/html'}, body: '<h1>Request blocked by WAF</h1>'})
+    const r = await runCli(['token', 'get'], {env: serverEnv(srv)})
+    assertOneLineError(r, 4, /HTTP 400: non-JSON body: "Request blocked by WAF"/)
+  })
+
+  test('a 200 that is not JSON: exit 5, pointing at --base-url', async () => {
+    srv.script(TOKEN_PATH, {status: 200, headers: {'content-type': 'text/html'}, body: '<html>Welcome to nginx</html>'})
+    const r = await runCli(['token', 'get'], {env: serverEnv(srv)})
+    assertOneLineError(r, 5, /not JSON.*--base-url/)
+  })
+
+  test('--timeout 1 against a server that never answers: exit 5 promptly', async () => {
+    srv.script(TOKEN_PATH, {hang: 'headers'})
+    const started = Date.now()
+    const r = await runCli(['token', 'get', '--timeout', '1', '--retries', '0'], {env: serverEnv(srv)})
+    const ms = Date.now() - started
+    assertOneLineError(r, 5, /did not answer within 1 s/)
+    assert.ok(ms < 4000, `took ${ms} ms`)
+  })
+
+  test('--timeout 1 against a body that never ends: exit 5 promptly', async () => {
+    srv.script(TOKEN_PATH, {hang: 'body', json: tokenResponse()})
+    const started = Date.now()
+    const r = await runCli(['token', 'get', '--timeout', '1', '--retries', '0'], {env: serverEnv(srv)})
+    const ms = Date.now() - started
+    assertOneLineError(r, 5, /within 1 s/)
+    assert.ok(ms < 4000, `took ${ms} ms`)
+  })
+})
+
+describe('Ctrl-C', () => {
+  test('SIGINT with --json while waiting on a hanging server -> exit 130, only the error document on stdout', async () => {
+    srv.script(TOKEN_PATH, {hang: 'headers'})
+    const {child, done} = spawnCli(['token', 'get', '--json'], {env: serverEnv(srv)})
+    await srv.waitForRequests(1)
+    const started = Date.now()
+    child.kill('SIGINT')
+    const r = await done
+    assert.equal(r.code, 130, r.stderr)
+    assert.ok(Date.now() - started < 2000, 'stops at once')
+    // --json promises one JSON document on stdout, failures included: the interruption is one.
+    assert.deepEqual(oneJson(r.stdout).error, {code: 'interrupted', message: 'Interrupted', exitCode: 130})
+    assert.equal(r.stderr, '')
+  })
+
+  test('SIGINT while waiting on a hanging server -> exit 130 promptly, nothing on stdout, "Interrupted" on stderr', async () => {
+    srv.script(TOKEN_PATH, {hang: 'headers'})
+    const {child, done} = spawnCli(['token', 'get'], {env: serverEnv(srv)})
+    await srv.waitForRequests(1)
+    const started = Date.now()
+    child.kill('SIGINT')
+    const r = await done
+    assert.equal(r.code, 130)
+    assert.ok(Date.now() - started < 2000, 'stops at once')
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr, 'Error: Interrupted\n')
+  })
+
+  test('SIGINT during the wait for a retry -> exit 130 at once, no further request', async () => {
+    srv.script(TOKEN_PATH, tinkError(429, 'rate_limited', 'Slow down', {'retry-after': '30'}), {json: tokenResponse()})
+    const {child, done} = spawnCli(['user', 'delete', '--external-user-id', 'u1', '--yes'], {env: serverEnv(srv)})
+    await srv.waitForRequests(1)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const started = Date.now()
+    child.kill('SIGINT')
+    const r = await done
+    assert.equal(r.code, 130, r.stderr)
+    assert.ok(Date.now() - started < 2000, 'does not sit out the Retry-After')
+    assert.equal(srv.requests.length, 1)
+    assert.equal(r.stdout, '')
+  })
+})
+
+describe('--json error document', () => {
+  test('{"error": {status, code, message, requestId}} on stdout with Tink\'s X-Request-ID', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(CREATE_PATH, tinkError(409, 'user_already_exists', 'User exists', {'x-request-id': 'tink-req-4711'}))
+    const r = await runCli(['user', 'create', '--external-user-id', 'u1', '--market', 'GB', '--json'], {env: serverEnv(srv)})
+    assert.equal(r.code, 4)
+    const doc = oneJson(r.stdout)
+    assert.deepEqual(Object.keys(doc), ['error'])
+    assert.equal(doc.error.status, 409)
+    assert.equal(doc.error.code, 'user_already_exists')
+    assert.match(doc.error.message, /already exists/)
+    assert.equal(doc.error.requestId, 'tink-req-4711')
+    assert.doesNotMatch(r.stderr, /Error:/, 'the error is not printed twice')
+  })
+
+  test('--raw with --json: a usage error, as a JSON document (exit 2)', async () => {
+    const r = await runCli(['token', 'get', '--raw', '--json'], {env: serverEnv(srv)})
+    assert.equal(r.code, 2)
+    assert.match(oneJson(r.stdout).error.message, /--raw/)
+    assert.equal(srv.requests.length, 0)
+  })
+
+  test('a usage error is a JSON document too (exit 2)', async () => {
+    const r = await runCli(['user', 'create', '--external-user-id', 'u1', '--market', 'gb', '--json'], {env: serverEnv(srv)})
+    assert.equal(r.code, 2)
+    const doc = oneJson(r.stdout)
+    assert.equal(doc.error.code, 'invalid_usage')
+    assert.match(doc.error.message, /Invalid market "gb"/)
+    assert.equal(srv.requests.length, 0)
+  })
+
+  test('an error without X-Request-ID still has status, code and message', async () => {
+    srv.script(TOKEN_PATH, {status: 503, body: '', headers: {'x-request-id': null}})
+    const r = await runCli(['token', 'get', '--json', '--retries', '0'], {env: serverEnv(srv)})
+    assert.equal(r.code, 5)
+    const doc = oneJson(r.stdout)
+    assert.equal(doc.error.status, 503)
+    assert.equal(typeof doc.error.code, 'string')
+    assert.equal(typeof doc.error.message, 'string')
+    assert.equal(doc.error.requestId, undefined)
+  })
+})
+
+describe('--verbose', () => {
+  const CANARY = {
+    secret: 'CANARY-client-secret-91a',
+    clientToken: 'CANARY-client-token-27b',
+    code: 'CANARY-code-55c',
+    userToken: 'CANARY-user-token-13d',
+    refresh: 'CANARY-refresh-token-84e',
+  }
+
+  function assertNoCanary(text) {
+    for (const [name, value] of Object.entries(CANARY)) assert.ok(!text.includes(value), `${name} leaked into:\n${text}`)
+  }
+
+  test('the delete chain traced: method, URL, status, timing, headers; every secret is ***', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse({access_token: CANARY.clientToken})}, {json: tokenResponse({access_token: CANARY.userToken, refresh_token: CANARY.refresh})})
+    srv.script(GRANT_PATH, {json: {code: CANARY.code}})
+    srv.script(DELETE_PATH, {status: 204})
+    const r = await runCli(['user', 'delete', '--external-user-id', 'u1', '--yes', '--verbose'], {env: serverEnv(srv, {TINK_CLIENT_SECRET: CANARY.secret})})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(srv.requests.length, 4, 'the chain ran')
+    assertNoCanary(r.stderr)
+    assertNoCanary(r.stdout)
+    assert.match(r.stderr, new RegExp(`> POST ${srv.url}/api/v1/oauth/token`))
+    assert.match(r.stderr, new RegExp(`> POST ${srv.url}/api/v1/user/delete`))
+    assert.match(r.stderr, /< 200 \(\d+ ms\)/)
+    assert.match(r.stderr, /< 204 \(\d+ ms\)/)
+    assert.match(r.stderr, /> user-agent: tink-auth-cli\//)
+    assert.match(r.stderr, /< x-request-id: req-1/)
+    assert.match(r.stderr, /client_secret=\*\*\*/)
+    assert.match(r.stderr, /code=\*\*\*/)
+    assert.match(r.stderr, /authorization: Bearer \*\*\*/)
+    assert.match(r.stderr, /"access_token":"\*\*\*"/)
+    assert.match(r.stderr, /"refresh_token":"\*\*\*"/)
+    assert.match(r.stderr, /"code":"\*\*\*"/)
+    assert.match(r.stdout, /Deleted user/)
+  })
+
+  test('refresh token from stdin and a failing answer: nothing secret in the trace or the error', async () => {
+    srv.script(TOKEN_PATH, {status: 503, body: ''}, tinkError(400, 'invalid_grant', 'Refresh token expired'))
+    const r = await runCli(['token', 'get', '--refresh-token', '-', '-v'], {env: serverEnv(srv, {TINK_CLIENT_SECRET: CANARY.secret}), input: CANARY.refresh})
+    assert.equal(r.code, 4)
+    assertNoCanary(r.stderr)
+    assert.match(r.stderr, /refresh_token=\*\*\*/)
+    assert.match(r.stderr, /\* retry 1\/3 in \d+ ms/)
+    assert.match(r.stderr, /Error: token request failed: HTTP 400/)
+  })
+
+  test('--verbose with --json: the trace on stderr, stdout still exactly one JSON document', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse({access_token: CANARY.clientToken})})
+    const r = await runCli(['token', 'get', '--json', '--verbose'], {env: serverEnv(srv, {TINK_CLIENT_SECRET: CANARY.secret})})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(oneJson(r.stdout).access_token, CANARY.clientToken, 'the token itself is the output asked for')
+    assert.match(r.stderr, /> POST /)
+    assertNoCanary(r.stderr)
+  })
+
+  test('without --verbose there is no trace', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0)
+    assert.equal(r.stderr, '')
+  })
+})
+
+test('a secret is never accepted on the command line', async () => {
+  const r = await runCli(['token', 'get', '--client-secret', CLIENT.secret], {env: serverEnv(srv)})
+  assert.equal(r.code, 2)
+  assert.ok(!r.stderr.includes(CLIENT.secret) || /Nonexistent flag/.test(r.stderr))
+  assert.equal(srv.requests.length, 0)
+})

@@ -1,0 +1,230 @@
+// `tink grant create` and `tink grant delegate` as a user runs them: the built CLI in a
+// subprocess, against the emulator and against a scripted server that checks what is sent and
+// lets the Tink Link URL be checked byte for byte.
+import {after, before, beforeEach, describe, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {startEmulator} from '../dist/emulator/index.js'
+import {emulatorEnv, runCli} from './helpers.js'
+import {startTinkServer, tokenResponse} from './support/tink-server.js'
+import {
+  assertIsoDate,
+  assertOneLineError,
+  CLIENT,
+  DELEGATE_PATH,
+  GRANT_PATH,
+  inTerminal,
+  newClient,
+  oneJson,
+  serverEnv,
+  TINK_LINK_ACTOR,
+  TINK_LINK_SCOPES,
+  TOKEN_PATH,
+  USER_AGENT,
+} from './support/cli.js'
+
+describe('against the emulator', () => {
+  let emu
+  let env
+  before(async () => {
+    emu = await startEmulator()
+    env = emulatorEnv(emu)
+    const r = await runCli(['user', 'create', '--external-user-id', 'grant-user', '--market', 'GB'], {env})
+    assert.equal(r.code, 0, r.stderr)
+  })
+  after(() => emu.close())
+
+  test('grant create prints the code alone; token get --code - exchanges it for a user token', async () => {
+    const g = await runCli(['grant', 'create', '--external-user-id', 'grant-user', '--scope', 'accounts:read', '--scope', 'transactions:read'], {env})
+    assert.equal(g.code, 0, g.stderr)
+    assert.match(g.stdout, /^\S+\n$/)
+    const t = await runCli(['token', 'get', '--code', '-', '--json'], {env, input: g.stdout})
+    assert.equal(t.code, 0, t.stderr)
+    const token = oneJson(t.stdout)
+    assert.equal(token.scope, 'accounts:read,transactions:read')
+    assert.equal(token.expires_in, 7200)
+    // The code is single-use.
+    const again = await runCli(['token', 'get', '--code', '-'], {env, input: g.stdout})
+    assertOneLineError(again, 4, /HTTP 400/)
+  })
+
+  test('grant create --json: {"code"}', async () => {
+    const r = await runCli(['grant', 'create', '--external-user-id', 'grant-user', '--scope', 'accounts:read', '--json'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    const doc = oneJson(r.stdout)
+    assert.deepEqual(Object.keys(doc), ['code'])
+    assert.match(doc.code, /\S/)
+  })
+
+  test('grant create --exchange --json: the user token, same shape as token get', async () => {
+    const r = await runCli(['grant', 'create', '--external-user-id', 'grant-user', '--scope', 'balances:read', '--exchange', '--json'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    const doc = oneJson(r.stdout)
+    assert.equal(doc.token_type, 'bearer')
+    assert.equal(doc.scope, 'balances:read')
+    assert.match(doc.access_token, /\S/)
+    assertIsoDate(doc.expires_at, Date.now() + doc.expires_in * 1000)
+  })
+
+  test('grant create for an unknown user: exit 4 with Tink\'s message', async () => {
+    const r = await runCli(['grant', 'create', '--external-user-id', 'no-such-user', '--scope', 'accounts:read'], {env})
+    assertOneLineError(r, 4, /authorization grant failed: HTTP 404/)
+  })
+
+  test('grant delegate: the URL alone on stdout, the redirect-uri warning on stderr', async () => {
+    const r = await runCli(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'Grant User'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^https:\/\/link\.tink\.com\/1\.0\/transactions\/connect-accounts\?\S+\n$/)
+    const url = new URL(r.stdout.trim())
+    assert.equal(url.searchParams.get('client_id'), 'tink-emulator-client')
+    assert.match(url.searchParams.get('authorization_code'), /\S/)
+    assert.match(r.stderr, /Warning: no --redirect-uri/)
+    const last = emu.requests.at(-1)
+    assert.equal(last.path, DELEGATE_PATH)
+    assert.equal(last.status, 200)
+  })
+
+  test('grant delegate --json: {"code", "url"} with the code in the URL', async () => {
+    const r = await runCli(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'g@example.com', '--redirect-uri', 'https://example.com/cb', '--json'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    const doc = oneJson(r.stdout)
+    assert.deepEqual(Object.keys(doc).sort(), ['code', 'url'])
+    assert.equal(new URL(doc.url).searchParams.get('authorization_code'), doc.code)
+    assert.equal(r.stderr, '', 'no warning with a redirect URI')
+  })
+
+  test('grant delegate without --id-hint on a terminal asks for it, and sends the answer', async () => {
+    const r = await inTerminal(['grant', 'delegate', '--external-user-id', 'grant-user'], {prompt: /id hint/, answer: 'Jane Dö', env})
+    assert.equal(r.code, 0, r.output)
+    assert.match(r.output, /https:\/\/link\.tink\.com\/1\.0\/transactions\/connect-accounts\?/)
+    const last = emu.requests.at(-1)
+    assert.equal(last.path, DELEGATE_PATH)
+    assert.equal(last.form.id_hint, 'Jane Dö')
+  })
+
+  test('grant delegate without --id-hint and no terminal: exit 2, nothing sent', async () => {
+    const from = emu.requests.length
+    const r = await runCli(['grant', 'delegate', '--external-user-id', 'grant-user'], {env})
+    assertOneLineError(r, 2, /--id-hint is required/)
+    assert.equal(emu.requests.length, from)
+  })
+})
+
+describe('what the CLI sends, and the Tink Link URL', () => {
+  let srv
+  before(async () => (srv = await startTinkServer()))
+  after(() => srv.close())
+  beforeEach(() => {
+    srv.reset()
+    newClient()
+  })
+
+  test('grant create: client token with authorization:grant, then the grant form with the bearer', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})
+    srv.script(GRANT_PATH, {json: {code: 'code-1'}})
+    const r = await runCli(['grant', 'create', '--user-id', 'uid-1', '--scope', 'accounts:read,balances:read', '--scope', 'transactions:read', '--id-hint', 'Jane Doe'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'code-1\n')
+    assert.deepEqual(srv.requests.map((q) => q.path), [TOKEN_PATH, GRANT_PATH])
+    assert.deepEqual(srv.requests[0].form, {grant_type: 'client_credentials', client_id: CLIENT.id, client_secret: CLIENT.secret, scope: 'authorization:grant'})
+    const g = srv.requests[1]
+    assert.equal(g.method, 'POST')
+    assert.equal(g.headers['content-type'], 'application/x-www-form-urlencoded')
+    assert.equal(g.headers.authorization, 'Bearer client-tok')
+    assert.equal(g.headers['user-agent'], USER_AGENT)
+    assert.deepEqual(g.form, {user_id: 'uid-1', scope: 'accounts:read,balances:read,transactions:read', id_hint: 'Jane Doe'})
+  })
+
+  test('grant create --exchange: the code goes to the token endpoint as authorization_code', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()}, {json: tokenResponse({access_token: 'user-tok', expires_in: 7200})})
+    srv.script(GRANT_PATH, {json: {code: 'code-2'}})
+    const r = await runCli(['grant', 'create', '--external-user-id', 'e1', '--scope', 'accounts:read', '--exchange', '--json'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(oneJson(r.stdout).access_token, 'user-tok')
+    assert.deepEqual(srv.requests[1].form, {external_user_id: 'e1', scope: 'accounts:read'})
+    assert.deepEqual(srv.requests[2].form, {grant_type: 'authorization_code', client_id: CLIENT.id, client_secret: CLIENT.secret, code: 'code-2'})
+  })
+
+  test('grant delegate: the form has the Tink Link actor, the continuous-access scopes and the id hint', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})
+    srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
+    const r = await runCli(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane Doe'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(srv.requests[0].form.scope, 'authorization:grant')
+    const d = srv.requests[1]
+    assert.equal(d.path, DELEGATE_PATH)
+    assert.equal(d.headers.authorization, 'Bearer client-tok')
+    assert.equal(d.headers['content-type'], 'application/x-www-form-urlencoded')
+    assert.deepEqual(d.form, {external_user_id: 'e1', actor_client_id: TINK_LINK_ACTOR, scope: TINK_LINK_SCOPES, id_hint: 'Jane Doe'})
+    assert.equal(r.stdout, `https://link.tink.com/1.0/transactions/connect-accounts?client_id=${CLIENT.id}&authorization_code=dcode&market=GB&locale=en_US\n`)
+  })
+
+  test('grant delegate with --actor-client-id, --scope and --user-id', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
+    const r = await runCli(['grant', 'delegate', '--user-id', 'u9', '--id-hint', 'Ann', '--actor-client-id', 'actor-2', '--scope', 'accounts:read', '--scope', 'user:read'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(srv.requests[1].form, {user_id: 'u9', actor_client_id: 'actor-2', scope: 'accounts:read,user:read', id_hint: 'Ann'})
+  })
+
+  /** Runs grant delegate against the server with `code` as the answer; returns the URL printed. */
+  async function linkUrl(args, {code = 'dcode', env = {}} = {}) {
+    srv.reset()
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(DELEGATE_PATH, {json: {code}})
+    const r = await runCli(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane', ...args], {env: serverEnv(srv, env)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout.split('\n').length, 2, 'one line on stdout')
+    return r.stdout.trim()
+  }
+
+  test('the Tink Link host follows --region; --link-base-url and TINK_LINK_URL override it', async () => {
+    assert.match(await linkUrl(['--region', 'eu']), /^https:\/\/link\.tink\.com\/1\.0\//)
+    assert.match(await linkUrl(['--region', 'us']), /^https:\/\/link\.us\.tink\.com\/1\.0\//)
+    assert.match(await linkUrl([], {env: {TINK_REGION: 'us'}}), /^https:\/\/link\.us\.tink\.com\/1\.0\//)
+    assert.match(await linkUrl(['--region', 'us', '--link-base-url', 'https://link.example.test/prefix/']), /^https:\/\/link\.example\.test\/prefix\/1\.0\/transactions\/connect-accounts\?/)
+    assert.match(await linkUrl([], {env: {TINK_LINK_URL: 'https://env-link.example.test'}}), /^https:\/\/env-link\.example\.test\/1\.0\//)
+  })
+
+  test('every query value is URL-encoded: redirect_uri, state, market, locale, test, and the code itself', async () => {
+    const url = await linkUrl(
+      ['--redirect-uri', 'https://example.com/cb?a=1&b=two words', '--state', 'x&y=z #1', '--market', 'SE', '--locale', 'sv_SE', '--test', '--flow', 'account-check/connect'],
+      {code: 'c/d+e=f&g'},
+    )
+    const u = new URL(url)
+    assert.equal(u.origin + u.pathname, 'https://link.tink.com/1.0/account-check/connect')
+    assert.deepEqual(Object.fromEntries(u.searchParams), {
+      client_id: CLIENT.id,
+      redirect_uri: 'https://example.com/cb?a=1&b=two words',
+      authorization_code: 'c/d+e=f&g',
+      market: 'SE',
+      locale: 'sv_SE',
+      state: 'x&y=z #1',
+      test: 'true',
+    })
+    // The raw text: nothing that would split or end the query is left unencoded.
+    assert.ok(url.includes('redirect_uri=https%3A%2F%2Fexample.com%2Fcb%3Fa%3D1%26b%3Dtwo'), url)
+    assert.ok(url.includes('authorization_code=c%2Fd%2Be%3Df%26g'), url)
+    assert.ok(!url.includes('#'), url)
+  })
+
+  test('flows: products/connect-accounts with products, update/extend-consent with credentials_id', async () => {
+    const p = new URL(await linkUrl(['--flow', 'products/connect-accounts', '--products', 'ACCOUNT_CHECK,TRANSACTIONS']))
+    assert.equal(p.pathname, '/1.0/products/connect-accounts')
+    assert.equal(p.searchParams.get('products'), 'ACCOUNT_CHECK,TRANSACTIONS')
+    for (const flow of ['transactions/update-consent', 'transactions/extend-consent']) {
+      const u = new URL(await linkUrl(['--flow', flow, '--credentials-id', 'cred 42']))
+      assert.equal(u.pathname, `/1.0/${flow}`)
+      assert.equal(u.searchParams.get('credentials_id'), 'cred 42')
+    }
+    const def = new URL(await linkUrl([]))
+    assert.equal(def.pathname, '/1.0/transactions/connect-accounts')
+    assert.equal(def.searchParams.get('test'), null, 'no test=... unless --test')
+    assert.equal(def.searchParams.get('state'), null)
+  })
+
+  test('grant delegate without --id-hint and no terminal: exit 2, nothing sent', async () => {
+    const r = await runCli(['grant', 'delegate', '--external-user-id', 'e1'], {env: serverEnv(srv)})
+    assertOneLineError(r, 2, /--id-hint is required.*--id-hint "Jane Doe"/)
+    assert.equal(srv.requests.length, 0)
+  })
+})

@@ -1,0 +1,213 @@
+// `tink user create` and `tink user delete` as a user runs them: the built CLI in a subprocess,
+// against the emulator (users really appear and disappear) and against a scripted server that
+// checks every request of the delete chain and the Idempotency-Key of create.
+import {after, before, beforeEach, describe, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
+import {emulatorEnv, runCli} from './helpers.js'
+import {startTinkServer, tokenResponse} from './support/tink-server.js'
+import {
+  assertOneLineError,
+  CLIENT,
+  CREATE_PATH,
+  DELETE_PATH,
+  GRANT_PATH,
+  inTerminal,
+  newClient,
+  oneJson,
+  serverEnv,
+  TOKEN_PATH,
+  USER_AGENT,
+} from './support/cli.js'
+
+describe('against the emulator', () => {
+  let emu
+  // Its own app for the chain test, so no client token cached by an earlier test hides step 1.
+  const CHAIN_APP = {id: `chain-app-${process.pid}`, secret: 'chain-secret', scopes: [...ALL_SCOPES]}
+  before(async () => (emu = await startEmulator({clients: [CHAIN_APP]})))
+  after(() => emu.close())
+
+  const user = (ext) => emu.users().find((u) => u.external_user_id === ext)
+
+  test('user create: human output, and the user exists with the market, locale and retention class given', async () => {
+    const r = await runCli(['user', 'create', '--external-user-id', 'alice', '--market', 'SE', '--locale', 'sv_SE', '--retention-class', 'TEMPORARY'], {env: emulatorEnv(emu)})
+    assert.equal(r.code, 0, r.stderr)
+    const u = user('alice')
+    assert.ok(u, 'created at Tink')
+    assert.equal(u.market, 'SE')
+    assert.equal(u.locale, 'sv_SE')
+    assert.equal(u.retention_class, 'TEMPORARY')
+    assert.equal(r.stdout, `user_id:          ${u.user_id}\nexternal_user_id: alice\n`)
+  })
+
+  test('user create --json: {user_id, external_user_id}; TINK_MARKET works instead of --market', async () => {
+    const r = await runCli(['user', 'create', '--external-user-id', 'bob', '--json'], {env: {...emulatorEnv(emu), TINK_MARKET: 'GB'}})
+    assert.equal(r.code, 0, r.stderr)
+    const doc = oneJson(r.stdout)
+    assert.deepEqual(doc, {user_id: user('bob').user_id, external_user_id: 'bob'})
+    assert.equal(user('bob').market, 'GB')
+    assert.equal(user('bob').locale, 'en_US', 'locale defaults to en_US')
+  })
+
+  test('user create twice: the second is a clear error, exit 4; --json gives the error document', async () => {
+    const args = ['user', 'create', '--external-user-id', 'carol', '--market', 'GB']
+    assert.equal((await runCli(args, {env: emulatorEnv(emu)})).code, 0)
+    const r = await runCli(args, {env: emulatorEnv(emu)})
+    assertOneLineError(r, 4, /A user with external id "carol" already exists \(HTTP 409\) \(X-Request-ID: [\w-]+\)\. Use another --external-user-id/)
+    const j = await runCli([...args, '--json'], {env: emulatorEnv(emu)})
+    assert.equal(j.code, 4)
+    const doc = oneJson(j.stdout)
+    assert.equal(doc.error.status, 409)
+    assert.equal(typeof doc.error.code, 'string')
+    assert.match(doc.error.message, /already exists/)
+    assert.match(doc.error.requestId, /\S/)
+    assert.equal(emu.users().filter((u) => u.external_user_id === 'carol').length, 1)
+  })
+
+  test('user delete --yes --json by external id: the four requests in order and the user is gone', async () => {
+    const env = emulatorEnv(emu, CHAIN_APP)
+    assert.equal((await runCli(['user', 'create', '--external-user-id', 'dave', '--market', 'GB'], {env})).code, 0)
+    const from = emu.requests.length
+    const r = await runCli(['user', 'delete', '--external-user-id', 'dave', '--yes', '--json'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(oneJson(r.stdout), {deleted: true, external_user_id: 'dave'})
+    assert.equal(user('dave'), undefined, 'gone at Tink')
+    const chain = emu.requests.slice(from)
+    assert.deepEqual(chain.map((q) => [q.path, q.status]), [
+      [TOKEN_PATH, 200],
+      [GRANT_PATH, 200],
+      [TOKEN_PATH, 200],
+      [DELETE_PATH, 204],
+    ])
+    assert.equal(chain[0].form.scope, 'authorization:grant')
+    assert.equal(chain[1].form.scope, 'user:delete')
+    assert.equal(chain[2].form.grant_type, 'authorization_code')
+  })
+
+  test('user delete by --user-id, human output', async () => {
+    const c = await runCli(['user', 'create', '--external-user-id', 'erin', '--market', 'GB', '--json'], {env: emulatorEnv(emu)})
+    const id = oneJson(c.stdout).user_id
+    const r = await runCli(['user', 'delete', '--user-id', id, '--yes'], {env: emulatorEnv(emu)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, `Deleted user user_id ${id}\n`)
+    assert.equal(user('erin'), undefined)
+  })
+
+  test('user delete without --yes and without a terminal: exit 2, nothing sent, the user is still there', async () => {
+    assert.equal((await runCli(['user', 'create', '--external-user-id', 'frank', '--market', 'GB'], {env: emulatorEnv(emu)})).code, 0)
+    const from = emu.requests.length
+    const r = await runCli(['user', 'delete', '--external-user-id', 'frank'], {env: emulatorEnv(emu)})
+    assertOneLineError(r, 2, /without confirmation.*--yes/)
+    assert.equal(emu.requests.length, from, 'no request sent')
+    assert.ok(user('frank'))
+  })
+
+  test('user delete of a user that does not exist: exit 4', async () => {
+    const r = await runCli(['user', 'delete', '--external-user-id', 'nobody', '--yes'], {env: emulatorEnv(emu)})
+    assertOneLineError(r, 4, /HTTP 404/)
+  })
+
+  test('on a terminal, user delete asks first: "n" keeps the user, "y" deletes it', async () => {
+    assert.equal((await runCli(['user', 'create', '--external-user-id', 'gina', '--market', 'GB'], {env: emulatorEnv(emu)})).code, 0)
+    const no = await inTerminal(['user', 'delete', '--external-user-id', 'gina'], {prompt: /Delete user/, answer: 'n', env: emulatorEnv(emu)})
+    assert.match(no.output, /Delete user external_user_id gina/)
+    assert.notEqual(no.code, 0, no.output)
+    assert.ok(user('gina'), 'answering no deletes nothing')
+    const yes = await inTerminal(['user', 'delete', '--external-user-id', 'gina'], {prompt: /Delete user/, answer: 'y', env: emulatorEnv(emu)})
+    assert.equal(yes.code, 0, yes.output)
+    assert.match(yes.output, /Deleted user external_user_id gina/)
+    assert.equal(user('gina'), undefined)
+  })
+})
+
+describe('what the CLI sends', () => {
+  let srv
+  before(async () => (srv = await startTinkServer()))
+  after(() => srv.close())
+  beforeEach(() => {
+    srv.reset()
+    newClient()
+  })
+
+  test('user create: a client token with user:create, then a JSON body with the bearer, User-Agent and an Idempotency-Key', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})
+    srv.script(CREATE_PATH, {json: {user_id: 'u-123', external_user_id: 'ext-1'}})
+    const r = await runCli(['user', 'create', '--external-user-id', 'ext-1', '--market', 'DE', '--locale', 'de_DE', '--retention-class', 'permanent', '--json'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(oneJson(r.stdout), {user_id: 'u-123', external_user_id: 'ext-1'})
+    assert.deepEqual(srv.requests.map((q) => `${q.method} ${q.path}`), [`POST ${TOKEN_PATH}`, `POST ${CREATE_PATH}`])
+    assert.deepEqual(srv.requests[0].form, {grant_type: 'client_credentials', client_id: CLIENT.id, client_secret: CLIENT.secret, scope: 'user:create'})
+    const create = srv.requests[1]
+    assert.equal(create.headers['content-type'], 'application/json')
+    assert.equal(create.headers.authorization, 'Bearer client-tok')
+    assert.equal(create.headers['user-agent'], USER_AGENT)
+    assert.match(create.headers['idempotency-key'], /^[0-9a-f-]{36}$/)
+    assert.deepEqual(create.json, {external_user_id: 'ext-1', market: 'DE', locale: 'de_DE', retention_class: 'PERMANENT'})
+  })
+
+  test('user create retried after 503 and a reset: the same Idempotency-Key every time, one token request', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(CREATE_PATH, {status: 503, body: ''}, {destroy: true}, {json: {user_id: 'u-9', external_user_id: 'ext-2'}})
+    const r = await runCli(['user', 'create', '--external-user-id', 'ext-2', '--market', 'GB', '--json'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    const creates = srv.to(CREATE_PATH)
+    assert.equal(creates.length, 3)
+    const keys = new Set(creates.map((q) => q.headers['idempotency-key']))
+    assert.equal(keys.size, 1, 'one key for all attempts')
+    assert.equal(srv.to(TOKEN_PATH).length, 1)
+    // A new invocation is a new operation: a new key.
+    srv.reset()
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(CREATE_PATH, {json: {user_id: 'u-10', external_user_id: 'ext-3'}})
+    assert.equal((await runCli(['user', 'create', '--external-user-id', 'ext-3', '--market', 'GB'], {env: serverEnv(srv)})).code, 0)
+    assert.ok(!keys.has(srv.to(CREATE_PATH)[0].headers['idempotency-key']))
+  })
+
+  test('user delete: the four requests in order, each with the right credentials', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok', scope: 'authorization:grant'})}, {json: tokenResponse({access_token: 'user-tok', scope: 'user:delete', expires_in: 7200})})
+    srv.script(GRANT_PATH, {json: {code: 'the-code'}})
+    srv.script(DELETE_PATH, {status: 204})
+    const r = await runCli(['user', 'delete', '--external-user-id', 'ext-1', '--yes', '--json'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(oneJson(r.stdout), {deleted: true, external_user_id: 'ext-1'})
+    const [t1, g, t2, d] = srv.requests
+    assert.equal(srv.requests.length, 4)
+    assert.equal(t1.path, TOKEN_PATH)
+    assert.deepEqual(t1.form, {grant_type: 'client_credentials', client_id: CLIENT.id, client_secret: CLIENT.secret, scope: 'authorization:grant'})
+    assert.equal(g.path, GRANT_PATH)
+    assert.equal(g.headers.authorization, 'Bearer client-tok')
+    assert.equal(g.headers['content-type'], 'application/x-www-form-urlencoded')
+    assert.deepEqual(g.form, {external_user_id: 'ext-1', scope: 'user:delete'})
+    assert.equal(t2.path, TOKEN_PATH)
+    assert.deepEqual(t2.form, {grant_type: 'authorization_code', client_id: CLIENT.id, client_secret: CLIENT.secret, code: 'the-code'})
+    assert.equal(d.path, DELETE_PATH)
+    assert.equal(d.method, 'POST')
+    assert.equal(d.headers.authorization, 'Bearer user-tok')
+    assert.equal(d.body, '')
+    for (const q of srv.requests) assert.equal(q.headers['user-agent'], USER_AGENT)
+  })
+
+  test('user delete --user-id sends user_id, not external_user_id', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(GRANT_PATH, {json: {code: 'c'}})
+    srv.script(DELETE_PATH, {status: 204})
+    const r = await runCli(['user', 'delete', '--user-id', 'abc123', '--yes', '--json'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(oneJson(r.stdout), {deleted: true, user_id: 'abc123'})
+    assert.deepEqual(srv.to(GRANT_PATH)[0].form, {user_id: 'abc123', scope: 'user:delete'})
+  })
+
+  test('user delete refused by Tink at the last step: exit 3, and the message says which step', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(GRANT_PATH, {json: {code: 'c'}})
+    srv.script(DELETE_PATH, {status: 401, json: {errorMessage: 'Token expired', errorCode: 'token_expired'}})
+    const r = await runCli(['user', 'delete', '--external-user-id', 'x', '--yes'], {env: serverEnv(srv)})
+    assertOneLineError(r, 3, /user delete failed: HTTP 401: Token expired/)
+  })
+
+  test('user delete without --yes on no terminal: nothing at all is sent', async () => {
+    const r = await runCli(['user', 'delete', '--external-user-id', 'ext-1'], {env: serverEnv(srv)})
+    assertOneLineError(r, 2, /Refusing to delete/)
+    assert.equal(srv.requests.length, 0)
+  })
+})
