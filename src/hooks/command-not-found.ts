@@ -1,0 +1,53 @@
+/**
+ * A mistyped command: one line naming the closest real command, exit 2 (invalid usage), in
+ * scripts as on a terminal. Replaces @oclif/plugin-not-found, which suggests only on an
+ * interactive terminal (as a y/n prompt) and exits 127, a shell's "command not found", which a
+ * script cannot tell apart from tink itself missing from PATH.
+ */
+import {toConfiguredId, type Hook} from '@oclif/core'
+import {CliError, ExitCode} from '../lib/errors.js'
+import {paint, writeJson} from '../lib/output.js'
+
+const hook: Hook<'command_not_found'> = async function (opts) {
+  const {config} = opts
+  const visible = config.commands.filter((c) => !c.hidden)
+  const candidates = [...visible.map((c) => c.id), ...visible.flatMap((c) => c.aliases), ...config.topics.filter((t) => !t.hidden).map((t) => t.name)]
+  const typed = toConfiguredId(opts.id, config)
+  const best = closest(opts.id, candidates)
+  const suggestion = best === undefined ? undefined : toConfiguredId(best, config)
+  const error = new CliError(`"${typed}" is not a ${config.bin} command`, {
+    exitCode: ExitCode.USAGE,
+    code: 'unknown_command',
+    hint: suggestion ? `Did you mean "${config.bin} ${suggestion}"? Run ${config.bin} --help for the list` : `Run ${config.bin} --help for the list of commands`,
+  })
+  // The machine contract holds here too: with --json, the error is the one document on stdout.
+  if (opts.argv?.includes('--json')) writeJson(process.stdout, error.toJSON())
+  else process.stderr.write(`${paint(process.stderr, 'red', 'Error:')} ${error.oneLine()}\n`)
+  this.exit(ExitCode.USAGE)
+}
+
+/** The candidate nearest by edit distance, if it is near enough to be what was meant. */
+function closest(id: string, candidates: string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const c of candidates) {
+    const d = distance(id, c)
+    if (d < bestDistance) [best, bestDistance] = [c, d]
+  }
+  return bestDistance <= Math.max(2, Math.floor(id.length / 2)) ? best : undefined
+}
+
+/** Levenshtein distance, one row at a time (ids are short). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({length: b.length + 1}, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    prev = row
+  }
+  return prev[b.length]!
+}
+
+export default hook

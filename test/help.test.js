@@ -1,0 +1,348 @@
+// Help a user can learn from: every command described, every flag described, examples that run
+// exactly as written against a live emulator, completion scripts, and suggestions for typos.
+// Commands are discovered from oclif.manifest.json (and the manifests of the plugins named in
+// package.json), so a new command is checked the day it lands.
+import assert from 'node:assert/strict'
+import {spawn, spawnSync} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, before, describe, test} from 'node:test'
+import {startEmulator} from '../dist/emulator/index.js'
+import {BIN, cleanEnv, ROOT, runCli, tempDir} from './helpers.js'
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+const own = Object.values(JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')).commands)
+const plugins = (pkg.oclif.plugins ?? []).map((name) => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'oclif.manifest.json'), 'utf8'))
+  return {name, commands: Object.values(manifest.commands).filter((c) => !c.hidden)}
+})
+const CLIENT = {id: 'tink-emulator-client', secret: 'tink-emulator-secret'}
+const HEX_USER = '0123456789abcdef0123456789abcdef'
+const RUN = randomBytes(3).toString('hex')
+const spaced = (id) => id.replaceAll(':', ' ')
+const strip = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+
+/** An example as the user reads it in --help: templates filled in. */
+function expand(example, command) {
+  const raw = typeof example === 'string' ? example : example.command
+  return raw.replace(/^\$ /, '').replaceAll('<%= config.bin %>', 'tink').replaceAll('<%= command.id %>', spaced(command.id))
+}
+
+describe('every command describes itself', () => {
+  for (const c of own) {
+    test(`tink ${spaced(c.id)}: description, flag descriptions, two or more examples`, () => {
+      assert.ok((c.summary ?? c.description ?? '').trim().length > 10, 'a summary or description')
+      for (const [name, flag] of Object.entries(c.flags)) assert.ok(flag.description?.trim(), `--${name} has a description`)
+      for (const [name, arg] of Object.entries(c.args ?? {})) assert.ok(arg.description?.trim(), `argument ${name} has a description`)
+      assert.ok((c.examples ?? []).length >= 2, `at least two examples (has ${(c.examples ?? []).length})`)
+      for (const e of c.examples) assert.doesNotMatch(expand(e, c), /<%/, 'no unexpanded template')
+    })
+  }
+
+  test('tink --help lists every topic and command a user can run', async () => {
+    const r = await runCli(['--help'])
+    assert.equal(r.code, 0, r.stderr)
+    for (const topic of Object.keys(pkg.oclif.topics)) assert.match(r.stdout, new RegExp(`^  ${topic}\\s`, 'm'), `topic ${topic}`)
+    assert.match(r.stdout, /^  autocomplete\s/m)
+    const topicHelp = await runCli(['token', '--help'])
+    for (const c of own.filter((x) => x.id.startsWith('token:'))) assert.ok(topicHelp.stdout.includes(spaced(c.id)), c.id)
+  })
+
+  test('a command\'s --help shows its examples with their descriptions, on stdout', async () => {
+    const c = own.find((x) => x.id === 'user:delete')
+    const r = await runCli(['user', 'delete', '--help'])
+    assert.equal(r.code, 0)
+    assert.match(r.stdout, /EXAMPLES/)
+    // Long lines wrap with a trailing backslash, as a shell continues them.
+    const shown = r.stdout.replace(/ \\\n\s*/g, ' ').replace(/\s+/g, ' ')
+    for (const e of c.examples) {
+      assert.ok(shown.includes(`$ ${expand(e, c)}`), expand(e, c))
+      if (e.description) assert.ok(shown.includes(e.description), e.description)
+    }
+  })
+})
+
+describe('a mistyped command', () => {
+  for (const [typed, meant] of [
+    [['tokn', 'get'], 'token get'],
+    [['token', 'gte'], 'token get'],
+    [['usr', 'create', '--external-user-id', 'x'], 'user create'],
+    [['profle', 'lst'], 'profile list'],
+  ]) {
+    test(`tink ${typed.join(' ')} suggests tink ${meant}, exits 2, sends nothing`, async () => {
+      const r = await runCli(typed)
+      assert.equal(r.code, 2)
+      assert.equal(r.stdout, '')
+      const lines = r.stderr.trim().split('\n')
+      assert.equal(lines.length, 1, r.stderr)
+      assert.match(lines[0], new RegExp(`is not a tink command\\. Did you mean "tink ${meant}"\\?`))
+    })
+  }
+
+  test('something not close to any command gets the pointer to --help, no wild guess', async () => {
+    const r = await runCli(['frobnicate-everything'])
+    assert.equal(r.code, 2)
+    assert.doesNotMatch(r.stderr, /Did you mean/)
+    assert.match(r.stderr, /Run tink --help/)
+  })
+
+  test('with --json the error is one JSON document on stdout', async () => {
+    const r = await runCli(['tokn', 'get', '--json'])
+    assert.equal(r.code, 2)
+    assert.equal(r.stderr, '')
+    const doc = JSON.parse(r.stdout)
+    assert.equal(doc.error.code, 'unknown_command')
+    assert.equal(doc.error.exitCode, 2)
+    assert.match(doc.error.hint, /tink token get/)
+  })
+})
+
+describe('tink autocomplete', () => {
+  const cache = tempDir('tink-cache-')
+  for (const shell of ['bash', 'zsh', 'powershell']) {
+    test(`${shell}: instructions and a completion script that knows every command`, async () => {
+      const env = {XDG_CACHE_HOME: cache}
+      const r = await runCli(['autocomplete', shell], {env})
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stdout, new RegExp(`tink autocomplete script ${shell}`))
+      const script = await runCli(['autocomplete', 'script', shell], {env})
+      assert.equal(script.code, 0, script.stderr)
+      // The setup points at the generated completion function; it must know our commands and flags.
+      const file = {bash: 'functions/bash/tink.bash', zsh: 'functions/zsh/_tink', powershell: 'functions/powershell/tink.ps1'}[shell]
+      const text = readFileSync(join(cache, 'tink-auth-cli', 'autocomplete', file), 'utf8')
+      for (const c of own) assert.ok(text.includes(c.id.split(':').at(-1)), `${shell} completes ${spaced(c.id)}`)
+      assert.ok(text.includes('external-user-id'), `${shell} completes flags`)
+    })
+  }
+})
+
+/**
+ * Examples that cannot run unattended get a documented treatment instead of a skip:
+ * - interactive ones run on a real pseudo-terminal (util-linux `script`) with typed answers;
+ * - `tink emulator start` runs in the foreground until stopped: it must print its URL and serve
+ *   /__emulator/health, then stop cleanly on SIGTERM (exit 0).
+ * A treatment listed here that matches no example fails the test (it would hide a rename).
+ */
+const ENTER = '\r'
+const DOWN = '\x1b[B'
+const onTerminal = {
+  'tink login': (emu) => [
+    {expect: 'Profile name', keys: `example-login-${RUN}` + ENTER},
+    {expect: 'Region', keys: DOWN},
+    {expect: 'US (api.us.tink.com)', keys: DOWN},
+    {expect: 'Custom API base URL', keys: ENTER},
+    {expect: 'API base URL', keys: emu.url + ENTER},
+    {expect: 'Client id', keys: CLIENT.id + ENTER},
+    {expect: 'Client secret', keys: CLIENT.secret + ENTER},
+    {expect: 'Default market', keys: ENTER},
+    {expect: 'Default locale', keys: ENTER},
+    {expect: 'Redirect URI', keys: ENTER},
+  ],
+  'tink profile remove old-test': () => [{expect: 'Remove profile "old-test"', keys: 'y' + ENTER}],
+}
+const needsKeychain = new Set(['tink login'])
+
+function keychainProblem() {
+  const code = `const k = (await import('keytar')).default
+    await k.setPassword('tink-auth-cli', 'probe:${RUN}', 'x'); await k.deletePassword('tink-auth-cli', 'probe:${RUN}')`
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
+  return r.status === 0 ? undefined : (r.stderr.split('\n').find((l) => /Error/.test(l)) ?? `exit ${r.status}`).trim()
+}
+
+describe('every example runs as written against the emulator', () => {
+  let port
+  let base // folder with the shared fixtures: the `tink` shim, prepared profiles, seed state
+  const used = new Set()
+  const keychain = keychainProblem()
+
+  before(async () => {
+    base = tempDir('tink-examples-')
+    // `tink` on PATH, exactly what `npm install -g` puts there: a launcher of bin/run.js.
+    mkdirSync(join(base, 'bin'))
+    writeFileSync(join(base, 'bin', 'tink'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`)
+    chmodSync(join(base, 'bin', 'tink'), 0o755)
+    // One port for every example's emulator, so prepared profiles can name its URL.
+    const probe = await startEmulator({})
+    port = probe.port
+    await probe.close()
+    const created = new Date().toISOString()
+    const user = (user_id, external_user_id) => ({user_id, external_user_id, market: 'GB', locale: 'en_US', retention_class: 'PERMANENT', created_at: created, client_id: CLIENT.id})
+    writeFileSync(
+      join(base, 'seed.json'),
+      JSON.stringify({
+        version: 1,
+        users: [user('5c1a0e6d9b7f4a2e8c3d1b0a9f8e7d6c', 'user-123'), user(HEX_USER, 'jane-doe'), user('aa11aa11aa11aa11aa11aa11aa11aa11', 'bulk-alice'), user('bb22bb22bb22bb22bb22bb22bb22bb22', 'bulk-bob')],
+      }),
+    )
+    writeFileSync(join(base, 'users.csv'), 'external_user_id,market,locale\nbulk-alice,GB,en_US\nbulk-bob,SE,sv_SE\n')
+    // Profiles the examples name (us-prod, old-test), kept in a file so no keychain is needed.
+    const emu = await startEmulator({port})
+    mkdirSync(join(base, 'config'))
+    for (const name of ['us-prod', 'old-test']) {
+      const r = await runCli(['profile', 'add', name, '--base-url', emu.url, '--client-id', CLIENT.id, '--client-secret-stdin', '--insecure-storage'], {
+        env: {TINK_CONFIG_DIR: join(base, 'config')},
+        input: CLIENT.secret,
+      })
+      assert.equal(r.code, 0, r.stderr)
+    }
+    await emu.close()
+  })
+
+  after(() => {
+    for (const key of Object.keys(onTerminal)) assert.ok(used.has(key), `the treatment for "${key}" matches no example any more: update it`)
+  })
+
+  /** A fresh world per example: emulator with seeded users, prepared profiles, a working folder. */
+  async function world(command) {
+    const dir = mkdtempSync(join(base, 'example-'))
+    cpSync(join(base, 'config'), join(dir, 'config'), {recursive: true})
+    cpSync(join(base, 'users.csv'), join(dir, 'users.csv'))
+    // user create's examples create these users, so they must not exist yet.
+    if (command.id !== 'user:create') cpSync(join(base, 'seed.json'), join(dir, 'state.json'))
+    const emu = await startEmulator({port, stateFile: join(dir, 'state.json')})
+    const env = {
+      ...cleanEnv({TINK_CONFIG_DIR: join(dir, 'config')}),
+      PATH: `${join(base, 'bin')}:${process.env.PATH}`,
+      XDG_CACHE_HOME: join(dir, 'cache'),
+      TINK_API_URL: emu.url,
+      TINK_CLIENT_ID: CLIENT.id,
+      TINK_CLIENT_SECRET: CLIENT.secret,
+      CLIENT_ID: CLIENT.id,
+      SECRET: CLIENT.secret,
+    }
+    return {dir, emu, env}
+  }
+
+  const all = [...own.map((c) => ({c, from: 'tink-auth-cli'})), ...plugins.flatMap((p) => p.commands.map((c) => ({c, from: p.name})))]
+  for (const {c, from} of all) {
+    for (const example of c.examples ?? []) {
+      const line = expand(example, c)
+      test(`${line}${from === 'tink-auth-cli' ? '' : `  (${from})`}`, async (t) => {
+        if (needsKeychain.has(line) && keychain) {
+          if (process.env.TINK_REQUIRE_KEYCHAIN === '1') assert.fail(`TINK_REQUIRE_KEYCHAIN=1 but no Secret Service: ${keychain}`)
+          return t.skip(`needs the OS keychain, which does not answer here: ${keychain}`)
+        }
+        const {dir, emu, env} = await world(c)
+        try {
+          if (line.includes('$CODE')) {
+            const minted = await runCli(['grant', 'create', '--external-user-id', 'user-123', '--scope', 'accounts:read'], {env})
+            assert.equal(minted.code, 0, minted.stderr)
+            env.CODE = minted.stdout.trim()
+          }
+          if (c.id === 'emulator:start') return await foreground(line, dir, env)
+          if (onTerminal[line]) {
+            used.add(line)
+            const r = await runOnTerminal(line, onTerminal[line](emu), dir, env)
+            assert.equal(r.code, 0, r.screen)
+            if (line === 'tink login') {
+              assert.match(r.screen, /saved:\s+profile example-login-/)
+              const removed = await runCli(['profile', 'remove', `example-login-${RUN}`, '--yes'], {env})
+              assert.equal(removed.code, 0, removed.stderr)
+            }
+            return
+          }
+          const r = await shell(line, dir, env)
+          assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`)
+          if (/--json/.test(line) && !/>/.test(line)) JSON.parse(r.stdout)
+          if (/> results\.ndjson/.test(line)) {
+            const rows = readFileSync(join(dir, 'results.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+            assert.equal(rows.length, 2)
+            for (const row of rows) assert.match(row.status, /^(created|deleted)$/)
+          }
+        } finally {
+          await emu.close()
+        }
+      })
+    }
+  }
+})
+
+function shell(line, cwd, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', line], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, stdout, stderr})
+    })
+  })
+}
+
+/** `tink emulator start ...`: must print its URL, answer health checks, and stop on SIGTERM with 0. */
+function foreground(line, cwd, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', `exec ${line}`], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    let err = ''
+    let checked = false
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${line}: no URL within 15 s\nstdout: ${out}\nstderr: ${err}`))
+    }, 15_000)
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d))
+    child.stdout.setEncoding('utf8').on('data', async (d) => {
+      out += d
+      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0]
+      if (!url || checked) return
+      checked = true
+      try {
+        const health = await fetch(`${url}/__emulator/health`)
+        assert.deepEqual(await health.json(), {ok: true})
+      } catch (error) {
+        reject(error)
+      }
+      child.kill('SIGTERM')
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      try {
+        assert.ok(checked, `${line} never printed its URL\nstdout: ${out}\nstderr: ${err}`)
+        assert.equal(code, 0, `exit ${code} after SIGTERM\nstderr: ${err}`)
+        if (/--json/.test(line)) assert.equal(out.trim().split('\n').length, 1, 'one JSON line')
+        resolve()
+      } catch (error) {
+        reject(error)
+      }
+    })
+  })
+}
+
+/** Runs a shell line on a pseudo-terminal; each step waits for `expect` on screen, then types `keys`. */
+function runOnTerminal(line, steps, cwd, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', line, '/dev/null'], {cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
+    let screen = ''
+    let step = 0
+    let seenUpTo = 0
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${line}: stuck at step ${step} (${steps[step]?.expect}); screen:\n${strip(screen)}`))
+    }, 30_000)
+    const advance = () => {
+      while (step < steps.length) {
+        const {expect, keys} = steps[step]
+        const at = strip(screen).indexOf(expect, seenUpTo)
+        if (at < 0) return
+        seenUpTo = at + expect.length
+        step++
+        setTimeout(() => child.stdin.write(keys), 150)
+      }
+    }
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      screen += d
+      advance()
+    })
+    child.stderr.setEncoding('utf8').on('data', (d) => (screen += d))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, screen: strip(screen)})
+    })
+  })
+}

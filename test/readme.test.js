@@ -1,0 +1,153 @@
+// The README is part of the product: its command reference must be what the commands say today,
+// and each guide's shell blocks must run exactly as written (against the emulator) and show what
+// the README says they show.
+import assert from 'node:assert/strict'
+import {execFile, spawn, spawnSync} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, before, describe, test} from 'node:test'
+import {promisify} from 'node:util'
+import {startEmulator} from '../dist/emulator/index.js'
+import {BIN, cleanEnv, emulatorEnv, ROOT, runCli, tempDir} from './helpers.js'
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
+const RUN = randomBytes(3).toString('hex')
+/** The text between two markers that each stand on a line of their own. */
+const between = (text, start, end) => {
+  const a = text.indexOf(`\n${start}\n`)
+  const b = text.indexOf(`\n${end}`, a + 1)
+  assert.ok(a >= 0 && b > a, `README has ${start} ... ${end}`)
+  return text.slice(a + start.length + 2, b)
+}
+
+test('the command reference is generated from the commands and up to date (npm run readme)', async () => {
+  const oclif = join(ROOT, 'node_modules', '.bin', 'oclif')
+  const {stdout} = await promisify(execFile)(oclif, ['readme', '--dry-run', '--readme-path', 'README.md'], {
+    cwd: ROOT,
+    env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', OCLIF_COLUMNS: '120'},
+    maxBuffer: 16 << 20,
+  })
+  const want = between(stdout, '<!-- commands -->', '<!-- commandsstop -->')
+  const have = between(README, '<!-- commands -->', '<!-- commandsstop -->')
+  assert.ok(want.includes('tink token get'), 'the generator saw the commands')
+  assert.equal(have, want, 'README.md command reference is stale: run `npm run readme` and commit README.md')
+})
+
+test('the README documents every exit code and environment variable the code defines', () => {
+  const errors = readFileSync(join(ROOT, 'src', 'lib', 'errors.ts'), 'utf8')
+  const codes = [...errors.slice(errors.indexOf('export const ExitCode = {'), errors.indexOf('} as const')).matchAll(/:\s*(\d+)/g)].map((m) => m[1])
+  assert.ok(codes.length >= 7)
+  for (const code of codes) assert.match(README, new RegExp(`^\\| ${code} \\|`, 'm'), `exit code ${code} in the table`)
+  const vars = new Set()
+  for (const file of ['settings.ts', 'context.ts', 'profiles.ts']) {
+    for (const m of readFileSync(join(ROOT, 'src', 'lib', file), 'utf8').matchAll(/\b(TINK_[A-Z_]+)\b/g)) vars.add(m[1])
+  }
+  for (const v of vars) assert.ok(README.includes(`\`${v}\``) || README.includes(`${v},`) || README.includes(v), `${v} documented`)
+  for (const section of ['## Troubleshooting', 'Headless Linux', 'WSL', 'Docker', '**CI**', 'Where things are stored']) assert.ok(README.includes(section), section)
+})
+
+/** The `sh` blocks of one guide, joined as one script. */
+function guide(name) {
+  const text = between(README, `<!-- guide:${name} -->`, '<!-- /guide -->')
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1])
+  assert.ok(blocks.length > 0, `guide ${name} has sh blocks`)
+  return blocks.join('\n')
+}
+
+function sh(script, cwd, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', script], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, stdout, stderr})
+    })
+  })
+}
+
+describe('the README guides, run as written against the emulator', () => {
+  let emu
+  let shim
+  const hasJq = spawnSync('jq', ['--version']).status === 0
+  function needJq(t) {
+    if (hasJq) return true
+    // CI must run the guides; a developer without jq is told, not silently passed.
+    if (process.env.CI) assert.fail('jq is not installed (apt-get install jq): the guides use it')
+    t.skip('jq is not installed (apt-get install jq): the guides use it')
+    return false
+  }
+
+  before(async () => {
+    emu = await startEmulator({})
+    shim = tempDir('tink-shim-')
+    writeFileSync(join(shim, 'tink'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`)
+    chmodSync(join(shim, 'tink'), 0o755)
+  })
+  after(async () => emu?.close())
+
+  const world = (env) => {
+    const dir = tempDir('tink-guide-')
+    return {dir, env: {...cleanEnv({XDG_CACHE_HOME: join(dir, 'cache')}), PATH: `${shim}:${process.env.PATH}`, ...env}}
+  }
+
+  test('1. engineer: users from a CSV with env credentials, NDJSON read with jq, a safe re-run', async (t) => {
+    if (!needJq(t)) return
+    const {dir, env} = world(emulatorEnv(emu))
+    const r = await sh(guide('engineer'), dir, env)
+    assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`)
+    for (const id of ['cust-1001', 'cust-1002', 'cust-1003']) assert.match(r.stdout, new RegExp(`^${id} created [0-9a-f]{32}$`, 'm'))
+    assert.match(r.stdout, /^\s+3 exists$/m, 'the re-run created nothing')
+    assert.match(r.stderr, /3 rows in .*: 3 created, 0 exists, 0 invalid, 0 failed/)
+    const users = emu.users().filter((u) => /^cust-100[123]$/.test(u.external_user_id))
+    assert.equal(users.length, 3, 'each user exactly once')
+  })
+
+  test('2. support: logged in once (a keychain profile), create the customer, print the Tink Link URL', async (t) => {
+    const {dir, env} = world({})
+    const keychain = spawnSync(process.execPath, ['--input-type=module', '-e', "const k=(await import('keytar')).default; await k.findCredentials('tink-auth-cli')"], {cwd: ROOT, timeout: 15_000})
+    const storage = keychain.status === 0 ? [] : ['--insecure-storage']
+    if (storage.length) {
+      if (process.env.TINK_REQUIRE_KEYCHAIN === '1') assert.fail('TINK_REQUIRE_KEYCHAIN=1 but the keychain does not answer')
+      t.diagnostic('no keychain here: the profile keeps its secret in a 0600 file instead')
+    }
+    // The guide's one-line login, pointed at the emulator instead of a Tink region.
+    const login = await runCli(['login', 'support', '--base-url', emu.url, '--client-id', 'tink-emulator-client', '--client-secret-stdin', '--market', 'GB', ...storage], {
+      env: {TINK_CONFIG_DIR: env.TINK_CONFIG_DIR},
+      input: 'tink-emulator-secret',
+    })
+    assert.equal(login.code, 0, login.stderr)
+    try {
+      const r = await sh(guide('support').replaceAll('cust-2001', `cust-2001-${RUN}`), dir, env)
+      assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`)
+      assert.match(r.stdout, /token now\s+ok/)
+      assert.match(r.stdout, /^user_id:\s+[0-9a-f]{32}$/m)
+      const url = new URL(r.stdout.trim().split('\n').at(-1))
+      assert.equal(url.origin + url.pathname, 'https://link.tink.com/1.0/transactions/connect-accounts')
+      assert.equal(url.searchParams.get('redirect_uri'), 'https://example.com/callback')
+      assert.match(url.searchParams.get('authorization_code') ?? url.searchParams.get('code') ?? '', /^[0-9a-f]{32}$/)
+    } finally {
+      await runCli(['profile', 'remove', 'support', '--yes'], {env: {TINK_CONFIG_DIR: env.TINK_CONFIG_DIR}})
+    }
+  })
+
+  test('3. pipelines: $(tink token get --raw) with curl, --json with jq, exit codes under set -e', async (t) => {
+    if (!needJq(t)) return
+    const {dir, env} = world(emulatorEnv(emu))
+    const r = await sh(guide('pipelines'), dir, env)
+    assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`)
+    const lines = r.stdout.trim().split('\n')
+    assert.match(lines[0], /^[0-9a-f]{32}$/, 'curl created a user with the raw token')
+    assert.match(lines[1], /^\d{4}-\d\d-\d\dT/, 'expires_at of the exchanged user token')
+    assert.match(lines[2], /^already there: \S+ \(X-Request-ID \S+\)$/)
+    // set -e stops at the first failing command: credentials Tink refuses end the script with exit 3.
+    const refused = await sh(guide('pipelines'), tempDir('tink-guide-'), {...env, TINK_CLIENT_ID: `unknown-${RUN}`})
+    assert.equal(refused.code, 3)
+    assert.equal(refused.stdout, '')
+  })
+})
