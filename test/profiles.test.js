@@ -237,6 +237,23 @@ describe('profiles with the OS keychain', () => {
     assert.equal(n(), start + 3, 'after token clear, a new token is fetched')
   })
 
+  test('a cached token is never served for a wrong or rotated secret', async (t) => {
+    if (!needsKeychain(t)) return
+    const good = {TINK_API_URL: emu.url, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: client.secret}
+    const scope = ['--scope', 'accounts:read']
+    const start = tokenRequests(emu).length
+    const first = await runCli(['token', 'get', ...scope, '--raw'], {env: good})
+    assert.equal(first.code, 0, first.stderr)
+    const again = await runCli(['token', 'get', ...scope, '--raw'], {env: good})
+    assert.equal(again.stdout, first.stdout, 'the right secret is served from the cache')
+    assert.equal(tokenRequests(emu).length, start + 1)
+
+    const wrong = await runCli(['token', 'get', ...scope, '--raw'], {env: {...good, TINK_CLIENT_SECRET: 'not-the-secret'}})
+    assert.equal(wrong.code, 3, 'the server is asked, and refuses')
+    assert.equal(wrong.stdout, '')
+    assert.equal(tokenRequests(emu).length, start + 2)
+  })
+
   test('a 401 on a cached token drops it, fetches a new one and retries once', async (t) => {
     if (!needsKeychain(t)) return
     const dir = tempDir()

@@ -107,7 +107,8 @@ export async function listCachedTokens(store: SecretStore, namespace: string): P
   for (const {value} of await store.list(accounts.tokenPrefix(namespace))) {
     try {
       const entry = JSON.parse(value) as Entry
-      const [clientId = '', baseUrl = '', scope = ''] = entry.key.split('|')
+      // TinkApi.cacheKey: client id | secret digest | base URL | sorted scopes
+      const [clientId = '', , baseUrl = '', scope = ''] = entry.key.split('|')
       out.push({clientId, baseUrl, scope, expiresAt: entry.token.expires_at})
     } catch {
       // an entry we cannot read is skipped; token clear removes it
