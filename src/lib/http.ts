@@ -6,7 +6,7 @@
  */
 import type {Dispatcher} from 'undici'
 import {CliError, ExitCode, exitForStatus, interrupted} from './errors.js'
-import {redactBody, redactHeader} from './redact.js'
+import {redactBody, redactHeader, scrubSecrets, secretValues} from './redact.js'
 
 export interface HttpClientOptions {
   baseUrl: string
@@ -136,10 +136,18 @@ export class HttpClient {
       if (outcome.kind === 'ok') return outcome.response
       const {error, retryAfterMs} = outcome
       if (throttle && error.status === 429) throttle.rateLimited(retryAfterMs, sentAt)
-      if (attempt >= this.opts.retries || !outcome.retryable) throw error
+      if (attempt >= this.opts.retries || !outcome.retryable) throw afterAttempts(error, attempt + 1)
       let delay = this.backoff(attempt)
       if (retryAfterMs !== undefined) {
-        if (retryAfterMs > this.opts.maxRetryAfterMs) throw error
+        if (retryAfterMs > this.opts.maxRetryAfterMs) {
+          throw new CliError(`${error.message}; Tink asked to wait ${Math.ceil(retryAfterMs / 1000)} s (Retry-After), longer than the ${this.opts.maxRetryAfterMs / 1000} s this CLI waits`, {
+            exitCode: error.exitCode,
+            status: error.status,
+            code: error.code,
+            requestId: error.requestId,
+            hint: 'Try again later',
+          })
+        }
         delay = Math.max(retryAfterMs, 0)
       }
       attempt++
@@ -231,10 +239,11 @@ export class HttpClient {
       return this.networkFailure(spec, err)
     }
     const ms = Math.round(performance.now() - started)
+    const sent = secretValues(spec.form, spec.json, spec.bearer)
     if (this.opts.trace) {
       this.trace(`< ${res.statusCode} (${ms} ms)`)
-      for (const [k, v] of Object.entries(responseHeaders)) this.trace(`< ${k}: ${redactHeader(k, v)}`)
-      if (text) this.trace(`< ${redactBody(text, responseHeaders['content-type'])}`)
+      for (const [k, v] of Object.entries(responseHeaders)) this.trace(`< ${k}: ${scrubSecrets(redactHeader(k, v), sent)}`)
+      if (text) this.trace(`< ${scrubSecrets(redactBody(text, responseHeaders['content-type']), sent)}`)
     }
 
     const status = res.statusCode
@@ -246,7 +255,7 @@ export class HttpClient {
       return {
         kind: 'fail',
         retryable: false,
-        error: new CliError(`${spec.what}: the server answered ${status}, a redirect${where}; redirects are not followed for POST`, {
+        error: new CliError(scrubSecrets(`${spec.what}: the server answered ${status}, a redirect${where}; redirects are not followed for POST`, sent), {
           exitCode: ExitCode.UNAVAILABLE,
           status,
           code: 'redirect',
@@ -255,7 +264,7 @@ export class HttpClient {
         }),
       }
     }
-    const error = errorFromResponse(spec.what, status, text, responseHeaders['content-type'], requestId)
+    const error = errorFromResponse(spec.what, status, scrubSecrets(text, sent), responseHeaders['content-type'], requestId && scrubSecrets(requestId, sent))
     const retryable = this.opts.retryStatuses.includes(status)
     return {kind: 'fail', error, retryable, retryAfterMs: retryable ? parseRetryAfter(responseHeaders['retry-after']) : undefined}
   }
@@ -263,17 +272,26 @@ export class HttpClient {
   private async readBody(res: Dispatcher.ResponseData, spec: PostSpec, requestId?: string): Promise<string> {
     const chunks: Buffer[] = []
     let size = 0
-    for await (const chunk of res.body) {
-      const buf = chunk as Buffer
-      size += buf.length
-      if (size > this.opts.maxBodyBytes) {
-        res.body.destroy()
-        throw new CliError(
-          `${spec.what}: the response body is larger than ${Math.round(this.opts.maxBodyBytes / 1024)} KiB; not read further`,
-          {exitCode: ExitCode.UNAVAILABLE, status: res.statusCode, code: 'response_too_large', requestId, hint: 'Check --base-url: it should point at the Tink API'},
-        )
+    // undici's bodyTimeout is per chunk: a server dripping a byte now and then would hold the CLI
+    // forever. The whole body (a few hundred bytes from Tink) gets one --timeout too.
+    const deadline = setTimeout(() => {
+      res.body.destroy(Object.assign(new Error(`body not complete within ${this.opts.timeoutMs} ms`), {code: 'UND_ERR_BODY_TIMEOUT'}))
+    }, this.opts.timeoutMs)
+    try {
+      for await (const chunk of res.body) {
+        const buf = chunk as Buffer
+        size += buf.length
+        if (size > this.opts.maxBodyBytes) {
+          res.body.destroy()
+          throw new CliError(
+            `${spec.what}: the response body is larger than ${Math.round(this.opts.maxBodyBytes / 1024)} KiB; not read further`,
+            {exitCode: ExitCode.UNAVAILABLE, status: res.statusCode, code: 'response_too_large', requestId, hint: 'Check --base-url: it should point at the Tink API'},
+          )
+        }
+        chunks.push(buf)
       }
-      chunks.push(buf)
+    } finally {
+      clearTimeout(deadline)
     }
     return Buffer.concat(chunks).toString('utf8')
   }
@@ -309,6 +327,19 @@ export class HttpClient {
       }),
     }
   }
+}
+
+/** The last failure of a retried request, saying how often it was tried (a user wonders). */
+function afterAttempts(error: CliError, attempts: number): CliError {
+  if (attempts < 2 || error.exitCode === ExitCode.INTERRUPTED) return error
+  return new CliError(`${error.message} (after ${attempts} attempts)`, {
+    exitCode: error.exitCode,
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+    hint: error.hint,
+    cause: error.cause,
+  })
 }
 
 /** Retry-After in delta-seconds or as an HTTP date; undefined when absent or unreadable. */

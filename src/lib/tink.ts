@@ -3,7 +3,7 @@
  * the documented multi-step flows (grant + exchange, the user-delete chain). Everything here
  * takes its HTTP client and credentials from the caller, so it runs unchanged in tests.
  */
-import {randomUUID} from 'node:crypto'
+import {createHash, randomUUID} from 'node:crypto'
 import {CliError, ExitCode} from './errors.js'
 import type {HttpClient, HttpResponse} from './http.js'
 
@@ -117,10 +117,15 @@ export class TinkApi {
     return fn(token.access_token)
   }
 
+  /**
+   * Per client, secret, API base URL and sorted scope set. The secret's digest is part of it so
+   * a rotated or mistyped secret never gets a token minted with the old one.
+   */
   async cacheKey(scope: string | undefined): Promise<string> {
-    const {clientId} = await this.credentials()
+    const {clientId, clientSecret} = await this.credentials()
     const scopes = (scope ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort().join(',')
-    return `${clientId}|${this.http.baseUrl}|${scopes}`
+    const secret = createHash('sha256').update(clientSecret).digest('hex').slice(0, 16)
+    return `${clientId}|${secret}|${this.http.baseUrl}|${scopes}`
   }
 
   /** A client token, cached when a cache is configured (what `tink token get` uses). */
@@ -206,7 +211,12 @@ export class TinkApi {
   async deleteUser(user: UserRef): Promise<void> {
     const {code} = await this.grant(user, 'user:delete')
     const userToken = await this.exchangeCode(code)
-    await this.http.post({path: '/api/v1/user/delete', what: 'user delete', bearer: userToken.access_token})
+    await this.deleteTokenUser(userToken.access_token)
+  }
+
+  /** POST /api/v1/user/delete: the last step of the chain alone (bulk delete runs the steps itself to tell where a failure happened). */
+  async deleteTokenUser(userAccessToken: string): Promise<void> {
+    await this.http.post({path: '/api/v1/user/delete', what: 'user delete', bearer: userAccessToken})
   }
 
   private async token(form: Record<string, string | undefined>): Promise<TokenResult> {

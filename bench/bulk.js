@@ -1,0 +1,210 @@
+// `npm run bench -- bulk`: bulk user create against the emulator (a separate process, loopback
+// only), side by side with what people do today:
+//   (a) a sequential shell loop of curl (one token, then one curl per user),
+//   (b) xargs -P 16 running curl,
+//   (c) a raw in-process undici loop with the same concurrency (about the limit of this machine),
+// and the CLI's peak memory for 1,000 vs 100,000 rows.
+// Options: --users N (default 5000), --seq-users N (default 1000: the curl loop is slow, so it
+// runs on fewer users; users/second is what is compared), --no-memory, --memory-rows N.
+import {spawn} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const BIN = join(ROOT, 'bin', 'run.js')
+const CONCURRENCY = 16
+
+function option(args, name, fallback) {
+  const i = args.indexOf(name)
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
+}
+
+function baseEnv(extra) {
+  const env = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^TINK_/.test(k) || /^(https?|no|all)_proxy$/i.test(k)) continue
+    env[k] = v
+  }
+  return {...env, NO_COLOR: '1', ...extra}
+}
+
+function run(cmd, args, {env, input} = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {env: env ?? process.env, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    let lines = 0
+    child.stdout.on('data', (d) => {
+      for (const b of d) if (b === 10) lines++
+      if (stdout.length < 4096) stdout += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code, stdout, stderr, lines}))
+    child.stdin.on('error', () => {})
+    child.stdin.end(input ?? '')
+  })
+}
+
+async function startEmulatorProcess() {
+  const child = spawn(process.execPath, [BIN, 'emulator', 'start', '--json', '--quiet'], {stdio: ['ignore', 'pipe', 'inherit'], env: baseEnv({})})
+  const line = await new Promise((resolve, reject) => {
+    let buf = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      buf += d
+      const nl = buf.indexOf('\n')
+      if (nl >= 0) resolve(buf.slice(0, nl))
+    })
+    child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)))
+  })
+  const info = JSON.parse(line)
+  return {url: info.url, clientId: info.clientId, clientSecret: info.clientSecret, stop: () => child.kill('SIGTERM')}
+}
+
+async function countUsers(emu, prefix) {
+  const res = await fetch(`${emu.url}/__emulator/users`)
+  const users = await res.json()
+  return users.filter((u) => u.external_user_id?.startsWith(prefix)).length
+}
+
+async function clientToken(emu) {
+  const body = new URLSearchParams({grant_type: 'client_credentials', client_id: emu.clientId, client_secret: emu.clientSecret, scope: 'user:create'})
+  const res = await fetch(`${emu.url}/api/v1/oauth/token`, {method: 'POST', body})
+  return (await res.json()).access_token
+}
+
+function csvFile(dir, prefix, n) {
+  const lines = ['external_user_id,market,locale']
+  for (let i = 0; i < n; i++) lines.push(`${prefix}${i},GB,en_US`)
+  const file = join(dir, `${prefix}users.csv`)
+  writeFileSync(file, lines.join('\n') + '\n')
+  return file
+}
+
+/** The shell script behind (a) and (b): one curl per user, token in a header file, not argv. */
+function curlScript(dir, emu, token) {
+  const headers = join(dir, 'curl-headers')
+  writeFileSync(headers, `Authorization: Bearer ${token}\nContent-Type: application/json\n`, {mode: 0o600})
+  const script = join(dir, 'create-one.sh')
+  writeFileSync(
+    script,
+    `#!/bin/sh\ncurl -s -o /dev/null -w '%{http_code}\\n' -X POST -H @${headers} --data "{\\"external_user_id\\":\\"$1\\",\\"market\\":\\"GB\\",\\"locale\\":\\"en_US\\"}" ${emu.url}/api/v1/user/create\n`,
+    {mode: 0o700},
+  )
+  return script
+}
+
+async function rawLoop(emu, token, prefix, users) {
+  const {Agent, request} = await import('undici')
+  const agent = new Agent({connections: CONCURRENCY})
+  let next = 0
+  const worker = async () => {
+    while (next < users) {
+      const i = next++
+      const res = await request(`${emu.url}/api/v1/user/create`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'},
+        body: JSON.stringify({external_user_id: `${prefix}${i}`, market: 'GB', locale: 'en_US'}),
+      })
+      await res.body.text()
+    }
+  }
+  await Promise.all(Array.from({length: CONCURRENCY}, worker))
+  await agent.close()
+  return {}
+}
+
+async function measure(label, users, fn) {
+  const started = performance.now()
+  const detail = await fn()
+  const secs = (performance.now() - started) / 1000
+  return {label, users, secs, rate: users / secs, ...detail}
+}
+
+export async function main(args) {
+  const users = option(args, '--users', 5000)
+  const seqUsers = option(args, '--seq-users', 1000)
+  const memoryRows = option(args, '--memory-rows', 100_000)
+  const dir = mkdtempSync(join(tmpdir(), 'tink-bench-'))
+  const emu = await startEmulatorProcess()
+  const cliEnv = baseEnv({TINK_API_URL: emu.url, TINK_CLIENT_ID: emu.clientId, TINK_CLIENT_SECRET: emu.clientSecret, TINK_CONFIG_DIR: dir})
+  const results = []
+  try {
+    process.stderr.write(`emulator at ${emu.url}; ${users} users per run, concurrency ${CONCURRENCY}\n`)
+
+    // Warm the emulator's JIT first, so the method measured first is not penalised for it.
+    await rawLoop(emu, await clientToken(emu), 'warm-', 3000)
+
+    // tink: the whole CLI process, start-up included.
+    const tinkFile = csvFile(dir, 'tink-', users)
+    const tink = await measure('tink user create --file', users, async () => {
+      const r = await run(process.execPath, [BIN, 'user', 'create', '--file', tinkFile, '--concurrency', String(CONCURRENCY)], {env: cliEnv})
+      if (r.code !== 0) throw new Error(`tink exited ${r.code}: ${r.stderr}`)
+      // The summary's own rate: rows/s from the first row read to the last row written, start-up excluded.
+      return {lines: r.lines, engineRate: Number(/\((\d+) rows\/s\)/.exec(r.stderr)?.[1])}
+    })
+    tink.created = await countUsers(emu, 'tink-')
+    results.push(tink)
+
+    const token = await clientToken(emu)
+    const script = curlScript(dir, emu, token)
+
+    // (a) the sequential curl loop.
+    const seq = await measure('(a) sh loop of curl, sequential', seqUsers, async () => {
+      const r = await run('sh', ['-c', `i=0; while [ $i -lt ${seqUsers} ]; do ${script} seq-$i; i=$((i+1)); done`])
+      return {lines: r.lines}
+    })
+    seq.created = await countUsers(emu, 'seq-')
+    results.push(seq)
+
+    // (b) xargs -P 16 curl.
+    const ids = Array.from({length: users}, (_, i) => `xargs-${i}`).join('\n') + '\n'
+    const xargs = await measure(`(b) xargs -P ${CONCURRENCY} curl`, users, async () => {
+      const r = await run('xargs', ['-P', String(CONCURRENCY), '-n', '1', script], {input: ids})
+      return {lines: r.lines}
+    })
+    xargs.created = await countUsers(emu, 'xargs-')
+    results.push(xargs)
+
+    // (c) a raw undici loop: CONCURRENCY workers over one keep-alive pool, no retries, no checks.
+    const raw = await measure(`(c) raw undici loop, ${CONCURRENCY} in flight`, users, () => rawLoop(emu, token, 'raw-', users))
+    raw.created = await countUsers(emu, 'raw-')
+    results.push(raw)
+
+    const table = [
+      ['method', 'users', 'seconds', 'users/s', 'created'],
+      ...results.map((r) => [r.label, String(r.users), r.secs.toFixed(2), r.rate.toFixed(0), String(r.created)]),
+      ['  tink without process start-up (its summary)', String(users), (users / tink.engineRate).toFixed(2), String(tink.engineRate), ''],
+    ]
+    const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
+    process.stdout.write('\n' + table.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') + '\n\n')
+    // Ratios use tink's whole wall time, start-up included, against the shell loops (which pay a
+    // process per user); against the in-process undici loop, which pays no start-up, both are shown.
+    const ratio = (other, goal, rate = tink.rate, note = '') => {
+      const x = rate / other.rate
+      return `tink${note} / ${other.label.slice(0, 3)}: ${x.toFixed(2)}x (goal >= ${goal}x) ${x >= goal ? 'ok' : 'MISSED'}`
+    }
+    process.stdout.write([ratio(seq, 10), ratio(xargs, 1), ratio(raw, 0.7), ratio(raw, 0.7, tink.engineRate, ' (start-up excluded)')].join('\n') + '\n')
+
+    let memory
+    if (!args.includes('--no-memory')) {
+      const peak = async (n, prefix) => {
+        const file = csvFile(dir, prefix, n)
+        const r = await run('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'user', 'create', '--file', file, '--concurrency', String(CONCURRENCY)], {env: cliEnv})
+        if (r.code !== 0) throw new Error(`tink exited ${r.code}: ${r.stderr}`)
+        return Number(r.stderr.trim().split('\n').pop())
+      }
+      const small = await peak(1000, 'mem1k-')
+      const large = await peak(memoryRows, 'memlarge-')
+      memory = {rows1k: small, rowsLarge: large, ratio: large / small}
+      process.stdout.write(`\npeak RSS of tink: 1,000 rows ${(small / 1024).toFixed(1)} MiB, ${memoryRows.toLocaleString('en')} rows ${(large / 1024).toFixed(1)} MiB: ${memory.ratio.toFixed(2)}x (goal <= 1.5x) ${memory.ratio <= 1.5 ? 'ok' : 'MISSED'}\n`)
+    }
+    writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({at: new Date().toISOString(), node: process.version, results, memory}, null, 2) + '\n')
+  } finally {
+    emu.stop()
+    rmSync(dir, {recursive: true, force: true})
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * Bulk user create/delete: the one function the `user create --file` and `user delete --file`
+ * commands call. Rows stream from the input through a pool of workers to NDJSON on stdout (one
+ * line per row, in completion order) and to the journal; nothing holds the whole file.
+ *
+ * Reused, not rebuilt: the HTTP client (retries, backoff, Retry-After, keep-alive agent) from
+ * Context, the operations from TinkApi, the checks from validate.ts. Added here: the pool, the
+ * shared throttle, the single-flight client token, row-level retries and outcome resolution.
+ */
+import {createHash, randomBytes} from 'node:crypto'
+import {setMaxListeners} from 'node:events'
+import type {Context} from '../context.js'
+import {CliError, ExitCode, type ExitCodeValue, usageError} from '../errors.js'
+import {TinkApi, type CreateUserInput, type TokenResult, type UserRef} from '../tink.js'
+import {countRows, openInput, type InputFormat, type RawRow} from './input.js'
+import {Journal} from './journal.js'
+import {emptyCounts, Progress, type BulkSummary} from './render.js'
+import {CREATE_COLUMNS, DELETE_COLUMNS, rowKey, validateCreateRow, validateDeleteRow, type CreateDefaults} from './rows.js'
+import {SharedClientToken} from './token.js'
+import {BulkThrottle} from './throttle.js'
+
+export type RowStatus = 'created' | 'exists' | 'deleted' | 'not_found' | 'invalid' | 'failed'
+
+/** One line of the NDJSON output (and of the journal). */
+export interface RowResult {
+  row: number
+  external_user_id?: string
+  user_id?: string
+  status: RowStatus
+  error?: Record<string, unknown>
+  /** Settled by an earlier run recorded in the journal; not sent again. */
+  from_journal?: true
+}
+
+export interface BulkOptions {
+  op: 'create' | 'delete'
+  /** Path, or "-" for standard input. */
+  file: string
+  format?: InputFormat
+  concurrency: number
+  /** Requests per second for the whole run; undefined = no cap (429s still slow it down). */
+  rate?: number
+  journal?: string
+  /** create: a user that already exists is a success (`ok`, default) or a failure (`fail`). */
+  ifExists?: 'ok' | 'fail'
+  /** create: values for columns a row leaves empty (the flags). */
+  defaults?: CreateDefaults
+  /** Seconds in-flight rows get to finish after Ctrl-C before they are abandoned. */
+  graceSeconds?: number
+}
+
+export interface BulkOutcome {
+  summary: BulkSummary
+  exitCode: ExitCodeValue
+}
+
+/** Extra attempts of a whole row after the HTTP client's own retries gave up on it. */
+const ROW_RETRIES = 2
+/** Times the delete chain starts over after a code or user token was used up by a lost answer. */
+const CHAIN_RESTARTS = 5
+const DEFAULT_GRACE_SECONDS = 10
+const BULK_BACKOFF_BASE_MS = 50
+
+/** The row count for the delete confirmation and the progress bar; undefined for stdin. */
+export async function countBulkRows(file: string, format?: InputFormat): Promise<number | undefined> {
+  if (file === '-') return undefined
+  return countRows(file, format)
+}
+
+/**
+ * The Idempotency-Key of one create. It is derived, not random, so that a retry and a resumed
+ * run can never create a second user: the same app (client id + API URL), the same request body
+ * (external id, market, locale, retention) and the same run yield the same key.
+ *
+ * "The same run" is the journal's nonce, or a fresh nonce when there is no journal. Without it,
+ * a user deleted and created again within Tink's 24 h key lifetime would be answered from the old
+ * replay (the old, now deleted, user_id) instead of being created. With it, each new run sends new
+ * keys: the server's duplicate check by external id (409 -> `exists`) is what keeps plain re-runs
+ * safe, and the key only has to cover retries inside one run and the rows that were in flight
+ * when a journaled run stopped. The body is in the key so that a row edited between a stopped
+ * run and its resume is sent as a new request instead of being refused as a reused key.
+ */
+export function idempotencyKey(app: {clientId: string; baseUrl: string}, nonce: string, input: CreateUserInput): string {
+  const body = JSON.stringify([input.external_user_id, input.market, input.locale, input.retention_class ?? null])
+  const digest = createHash('sha256').update(`tink-bulk-create/1\0${app.clientId}\0${app.baseUrl}\0${nonce}\0${body}`).digest('hex')
+  return `tink-bulk-${digest.slice(0, 48)}`
+}
+
+export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSignal): Promise<BulkOutcome> {
+  const started = performance.now()
+  const io = ctx.io
+  const op = opts.op
+  // Everything that can be wrong with the command line or the file fails here, before any request.
+  const input = await openInput(opts.file, io.stdin, opts.format)
+  checkColumns(op, input.columns, opts)
+  const ignored = unknownColumns(input.columns)
+  if (ignored.length > 0) io.stderr.write(`Note: ignoring column(s) ${ignored.join(', ')} of --file ${opts.file}\n`)
+  await ctx.preflight({needsCredentials: true})
+  const {clientId} = await ctx.credentials()
+  const baseUrl = await ctx.baseUrl()
+  const journal = opts.journal ? await Journal.open(opts.journal, {op, client_id: clientId, base_url: baseUrl}) : undefined
+  if (journal && journal.unreadableLines > 0) {
+    io.stderr.write(`Note: ${journal.unreadableLines} unreadable line(s) in --journal ${journal.path} (a run stopped mid-write); those rows are done again\n`)
+  }
+  const nonce = journal?.header.nonce ?? randomBytes(16).toString('hex')
+
+  // In-flight rows keep their requests when Ctrl-C comes; this signal cuts them off after the grace period.
+  const hardStop = new AbortController()
+  // Every waiting request and throttle sleep listens on it: that is concurrency x a few, by design.
+  setMaxListeners(0, hardStop.signal)
+  const throttle = new BulkThrottle(opts.rate, hardStop.signal)
+  // A shorter backoff base than one-off commands: a failed attempt holds up one row, not the run,
+  // and rate limits are handled for every worker at once by the throttle.
+  const http = await ctx.http({connections: opts.concurrency, throttle, signal: hardStop.signal, backoffBaseMs: BULK_BACKOFF_BASE_MS})
+  const scope = op === 'create' ? 'user:create' : 'authorization:grant'
+  // The token source and the api need each other; the closure runs only after both exist.
+  const token: SharedClientToken = new SharedClientToken((): Promise<TokenResult> => api.clientToken(scope))
+  const api: TinkApi = new TinkApi({http, credentials: () => ctx.credentials(), cache: token, trace: (line) => ctx.trace(line)})
+
+  const counts = emptyCounts()
+  let rows = 0
+  let skipped = 0
+  let abandoned = 0
+  let finished = 0
+  let stopping = false
+  let stoppedBecause: string | undefined
+  let outputBroken = false
+
+  const summary = (): BulkSummary => ({
+    op,
+    counts,
+    skipped,
+    rows,
+    elapsedMs: performance.now() - started,
+    interrupted: signal.aborted,
+    abandoned,
+    rateLimitPauses: throttle.brakes,
+    tokenFetches: token.fetches,
+    journal: journal?.path,
+    stoppedBecause,
+  })
+
+  const onStdoutError = (): void => {
+    // The reader went away (`| head`): stop taking rows; the journal still records what finished.
+    outputBroken = true
+    stopping = true
+  }
+  io.stdout.on('error', onStdoutError)
+
+  let graceTimer: NodeJS.Timeout | undefined
+  const onAbort = (): void => {
+    stopping = true
+    graceTimer = setTimeout(() => hardStop.abort(), (opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
+  }
+  if (signal.aborted) onAbort()
+  else signal.addEventListener('abort', onAbort, {once: true})
+
+  const progress = new Progress(io.stderr, io.stderr.isTTY ? await countBulkRows(opts.file, input.format).catch(() => undefined) : undefined, () => finished)
+
+  const emit = async (result: RowResult): Promise<void> => {
+    counts[result.status]++
+    finished++
+    if (journal && !result.from_journal) journal.append(result)
+    if (outputBroken) return
+    if (!io.stdout.write(JSON.stringify(result) + '\n')) {
+      // Back-pressure: a slow reader of stdout slows the workers instead of filling memory.
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          io.stdout.off('drain', done)
+          io.stdout.off('error', done)
+          resolve()
+        }
+        io.stdout.once('drain', done)
+        io.stdout.once('error', done)
+      })
+    }
+  }
+
+  const failure = (err: unknown): Record<string, unknown> => {
+    const e = err instanceof CliError ? err : new CliError(String((err as Error)?.message ?? err), {exitCode: ExitCode.UNEXPECTED})
+    const {exitCode: _drop, ...rest} = e.toJSON().error
+    return rest
+  }
+
+  /** Whether one more attempt of a row makes sense after `err`. */
+  const mayRetryRow = (err: unknown, attempt: number): boolean =>
+    attempt < ROW_RETRIES && !hardStop.signal.aborted && !token.credentialsRejected && err instanceof CliError && err.exitCode === ExitCode.UNAVAILABLE
+
+  const pause = async (attempt: number): Promise<void> => {
+    await new Promise((resolve) => setTimeout(resolve, http.backoff(attempt)))
+  }
+
+  const createRow = async (raw: RawRow): Promise<RowResult> => {
+    const checked = validateCreateRow(raw, opts.defaults ?? {})
+    const ext = raw.fields?.external_user_id || undefined
+    if (!checked.ok) return {row: raw.line, external_user_id: ext, status: 'invalid', error: {code: 'invalid_row', message: `line ${raw.line}: ${checked.reason}`}}
+    const input = checked.value
+    const prior = journal?.done.get(rowKey('create', input)!)
+    if (prior) return {row: raw.line, external_user_id: input.external_user_id, user_id: prior.user_id, status: prior.status, from_journal: true}
+    const key = idempotencyKey({clientId, baseUrl}, nonce, input)
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const user = await api.createUser(input, key)
+        return {row: raw.line, external_user_id: input.external_user_id, user_id: user.user_id, status: 'created'}
+      } catch (err) {
+        if (err instanceof CliError && err.status === 409) {
+          if (opts.ifExists === 'fail') return {row: raw.line, external_user_id: input.external_user_id, status: 'failed', error: failure(err)}
+          return {row: raw.line, external_user_id: input.external_user_id, status: 'exists'}
+        }
+        if (!mayRetryRow(err, attempt)) return {row: raw.line, external_user_id: input.external_user_id, status: 'failed', error: failure(err)}
+        await pause(attempt)
+      }
+    }
+  }
+
+  /**
+   * The delete chain, step by step, so a failure can be placed: once the chain got past the grant
+   * for a user, a later "user not found" means our delete went through (its answer was lost),
+   * not that the user never existed.
+   */
+  const deleteRow = async (raw: RawRow): Promise<RowResult> => {
+    const checked = validateDeleteRow(raw)
+    const who = (ref: UserRef | undefined): Pick<RowResult, 'user_id' | 'external_user_id'> =>
+      ref ? (ref.userId !== undefined ? {user_id: ref.userId} : {external_user_id: ref.externalUserId}) : {external_user_id: raw.fields?.external_user_id || undefined, user_id: raw.fields?.user_id || undefined}
+    if (!checked.ok) return {row: raw.line, ...who(undefined), status: 'invalid', error: {code: 'invalid_row', message: `line ${raw.line}: ${checked.reason}`}}
+    const ref = checked.value
+    const prior = journal?.done.get(rowKey('delete', who(ref))!)
+    if (prior) return {row: raw.line, ...who(ref), status: prior.status, from_journal: true}
+    let pastGrant = false
+    let restarts = 0
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const {code} = await api.grant(ref, 'user:delete')
+        pastGrant = true
+        const userToken = await api.exchangeCode(code)
+        await api.deleteTokenUser(userToken.access_token)
+        return {row: raw.line, ...who(ref), status: 'deleted'}
+      } catch (err) {
+        if (err instanceof CliError && err.status === 404) return {row: raw.line, ...who(ref), status: pastGrant ? 'deleted' : 'not_found'}
+        // A code used up by a lost answer (400) or a user token of a user deleted by a lost answer
+        // (401) is settled by starting the chain again: its grant then tells what happened.
+        const chainRestart = pastGrant && err instanceof CliError && (err.status === 400 || err.status === 401)
+        // Restarts have their own budget: three requests per chain each may meet a lost answer.
+        const again = chainRestart ? restarts++ < CHAIN_RESTARTS && !hardStop.signal.aborted : mayRetryRow(err, attempt - restarts)
+        if (!again) return {row: raw.line, ...who(ref), status: 'failed', error: failure(err)}
+        if (!chainRestart) await pause(attempt - restarts)
+      }
+    }
+  }
+
+  const handle = op === 'create' ? createRow : deleteRow
+  const iterator = input.rows[Symbol.asyncIterator]()
+
+  const worker = async (): Promise<void> => {
+    while (!stopping) {
+      const next = await iterator.next()
+      if (next.done) return
+      rows++
+      const result = await handle(next.value)
+      if (result.from_journal) skipped++
+      if (result.status === 'failed' && result.error?.code === 'interrupted') abandoned++
+      if (token.credentialsRejected && !stoppedBecause) {
+        stopping = true
+        stoppedBecause = `the token endpoint refused the client credentials: ${token.credentialsRejected.oneLine()}`
+      }
+      await emit(result)
+    }
+  }
+
+  try {
+    // One token before any row: wrong credentials end the run with exit 3 and nothing sent.
+    await token.get('')
+    progress.start()
+    await Promise.all(Array.from({length: opts.concurrency}, () => worker()))
+  } finally {
+    progress.stop()
+    clearTimeout(graceTimer)
+    signal.removeEventListener('abort', onAbort)
+    io.stdout.off('error', onStdoutError)
+    await iterator.return?.(undefined)
+    journal?.close()
+  }
+
+  const result = summary()
+  let exitCode: ExitCodeValue = ExitCode.OK
+  if (counts.failed + counts.invalid > 0) exitCode = ExitCode.PARTIAL
+  if (token.credentialsRejected) exitCode = ExitCode.AUTH
+  if (signal.aborted) exitCode = ExitCode.INTERRUPTED
+  return {summary: result, exitCode}
+}
+
+function checkColumns(op: 'create' | 'delete', columns: string[] | undefined, opts: BulkOptions): void {
+  if (!columns) return
+  if (op === 'create') {
+    if (!columns.includes('external_user_id')) {
+      throw usageError(`--file ${opts.file} has no external_user_id column`, `The header must name the columns, e.g. ${CREATE_COLUMNS.join(',')}`)
+    }
+    if (!columns.includes('market') && opts.defaults?.market === undefined) {
+      throw usageError(`--file ${opts.file} has no market column and no --market was given`, 'Add a market column, or pass --market GB (or set TINK_MARKET) for every row')
+    }
+  } else if (!columns.includes('external_user_id') && !columns.includes('user_id')) {
+    throw usageError(`--file ${opts.file} has neither a user_id nor an external_user_id column`, `The header must name one of them: ${DELETE_COLUMNS.join(' or ')}`)
+  }
+}
+
+/** Columns no bulk command knows (exports often carry more); one file may serve both create and delete. */
+export function unknownColumns(columns: string[] | undefined): string[] {
+  const known: readonly string[] = [...CREATE_COLUMNS, ...DELETE_COLUMNS]
+  return (columns ?? []).filter((c) => !known.includes(c))
+}

@@ -1,0 +1,82 @@
+/**
+ * Row validation for bulk files: the same checks as the single-user flags (src/lib/validate.ts),
+ * but a bad row becomes a reason string instead of ending the run, so it is reported `invalid`
+ * with its line number and never sent.
+ */
+import {CliError} from '../errors.js'
+import type {CreateUserInput, UserRef} from '../tink.js'
+import {checkId, checkLocale, checkMarket, checkRetentionClass} from '../validate.js'
+import type {RawRow} from './input.js'
+
+export const CREATE_COLUMNS = ['external_user_id', 'market', 'locale', 'retention_class'] as const
+export const DELETE_COLUMNS = ['external_user_id', 'user_id'] as const
+
+export interface CreateDefaults {
+  market?: string
+  locale?: string
+  retention_class?: string
+}
+
+export type Checked<T> = {ok: true; value: T} | {ok: false; reason: string}
+
+/** Runs one of validate.ts's throwing checks and turns its usage error into a reason. */
+function attempt<T>(fn: () => T): Checked<T> {
+  try {
+    return {ok: true, value: fn()}
+  } catch (err) {
+    if (err instanceof CliError) return {ok: false, reason: err.hint ? `${err.message}. ${err.hint}` : err.message}
+    throw err
+  }
+}
+
+function cell(row: RawRow, name: string): string | undefined {
+  const v = row.fields?.[name]
+  return v === undefined || v === '' ? undefined : v
+}
+
+export function validateCreateRow(row: RawRow, defaults: CreateDefaults): Checked<CreateUserInput> {
+  if (row.error !== undefined) return {ok: false, reason: row.error}
+  const ext = cell(row, 'external_user_id')
+  if (ext === undefined) return {ok: false, reason: 'external_user_id is missing'}
+  const id = attempt(() => checkId(ext, 'external_user_id'))
+  if (!id.ok) return id
+  const marketValue = cell(row, 'market') ?? defaults.market
+  if (marketValue === undefined) return {ok: false, reason: 'market is missing; add a market column or pass --market'}
+  const market = attempt(() => checkMarket(marketValue, cell(row, 'market') === undefined ? '--market' : 'column market'))
+  if (!market.ok) return market
+  const localeValue = cell(row, 'locale') ?? defaults.locale ?? 'en_US'
+  const locale = attempt(() => checkLocale(localeValue, cell(row, 'locale') === undefined ? '--locale' : 'column locale'))
+  if (!locale.ok) return locale
+  const input: CreateUserInput = {external_user_id: id.value, market: market.value, locale: locale.value}
+  const retentionValue = cell(row, 'retention_class') ?? defaults.retention_class
+  if (retentionValue !== undefined) {
+    const retention = attempt(() => checkRetentionClass(retentionValue))
+    if (!retention.ok) return retention
+    input.retention_class = retention.value
+  }
+  return {ok: true, value: input}
+}
+
+export function validateDeleteRow(row: RawRow): Checked<UserRef> {
+  if (row.error !== undefined) return {ok: false, reason: row.error}
+  const ext = cell(row, 'external_user_id')
+  const id = cell(row, 'user_id')
+  if (ext !== undefined && id !== undefined) return {ok: false, reason: 'give either user_id or external_user_id, not both'}
+  if (id !== undefined) {
+    const checked = attempt(() => checkId(id, 'user_id'))
+    return checked.ok ? {ok: true, value: {userId: checked.value}} : checked
+  }
+  if (ext !== undefined) {
+    const checked = attempt(() => checkId(ext, 'external_user_id'))
+    return checked.ok ? {ok: true, value: {externalUserId: checked.value}} : checked
+  }
+  return {ok: false, reason: 'neither user_id nor external_user_id is given'}
+}
+
+/** The identity a journal remembers a row by: the same user is the same row, whatever its line. */
+export function rowKey(op: 'create' | 'delete', fields: {user_id?: string; external_user_id?: string}): string | undefined {
+  if (op === 'create') return fields.external_user_id ? `e:${fields.external_user_id}` : undefined
+  if (fields.user_id) return `u:${fields.user_id}`
+  if (fields.external_user_id) return `e:${fields.external_user_id}`
+  return undefined
+}

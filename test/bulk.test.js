@@ -1,0 +1,354 @@
+// Bulk user create/delete (`tink user create --file`, `tink user delete --file`): the built CLI as a
+// subprocess against the real emulator over loopback, with faults on. Proofs of issue 5.
+import {test, describe, before, after} from 'node:test'
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {startEmulator} from '../dist/emulator/index.js'
+import {BIN, ROOT, cleanEnv, emulatorEnv, runCli, tempDir} from './helpers.js'
+
+const CREATE = '/api/v1/user/create'
+const TOKEN = '/api/v1/oauth/token'
+const dir = tempDir('tink-bulk-')
+const FAULTS = '503=0.1,429=0.05,reset-after-commit=0.02,retry-after=0'
+
+function csv(n, prefix, {header = 'external_user_id,market,locale', row = (i) => `${prefix}${i},GB,en_US`} = {}) {
+  const lines = [header]
+  for (let i = 0; i < n; i++) lines.push(row(i))
+  return lines.join('\n') + '\n'
+}
+
+function writeFile(name, text) {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}
+
+const lines = (stdout) => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+
+function statuses(rows) {
+  const out = {}
+  for (const r of rows) out[r.status] = (out[r.status] ?? 0) + 1
+  return out
+}
+
+/** The emulator's users of one test (by external id prefix), failing on any duplicate. */
+function usersWithPrefix(emu, prefix) {
+  const users = emu.users().filter((u) => u.external_user_id?.startsWith(prefix))
+  const ids = new Set(users.map((u) => u.external_user_id))
+  assert.equal(ids.size, users.length, 'some external id exists twice')
+  return users
+}
+
+/** Runs the CLI and sends SIGINT once `after` NDJSON lines have appeared on stdout. */
+function runAndInterrupt(args, env, after) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    let sent = false
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      stdout += d
+      if (!sent && stdout.split('\n').length > after) {
+        sent = true
+        child.kill('SIGINT')
+      }
+    })
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, stdout, stderr, sent})
+    })
+  })
+}
+
+describe('bulk create and delete against the emulator with faults', () => {
+  let emu
+  let env
+  before(async () => {
+    emu = await startEmulator({seed: 7, recordRequests: 200_000})
+    env = emulatorEnv(emu)
+  })
+  after(() => emu.close())
+
+  test('5,000 creates with 10% 503, 5% 429 (Retry-After) and 2% resets after commit: every user exactly once, all "created", exit 0, one client token', async () => {
+    emu.setFaults(FAULTS)
+    emu.requests.length = 0
+    const file = writeFile('proof.csv', csv(5000, 'proof-'))
+    const r = await runCli(['user', 'create', '--file', file, '--concurrency', '16', '--retries', '3'], {env, timeoutMs: 60_000})
+    emu.setFaults('')
+    assert.equal(r.code, 0, r.stderr)
+    const rows = lines(r.stdout)
+    assert.equal(rows.length, 5000)
+    assert.deepEqual(statuses(rows), {created: 5000})
+    assert.equal(new Set(rows.map((x) => x.external_user_id)).size, 5000)
+    const users = usersWithPrefix(emu, 'proof-')
+    assert.equal(users.length, 5000)
+    // Every reported user_id is the one the emulator holds for that external id.
+    const byExt = new Map(users.map((u) => [u.external_user_id, u.user_id]))
+    for (const row of rows) assert.equal(row.user_id, byExt.get(row.external_user_id))
+    // The faults really happened, and resets after commit were resolved as created, not doubled.
+    assert.ok(emu.requests.some((q) => q.path === CREATE && q.status === 0), 'no reset after commit was injected')
+    assert.ok(emu.requests.some((q) => q.path === CREATE && q.status === 429))
+    assert.equal(emu.requests.filter((q) => q.path === TOKEN && q.status === 200).length, 1, 'one shared client token, not one per worker')
+    assert.match(r.stderr, /5000 rows in .* s \(\d+ rows\/s\): 5000 created, 0 exists, 0 invalid, 0 failed/)
+  })
+
+  test('re-running the same file is safe: every row "exists", exit 0, nothing new', async () => {
+    const file = join(dir, 'proof.csv')
+    const r = await runCli(['user', 'create', '--file', file, '--concurrency', '16'], {env, timeoutMs: 60_000})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(statuses(lines(r.stdout)), {exists: 5000})
+    assert.equal(usersWithPrefix(emu, 'proof-').length, 5000)
+    const strict = await runCli(['user', 'create', '--file', file, '--if-exists', 'fail', '--concurrency', '16'], {env, timeoutMs: 60_000})
+    assert.equal(strict.code, 6)
+    assert.deepEqual(statuses(lines(strict.stdout)), {failed: 5000})
+  })
+
+  test('5,000 deletes with the same faults: every user gone, all "deleted", exit 0', async () => {
+    emu.setFaults(FAULTS)
+    const file = join(dir, 'proof.csv')
+    const r = await runCli(['user', 'delete', '--file', file, '--yes', '--concurrency', '16'], {env, timeoutMs: 90_000})
+    emu.setFaults('')
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(statuses(lines(r.stdout)), {deleted: 5000})
+    assert.equal(usersWithPrefix(emu, 'proof-').length, 0)
+  })
+
+  test('a user deleted and created again within 24 h is really created again (no stale idempotent replay)', async () => {
+    const file = join(dir, 'proof.csv')
+    const r = await runCli(['user', 'create', '--file', file, '--concurrency', '16'], {env, timeoutMs: 60_000})
+    assert.equal(r.code, 0, r.stderr)
+    const rows = lines(r.stdout)
+    assert.deepEqual(statuses(rows), {created: 5000})
+    const users = usersWithPrefix(emu, 'proof-')
+    assert.equal(users.length, 5000)
+    const live = new Set(users.map((u) => u.user_id))
+    for (const row of rows) assert.ok(live.has(row.user_id), `reported user_id ${row.user_id} does not exist`)
+  })
+
+  test('SIGINT half way through 5,000 creates, then the same command with the journal: all 5,000 exist once', async () => {
+    emu.setFaults(FAULTS + ',latency=1ms')
+    const file = writeFile('resume.csv', csv(5000, 'resume-'))
+    const journal = join(dir, 'resume.journal')
+    const args = ['user', 'create', '--file', file, '--concurrency', '16', '--journal', journal]
+    const first = await runAndInterrupt(args, env, 2500)
+    assert.ok(first.sent, 'the run ended before it could be interrupted')
+    assert.equal(first.code, 130, first.stderr)
+    assert.match(first.stderr, /Interrupted: /)
+    assert.match(first.stderr, /--journal/)
+    const firstRows = lines(first.stdout)
+    assert.ok(firstRows.length >= 2500 && firstRows.length < 5000, `first run reported ${firstRows.length} rows`)
+    // Every reported row is in the journal, written as it finished.
+    const journaled = readFileSync(journal, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l))
+    assert.equal(journaled.length, firstRows.length)
+    const existing = usersWithPrefix(emu, 'resume-').length
+    assert.ok(existing < 5000)
+
+    const second = await runCli(args, {env, timeoutMs: 60_000})
+    emu.setFaults('')
+    assert.equal(second.code, 0, second.stderr)
+    const secondRows = lines(second.stdout)
+    assert.equal(secondRows.length, 5000, 'one line per input row, journal rows included')
+    const fromJournal = secondRows.filter((x) => x.from_journal)
+    assert.equal(fromJournal.length, firstRows.filter((x) => x.status === 'created').length)
+    assert.deepEqual(statuses(secondRows), {created: 5000})
+    assert.equal(usersWithPrefix(emu, 'resume-').length, 5000)
+    // Rows from the journal were not sent again.
+    assert.match(second.stderr, /already done in journal/)
+  })
+
+  test('SIGINT half way through 5,000 deletes, then the same command with the journal: all gone', async () => {
+    emu.setFaults(FAULTS + ',latency=1ms')
+    const file = join(dir, 'resume.csv')
+    const journal = join(dir, 'delete.journal')
+    const args = ['user', 'delete', '--file', file, '--yes', '--concurrency', '16', '--journal', journal]
+    const first = await runAndInterrupt(args, env, 2500)
+    assert.ok(first.sent)
+    assert.equal(first.code, 130, first.stderr)
+    const left = usersWithPrefix(emu, 'resume-').length
+    assert.ok(left > 0 && left < 5000, `${left} left after the interrupted run`)
+    const second = await runCli(args, {env, timeoutMs: 90_000})
+    emu.setFaults('')
+    assert.equal(second.code, 0, second.stderr)
+    const rows = lines(second.stdout)
+    assert.equal(rows.length, 5000)
+    assert.deepEqual(statuses(rows), {deleted: 5000})
+    assert.equal(usersWithPrefix(emu, 'resume-').length, 0)
+  })
+
+  test('a 429 with Retry-After: 1 pauses every worker, not just the one that got it, then the run speeds back up', async () => {
+    const file = writeFile('pause.csv', csv(3000, 'pause-'))
+    emu.requests.length = 0
+    let phase = 'before'
+    // Turn on 429s once the run is going, and off again as soon as the first one has gone out.
+    const poll = setInterval(() => {
+      if (phase === 'before' && emu.requests.length > 300) {
+        emu.setFaults('create:429=1,retry-after=1')
+        phase = 'on'
+      } else if (phase === 'on' && emu.requests.some((q) => q.status === 429)) {
+        emu.setFaults('')
+        phase = 'off'
+      }
+    }, 1)
+    const started = Date.now()
+    const r = await runCli(['user', 'create', '--file', file, '--concurrency', '8'], {env, timeoutMs: 60_000})
+    clearInterval(poll)
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(statuses(lines(r.stdout)), {created: 3000})
+    const limited = emu.requests.filter((q) => q.path === CREATE && q.status === 429)
+    assert.ok(limited.length > 0, 'no request was rate limited')
+    const t429 = limited[0].at
+    const during = emu.requests.filter((q) => q.path === CREATE && q.at > t429 + 100 && q.at < t429 + 850)
+    assert.equal(during.length, 0, `${during.length} creates were sent while the server had asked for a pause`)
+    assert.match(r.stderr, /Rate limited by the server 1 time/)
+    assert.ok(Date.now() - started < 15_000)
+  })
+})
+
+describe('bulk input problems', () => {
+  let emu
+  let env
+  before(async () => {
+    emu = await startEmulator({seed: 1})
+    env = emulatorEnv(emu)
+  })
+  after(() => emu.close())
+
+  test('invalid rows are reported with their line number, never sent; the rest go on; exit 6', async () => {
+    const file = writeFile('mixed.csv', [
+      'external_user_id,market,locale,retention_class',
+      'ok-1,GB,en_US,',
+      ',GB,en_US,',
+      'ok-2,gb,en_US,',
+      '"ok-3,GB,en_US,',
+      'ok-4,SE,sv_SE,FOREVER',
+      'ok-5,GB',
+      '"ok, 6",SE,sv_SE,TEMPORARY',
+      '',
+    ].join('\n'))
+    emu.requests.length = 0
+    const r = await runCli(['user', 'create', '--file', file], {env})
+    assert.equal(r.code, 6, r.stderr)
+    const rows = lines(r.stdout).sort((a, b) => a.row - b.row)
+    assert.deepEqual(rows.map((x) => [x.row, x.status]), [[2, 'created'], [3, 'invalid'], [4, 'invalid'], [5, 'invalid'], [6, 'invalid'], [7, 'invalid'], [8, 'created']])
+    assert.match(rows[1].error.message, /line 3: external_user_id is missing/)
+    assert.match(rows[2].error.message, /Did you mean GB/)
+    assert.match(rows[3].error.message, /broken CSV quoting/)
+    assert.match(rows[4].error.message, /PERMANENT or TEMPORARY/)
+    assert.match(rows[5].error.message, /2 fields/)
+    assert.equal(rows[6].external_user_id, 'ok, 6')
+    const sent = emu.requests.filter((q) => q.path === CREATE).map((q) => q.json?.external_user_id)
+    assert.deepEqual(sent.sort(), ['ok, 6', 'ok-1'])
+    assert.equal(emu.users().find((u) => u.external_user_id === 'ok, 6').retention_class, 'TEMPORARY')
+    assert.match(r.stderr, /2 created, 0 exists, 5 invalid, 0 failed/)
+  })
+
+  test('NDJSON from stdin, flags fill in missing fields, --json keeps stdout pure NDJSON', async () => {
+    const input = ['{"external_user_id":"nd-1"}', '{"external_user_id":"nd-2","market":"SE","locale":"sv_SE"}', 'not json', '[1]', ''].join('\n')
+    const r = await runCli(['user', 'create', '--file', '-', '--market', 'DE', '--locale', 'de_DE', '--json'], {env, input})
+    assert.equal(r.code, 6, r.stderr)
+    const rows = lines(r.stdout)
+    assert.equal(rows.length, 4)
+    assert.deepEqual(statuses(rows), {created: 2, invalid: 2})
+    assert.equal(emu.users().find((u) => u.external_user_id === 'nd-1').market, 'DE')
+    assert.equal(emu.users().find((u) => u.external_user_id === 'nd-2').locale, 'sv_SE')
+    assert.doesNotMatch(r.stdout, /rows in/)
+  })
+
+  test('a file that cannot be used is exit 2 with one line, and nothing is sent', async () => {
+    emu.requests.length = 0
+    const missing = await runCli(['user', 'create', '--file', join(dir, 'nope.csv'), '--market', 'GB'], {env})
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /Cannot read --file .*nope\.csv: no such file/)
+    const noMarket = await runCli(['user', 'create', '--file', writeFile('nomarket.csv', 'external_user_id\na\n')], {env})
+    assert.equal(noMarket.code, 2)
+    assert.match(noMarket.stderr, /no market column and no --market/)
+    const noId = await runCli(['user', 'delete', '--file', writeFile('noid.csv', 'market\nGB\n'), '--yes'], {env})
+    assert.equal(noId.code, 2)
+    assert.match(noId.stderr, /neither a user_id nor an external_user_id column/)
+    const empty = await runCli(['user', 'create', '--file', writeFile('empty.csv', '\n\n'), '--market', 'GB'], {env})
+    assert.equal(empty.code, 2)
+    const noYes = await runCli(['user', 'delete', '--file', join(dir, 'mixed.csv')], {env})
+    assert.equal(noYes.code, 2)
+    assert.match(noYes.stderr, /without confirmation.*--yes/)
+    const badRate = await runCli(['user', 'create', '--file', join(dir, 'mixed.csv'), '--rate', 'fast'], {env})
+    assert.equal(badRate.code, 2)
+    const both = await runCli(['user', 'create', '--file', join(dir, 'mixed.csv'), '--external-user-id', 'x'], {env})
+    assert.equal(both.code, 2)
+    for (const r of [missing, noMarket, noId, empty, noYes, badRate, both]) {
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace')
+      assert.equal(r.stdout, '')
+    }
+    assert.equal(emu.requests.length, 0)
+  })
+
+  test('wrong client secret: exit 3 before any row is sent', async () => {
+    const file = writeFile('auth.csv', csv(20, 'auth-'))
+    const r = await runCli(['user', 'create', '--file', file], {env: {...env, TINK_CLIENT_SECRET: 'wrong'}})
+    assert.equal(r.code, 3, r.stderr)
+    assert.equal(r.stdout, '')
+    assert.equal(usersWithPrefix(emu, 'auth-').length, 0)
+  })
+
+  test('delete reports users that do not exist as not_found (a success)', async () => {
+    const file = writeFile('ghosts.ndjson', '{"external_user_id":"ghost-1"}\n{"user_id":"0123456789abcdef0123456789abcdef"}\n')
+    const r = await runCli(['user', 'delete', '--file', file, '--yes'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(statuses(lines(r.stdout)), {not_found: 2})
+  })
+
+  test('--rate caps requests per second', async () => {
+    const file = writeFile('rate.csv', csv(30, 'rate-'))
+    const started = Date.now()
+    const r = await runCli(['user', 'create', '--file', file, '--rate', '20', '--concurrency', '8'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    // 30 creates (and a token request) at 20/s take at least ~1.4 s.
+    assert.ok(Date.now() - started >= 1400, `took ${Date.now() - started} ms`)
+  })
+
+  test('streaming: rows are processed while stdin is still open', async () => {
+    const child = spawn(process.execPath, [BIN, 'user', 'create', '--file', '-', '--format', 'csv', '--market', 'GB'], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
+    let out = ''
+    const got3 = new Promise((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (d) => {
+        out += d
+        if (out.split('\n').filter(Boolean).length >= 3) resolve()
+      })
+    })
+    child.stdin.write('external_user_id\nstream-1\nstream-2\nstream-3\n')
+    await got3
+    assert.equal(lines(out).length, 3, 'output came before the input ended')
+    child.stdin.end('stream-4\n')
+    const code = await new Promise((resolve) => child.on('close', resolve))
+    assert.equal(code, 0)
+    assert.equal(lines(out).length, 4)
+  })
+
+  test('memory: peak RSS for 100,000 rows stays within 1.5x of 1,000 rows (streaming)', {skip: !existsSync('/usr/bin/time') && 'needs /usr/bin/time'}, async () => {
+    // Every row is invalid (bad market), so nothing is sent and the run stays quick; the reader,
+    // validator, journal and NDJSON writer still handle each row.
+    // Async on purpose: the emulator answering the token request lives in this process.
+    const peak = (n) =>
+      new Promise((resolve, reject) => {
+        const file = writeFile(`mem-${n}.csv`, csv(n, 'mem-', {row: (i) => `mem-${i},XX,en_US`}))
+        const args = ['-f', '%M', process.execPath, BIN, 'user', 'create', '--file', file, '--journal', join(dir, `mem-${n}.journal`)]
+        const child = spawn('/usr/bin/time', args, {cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe']})
+        let count = 0
+        let stderr = ''
+        child.stdout.on('data', (d) => {
+          for (const b of d) if (b === 10) count++
+        })
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+        child.on('error', reject)
+        child.on('close', (code) => resolve({code, kb: Number(stderr.trim().split('\n').pop()), lines: count, stderr}))
+      })
+    const small = await peak(1000)
+    const large = await peak(100_000)
+    assert.equal(large.lines, 100_000, large.stderr)
+    assert.ok(large.kb <= small.kb * 1.5, `100,000 rows: ${large.kb} KiB, 1,000 rows: ${small.kb} KiB`)
+  })
+})
