@@ -377,7 +377,7 @@ describe('--verbose', () => {
     assert.match(r.stderr, /"access_token":"\*\*\*"/)
     assert.match(r.stderr, /"refresh_token":"\*\*\*"/)
     assert.match(r.stderr, /"code":"\*\*\*"/)
-    assert.match(r.stdout, /Deleted user/)
+    assert.match(r.stdout, /Deleted the user/)
   })
 
   test('refresh token from stdin and a failing answer: nothing secret in the trace or the error', async () => {

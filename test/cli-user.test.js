@@ -89,7 +89,7 @@ describe('against the emulator', () => {
     const id = oneJson(c.stdout).user_id
     const r = await runCli(['user', 'delete', '--user-id', id, '--yes'], {env: emulatorEnv(emu)})
     assert.equal(r.code, 0, r.stderr)
-    assert.equal(r.stdout, `Deleted user user_id ${id}\n`)
+    assert.equal(r.stdout, `Deleted the user with user id ${id}\n`)
     assert.equal(user('erin'), undefined)
   })
 
@@ -109,13 +109,13 @@ describe('against the emulator', () => {
 
   test('on a terminal, user delete asks first: "n" keeps the user, "y" deletes it', async () => {
     assert.equal((await runCli(['user', 'create', '--external-user-id', 'gina', '--market', 'GB'], {env: emulatorEnv(emu)})).code, 0)
-    const no = await inTerminal(['user', 'delete', '--external-user-id', 'gina'], {prompt: /Delete user/, answer: 'n', env: emulatorEnv(emu)})
-    assert.match(no.output, /Delete user external_user_id gina/)
+    const no = await inTerminal(['user', 'delete', '--external-user-id', 'gina'], {prompt: /Delete the user/, answer: 'n', env: emulatorEnv(emu)})
+    assert.match(no.output, /Delete the user with external id gina/)
     assert.notEqual(no.code, 0, no.output)
     assert.ok(user('gina'), 'answering no deletes nothing')
-    const yes = await inTerminal(['user', 'delete', '--external-user-id', 'gina'], {prompt: /Delete user/, answer: 'y', env: emulatorEnv(emu)})
+    const yes = await inTerminal(['user', 'delete', '--external-user-id', 'gina'], {prompt: /Delete the user/, answer: 'y', env: emulatorEnv(emu)})
     assert.equal(yes.code, 0, yes.output)
-    assert.match(yes.output, /Deleted user external_user_id gina/)
+    assert.match(yes.output, /Deleted the user with external id gina/)
     assert.equal(user('gina'), undefined)
   })
 })

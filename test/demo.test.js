@@ -74,7 +74,7 @@ test('npm run demo: five steps against the embedded emulator, each command line 
 
   const del = stepOutput(r.stdout, 'user delete')
   assert.equal(del.line, `$ tink user delete --external-user-id ${ext} --yes`)
-  assert.equal(del.output, `Deleted user external_user_id ${ext}`)
+  assert.equal(del.output, `Deleted the user with external id ${ext}`)
 
   assert.match(r.stdout, /^Done\. The emulator saw \d+ requests; the user is gone\.$/m)
 })

@@ -32,16 +32,16 @@ Bulk: --file deletes every user of a CSV file (header row with user_id or extern
     if (flags.file !== undefined) return this.runFile(flags.file)
     const user = userRef(flags)
     const who = describeUser(user)
-    const label = Object.entries(who).map(([k, v]) => `${k} ${v}`).join('')
+    const label = user.userId === undefined ? `with external id ${user.externalUserId}` : `with user id ${user.userId}`
     await this.ctx.preflight({needsCredentials: true})
     if (!flags.yes) {
-      if (!canPrompt(this.io)) throw usageError(`Refusing to delete user ${label} without confirmation`, 'Add --yes to confirm when not running on a terminal')
-      const ok = await askConfirm(this.io, `Delete user ${label} and all its data at Tink? This cannot be undone.`)
+      if (!canPrompt(this.io)) throw usageError(`Refusing to delete the user ${label} without confirmation`, 'Add --yes to confirm when not running on a terminal')
+      const ok = await askConfirm(this.io, `Delete the user ${label} and all its data at Tink? This cannot be undone.`)
       if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
     }
 
     await (await this.ctx.api()).deleteUser(user)
-    this.out(`Deleted user ${label}`)
+    this.out(`Deleted the user ${label}`)
     return {deleted: true, ...who}
   }
 
