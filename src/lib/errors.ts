@@ -106,7 +106,7 @@ export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err
   if (err && typeof err === 'object') {
     const e = err as {message?: unknown; oclif?: {exit?: number}; name?: unknown; code?: unknown}
-    const message = typeof e.message === 'string' ? e.message : String(err)
+    const message = typeof e.message === 'string' ? e.message : safeString(err)
     // oclif parse and validation errors carry oclif.exit === 2 (or are named *Parse*/*Validation*).
     const name = typeof e.name === 'string' ? e.name : ''
     if (e.oclif?.exit === 2 || /Parse|Validation|Flag|Arg/.test(name)) {
@@ -121,7 +121,16 @@ export function toCliError(err: unknown): CliError {
     }
     return new CliError(message, {exitCode: ExitCode.UNEXPECTED, code: 'unexpected', cause: err})
   }
-  return new CliError(String(err), {exitCode: ExitCode.UNEXPECTED, code: 'unexpected'})
+  return new CliError(safeString(err), {exitCode: ExitCode.UNEXPECTED, code: 'unexpected'})
+}
+
+/** String(x) throws for objects without a prototype or with a throwing toString: the error path must not. */
+function safeString(value: unknown): string {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
 }
 
 /**
@@ -136,6 +145,8 @@ export function parseErrorLine(message: string): string {
   for (const line of lines) {
     if (/^The following errors? occurred:?$/.test(line) || /^See more help with --help$/.test(line)) continue
     let reason = line.replace(/^Missing required flag ([\w-]+)$/, 'Missing required flag --$1')
+    // `--client-secret=...` is a natural guess at a flag that does not exist: never echo the value.
+    if (/^Nonexistent flags?:/.test(reason)) reason = reason.replace(/(--[\w-]+)=.*?(?=, --|$)/g, '$1=***')
     const exclusive = /^--([\w-]+)=.* cannot also be provided when using --([\w-]+)$/.exec(line)
     if (exclusive) reason = `--${[exclusive[1], exclusive[2]].sort().join(' and --')} cannot be used together`
     if (!reasons.includes(reason)) reasons.push(reason)

@@ -35,3 +35,24 @@ function redactValue(value: unknown): unknown {
   }
   return value
 }
+
+/**
+ * Masks the secrets a request carried wherever a server echoes them back (an HTML error page that
+ * quotes the form, a gateway that reflects the Authorization header): its answer ends up in error
+ * messages and traces, which land in CI logs.
+ */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join(MASK)
+  return out
+}
+
+/** The secret values of one request: secret form/JSON fields and the bearer token. */
+export function secretValues(form: Record<string, string | undefined> | undefined, json: unknown, bearer: string | undefined): string[] {
+  const out: string[] = []
+  const fields = {...(form ?? {}), ...(json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {})}
+  for (const [k, v] of Object.entries(fields)) if (SECRET_FIELDS.has(k) && typeof v === 'string' && v) out.push(v)
+  if (bearer) out.push(bearer)
+  // Form encoding changes some characters: mask the encoded form too.
+  return [...new Set(out.flatMap((v) => [v, encodeURIComponent(v)]))]
+}

@@ -40,8 +40,13 @@ The live service requires --id-hint (the name or e-mail the customer sees in Tin
     const flow = checkFlow(flags.flow)
     checkFlowParams(flow, flags.products, flags['credentials-id'])
     const actor = checkId(flags['actor-client-id'], '--actor-client-id')
-    const market = checkMarket((await this.ctx.setting('market')) ?? 'GB')
-    const locale = checkLocale((await this.ctx.setting('locale')) ?? 'en_US')
+    // The origin goes into the message: a bad TINK_MARKET must not be blamed on a --market never typed.
+    await this.ctx.setting('market') // traced for --verbose; the resolver memoises, so get() below is free
+    await this.ctx.setting('locale')
+    const marketSetting = await this.ctx.settings.get('market')
+    const localeSetting = await this.ctx.settings.get('locale')
+    const market = checkMarket(marketSetting?.value ?? 'GB', marketSetting?.origin)
+    const locale = checkLocale(localeSetting?.value ?? 'en_US', localeSetting?.origin)
     const redirectUri = await this.ctx.setting('redirectUri')
     if (redirectUri) {
       try {

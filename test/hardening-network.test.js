@@ -1,0 +1,173 @@
+// The network between tink and Tink: a real CONNECT proxy on loopback (HTTPS_PROXY, HTTP_PROXY,
+// NO_PROXY), and a local HTTPS server whose certificate comes from a CA made at test time with
+// openssl: refused with a clear certificate error by default, trusted with NODE_EXTRA_CA_CERTS,
+// and no flag that turns verification off. SIGINT during a request (exit 130, nothing on stdout)
+// is covered in cli-errors.test.js ("Ctrl-C").
+import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:https'
+import {join} from 'node:path'
+import {after, before, describe, test} from 'node:test'
+import {runCli, tempDir} from './helpers.js'
+import {assertOneLineError, newClient, TOKEN_PATH} from './support/cli.js'
+import {startConnectProxy} from './support/connect-proxy.js'
+import {startTinkServer, tokenResponse} from './support/tink-server.js'
+
+const dir = tempDir('tink-tls-')
+const pem = (name) => join(dir, name)
+
+/** A CA and a server certificate for localhost / 127.0.0.1 signed by it; a second, unrelated CA. */
+function makeCerts() {
+  const ssl = (...args) => execFileSync('openssl', args, {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']})
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=tink test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign')
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=some other CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign')
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost')
+  writeFileSync(pem('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n')
+  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf')
+}
+
+let https
+let requests = []
+before(async () => {
+  makeCerts()
+  const server = createServer({key: readFileSync(pem('server.key')), cert: readFileSync(pem('server.pem'))}, (req, res) => {
+    let body = ''
+    req.on('data', (d) => (body += d))
+    req.on('end', () => {
+      requests.push({path: req.url, form: Object.fromEntries(new URLSearchParams(body))})
+      res.writeHead(req.url === TOKEN_PATH ? 200 : 404, {'content-type': 'application/json', 'x-request-id': 'tls-1'})
+      res.end(JSON.stringify(req.url === TOKEN_PATH ? tokenResponse({access_token: 'over-tls'}) : {errorMessage: 'no'}))
+    })
+  })
+  server.on('tlsClientError', () => {})
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  https = {server, port: server.address().port}
+})
+after(async () => {
+  https.server.closeAllConnections()
+  await new Promise((resolve) => https.server.close(resolve))
+})
+
+const creds = () => ({TINK_CLIENT_ID: newClient().id, TINK_CLIENT_SECRET: 'tls-secret'})
+const token = (url, env = {}, args = []) => runCli(['token', 'get', '--raw', '--no-cache', '--retries', '0', ...args], {env: {TINK_API_URL: url, ...creds(), ...env}})
+
+describe('TLS with a private CA', () => {
+  test('by default the self-signed chain is refused: exit 5, a certificate error naming NODE_EXTRA_CA_CERTS, nothing sent', async () => {
+    requests = []
+    const r = await token(`https://localhost:${https.port}`)
+    assertOneLineError(r, 5, /token request: TLS certificate of https:\/\/localhost:\d+ is not trusted \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY).*NODE_EXTRA_CA_CERTS/)
+    assert.equal(requests.length, 0, 'no request, so no secret, over an untrusted connection')
+  })
+
+  test('NODE_EXTRA_CA_CERTS pointing at the CA: the token comes back', async () => {
+    requests = []
+    const r = await token(`https://localhost:${https.port}`, {NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'over-tls\n')
+    assert.equal(requests[0].form.client_secret, 'tls-secret')
+  })
+
+  test('trusted CA but the wrong host name (127.0.0.2 is not in the certificate): exit 5, a TLS error', async () => {
+    requests = []
+    // The certificate names localhost and 127.0.0.1; reach the same server by another loopback address.
+    const r = await token(`https://127.0.0.2:${https.port}`, {NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+    if (/ECONNREFUSED/.test(r.stderr)) return // no 127.0.0.2 route on this machine: nothing to check
+    assertOneLineError(r, 5, /TLS certificate of https:\/\/127\.0\.0\.2:\d+ is not trusted \(ERR_TLS_CERT_ALTNAME_INVALID/)
+    assert.equal(requests.length, 0)
+  })
+
+  test('NODE_EXTRA_CA_CERTS with another CA does not help: still refused', async () => {
+    const r = await token(`https://localhost:${https.port}`, {NODE_EXTRA_CA_CERTS: pem('other.pem')})
+    assertOneLineError(r, 5, /is not trusted/)
+  })
+
+  test('verification is never disabled by a flag: no such flag exists, and guesses are usage errors', async () => {
+    for (const id of ['token get', 'grant create', 'grant delegate', 'user create', 'user delete', 'profile add']) {
+      const help = await runCli([...id.split(' '), '--help'])
+      assert.equal(help.code, 0)
+      const flags = [...help.stdout.matchAll(/--([a-z-]+)/g)].map((m) => m[1])
+      assert.deepEqual(flags.filter((f) => /insecure|tls|verify|cert|reject|ssl/.test(f) && f !== 'allow-insecure-http' && f !== 'insecure-storage' && f !== 'no-verify'), [], id)
+    }
+    // profile add --no-verify skips the credentials check, not TLS verification: see its help.
+    for (const flag of ['--insecure', '--no-tls-verify', '--tls-insecure', '-k']) {
+      const r = await token(`https://localhost:${https.port}`, {}, [flag])
+      assert.equal(r.code, 2, `${flag}: ${r.stderr}`)
+    }
+  })
+})
+
+describe('proxies: a real CONNECT proxy on loopback', () => {
+  let proxy
+  let plain
+  before(async () => {
+    proxy = await startConnectProxy()
+    plain = await startTinkServer()
+  })
+  after(async () => {
+    await proxy.close()
+    await plain.close()
+  })
+
+  test('HTTPS_PROXY: the https request goes through a CONNECT tunnel, TLS end to end (the proxy never sees the secret)', async () => {
+    proxy.seen.length = 0
+    const r = await token(`https://localhost:${https.port}`, {HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'over-tls\n')
+    assert.deepEqual(proxy.seen.map((s) => `${s.method} ${s.target}`), [`CONNECT localhost:${https.port}`])
+    assert.ok(!JSON.stringify(proxy.seen).includes('tls-secret'))
+  })
+
+  test('lowercase https_proxy works too', async () => {
+    proxy.seen.length = 0
+    const r = await token(`https://localhost:${https.port}`, {https_proxy: proxy.url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(proxy.seen.length, 1)
+  })
+
+  test('HTTP_PROXY: a plain http:// API is reached through the proxy', async () => {
+    proxy.seen.length = 0
+    plain.reset()
+    plain.script(TOKEN_PATH, {json: tokenResponse({access_token: 'via-proxy'})})
+    const r = await token(plain.url, {HTTP_PROXY: proxy.url})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'via-proxy\n')
+    assert.equal(proxy.seen.length, 1, 'went through the proxy')
+    assert.match(proxy.seen[0].target, new RegExp(`127\\.0\\.0\\.1:${plain.port}`))
+    assert.equal(plain.requests.length, 1)
+  })
+
+  test('NO_PROXY: a listed host is reached directly, the proxy sees nothing', async () => {
+    proxy.seen.length = 0
+    plain.reset()
+    plain.script(TOKEN_PATH, {json: tokenResponse({access_token: 'direct'})})
+    const r = await token(plain.url, {HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1'})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'direct\n')
+    assert.equal(proxy.seen.length, 0)
+    const https2 = await token(`https://localhost:${https.port}`, {HTTPS_PROXY: proxy.url, NO_PROXY: 'example.com,localhost', NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+    assert.equal(https2.code, 0, https2.stderr)
+    assert.equal(proxy.seen.length, 0)
+  })
+
+  test('a proxy that refuses the tunnel (407): exit 5, one line naming the proxy problem', async () => {
+    const refusing = await startConnectProxy({refuse: true})
+    try {
+      const r = await token(`https://localhost:${https.port}`, {HTTPS_PROXY: refusing.url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+      assertOneLineError(r, 5, /cannot reach https:\/\/localhost:\d+ .*(407|[Pp]roxy).*HTTPS_PROXY/)
+      assert.equal(refusing.seen.length, 1)
+    } finally {
+      await refusing.close()
+    }
+  })
+
+  test('a proxy that is not running: exit 5, not a hang', async () => {
+    const gone = await startConnectProxy()
+    const url = gone.url
+    await gone.close()
+    const r = await token(`https://localhost:${https.port}`, {HTTPS_PROXY: url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+    assertOneLineError(r, 5, /cannot reach .*ECONNREFUSED/)
+  })
+})
