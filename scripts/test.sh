@@ -5,7 +5,7 @@
 # session with an unlocked, throwaway gnome-keyring (as in CI), never a real desktop keyring.
 set -e
 cd "$(dirname "$0")/.."
-npm run build --silent >/dev/null
+npm run build --silent
 if [ $# -eq 0 ]; then set -- test/*.test.js; fi
 if [ -z "$TINK_TEST_IN_DBUS" ] && [ -z "$DBUS_SESSION_BUS_ADDRESS" ] \
   && command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
