@@ -95,10 +95,10 @@ const CASES = [
   ['--id-hint outside Latin-1', ['grant', 'delegate', ...U, '--id-hint', 'Zoë 名前'], {pattern: /outside ISO-8859-1/}],
   // Bulk files that cannot be used at all: exit 2 before anything is sent
   ['--file missing', ['user', 'create', '--file', join(dir, 'nope.csv'), '--market', 'GB'], {pattern: /Cannot read --file .*nope\.csv: no such file.*CSV or NDJSON/}],
-  ['--file is a folder', ['user', 'create', '--file', FOLDER, '--market', 'GB'], {pattern: /Cannot read --file .*a-folder\.csv: .*(folder|directory)/}],
+  ['--file is a folder', ['user', 'create', '--file', FOLDER, '--market', 'GB'], {pattern: /Cannot read --file .*a-folder\.csv: it is a folder\..*Give the path of a CSV or NDJSON file/}],
   ['--file empty', ['user', 'create', '--file', file('empty.csv', ''), '--market', 'GB'], {pattern: /--file .*empty\.csv is empty.*header row/}],
   ['--file blank lines only', ['user', 'delete', '--yes', '--file', file('blank.ndjson', '\n  \n\n')], {pattern: /is empty/}],
-  ['--file binary', ['user', 'create', '--file', BINARY, '--market', 'GB'], {pattern: /--file .*photo\.csv/}],
+  ['--file binary', ['user', 'create', '--file', BINARY, '--market', 'GB'], {pattern: /--file .*photo\.csv is not a text file.*Give a CSV or NDJSON file/}],
   ['CSV without the market column', ['user', 'create', '--file', file('nomarket.csv', 'external_user_id,locale\nu1,en_US\n')], {pattern: /no market column and no --market.*--market GB/}],
   ['CSV without an id column (delete)', ['user', 'delete', '--yes', '--file', file('noid.csv', 'market\nGB\n')], {pattern: /neither a user_id nor an external_user_id column/}],
   ['CSV header with broken quoting', ['user', 'create', '--market', 'GB', '--file', file('badheader.csv', '"external_user_id,market\nu1,GB\n')], {pattern: /CSV header on line 1 is broken: unterminated quoted field/}],

@@ -39,6 +39,11 @@ async function openStream(file: string, stdin: Readable): Promise<Readable> {
   try {
     // Opened first so a missing or unreadable file is a clean exit 2 here, not a stream error later.
     const handle = await open(file, 'r')
+    // On Linux a folder opens fine and fails only on the first read: ask before that.
+    if ((await handle.stat()).isDirectory()) {
+      await handle.close()
+      throw Object.assign(new Error('it is a folder'), {code: 'EISDIR'})
+    }
     return handle.createReadStream({autoClose: true, highWaterMark: 64 * 1024})
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
@@ -71,6 +76,11 @@ export async function openInput(file: string, stdin: Readable, explicitFormat?: 
     throw new CliError(`Cannot read --file ${file}: ${(err as Error).message}`, {exitCode: ExitCode.USAGE, code: 'file_unreadable'})
   }
   if (first === undefined) throw usageError(`--file ${file} is empty`, 'Give a CSV file with a header row, or NDJSON with one object per line')
+  // NUL bytes or undecodable UTF-8 in the first line: an image, an archive, a spreadsheet.
+  if (/[\u0000\uFFFD]/.test(first)) {
+    await lines.return?.()
+    throw usageError(`--file ${file} is not a text file (it holds binary data)`, 'Give a CSV or NDJSON file in UTF-8; export spreadsheets as CSV first')
+  }
   const format = formatFromName(file, explicitFormat) ?? (first.trimStart().startsWith('{') ? 'ndjson' : 'csv')
   const firstLine = lineNo
 
