@@ -74,6 +74,8 @@ const CASES = [
   ['unknown TINK_PROFILE', ['token', 'get'], {env: {TINK_PROFILE: 'ghost'}, pattern: /No profile "ghost" \(from env TINK_PROFILE\)/}],
   ['invalid profile name', ['profile', 'add', 'eu prod', '--client-id', 'id', '--client-secret-stdin'], {input: 's', pattern: /Invalid profile name "eu prod".*letters, digits/}],
   ['unknown command', ['tokn', 'get'], {pattern: /"tokn get" is not a tink command.*Did you mean "tink token get"\?/}],
+  // A secret pasted as an argument must not be echoed back into the terminal or CI logs.
+  ['stray argument (a pasted secret) is named, not echoed', ['token', 'get', 'PASTED-SECRET-0451'], {pattern: /^(?!.*PASTED-SECRET).*"tink token get" takes no arguments.*--help/}],
   ['unknown subcommand', ['user', 'creat'], {pattern: /Did you mean "tink user create"\?/}],
   ['unknown flag', ['token', 'get', '--no-such-flag'], {pattern: /Nonexistent flag: --no-such-flag.*--help/}],
   // Standard input

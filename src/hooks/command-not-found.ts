@@ -12,14 +12,27 @@ const hook: Hook<'command_not_found'> = async function (opts) {
   const {config} = opts
   const visible = config.commands.filter((c) => !c.hidden)
   const candidates = [...visible.map((c) => c.id), ...visible.flatMap((c) => c.aliases), ...config.topics.filter((t) => !t.hidden).map((t) => t.name)]
-  const typed = toConfiguredId(opts.id, config)
-  const best = closest(opts.id, candidates)
-  const suggestion = best === undefined ? undefined : toConfiguredId(best, config)
-  const error = new CliError(`"${typed}" is not a ${config.bin} command`, {
-    exitCode: ExitCode.USAGE,
-    code: 'unknown_command',
-    hint: suggestion ? `Did you mean "${config.bin} ${suggestion}"? Run ${config.bin} --help for the list` : `Run ${config.bin} --help for the list of commands`,
-  })
+  // `tink token get VALUE`: a real command followed by a stray word, often a pasted secret.
+  // Name the command, never echo the word.
+  const owner = visible.map((c) => c.id).filter((id) => opts.id.startsWith(id + ':')).sort((a, b) => b.length - a.length)[0]
+  let error: CliError
+  if (owner === undefined) {
+    const typed = toConfiguredId(opts.id, config)
+    const best = closest(opts.id, candidates)
+    const suggestion = best === undefined ? undefined : toConfiguredId(best, config)
+    error = new CliError(`"${typed}" is not a ${config.bin} command`, {
+      exitCode: ExitCode.USAGE,
+      code: 'unknown_command',
+      hint: suggestion ? `Did you mean "${config.bin} ${suggestion}"? Run ${config.bin} --help for the list` : `Run ${config.bin} --help for the list of commands`,
+    })
+  } else {
+    const cmd = `${config.bin} ${toConfiguredId(owner, config)}`
+    error = new CliError(`"${cmd}" takes no arguments, only flags (the extra word is not shown, in case it is a secret)`, {
+      exitCode: ExitCode.USAGE,
+      code: 'unexpected_argument',
+      hint: `Run ${cmd} --help for its flags; secrets go through stdin or environment variables`,
+    })
+  }
   // The machine contract holds here too: with --json, the error is the one document on stdout.
   if (opts.argv?.includes('--json')) writeJson(process.stdout, error.toJSON())
   else process.stderr.write(`${paint(process.stderr, 'red', 'Error:')} ${error.oneLine()}\n`)
