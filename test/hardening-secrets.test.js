@@ -27,6 +27,7 @@ function spawnWithInput(args, {env, input}) {
   return {child, done}
 }
 import {startTinkServer} from './support/tink-server.js'
+import {needsKeychain} from './support/keychain.js'
 
 const RUN = randomBytes(4).toString('hex')
 const C = {
@@ -133,17 +134,6 @@ describe('canary: no secret or token in any output', {concurrency: 2}, () => {
 
 // --- the keychain and the config folder ------------------------------------------------------
 
-function probeKeychain() {
-  const code = `const k = (await import('keytar')).default
-    await k.setPassword('tink-auth-cli', 'probe:${RUN}', 'x'); await k.deletePassword('tink-auth-cli', 'probe:${RUN}')`
-  for (let attempt = 0; ; attempt++) {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
-    if (r.status === 0) return undefined
-    const problem = (r.stderr.split('\n').find((l) => /Error/.test(l)) ?? `exit ${r.status}`).trim()
-    if (!/locked/i.test(problem) || attempt >= 10) return problem
-    spawnSync('sleep', ['0.3'])
-  }
-}
 
 function filesUnder(dir) {
   if (!existsSync(dir)) return []
@@ -152,11 +142,7 @@ function filesUnder(dir) {
 
 describe('profiles: the config folder holds no secret', () => {
   test('keychain profile: add, list, show, status, token get, grant, token clear, remove; every one --verbose and --json', async (t) => {
-    const problem = probeKeychain()
-    if (problem) {
-      if (process.env.TINK_REQUIRE_KEYCHAIN === '1') assert.fail(`TINK_REQUIRE_KEYCHAIN=1 but no Secret Service: ${problem}`)
-      return t.skip(`no Secret Service: ${problem}`)
-    }
+    if (!needsKeychain(t)) return
     const srv = await canaryServer()
     const dir = tempDir('tink-canary-config-')
     const name = `canary-${RUN}`

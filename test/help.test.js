@@ -10,6 +10,7 @@ import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {startEmulator} from '../dist/emulator/index.js'
 import {BIN, cleanEnv, ROOT, runCli, tempDir} from './helpers.js'
+import {keychainProblem} from './support/keychain.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const own = Object.values(JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')).commands)
@@ -143,12 +144,6 @@ const onTerminal = {
 }
 const needsKeychain = new Set(['tink login'])
 
-function keychainProblem() {
-  const code = `const k = (await import('keytar')).default
-    await k.setPassword('tink-auth-cli', 'probe:${RUN}', 'x'); await k.deletePassword('tink-auth-cli', 'probe:${RUN}')`
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
-  return r.status === 0 ? undefined : (r.stderr.split('\n').find((l) => /Error/.test(l)) ?? `exit ${r.status}`).trim()
-}
 
 describe('every example runs as written against the emulator', () => {
   let port

@@ -9,32 +9,12 @@ import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
 import {ROOT, runCli, tempDir} from './helpers.js'
+import {needsKeychain} from './support/keychain.js'
 
 const RUN = randomBytes(3).toString('hex')
 const uniq = (label) => `t${RUN}-${label}`
 
-/** Whether a Secret Service answers writes here (reads alone can succeed with no usable collection). */
-function probeKeychain() {
-  const code = `const k = (await import('keytar')).default
-    await k.setPassword('tink-auth-cli', 'probe:${RUN}', 'x'); await k.deletePassword('tink-auth-cli', 'probe:${RUN}')`
-  // A keyring unlocked a moment ago may still be creating its collection: give it a few seconds.
-  for (let attempt = 0; ; attempt++) {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
-    if (r.status === 0) return undefined
-    const problem = (r.stderr.split('\n').find((l) => /Error/.test(l)) ?? `exit ${r.status}`).trim()
-    if (!/locked/i.test(problem) || attempt >= 10) return problem
-    spawnSync('sleep', ['0.3'])
-  }
-}
-const keychainProblem = probeKeychain()
 
-/** Skips visibly without a Secret Service; with TINK_REQUIRE_KEYCHAIN=1 (CI) fails instead. */
-function needsKeychain(t) {
-  if (!keychainProblem) return true
-  if (process.env.TINK_REQUIRE_KEYCHAIN === '1') assert.fail(`TINK_REQUIRE_KEYCHAIN=1 but no Secret Service: ${keychainProblem}`)
-  t.skip(`no Secret Service: ${keychainProblem}`)
-  return false
-}
 
 function keychainLookup(account) {
   const r = spawnSync('secret-tool', ['lookup', 'service', 'tink-auth-cli', 'account', account], {encoding: 'utf8'})
