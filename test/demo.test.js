@@ -2,28 +2,12 @@
 // runs it: it must succeed and show each step's command line and what that command printed.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
 import {join} from 'node:path'
-import {cleanEnv, ROOT} from './helpers.js'
+import {ROOT, runNode} from './helpers.js'
 
 function runDemo() {
-  return new Promise((resolve, reject) => {
-    // cleanEnv: no TINK_* from the developer's shell, a private config folder, NO_COLOR.
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'demo.js')], {cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`the demo did not finish within 60 s\nstdout: ${stdout}\nstderr: ${stderr}`))
-    }, 60_000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({code, signal, stdout, stderr})
-    })
-  })
+  // cleanEnv (inside runNode): no TINK_* from the developer's shell, a private config folder, NO_COLOR.
+  return runNode(join(ROOT, 'scripts', 'demo.js'), [], {timeoutMs: 60_000, label: 'the demo'})
 }
 
 /** The output between the command line `$ tink <start>...` and the next step. */

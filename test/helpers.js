@@ -32,16 +32,21 @@ export function cleanEnv(extra = {}) {
  * Runs `tink ...args`. Resolves {code, stdout, stderr, signal}. `input` is written to stdin
  * (stdin is closed either way, as in CI); `env` is merged over cleanEnv().
  */
-export function runCli(args, {env = {}, input, timeoutMs = 30_000, cwd = ROOT} = {}) {
+export function runCli(args, options = {}) {
+  return runNode(BIN, args, {...options, label: `tink ${args.join(' ')}`})
+}
+
+/** Runs a Node script of the project (bin/run.js, scripts/demo.js) the same way as runCli. */
+export function runNode(script, args, {env = {}, input, timeoutMs = 30_000, cwd = ROOT, label = script} = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {cwd, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [script, ...args], {cwd, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`tink ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`))
+      reject(new Error(`${label} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`))
     }, timeoutMs)
     child.on('error', reject)
     child.on('close', (code, signal) => {
