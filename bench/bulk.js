@@ -11,6 +11,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {saveResults} from './startup.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -202,7 +203,7 @@ export async function main(args) {
       memory = {rows1k: small, rowsLarge: large, ratio: large / small}
       process.stdout.write(`\npeak RSS of tink: 1,000 rows ${(small / 1024).toFixed(1)} MiB, ${memoryRows.toLocaleString('en')} rows ${(large / 1024).toFixed(1)} MiB: ${memory.ratio.toFixed(2)}x (goal <= 1.5x) ${memory.ratio <= 1.5 ? 'ok' : 'MISSED'}\n`)
     }
-    writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({at: new Date().toISOString(), node: process.version, results, memory}, null, 2) + '\n')
+    saveResults('bulk', {at: new Date().toISOString(), node: process.version, results, memory})
   } finally {
     emu.stop()
     rmSync(dir, {recursive: true, force: true})

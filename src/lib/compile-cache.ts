@@ -1,0 +1,162 @@
+/**
+ * V8 code cache for the CommonJS modules tink loads (@oclif/core, undici and their dependencies:
+ * about 160 files for --help, 250 for a command that sends a request). Node 20 has no
+ * module.enableCompileCache (22.8+), and compiling those files is one of the largest costs of a
+ * run after Node's own start. As v8-compile-cache did: each file is compiled through vm.Script
+ * with the code V8 produced for it last time, and the cache is rewritten only when a run compiled
+ * something new. It lives in the user's cache folder (beside oclif's), so it works from a
+ * read-only `npm install -g`. TINK_NO_COMPILE_CACHE=1 turns it off.
+ *
+ * Safety: an entry is used only for the same file with the same content (SHA-1) under the same
+ * Node and V8 (in the file name); V8 itself rejects data made by another version or flags. Any
+ * failure here means "no cache", never a failed command. Loaded by bin/run.js before oclif.
+ */
+import {createHash} from 'node:crypto'
+import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {homedir, tmpdir} from 'node:os'
+import {basename, dirname, join, sep} from 'node:path'
+import {Script} from 'node:vm'
+
+const MAGIC = 'tink-v8-cache-1'
+/** Files that may call import(): in a vm.Script that needs Node's experimental USE_MAIN_CONTEXT_DEFAULT_LOADER, which prints a warning. */
+const DYNAMIC_IMPORT = /\bimport\s*\(|\bimport\s*\/\*/
+
+/** The parts of Node's CommonJS loader this hooks into (internal, stable since Node 0.x; v8-compile-cache used the same). */
+interface CjsModule {
+  exports: unknown
+  require(id: string): unknown
+  _compile(content: string, filename: string): unknown
+}
+interface CjsModuleClass {
+  prototype: CjsModule
+  wrap(source: string): string
+  _resolveFilename(request: string, parent: CjsModule, isMain: boolean, options?: unknown): string
+  _resolveLookupPaths(request: string, parent: CjsModule): string[] | null
+  _extensions: unknown
+  _cache: unknown
+  enableCompileCache?: (dir?: string) => unknown
+}
+
+interface Entry {
+  hash: string
+  data: Buffer
+}
+
+/** oclif's cacheDir rules for this CLI (XDG_CACHE_HOME, macOS Caches, Windows LOCALAPPDATA). */
+export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.HOME || homedir() || tmpdir()
+  let base: string
+  if (env.XDG_CACHE_HOME) base = env.XDG_CACHE_HOME
+  else if (process.platform === 'darwin') base = join(home, 'Library', 'Caches')
+  else if (process.platform === 'win32' && env.LOCALAPPDATA) base = env.LOCALAPPDATA
+  else base = join(home, '.cache')
+  return join(base, 'tink-auth-cli', 'v8-compile-cache')
+}
+
+/** Layout: uint32 header length, the JSON header (magic, [file, hash, length] per entry), then the data, in order. */
+function readBlob(file: string): Map<string, Entry> {
+  const entries = new Map<string, Entry>()
+  let buf: Buffer
+  try {
+    buf = readFileSync(file)
+  } catch {
+    return entries
+  }
+  try {
+    const headerLength = buf.readUInt32LE(0)
+    const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8')) as {magic?: string; entries?: Array<[string, string, number]>}
+    if (header.magic !== MAGIC || !Array.isArray(header.entries)) return entries
+    let offset = 4 + headerLength
+    for (const [filename, hash, length] of header.entries) {
+      if (offset + length > buf.length) break
+      entries.set(filename, {hash, data: buf.subarray(offset, offset + length)})
+      offset += length
+    }
+  } catch {
+    entries.clear()
+  }
+  return entries
+}
+
+function writeBlob(dir: string, file: string, entries: Map<string, Entry>): void {
+  const index: Array<[string, string, number]> = []
+  const parts: Buffer[] = []
+  for (const [filename, e] of entries) {
+    index.push([filename, e.hash, e.data.length])
+    parts.push(e.data)
+  }
+  const header = Buffer.from(JSON.stringify({magic: MAGIC, entries: index}), 'utf8')
+  const length = Buffer.alloc(4)
+  length.writeUInt32LE(header.length, 0)
+  mkdirSync(dir, {recursive: true, mode: 0o700})
+  // Several tink processes may finish at once: each writes its own file and renames it over.
+  const tmp = `${file}.${process.pid}.tmp`
+  writeFileSync(tmp, Buffer.concat([length, header, ...parts]), {mode: 0o600})
+  renameSync(tmp, file)
+  // Caches made by other Node versions are dead weight once this one exists.
+  for (const name of readdirSync(dir)) {
+    if (name !== basename(file) && /^node-.*\.cache$/.test(name)) rmSync(join(dir, name), {force: true})
+  }
+}
+
+export function installCompileCache(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.TINK_NO_COMPILE_CACHE === '1' || env.TINK_NO_COMPILE_CACHE === 'true') return
+  const require = createRequire(import.meta.url)
+  const Module = require('node:module') as CjsModuleClass
+  // Node 22.8+ does this itself, for ES modules too.
+  if (typeof Module.enableCompileCache === 'function') {
+    Module.enableCompileCache(join(dirname(compileCacheDir(env)), 'node-compile-cache'))
+    return
+  }
+
+  const dir = compileCacheDir(env)
+  const file = join(dir, `node-${process.version}-${process.arch}-v8-${process.versions.v8}.cache`)
+  const stored = readBlob(file)
+  const compiled = new Map<string, {hash: string; script: Script}>()
+  let changed = false
+  const originalCompile = Module.prototype._compile
+
+  Module.prototype._compile = function (this: CjsModule, content: string, filename: string): unknown {
+    // Only installed packages (their content does not change between runs), and not the few that
+    // may call import() (oclif's module loader): Node compiles those itself.
+    if (!filename.includes(`${sep}node_modules${sep}`) || DYNAMIC_IMPORT.test(content)) return originalCompile.call(this, content, filename)
+    const hash = createHash('sha1').update(content).digest('base64')
+    const entry = stored.get(filename)
+    const cachedData = entry && entry.hash === hash ? entry.data : undefined
+    const source = content.startsWith('#!') ? '//' + content.slice(2) : content
+    let script: Script
+    try {
+      script = new Script(Module.wrap(source), {filename, cachedData})
+    } catch {
+      // A syntax error or anything unusual: Node reports it its own way.
+      return originalCompile.call(this, content, filename)
+    }
+    if (cachedData === undefined || script.cachedDataRejected === true) changed = true
+    compiled.set(filename, {hash, script})
+    const fn = script.runInThisContext({displayErrors: true}) as (...args: unknown[]) => unknown
+    const mod = this
+    const moduleRequire = Object.assign((id: string) => mod.require(id), {
+      resolve: Object.assign((request: string, options?: unknown) => Module._resolveFilename(request, mod, false, options), {
+        paths: (request: string) => Module._resolveLookupPaths(request, mod),
+      }),
+      main: require.main,
+      extensions: Module._extensions,
+      cache: Module._cache,
+    })
+    return fn.call(mod.exports, mod.exports, moduleRequire, mod, filename, dirname(filename))
+  }
+
+  process.once('exit', () => {
+    if (!changed) return
+    try {
+      // Re-serialise what this run compiled (with the functions it ran, which V8 compiles
+      // lazily) and keep the entries of files other commands load.
+      const out = new Map(stored)
+      for (const [filename, {hash, script}] of compiled) out.set(filename, {hash, data: script.createCachedData()})
+      writeBlob(dir, file, out)
+    } catch {
+      // A read-only or full disk: the next run compiles again.
+    }
+  })
+}
