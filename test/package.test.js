@@ -59,7 +59,8 @@ describe('npm pack and npm install -g', () => {
   let installMs
 
   before(async () => {
-    const packed = await run('npm', ['pack', '--json', '--pack-destination', work], {cwd: ROOT, maxBuffer: 16 << 20})
+    // --ignore-scripts: npm test has just built dist; prepack would rebuild it under the tests running beside this one.
+    const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {cwd: ROOT, maxBuffer: 16 << 20})
     const info = JSON.parse(packed.stdout)[0]
     tarball = join(work, info.filename)
     files = info.files.map((f) => f.path)
