@@ -30,6 +30,11 @@ export interface HttpClientOptions {
   /** Base of the exponential backoff, in ms. */
   backoffBaseMs?: number
   /**
+   * Thousands of requests in one process (bulk): let V8 optimise the HTTP parser, which pays
+   * for itself there; one-off commands keep the baseline compiler and exit sooner.
+   */
+  manyRequests?: boolean
+  /**
    * Shared pacing for many concurrent callers (bulk work): awaited before every attempt, and told
    * about every 429 so one rate-limited request can slow all the others down.
    */
@@ -92,9 +97,9 @@ let undiciParts: UndiciParts | undefined
  * byte of every call that sent a request. V8's baseline compiler alone parses a few small
  * responses just as well, so the process ends when its work does.
  */
-function loadUndici(): UndiciParts {
+function loadUndici(manyRequests: boolean): UndiciParts {
   if (!undiciParts) {
-    setFlagsFromString('--liftoff-only')
+    if (!manyRequests) setFlagsFromString('--liftoff-only')
     const require = createRequire(import.meta.url)
     const api = require('undici/lib/api/index.js') as {request: UndiciParts['request']}
     // What undici's index does: the proxy agent tunnels with dispatcher.connect(), a method only
@@ -122,13 +127,14 @@ export class HttpClient {
       maxBodyBytes: 1024 * 1024,
       connections: 16,
       backoffBaseMs: 250,
+      manyRequests: false,
       ...options,
     }
   }
 
   /** undici loads only when a request is made, so commands that send nothing never pay for it. */
   private async agent(): Promise<{undici: UndiciParts; dispatcher: Dispatcher}> {
-    const undici = loadUndici()
+    const undici = loadUndici(this.opts.manyRequests)
     if (!this.dispatcher) {
       const t = this.opts.timeoutMs
       this.dispatcher = new undici.EnvHttpProxyAgent({

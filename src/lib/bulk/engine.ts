@@ -111,7 +111,7 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
   const throttle = new BulkThrottle(opts.rate, hardStop.signal)
   // A shorter backoff base than one-off commands: a failed attempt holds up one row, not the run,
   // and rate limits are handled for every worker at once by the throttle.
-  const http = await ctx.http({connections: opts.concurrency, throttle, signal: hardStop.signal, backoffBaseMs: BULK_BACKOFF_BASE_MS})
+  const http = await ctx.http({connections: opts.concurrency, throttle, signal: hardStop.signal, backoffBaseMs: BULK_BACKOFF_BASE_MS, manyRequests: true})
   const scope = op === 'create' ? 'user:create' : 'authorization:grant'
   // The token source and the api need each other; the closure runs only after both exist.
   const token: SharedClientToken = new SharedClientToken((): Promise<TokenResult> => api.clientToken(scope))
@@ -157,22 +157,41 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
 
   const progress = new Progress(io.stderr, io.stderr.isTTY ? await countBulkRows(opts.file, input.format).catch(() => undefined) : undefined, () => finished)
 
-  const emit = async (result: RowResult): Promise<void> => {
-    counts[result.status]++
-    finished++
-    if (journal && !result.from_journal) journal.append(result)
-    if (outputBroken) return
-    if (!io.stdout.write(JSON.stringify(result) + '\n')) {
+  // Output lines of one event-loop turn go out in one write: a write per row is a system call per
+  // row on a file or pipe, a fifth of the CPU time of a large run. Still streamed, turn by turn.
+  let pending: string[] = []
+  let flushScheduled = false
+  let draining: Promise<void> | undefined
+  const flush = (): void => {
+    flushScheduled = false
+    if (pending.length === 0 || outputBroken) return
+    const chunk = pending.join('')
+    pending = []
+    if (!io.stdout.write(chunk)) {
       // Back-pressure: a slow reader of stdout slows the workers instead of filling memory.
-      await new Promise<void>((resolve) => {
+      draining = new Promise<void>((resolve) => {
         const done = (): void => {
           io.stdout.off('drain', done)
           io.stdout.off('error', done)
+          draining = undefined
           resolve()
         }
         io.stdout.once('drain', done)
         io.stdout.once('error', done)
       })
+    }
+  }
+
+  const emit = async (result: RowResult): Promise<void> => {
+    counts[result.status]++
+    finished++
+    if (journal && !result.from_journal) journal.append(result)
+    if (outputBroken) return
+    if (draining) await draining
+    pending.push(JSON.stringify(result) + '\n')
+    if (!flushScheduled) {
+      flushScheduled = true
+      setImmediate(flush)
     }
   }
 
@@ -273,6 +292,7 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
     progress.start()
     await Promise.all(Array.from({length: opts.concurrency}, () => worker()))
   } finally {
+    flush()
     progress.stop()
     clearTimeout(graceTimer)
     signal.removeEventListener('abort', onAbort)
