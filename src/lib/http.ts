@@ -191,7 +191,7 @@ export class HttpClient {
       }
       attempt++
       this.trace(`* retry ${attempt}/${this.opts.retries} in ${delay} ms (${error.message})`)
-      await this.sleep(delay)
+      await sleep(delay, this.opts.signal)
     }
   }
 
@@ -199,22 +199,6 @@ export class HttpClient {
   backoff(attempt: number): number {
     const cap = Math.min(this.opts.backoffBaseMs * 2 ** attempt, 8_000)
     return Math.round(cap / 2 + (Math.random() * cap) / 2)
-  }
-
-  private sleep(ms: number): Promise<void> {
-    const signal = this.opts.signal
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(interrupted())
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      const onAbort = () => {
-        clearTimeout(timer)
-        reject(interrupted())
-      }
-      signal?.addEventListener('abort', onAbort, {once: true})
-    })
   }
 
   private trace(line: string): void {
@@ -380,6 +364,22 @@ function afterAttempts(error: CliError, attempts: number): CliError {
     requestId: error.requestId,
     hint: error.hint,
     cause: error.cause,
+  })
+}
+
+/** A wait that ends early, as an interruption, when `signal` aborts (Ctrl-C during a backoff). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(interrupted())
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(interrupted())
+    }
+    signal?.addEventListener('abort', onAbort, {once: true})
   })
 }
 

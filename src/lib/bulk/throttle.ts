@@ -4,8 +4,7 @@
  * app's, not one connection's), then halves the pace and lets it double back every half second
  * until it no longer binds. Each attempt is gated here, retries included.
  */
-import {interrupted} from '../errors.js'
-import type {Throttle} from '../http.js'
+import {sleep, type Throttle} from '../http.js'
 
 /** At most one brake per this long: a burst of 429s answering the same overshoot is one signal. */
 const MIN_BRAKE_INTERVAL_MS = 1000
@@ -99,17 +98,3 @@ export class BulkThrottle implements Throttle {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(interrupted())
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(interrupted())
-    }
-    signal?.addEventListener('abort', onAbort, {once: true})
-  })
-}
