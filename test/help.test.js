@@ -11,6 +11,7 @@ import {after, before, describe, test} from 'node:test'
 import {startEmulator} from '../dist/emulator/index.js'
 import {BIN, cleanEnv, ROOT, runCli, tempDir} from './helpers.js'
 import {keychainProblem} from './support/keychain.js'
+import {driveTerminal} from './support/cli.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const own = Object.values(JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')).commands)
@@ -22,7 +23,6 @@ const CLIENT = {id: 'tink-emulator-client', secret: 'tink-emulator-secret'}
 const HEX_USER = '0123456789abcdef0123456789abcdef'
 const RUN = randomBytes(3).toString('hex')
 const spaced = (id) => id.replaceAll(':', ' ')
-const strip = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
 
 /** An example as the user reads it in --help: templates filled in. */
 function expand(example, command) {
@@ -228,7 +228,7 @@ describe('every example runs as written against the emulator', () => {
           if (c.id === 'emulator:start') return await foreground(line, dir, env)
           if (onTerminal[line]) {
             used.add(line)
-            const r = await runOnTerminal(line, onTerminal[line](emu), dir, env)
+            const r = await driveTerminal(line, onTerminal[line](emu), {cwd: dir, env})
             assert.equal(r.code, 0, r.screen)
             if (line === 'tink login') {
               assert.match(r.screen, /saved:\s+profile example-login-/)
@@ -308,36 +308,3 @@ function foreground(line, cwd, env) {
   })
 }
 
-/** Runs a shell line on a pseudo-terminal; each step waits for `expect` on screen, then types `keys`. */
-function runOnTerminal(line, steps, cwd, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', line, '/dev/null'], {cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
-    let screen = ''
-    let step = 0
-    let seenUpTo = 0
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`${line}: stuck at step ${step} (${steps[step]?.expect}); screen:\n${strip(screen)}`))
-    }, 30_000)
-    const advance = () => {
-      while (step < steps.length) {
-        const {expect, keys} = steps[step]
-        const at = strip(screen).indexOf(expect, seenUpTo)
-        if (at < 0) return
-        seenUpTo = at + expect.length
-        step++
-        setTimeout(() => child.stdin.write(keys), 150)
-      }
-    }
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      screen += d
-      advance()
-    })
-    child.stderr.setEncoding('utf8').on('data', (d) => (screen += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({code, screen: strip(screen)})
-    })
-  })
-}

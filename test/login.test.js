@@ -1,13 +1,14 @@
 // The login wizard through a real pseudo-terminal (util-linux `script`), as a person runs it:
 // arrow keys in the region menu, a masked secret, defaults accepted with Enter.
 import assert from 'node:assert/strict'
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
 import {BIN, cleanEnv, ROOT, runCli, tempDir} from './helpers.js'
+import {driveTerminal} from './support/cli.js'
 import {needsKeychain} from './support/keychain.js'
 
 const RUN = randomBytes(3).toString('hex')
@@ -15,44 +16,11 @@ const RUN = randomBytes(3).toString('hex')
 
 const ENTER = '\r'
 const DOWN = '\x1b[B'
-const strip = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
 
-/**
- * Runs `tink ARGS` on a pseudo-terminal. Each step waits until the screen shows `expect`, then
- * types `keys`. Resolves with the exit code and everything the terminal showed.
- */
+/** Runs `tink ARGS` on a pseudo-terminal, typing each step's keys once its prompt shows. */
 function runOnTerminal(args, steps, env) {
-  return new Promise((resolve, reject) => {
-    const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
-    const child = spawn('script', ['-qfec', cmd, '/dev/null'], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
-    let screen = ''
-    let step = 0
-    let seenUpTo = 0
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`login wizard stuck at step ${step} (${steps[step]?.expect}); screen:\n${strip(screen)}`))
-    }, 30_000)
-    const advance = () => {
-      while (step < steps.length) {
-        const {expect, keys} = steps[step]
-        const at = strip(screen).indexOf(expect, seenUpTo)
-        if (at < 0) return
-        seenUpTo = at + expect.length
-        step++
-        setTimeout(() => child.stdin.write(keys), 150)
-      }
-    }
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      screen += d
-      advance()
-    })
-    child.stderr.setEncoding('utf8').on('data', (d) => (screen += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({code, screen: strip(screen), steps: step})
-    })
-  })
+  const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
+  return driveTerminal(cmd, steps, {env: cleanEnv(env), label: 'login wizard'})
 }
 
 describe('tink login on a terminal', () => {

@@ -97,3 +97,44 @@ export function inTerminal(args, {prompt, answer, env = {}}) {
     })
   })
 }
+
+/** Terminal control sequences removed: what a person would read on the screen. */
+export const stripAnsi = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+
+/**
+ * Runs a shell command line on a pseudo-terminal (util-linux `script`). Each step waits until
+ * the screen shows `expect`, then types `keys`. Resolves with the exit code, everything the
+ * terminal showed (control sequences removed) and how many steps were reached.
+ */
+export function driveTerminal(line, steps, {cwd = ROOT, env, label = line} = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', line, '/dev/null'], {cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
+    let screen = ''
+    let step = 0
+    let seenUpTo = 0
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${label}: stuck at step ${step} (${steps[step]?.expect}); screen:\n${stripAnsi(screen)}`))
+    }, 30_000)
+    const advance = () => {
+      while (step < steps.length) {
+        const {expect, keys} = steps[step]
+        const at = stripAnsi(screen).indexOf(expect, seenUpTo)
+        if (at < 0) return
+        seenUpTo = at + expect.length
+        step++
+        setTimeout(() => child.stdin.write(keys), 150)
+      }
+    }
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      screen += d
+      advance()
+    })
+    child.stderr.setEncoding('utf8').on('data', (d) => (screen += d))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, screen: stripAnsi(screen), steps: step})
+    })
+  })
+}
