@@ -67,6 +67,15 @@ describe('token get: what the CLI sends', () => {
     newClient()
   })
 
+  test('a lifetime too large for a date (found by the fuzzer): the token is printed, with no expires_at', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse({expires_in: 1.2263386223571724e41})})
+    const r = await runCli(['token', 'get', '--no-cache', '--json'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    const doc = JSON.parse(r.stdout)
+    assert.equal(doc.expires_at, undefined)
+    assert.equal(doc.expires_in, 1.2263386223571724e41)
+  })
+
   test('client credentials: POST form with client id, secret and the joined scopes; User-Agent; no bearer', async () => {
     const token = tokenResponse({scope: 'a:b,c:d,e:f'})
     srv.script(TOKEN_PATH, {json: token})

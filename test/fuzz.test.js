@@ -16,6 +16,8 @@ const DOCUMENTED = new Set([0, 1, 2, 3, 4, 5, 6, 130])
 assert.deepEqual(new Set(Object.values(ExitCode)), DOCUMENTED, 'the exit codes of errors.ts are the documented set')
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000)
 const params = (numRuns) => ({numRuns, seed: SEED})
+// Each run of these spawns the CLI: shrinking a failure could take minutes, so report it as found.
+const subprocessParams = (numRuns) => ({...params(numRuns), endOnFailure: true})
 test(`fuzz seed ${SEED} (set FUZZ_SEED to replay)`, () => {})
 
 const status = fc.integer({min: 100, max: 599})
@@ -144,7 +146,7 @@ describe('subprocess: the built CLI with random input', () => {
         if (r.code === 1) assert.fail(`unexpected error (exit 1) for tink ${JSON.stringify(args)}: ${r.stderr}`)
         if (args.includes('--json') && r.stdout.trim() && !args.includes('--file')) JSON.parse(r.stdout)
       }),
-      params(25),
+      subprocessParams(25),
     )
   })
 
@@ -177,7 +179,7 @@ describe('subprocess: the built CLI with random input', () => {
         }
         assert.doesNotMatch(r.stderr, NO_STACK)
       }),
-      params(25),
+      subprocessParams(25),
     )
   })
 })

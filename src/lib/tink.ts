@@ -47,6 +47,9 @@ export interface TokenCache {
   delete(key: string): Promise<void>
 }
 
+/** The largest time a JavaScript Date represents (ECMAScript: 8.64e15 ms after the epoch). */
+const MAX_DATE_MS = 8.64e15
+
 export const TINK_LINK_ACTOR_CLIENT_ID = 'df05e4b379934cd09963197cc855bfe9'
 export const TINK_LINK_SCOPES = 'authorization:read,authorization:grant,credentials:refresh,credentials:read,credentials:write,providers:read,user:read'
 
@@ -225,8 +228,10 @@ export class TinkApi {
     if (typeof body.access_token !== 'string' || !body.access_token) throw shapeError('token request', 'access_token', res)
     const token = body as TokenResponse
     const result: TokenResult = {...token}
-    if (typeof token.expires_in === 'number' && Number.isFinite(token.expires_in) && token.expires_in > 0) {
-      result.expires_at = new Date(this.now() + token.expires_in * 1000).toISOString()
+    // A lifetime past what a Date can hold (spec-generated or broken servers send such) has no expiry time.
+    const expiresMs = typeof token.expires_in === 'number' ? this.now() + token.expires_in * 1000 : NaN
+    if (token.expires_in! > 0 && Number.isFinite(expiresMs) && expiresMs <= MAX_DATE_MS) {
+      result.expires_at = new Date(expiresMs).toISOString()
     }
     return result
   }
