@@ -44,7 +44,8 @@ describe('without a keychain', () => {
     assert.equal(r.stdout, '')
     const lines = r.stderr.trim().split('\n')
     assert.equal(lines.length, 1, r.stderr)
-    assert.match(lines[0], /^Error: Cannot .*the OS keychain is unavailable: no D-Bus session/)
+    // Worded for what login was doing (saving), not "Cannot read ... from the keychain".
+    assert.match(lines[0], new RegExp(`^Error: Cannot save the client secret of profile "kc-${RUN}" in the OS keychain: the OS keychain is unavailable: no D-Bus session`))
     assert.match(lines[0], /TINK_CLIENT_ID and TINK_CLIENT_SECRET/)
     assert.match(lines[0], /tink login --insecure-storage/)
     assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace')
@@ -151,5 +152,109 @@ describe('without a keychain', () => {
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
     }
     assert.equal(existsSync(join(dir, 'config.json')), false)
+  })
+
+  test('a piped secret is never taken as a missing NAME argument', async () => {
+    const dir = tempDir()
+    const env = {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}
+    const secret = `PipedSecret${RUN}`
+    const add = await runCli(['login', '--base-url', emu.url, '--client-id', CLIENT.id, '--client-secret-stdin', '--insecure-storage', '--no-verify', '--json'], {env, input: secret})
+    assert.equal(add.code, 0, add.stderr)
+    assert.equal(JSON.parse(add.stdout).name, 'default', 'NAME omitted: the profile is "default"')
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles), ['default'])
+    assert.ok(!readFileSync(join(dir, 'config.json'), 'utf8').includes(secret), 'the secret is not a profile name in the config file')
+    assert.equal(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'))['default:client-secret'], secret, 'the secret went where secrets go')
+
+    const empty = tempDir()
+    const show = await runCli(['profile', 'show'], {env: {TINK_CONFIG_DIR: empty, ...NO_KEYCHAIN}, input: 'MySecretValue123'})
+    assert.equal(show.code, 2)
+    assert.match(show.stderr, /^Error: No active profile/)
+    assert.ok(!show.stderr.includes('MySecretValue123') && !show.stdout.includes('MySecretValue123'), 'stdin is not echoed as a profile name')
+    const use = await runCli(['profile', 'use'], {env, input: 'default'})
+    assert.equal(use.code, 2, 'a required NAME must be on the command line')
+    assert.match(use.stderr, /Missing 1 required arg/)
+  })
+
+  test('profile list, use, show and remove refuse the API flags they would ignore; status names an argument as such', async () => {
+    const dir = tempDir()
+    const env = {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}
+    const name = `flags-${RUN}`
+    const add = await runCli(['login', name, '--base-url', emu.url, '--client-id', CLIENT.id, '--client-secret-stdin', '--insecure-storage', '--no-verify'], {env, input: CLIENT.secret})
+    assert.equal(add.code, 0, add.stderr)
+    for (const [args, flag] of [
+      [['profile', 'list', '--timeout', '0'], '--timeout'],
+      [['profile', 'list', '--client-secret-stdin'], '--client-secret-stdin'],
+      [['profile', 'show', name, '--region', 'us'], '--region'],
+      [['profile', 'use', name, '--base-url', emu.url], '--base-url'],
+      [['profile', 'remove', name, '--yes', '--retries', '1'], '--retries'],
+      [['profile', 'show', '-p', name], '-p'],
+    ]) {
+      const r = await runCli(args, {env, input: 'typed-secret'})
+      assert.equal(r.code, 2, `tink ${args.join(' ')}: ${r.stderr}`)
+      assert.match(r.stderr, /^Error: Nonexistent flag/, `tink ${args.join(' ')}`)
+      assert.ok(r.stderr.includes(flag), r.stderr)
+      assert.equal(r.stderr.trim().split('\n').length, 1)
+    }
+    const help = await runCli(['profile', 'list', '--help'], {env})
+    assert.doesNotMatch(help.stdout, /--timeout|--client-secret-stdin|--base-url/, 'help does not offer them')
+    assert.ok(existsSync(join(dir, 'config.json')) && JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles[name], 'remove with a refused flag removed nothing')
+    // -v and --json still work where they are useful.
+    assert.equal((await runCli(['profile', 'list', '-v', '--json'], {env})).code, 0)
+
+    const status = await runCli(['profile', 'status', name, '--offline', '-v'], {env})
+    assert.equal(status.code, 0, status.stderr)
+    assert.match(status.stderr, new RegExp(`profile ${name} \\(argument\\)`))
+    assert.doesNotMatch(status.stderr, /\(--profile\)/)
+  })
+
+  describe('a config file that is not valid', () => {
+    const configIn = (text) => {
+      const dir = tempDir()
+      writeFileSync(join(dir, 'config.json'), text)
+      return dir
+    }
+    const oneLine = (r) => r.stderr.trim().split('\n')
+
+    test('not JSON: exit 2 naming the file and the fix; env credentials still work, with one warning', async () => {
+      const dir = configIn('{not json')
+      const path = join(dir, 'config.json')
+      const env = {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}
+      for (const args of [['profile', 'list'], ['profile', 'show'], ['token', 'get'], ['token', 'get', '-p', 'x', '--raw'], ['token', 'clear'], ['login', 'n', '--client-id', 'x', '--client-secret-stdin', '--insecure-storage', '--no-verify']]) {
+        const r = await runCli(args, {env: {...env, ...(args.includes('-p') ? {TINK_CLIENT_ID: CLIENT.id, TINK_CLIENT_SECRET: CLIENT.secret} : {})}, input: 's'})
+        assert.equal(r.code, 2, `tink ${args.join(' ')}: ${r.stderr}`)
+        assert.equal(oneLine(r).length, 1, r.stderr)
+        assert.ok(oneLine(r)[0].startsWith(`Error: The config file ${path} is not valid JSON`), r.stderr)
+        assert.match(r.stderr, /Fix it, or move it aside/)
+        assert.doesNotMatch(r.stderr, /No profiles yet/)
+      }
+      assert.equal(readFileSync(path, 'utf8'), '{not json', 'login did not overwrite the file')
+
+      const before = tokenRequests(emu).length
+      const ok = await runCli(['token', 'get', '--json'], {env: {...env, TINK_API_URL: emu.url, TINK_CLIENT_ID: CLIENT.id, TINK_CLIENT_SECRET: CLIENT.secret}})
+      assert.equal(ok.code, 0, ok.stderr)
+      assert.ok(JSON.parse(ok.stdout).access_token, 'stdout is the token document')
+      assert.equal(tokenRequests(emu).length, before + 1)
+      const warnings = oneLine(ok).filter(Boolean)
+      assert.equal(warnings.length, 1, ok.stderr)
+      assert.ok(warnings[0].startsWith(`Warning: the config file ${path} is not valid JSON`), ok.stderr)
+      assert.match(warnings[0], /going on without profiles/)
+    })
+
+    test('valid JSON of the wrong shape: exit 2 saying what is wrong, not "No profiles yet"', async () => {
+      for (const [text, what] of [
+        ['[]', /is not a JSON object of tink profiles/],
+        ['{"profiles": []}', /"profiles" that is not an object of profiles/],
+        ['{"profiles": {"eu": "x"}}', /profile "eu" without a client id/],
+        ['{"active": 3, "profiles": {}}', /"active" that is not a profile name/],
+      ]) {
+        const dir = configIn(text)
+        const r = await runCli(['profile', 'list'], {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}})
+        assert.equal(r.code, 2, `${text}: ${r.stderr}`)
+        assert.equal(oneLine(r).length, 1, r.stderr)
+        assert.match(r.stderr, what)
+        assert.ok(r.stderr.includes(join(dir, 'config.json')), 'names the file')
+        assert.doesNotMatch(r.stderr, /No profiles yet/)
+      }
+    })
   })
 })

@@ -96,4 +96,42 @@ describe('tink login on a terminal', () => {
     assert.match(r.screen, /refused client id .* nothing was saved/)
     assert.throws(() => readFileSync(join(dir, 'config.json')), /ENOENT/)
   })
+
+  test('verification goes where later commands will: env TINK_API_URL over the saved region, named; the profile keeps what was given', async () => {
+    // --insecure-storage and no D-Bus: this is about where the check goes, so it runs without a keychain.
+    const env = {DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', DISPLAY: ''}
+    const tokens = () => emu.requests.filter((r) => r.path === '/api/v1/oauth/token')
+    const dir = tempDir()
+    const before = tokens().length
+    // The README's support guide: the emulator's URL exported, the profile saved for region eu.
+    const r = await runCli(['login', 'support', '--region', 'eu', '--client-id', client.id, '--client-secret-stdin', '--insecure-storage'], {
+      env: {...env, TINK_CONFIG_DIR: dir, TINK_API_URL: emu.url},
+      input: SECRET,
+    })
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, new RegExp(`Verifying against ${emu.url.replace(/[.]/g, '\\.')} \\(env TINK_API_URL, which overrides the profile's region eu while it is set\\)`))
+    assert.equal(tokens().length, before + 1, 'the token request reached the emulator, not api.tink.com')
+    assert.equal(tokens().at(-1).form.client_id, client.id)
+    const saved = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.support
+    assert.equal(saved.region, 'eu', 'saved as given by the flags')
+    assert.equal(saved.baseUrl, undefined, 'env TINK_API_URL is not copied into the profile')
+
+    // A wrong secret is refused by the API the env names, and nothing is saved.
+    const bad = await runCli(['login', 'other', '--region', 'eu', '--client-id', client.id, '--client-secret-stdin', '--insecure-storage'], {
+      env: {...env, TINK_CONFIG_DIR: dir, TINK_API_URL: emu.url},
+      input: 'not-the-secret',
+    })
+    assert.equal(bad.code, 3, bad.stderr)
+    assert.match(bad.stderr, new RegExp(`${emu.url.replace(/[.]/g, '\\.')} refused client id`))
+    assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.other, undefined)
+
+    // Given on the command line, the flag is named.
+    const flag = await runCli(['login', 'flagged', '--base-url', emu.url, '--client-id', client.id, '--client-secret-stdin', '--insecure-storage', '--json'], {
+      env: {...env, TINK_CONFIG_DIR: dir},
+      input: SECRET,
+    })
+    assert.equal(flag.code, 0, flag.stderr)
+    assert.match(flag.stderr, new RegExp(`Verifying against ${emu.url.replace(/[.]/g, '\\.')} \\(flag --base-url\\)`))
+    assert.equal(JSON.parse(flag.stdout).baseUrl, emu.url)
+  })
 })

@@ -9,55 +9,59 @@ import {CliError, ExitCode, interrupted, toCliError} from './errors.js'
 import {paint, writeJson} from './output.js'
 import {profileSetup, ProfileStore, type ProfileSetup} from './profiles.js'
 
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof TinkCommand)['baseFlags'] & T['flags']>
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<typeof GLOBAL_FLAGS & T['flags']>
+
+/** Every command's flags, unless it offers fewer (profile management takes no API flags). */
+export const GLOBAL_FLAGS = {
+  profile: Flags.string({
+    char: 'p',
+    description: 'Profile to use (see tink profile list). Env: TINK_PROFILE. Default: the active profile.',
+    helpGroup: 'GLOBAL',
+  }),
+  region: Flags.string({
+    description: 'Tink region: eu (api.tink.com) or us (api.us.tink.com). Env: TINK_REGION. Default: eu.',
+    helpGroup: 'GLOBAL',
+  }),
+  'base-url': Flags.string({
+    description: "API base URL; overrides the region's (proxies, the local emulator). Env: TINK_API_URL.",
+    helpGroup: 'GLOBAL',
+  }),
+  'client-id': Flags.string({
+    description: 'OAuth client id. Env: TINK_CLIENT_ID.',
+    helpGroup: 'GLOBAL',
+  }),
+  'client-secret-stdin': Flags.boolean({
+    description: 'Read the client secret from standard input (there is no flag that takes it as an argument). Env: TINK_CLIENT_SECRET.',
+    helpGroup: 'GLOBAL',
+  }),
+  timeout: Flags.string({
+    description: 'Seconds to wait for connecting, for response headers and between body chunks.',
+    default: '30',
+    helpGroup: 'GLOBAL',
+  }),
+  retries: Flags.integer({
+    description: 'Retries on 429, 502, 503, 504 and network errors (exponential backoff, Retry-After honoured).',
+    default: 3,
+    min: 0,
+    max: 10,
+    helpGroup: 'GLOBAL',
+  }),
+  'allow-insecure-http': Flags.boolean({
+    description: 'Allow plain http:// to a host that is not loopback (secrets would travel unencrypted).',
+    helpGroup: 'GLOBAL',
+  }),
+  verbose: Flags.boolean({
+    char: 'v',
+    description: 'Trace HTTP requests and where each setting came from on stderr (secrets redacted).',
+    helpGroup: 'GLOBAL',
+  }),
+}
 
 export abstract class TinkCommand<T extends typeof Command = typeof Command> extends Command {
   static override enableJsonFlag = true
 
-  static override baseFlags = {
-    profile: Flags.string({
-      char: 'p',
-      description: 'Profile to use (see tink profile list). Env: TINK_PROFILE. Default: the active profile.',
-      helpGroup: 'GLOBAL',
-    }),
-    region: Flags.string({
-      description: 'Tink region: eu (api.tink.com) or us (api.us.tink.com). Env: TINK_REGION. Default: eu.',
-      helpGroup: 'GLOBAL',
-    }),
-    'base-url': Flags.string({
-      description: "API base URL; overrides the region's (proxies, the local emulator). Env: TINK_API_URL.",
-      helpGroup: 'GLOBAL',
-    }),
-    'client-id': Flags.string({
-      description: 'OAuth client id. Env: TINK_CLIENT_ID.',
-      helpGroup: 'GLOBAL',
-    }),
-    'client-secret-stdin': Flags.boolean({
-      description: 'Read the client secret from standard input (there is no flag that takes it as an argument). Env: TINK_CLIENT_SECRET.',
-      helpGroup: 'GLOBAL',
-    }),
-    timeout: Flags.string({
-      description: 'Seconds to wait for connecting, for response headers and between body chunks.',
-      default: '30',
-      helpGroup: 'GLOBAL',
-    }),
-    retries: Flags.integer({
-      description: 'Retries on 429, 502, 503, 504 and network errors (exponential backoff, Retry-After honoured).',
-      default: 3,
-      min: 0,
-      max: 10,
-      helpGroup: 'GLOBAL',
-    }),
-    'allow-insecure-http': Flags.boolean({
-      description: 'Allow plain http:// to a host that is not loopback (secrets would travel unencrypted).',
-      helpGroup: 'GLOBAL',
-    }),
-    verbose: Flags.boolean({
-      char: 'v',
-      description: 'Trace HTTP requests and where each setting came from on stderr (secrets redacted).',
-      helpGroup: 'GLOBAL',
-    }),
-  }
+  // Typed as oclif's FlagInput so a command can offer a subset: flags it would ignore are refused.
+  static override baseFlags: Interfaces.FlagInput = GLOBAL_FLAGS
 
   protected flags!: CommandFlags<T>
   protected args!: Interfaces.InferredArgs<T['args']>
@@ -81,7 +85,7 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof TinkCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
-      args: this.ctor.args,
+      args: withoutStdin(this.ctor.args),
       strict: this.ctor.strict,
     })
     this.flags = flags as CommandFlags<T>
@@ -102,7 +106,7 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
   }
 
   /** Builds the factory: profile layers between env and defaults, and the keychain token cache. */
-  protected createContext(flags: GlobalFlags): Context {
+  protected createContext(flags: GlobalFlags, opts: {profileOrigin?: string} = {}): Context {
     const base = {io: this.io, flags, version: this.config.version, signal: this.abort.signal}
     if (!this.usesProfiles) return new Context(base)
     let ctx: Context | undefined
@@ -110,6 +114,8 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
     this.profile = profileSetup({
       store: this.profiles,
       flag: (flags as GlobalFlags & {profile?: string}).profile,
+      flagOrigin: opts.profileOrigin,
+      credentialFlags: {clientId: Boolean(flags['client-id']?.trim()), clientSecret: Boolean(flags['client-secret-stdin'])},
       env: this.io.env,
       warn: (line) => this.warnLine(line),
       trace,
@@ -173,6 +179,15 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
     await this.ctx?.close()
     await super.finally(err)
   }
+}
+
+/**
+ * oclif 4 reads a missing positional argument from stdin when stdin is not a terminal, so a
+ * secret piped to --client-secret-stdin became the profile NAME (and was echoed in errors).
+ * Arguments come from argv only.
+ */
+function withoutStdin(args: Interfaces.ArgInput | undefined): Interfaces.ArgInput {
+  return Object.fromEntries(Object.entries(args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
 }
 
 export {CliError, ExitCode}

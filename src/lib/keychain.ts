@@ -26,23 +26,29 @@ export interface SecretStore {
   set(account: string, value: string): Promise<void>
   /** True when something was deleted. */
   delete(account: string): Promise<boolean>
-  /** Every entry whose account starts with `prefix`. */
-  list(prefix: string): Promise<Array<{account: string; value: string}>>
+  // No list(): keytar's findCredentials segfaults the process on a locked gnome-keyring
+  // collection (a known keytar bug), so every account is addressed by name. Token accounts are
+  // found through an index item (token-cache.ts).
 }
 
 /** Accounts: one per profile and purpose. Profile names cannot contain ':' (see profiles.ts). */
 export const accounts = {
   clientSecret: (profile: string) => `${profile}:client-secret`,
   tokenPrefix: (profile: string) => `${profile}:token:`,
-  profilePrefix: (profile: string) => `${profile}:`,
+  /** JSON list of the namespace's token accounts (sha256 digests, not secrets). */
+  tokenIndex: (profile: string) => `${profile}:token-index`,
+  /** Written and deleted at once by `tink login`, to learn that saving works before any request. */
+  probe: (profile: string) => `${profile}:probe`,
 }
 
-/** The part of keytar we use; declared here because keytar is optional and may be absent. */
+/**
+ * The part of keytar we use; declared here because keytar is optional and may be absent.
+ * findCredentials is deliberately missing: it crashes (SIGSEGV) on a locked collection.
+ */
 interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>
   setPassword(service: string, account: string, password: string): Promise<void>
   deletePassword(service: string, account: string): Promise<boolean>
-  findCredentials(service: string): Promise<Array<{account: string; password: string}>>
 }
 
 export type KeychainCause = 'not_installed' | 'no_dbus' | 'no_secret_service' | 'locked' | 'timeout' | 'error'
@@ -138,6 +144,18 @@ export class KeytarStore implements SecretStore {
     }
   }
 
+  /**
+   * A locked collection still answers reads (with nothing) and fails only on writes, so a read
+   * cannot tell whether saving will work: this writes and deletes a probe item. `action` says
+   * what the command was doing, for the error.
+   */
+  async checkWritable(account: string, action: string): Promise<void> {
+    await this.call(action, async (k) => {
+      await k.setPassword(KEYCHAIN_SERVICE, account, 'probe')
+      await k.deletePassword(KEYCHAIN_SERVICE, account)
+    })
+  }
+
   async get(account: string): Promise<string | undefined> {
     const v = await this.call(`read ${account} from the keychain`, (k) => k.getPassword(KEYCHAIN_SERVICE, account))
     return v ?? undefined
@@ -151,10 +169,6 @@ export class KeytarStore implements SecretStore {
     return this.call(`delete ${account} from the keychain`, (k) => k.deletePassword(KEYCHAIN_SERVICE, account))
   }
 
-  async list(prefix: string): Promise<Array<{account: string; value: string}>> {
-    const all = await this.call('list keychain entries', (k) => k.findCredentials(KEYCHAIN_SERVICE))
-    return all.filter((c) => c.account.startsWith(prefix)).map((c) => ({account: c.account, value: c.password}))
-  }
 }
 
 /**
@@ -248,12 +262,6 @@ export class FileStore implements SecretStore {
     delete data[account]
     this.write(data)
     return true
-  }
-
-  async list(prefix: string): Promise<Array<{account: string; value: string}>> {
-    return Object.entries(this.read())
-      .filter(([account]) => account.startsWith(prefix))
-      .map(([account, value]) => ({account, value}))
   }
 }
 

@@ -13,7 +13,7 @@ import {join} from 'node:path'
 import {CliError, ExitCode, usageError} from './errors.js'
 import {accounts, FileStore, KeytarStore, type SecretStore, type StorageKind} from './keychain.js'
 import type {SettingKey, SettingsLayer} from './settings.js'
-import {ENV_NAMESPACE, SecretTokenCache} from './token-cache.js'
+import {clearCachedTokens, ENV_NAMESPACE, SecretTokenCache} from './token-cache.js'
 import type {TokenCache} from './tink.js'
 
 export const PROJECT_NAME = 'tink-auth-cli'
@@ -80,38 +80,68 @@ function sanitize(p: ProfileData): ProfileData {
   return out
 }
 
+/** A config file that cannot be used as it is: bad input a person fixes (exit 2), not a bug. */
+function configProblem(path: string, what: string): CliError {
+  return usageError(`The config file ${path} ${what}`, `Fix it, or move it aside (e.g. mv ${path} ${path}.bak) and run tink login again`)
+}
+
+/** Why a parsed config.json is not one this CLI wrote; undefined when it is fine. */
+function shapeProblem(parsed: unknown): string | undefined {
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return 'is not a JSON object of tink profiles'
+  const obj = parsed as Record<string, unknown>
+  if (obj.active !== undefined && typeof obj.active !== 'string') return 'has an "active" that is not a profile name'
+  const profiles = obj.profiles
+  if (profiles === undefined) return undefined
+  if (!profiles || typeof profiles !== 'object' || Array.isArray(profiles)) return 'has a "profiles" that is not an object of profiles'
+  for (const [name, p] of Object.entries(profiles)) {
+    if (!NAME.test(name)) return `has a profile with an invalid name "${name}"`
+    if (!p || typeof p !== 'object' || typeof (p as {clientId?: unknown}).clientId !== 'string') return `has a profile "${name}" without a client id`
+  }
+  return undefined
+}
+
 export class ProfileStore {
   private constructor(
     readonly dir: string,
     private data: ConfigData,
+    /** Set when the file is unreadable, not JSON, or the wrong shape: every use throws it. */
+    readonly problem?: CliError,
   ) {}
 
   static load(env: NodeJS.ProcessEnv = process.env): ProfileStore {
     const dir = configDir(env)
     const path = join(dir, CONFIG_FILE)
+    const broken = (problem: CliError) => new ProfileStore(dir, {profiles: {}}, problem)
     let text: string
     try {
       text = readFileSync(path, 'utf8')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new ProfileStore(dir, {profiles: {}})
-      throw new CliError(`Cannot read the config file ${path}: ${(err as Error).message}`, {exitCode: ExitCode.UNEXPECTED, code: 'config_file'})
+      return broken(configProblem(path, `cannot be read (${(err as Error).message})`))
     }
+    if (!text.trim()) return new ProfileStore(dir, {profiles: {}})
     let parsed: unknown
     try {
       parsed = JSON.parse(text)
-    } catch {
-      throw new CliError(`The config file ${path} is not valid JSON`, {
-        exitCode: ExitCode.UNEXPECTED,
-        code: 'config_file',
-        hint: 'Fix it by hand, or delete it and run tink login again',
-      })
+    } catch (err) {
+      return broken(configProblem(path, `is not valid JSON (${(err as Error).message})`))
     }
-    const obj = (parsed && typeof parsed === 'object' ? parsed : {}) as Partial<ConfigData>
+    const shape = shapeProblem(parsed)
+    if (shape) return broken(configProblem(path, shape))
+    const obj = parsed as Partial<ConfigData>
     const profiles: Record<string, ProfileData> = {}
-    for (const [name, p] of Object.entries(obj.profiles ?? {})) {
-      if (p && typeof p === 'object' && typeof p.clientId === 'string') profiles[name] = sanitize(p)
-    }
-    return new ProfileStore(dir, {active: typeof obj.active === 'string' ? obj.active : undefined, profiles})
+    for (const [name, p] of Object.entries(obj.profiles ?? {})) profiles[name] = sanitize(p)
+    return new ProfileStore(dir, {active: obj.active, profiles})
+  }
+
+  /** A store with no profiles, for a run that goes on without a broken config file. */
+  withoutProfiles(): ProfileStore {
+    return new ProfileStore(this.dir, {profiles: {}})
+  }
+
+  private usable(): ConfigData {
+    if (this.problem) throw this.problem
+    return this.data
   }
 
   get path(): string {
@@ -119,16 +149,16 @@ export class ProfileStore {
   }
 
   get activeName(): string | undefined {
-    const a = this.data.active
-    return a && this.data.profiles[a] ? a : undefined
+    const {active, profiles} = this.usable()
+    return active && profiles[active] ? active : undefined
   }
 
   names(): string[] {
-    return Object.keys(this.data.profiles).sort()
+    return Object.keys(this.usable().profiles).sort()
   }
 
   has(name: string): boolean {
-    return Object.hasOwn(this.data.profiles, name)
+    return Object.hasOwn(this.usable().profiles, name)
   }
 
   get(name: string): Profile | undefined {
@@ -171,6 +201,7 @@ export class ProfileStore {
 
   /** conf does the atomic 0600 write; the folder is made 0700 first (conf would use 0777 - umask). */
   private async save(): Promise<void> {
+    this.usable() // never overwrite a file we could not read
     mkdirSync(this.dir, {recursive: true, mode: 0o700})
     const {default: Conf} = await import('conf')
     const conf = new Conf<Record<string, unknown>>({
@@ -209,6 +240,10 @@ export interface ProfileSetupOptions {
   store: ProfileStore
   /** --profile value, if given. */
   flag?: string
+  /** How `flag` was given, for messages: "--profile" unless a command passes its argument. */
+  flagOrigin?: string
+  /** Credentials given on the command line (--client-id, --client-secret-stdin). */
+  credentialFlags?: {clientId: boolean; clientSecret: boolean}
   env: NodeJS.ProcessEnv
   warn: (line: string) => void
   trace: (line: string) => void
@@ -224,16 +259,43 @@ export interface ProfileSetup {
   tokenCache: TokenCache
   missingCredentialsHint: string
   secretStore?: SecretStore
+  /** The broken config file, when this run would have needed a profile from it. */
+  configProblem?: CliError
 }
 
 /** Picks the profile (--profile > TINK_PROFILE > active) and builds its resolver layers and token cache. */
 export function profileSetup(opts: ProfileSetupOptions): ProfileSetup {
-  const {store, env} = opts
+  const {env} = opts
+  let store = opts.store
+  const layers: SettingsLayer[] = []
+  let configProblem: CliError | undefined
+  if (store.problem) {
+    // A broken config file blocks only runs that need something from it: with credentials from
+    // flags or env and no profile named, the command goes on without profiles (and says so).
+    const problem = store.problem
+    if (opts.flag !== undefined || env.TINK_PROFILE) throw problem
+    const idGiven = Boolean(opts.credentialFlags?.clientId || env.TINK_CLIENT_ID?.trim())
+    const secretGiven = Boolean(opts.credentialFlags?.clientSecret || env.TINK_CLIENT_SECRET?.trim())
+    if (idGiven && secretGiven) {
+      opts.warn(`${problem.message.replace(/^The /, 'the ')}; going on without profiles (fix it or move it aside)`)
+    } else {
+      // Any setting not given by flag or env would have come from the file: that is the error.
+      configProblem = problem
+      layers.push({
+        source: 'profile',
+        get: () => {
+          throw problem
+        },
+        describe: () => `config file ${store.path}`,
+      })
+    }
+    store = store.withoutProfiles()
+  }
   let profile: Profile | undefined
   let selectedBy: string | undefined
   if (opts.flag !== undefined) {
-    profile = store.require(opts.flag, '--profile')
-    selectedBy = '--profile'
+    selectedBy = opts.flagOrigin ?? '--profile'
+    profile = store.require(opts.flag, selectedBy)
   } else if (env.TINK_PROFILE) {
     profile = store.require(env.TINK_PROFILE, 'env TINK_PROFILE')
     selectedBy = 'env TINK_PROFILE'
@@ -242,7 +304,6 @@ export function profileSetup(opts: ProfileSetupOptions): ProfileSetup {
     selectedBy = 'active profile'
   }
 
-  const layers: SettingsLayer[] = []
   let secretStore: SecretStore | undefined
   if (profile) {
     const p = profile
@@ -264,13 +325,7 @@ export function profileSetup(opts: ProfileSetupOptions): ProfileSetup {
         // Another client id (env or flag) must not be paired with this profile's secret.
         if ((await opts.resolvedClientId()) !== p.clientId) return undefined
         const secret = await s.get(accounts.clientSecret(p.name))
-        if (secret === undefined) {
-          throw new CliError(`Profile "${p.name}" has no client secret in ${s.where}`, {
-            exitCode: ExitCode.AUTH,
-            code: 'missing_credentials',
-            hint: `Store it again with tink login ${p.name} --force, or set TINK_CLIENT_SECRET`,
-          })
-        }
+        if (secret === undefined) throw missingSecret(p.name, s)
         return secret
       },
       describe: () => (s.kind === 'file' ? `file ${s.where} (profile ${p.name})` : `OS keychain (profile ${p.name})`),
@@ -288,18 +343,37 @@ export function profileSetup(opts: ProfileSetupOptions): ProfileSetup {
     : store.names().length
       ? `No active profile: pick one with tink profile use NAME or --profile NAME, or set TINK_CLIENT_ID and TINK_CLIENT_SECRET`
       : 'Run tink login to store credentials in a profile, or set TINK_CLIENT_ID and TINK_CLIENT_SECRET'
-  return {profile, selectedBy, layers, tokenCache, missingCredentialsHint, secretStore}
+  return {profile, selectedBy, layers, tokenCache, missingCredentialsHint, secretStore, configProblem}
 }
 
-/** Deletes a profile's secret and cached tokens from its store; returns how many entries went. */
-export async function deleteProfileSecrets(store: SecretStore, name: string): Promise<number> {
-  let n = 0
-  for (const {account} of await store.list(accounts.profilePrefix(name))) {
-    if (await store.delete(account)) n++
+/**
+ * The profile records that its secret is in `store`, but the store has none. A locked keychain
+ * (gnome-keyring) answers reads with nothing rather than an error, so that is the likely cause
+ * to name first; the entry may also have been removed by hand.
+ */
+export function missingSecret(name: string, store: SecretStore): CliError {
+  if (store.kind === 'keychain') {
+    return new CliError(
+      `Profile "${name}" keeps its client secret in the ${store.where}, but the keychain returned none for ${accounts.clientSecret(name)}: the keychain may be locked, or the entry was removed`,
+      {
+        exitCode: ExitCode.AUTH,
+        code: 'missing_credentials',
+        hint: `Unlock the keychain (e.g. log in to the desktop session, or gnome-keyring-daemon --unlock) and try again; if the entry is gone, store it again with tink login ${name} --force, or set TINK_CLIENT_SECRET`,
+      },
+    )
   }
-  // Belt and braces: the secret account even if list() missed it (e.g. an unreadable entry).
-  if (await store.delete(accounts.clientSecret(name))) n++
-  return n
+  return new CliError(`Profile "${name}" has no client secret in ${store.where}`, {
+    exitCode: ExitCode.AUTH,
+    code: 'missing_credentials',
+    hint: `Store it again with tink login ${name} --force --insecure-storage, or set TINK_CLIENT_SECRET`,
+  })
+}
+
+/** Deletes a profile's secret and cached tokens from its store, by account name (no listing). */
+export async function deleteProfileSecrets(store: SecretStore, name: string): Promise<{deleted: number; secretFound: boolean}> {
+  const tokens = await clearCachedTokens(store, name)
+  const secretFound = await store.delete(accounts.clientSecret(name))
+  return {deleted: tokens + (secretFound ? 1 : 0), secretFound}
 }
 
 export interface NewProfile extends ProfileData {
@@ -330,7 +404,7 @@ export async function saveProfile(
         opts.warn(`could not delete the old secret of "${name}" from ${oldStore.where}: ${(err as Error).message}`)
       }
     }
-    for (const {account} of await secrets.list(accounts.tokenPrefix(name))) await secrets.delete(account)
+    await clearCachedTokens(secrets, name)
   }
   await secrets.set(accounts.clientSecret(name), input.clientSecret)
   const {clientSecret: _secret, name: _name, ...data} = input
@@ -339,18 +413,22 @@ export async function saveProfile(
 }
 
 /** Removes a profile and everything it has in its secret store; returns how many secret entries went. */
-export async function removeProfile(store: ProfileStore, name: string, warn: (line: string) => void): Promise<{deleted: number; secretError?: string}> {
+export async function removeProfile(
+  store: ProfileStore,
+  name: string,
+  warn: (line: string) => void,
+): Promise<{deleted: number; secretFound: boolean; secretError?: string; where: string}> {
   const p = store.require(name)
   const secrets = secretStoreFor(p, store.dir, warn)
-  let deleted = 0
+  let result = {deleted: 0, secretFound: false}
   let secretError: string | undefined
   try {
-    deleted = await deleteProfileSecrets(secrets, name)
+    result = await deleteProfileSecrets(secrets, name)
   } catch (err) {
     secretError = err instanceof CliError ? err.message : String(err)
   }
   await store.remove(name)
-  return {deleted, secretError}
+  return {...result, secretError, where: secrets.where}
 }
 
 export interface ProfileAnswers {

@@ -5,6 +5,11 @@
  *
  * A cache is an optimisation: if the store fails, the command goes on without it (a --verbose
  * trace line says so). The credential lookup, not the cache, reports a broken keychain.
+ *
+ * Secret stores cannot list (keytar's listing crashes on a locked keyring), so each namespace
+ * keeps an index item naming its token accounts; `profile status`, `token clear` and profile
+ * removal read that. Two processes caching new scope sets at the same instant can lose an index
+ * entry: that token is then only left to expire (client tokens live about 30 minutes).
  */
 import {createHash} from 'node:crypto'
 import {accounts, type SecretStore} from './keychain.js'
@@ -34,12 +39,35 @@ export function tokenAccount(namespace: string, key: string): string {
   return accounts.tokenPrefix(namespace) + createHash('sha256').update(key).digest('hex')
 }
 
+const DIGEST = /^[0-9a-f]{64}$/
+
+/** The namespace's token accounts. Only well-formed ones count: the index decides what clear deletes. */
+export async function readTokenIndex(store: SecretStore, namespace: string): Promise<string[]> {
+  const raw = await store.get(accounts.tokenIndex(namespace))
+  if (!raw) return []
+  const prefix = accounts.tokenPrefix(namespace)
+  try {
+    const parsed: unknown = JSON.parse(raw)
+    if (!Array.isArray(parsed)) return []
+    return [...new Set(parsed.filter((a): a is string => typeof a === 'string' && a.startsWith(prefix) && DIGEST.test(a.slice(prefix.length))))]
+  } catch {
+    return []
+  }
+}
+
+async function writeTokenIndex(store: SecretStore, namespace: string, list: string[]): Promise<void> {
+  if (list.length) await store.set(accounts.tokenIndex(namespace), JSON.stringify(list))
+  else await store.delete(accounts.tokenIndex(namespace))
+}
+
 export class SecretTokenCache implements TokenCache {
   /**
    * In-process copy: a bulk run calls get() once per row, and a keychain read is a D-Bus round
    * trip. The store is read at most once per key per process (promises, so concurrent rows share it).
    */
   private readonly memo = new Map<string, Promise<TokenResult | undefined>>()
+  /** Index updates in this process run one after another (read-modify-write). */
+  private indexQueue: Promise<void> = Promise.resolve()
 
   constructor(
     /** Picks the store for a client id; undefined = do not cache for this client. */
@@ -82,11 +110,23 @@ export class SecretTokenCache implements TokenCache {
     if (!t) return
     try {
       const entry: Entry = {key, token}
-      await t.store.set(tokenAccount(t.namespace, key), JSON.stringify(entry))
+      const account = tokenAccount(t.namespace, key)
+      await t.store.set(account, JSON.stringify(entry))
+      await this.updateIndex(t, (list) => (list.includes(account) ? undefined : [...list, account]))
       this.trace(`* cached client token in ${t.store.where} until ${token.expires_at}`)
     } catch (err) {
       this.trace(`* could not cache the client token (${(err as Error).message})`)
     }
+  }
+
+  /** `change` returns the new list, or undefined when nothing changes (no write). */
+  private updateIndex(t: CacheTarget, change: (list: string[]) => string[] | undefined): Promise<void> {
+    const run = this.indexQueue.then(async () => {
+      const next = change(await readTokenIndex(t.store, t.namespace))
+      if (next) await writeTokenIndex(t.store, t.namespace, next)
+    })
+    this.indexQueue = run.catch(() => {})
+    return run
   }
 
   async delete(key: string): Promise<void> {
@@ -94,7 +134,9 @@ export class SecretTokenCache implements TokenCache {
     const t = this.where(key)
     if (!t) return
     try {
-      await t.store.delete(tokenAccount(t.namespace, key))
+      const account = tokenAccount(t.namespace, key)
+      await t.store.delete(account)
+      await this.updateIndex(t, (list) => (list.includes(account) ? list.filter((a) => a !== account) : undefined))
     } catch (err) {
       this.trace(`* could not drop the cached token (${(err as Error).message})`)
     }
@@ -104,7 +146,9 @@ export class SecretTokenCache implements TokenCache {
 /** Cached tokens of one namespace, for `profile status` (never the token itself). */
 export async function listCachedTokens(store: SecretStore, namespace: string): Promise<CachedTokenInfo[]> {
   const out: CachedTokenInfo[] = []
-  for (const {value} of await store.list(accounts.tokenPrefix(namespace))) {
+  for (const account of await readTokenIndex(store, namespace)) {
+    const value = await store.get(account)
+    if (!value) continue // gone (or a locked keychain answering nothing)
     try {
       const entry = JSON.parse(value) as Entry
       // TinkApi.cacheKey: client id | secret digest | base URL | sorted scopes
@@ -117,11 +161,12 @@ export async function listCachedTokens(store: SecretStore, namespace: string): P
   return out
 }
 
-/** Deletes every cached token of a namespace; returns how many. Errors propagate (token clear reports them). */
+/** Deletes every cached token of a namespace and its index; returns how many tokens. Errors propagate (token clear reports them). */
 export async function clearCachedTokens(store: SecretStore, namespace: string): Promise<number> {
   let n = 0
-  for (const {account} of await store.list(accounts.tokenPrefix(namespace))) {
+  for (const account of await readTokenIndex(store, namespace)) {
     if (await store.delete(account)) n++
   }
+  await store.delete(accounts.tokenIndex(namespace))
   return n
 }

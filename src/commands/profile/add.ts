@@ -4,7 +4,7 @@ import {Context} from '../../lib/context.js'
 import {CliError, ExitCode, usageError} from '../../lib/errors.js'
 import {formatFields} from '../../lib/output.js'
 import {accounts} from '../../lib/keychain.js'
-import {askProfile, checkProfileName, saveProfile, secretStoreFor, type ProfileAnswers} from '../../lib/profiles.js'
+import {askProfile, checkProfileName, saveProfile, sharedKeychain, type ProfileAnswers} from '../../lib/profiles.js'
 import {canPrompt} from '../../lib/prompt.js'
 import {TinkApi} from '../../lib/tink.js'
 import {checkBaseUrl, checkLocale, checkMarket, checkRegion} from '../../lib/validate.js'
@@ -26,7 +26,7 @@ export interface SavedProfile {
 export default class ProfileAdd extends TinkCommand<typeof ProfileAdd> {
   static override summary = 'Save a profile: client id and Tink defaults in the config file, the secret in the OS keychain.'
   static override description = `On a terminal, a wizard asks for what the flags did not give: profile name, region (EU, US or a custom API URL), client id, client secret (masked), default market, locale and Tink Link redirect URI. Without a terminal it never prompts: give NAME, --client-id and the secret on standard input (--client-secret-stdin).
-The credentials are checked by fetching a client token before anything is saved (--no-verify skips that). The secret goes to the OS keychain; where there is none, --insecure-storage keeps it in a separate 0600 file instead (never the config file). The first profile becomes the active one.`
+The credentials are checked by fetching a client token before anything is saved (--no-verify skips that), from the API later commands with this profile will use: env TINK_API_URL or TINK_REGION, when set, win over the saved region, as for every command. The secret goes to the OS keychain; where there is none, --insecure-storage keeps it in a separate 0600 file instead (never the config file). The first profile becomes the active one.`
 
   static override examples = [
     {description: 'Interactive set-up', command: '<%= config.bin %> login'},
@@ -88,9 +88,16 @@ The credentials are checked by fetching a client token before anything is saved 
     const region = answers.baseUrl && !answers.region ? undefined : (answers.region ?? 'eu')
 
     const storage = flags['insecure-storage'] ? 'file' : 'keychain'
-    // Ask the keychain first: if it cannot answer, say so before any request is sent.
-    if (storage === 'keychain') await secretStoreFor({storage}, this.profiles.dir, (line) => this.warnLine(line)).get(accounts.clientSecret(name))
-    if (!flags['no-verify']) await this.verify(answers.clientId as string, answers.clientSecret as string, region, answers.baseUrl)
+    // Try the keychain first: if it cannot save (absent, or locked: a locked gnome-keyring still
+    // answers reads), say so before any request is sent.
+    if (storage === 'keychain') await sharedKeychain().checkWritable(accounts.probe(name), `save the client secret of profile "${name}" in the OS keychain`)
+    if (!flags['no-verify']) {
+      const origins = {
+        region: flags.region !== undefined ? 'flag --region' : answers.region ? 'chosen in the wizard' : 'the default',
+        baseUrl: flags['base-url'] !== undefined ? 'flag --base-url' : 'entered in the wizard',
+      }
+      await this.verify(answers.clientId as string, answers.clientSecret as string, {region, baseUrl: answers.baseUrl}, origins)
+    }
 
     const {profile, secretStore} = await saveProfile(
       this.profiles,
@@ -132,16 +139,32 @@ The credentials are checked by fetching a client token before anything is saved 
     }
   }
 
-  /** Fetches a client token with the new credentials, through the same HTTP client as every command. */
-  private async verify(clientId: string, clientSecret: string, region: string | undefined, baseUrl: string | undefined): Promise<void> {
-    // An empty env: TINK_* of the shell must not redirect the check to another API.
+  /**
+   * Fetches a client token with the new credentials, through the same HTTP client as every
+   * command, from the API a later command with this profile would use: env TINK_API_URL and
+   * TINK_REGION over what the profile saves, then the defaults (one resolver, same precedence).
+   */
+  private async verify(
+    clientId: string,
+    clientSecret: string,
+    saved: {region?: string; baseUrl?: string},
+    origins: {region: string; baseUrl: string},
+  ): Promise<void> {
     const ctx = new Context({
-      io: {...this.io, env: {}},
-      flags: {region, 'base-url': baseUrl, 'allow-insecure-http': this.flags['allow-insecure-http'], timeout: this.flags.timeout, retries: this.flags.retries, verbose: this.flags.verbose},
+      io: this.io,
+      flags: {'allow-insecure-http': this.flags['allow-insecure-http'], timeout: this.flags.timeout, retries: this.flags.retries, verbose: this.flags.verbose},
       version: this.config.version,
       signal: this.signal,
+      profileLayers: [
+        {
+          source: 'profile',
+          get: (key) => (key === 'baseUrl' ? saved.baseUrl : key === 'region' ? saved.region : undefined),
+          describe: (key) => (key === 'baseUrl' ? origins.baseUrl : origins.region),
+        },
+      ],
     })
     const url = await ctx.baseUrl()
+    this.note(`Verifying against ${url} (${await this.describeApi(ctx, saved)})`)
     try {
       const api = new TinkApi({http: await ctx.http(), credentials: async () => ({clientId, clientSecret})})
       await api.clientToken()
@@ -170,6 +193,20 @@ The credentials are checked by fetching a client token before anything is saved 
       await ctx.close()
     }
   }
+
+  /** Where the URL came from; an env override is named with what the profile itself saves. */
+  private async describeApi(ctx: Context, saved: {region?: string; baseUrl?: string}): Promise<string> {
+    const explicit = await ctx.settings.get('baseUrl')
+    const region = await ctx.settings.get('region')
+    const from = explicit ? explicit.origin : `region ${region?.value ?? 'eu'}, ${region?.origin ?? 'the default'}`
+    const winner = explicit ?? region
+    if (winner?.source === 'env') return `${from}, which overrides the profile's ${describeSaved(saved)} while it is set`
+    return from
+  }
+}
+
+function describeSaved(saved: {region?: string; baseUrl?: string}): string {
+  return saved.baseUrl ? `API ${saved.baseUrl}` : `region ${saved.region ?? 'eu'}`
 }
 
 function checkRedirect(value: string): string {

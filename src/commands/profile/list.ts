@@ -1,9 +1,12 @@
-import {TinkCommand} from '../../lib/base-command.js'
+import {GLOBAL_FLAGS, TinkCommand} from '../../lib/base-command.js'
 import type {Profile} from '../../lib/profiles.js'
 
 export default class ProfileList extends TinkCommand<typeof ProfileList> {
   static override summary = 'List profiles; the active one is marked with *.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  // Local file work only: API flags (--timeout, --client-secret-stdin, ...) would be ignored, so
+  // they are not offered; -v stays because people add it everywhere.
+  static override baseFlags = {verbose: GLOBAL_FLAGS.verbose}
 
   protected override usesProfiles = false
 

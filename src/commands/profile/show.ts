@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {TinkCommand} from '../../lib/base-command.js'
+import {GLOBAL_FLAGS, TinkCommand} from '../../lib/base-command.js'
 import {usageError} from '../../lib/errors.js'
 import {formatFields} from '../../lib/output.js'
 import {configDir, type Profile} from '../../lib/profiles.js'
@@ -10,6 +10,9 @@ export default class ProfileShow extends TinkCommand<typeof ProfileShow> {
   static override summary = 'Show a profile (the active one by default). Never shows the secret.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> us-prod --json']
   static override args = {name: Args.string({description: 'Profile name. Default: the active profile.'})}
+  // Local file work only: API flags (--timeout, --client-secret-stdin, ...) would be ignored, so
+  // they are not offered; -v stays because people add it everywhere.
+  static override baseFlags = {verbose: GLOBAL_FLAGS.verbose}
 
   protected override usesProfiles = false
 

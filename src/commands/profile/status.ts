@@ -3,6 +3,7 @@ import {TinkCommand} from '../../lib/base-command.js'
 import type {GlobalFlags} from '../../lib/context.js'
 import {ExitCode, toCliError} from '../../lib/errors.js'
 import {accounts} from '../../lib/keychain.js'
+import {missingSecret} from '../../lib/profiles.js'
 import type {Resolved} from '../../lib/settings.js'
 import {listCachedTokens, type CachedTokenInfo} from '../../lib/token-cache.js'
 
@@ -52,7 +53,7 @@ export default class ProfileStatus extends TinkCommand<typeof ProfileStatus> {
   private async check(name: string): Promise<ProfileHealth> {
     const p = this.profiles.require(name)
     this.usesProfiles = true
-    const ctx = this.createContext({...(this.flags as GlobalFlags), profile: name} as GlobalFlags)
+    const ctx = this.createContext({...(this.flags as GlobalFlags), profile: name} as GlobalFlags, {profileOrigin: this.args.name ? 'argument' : 'every profile in turn'})
     this.usesProfiles = false
     const setup = this.profile!
     const store = setup.secretStore!
@@ -66,9 +67,9 @@ export default class ProfileStatus extends TinkCommand<typeof ProfileStatus> {
       cachedTokens: [],
     }
     try {
-      const entries = await store.list(accounts.profilePrefix(name))
+      const secret = await store.get(accounts.clientSecret(name))
       h.secretStore.answers = true
-      if (!entries.some((e) => e.account === accounts.clientSecret(name))) h.secretStore.error = 'no client secret stored for this profile'
+      if (secret === undefined) h.secretStore.error = missingSecret(name, store).message
       h.cachedTokens = await listCachedTokens(store, name)
     } catch (err) {
       h.secretStore.error = toCliError(err).message

@@ -9,6 +9,8 @@ export default class TokenClear extends TinkCommand<typeof TokenClear> {
 
   async run(): Promise<{profile?: string; cleared: number}> {
     const setup = this.profile!
+    // Without a readable config file, "the active profile" is unknown: do not clear something else.
+    if (setup.configProblem) throw setup.configProblem
     const name = setup.profile?.name
     const cleared = setup.secretStore && name ? await clearCachedTokens(setup.secretStore, name) : await clearCachedTokens(sharedKeychain(), ENV_NAMESPACE)
     this.note(`Cleared ${cleared} cached token${cleared === 1 ? '' : 's'}${name ? ` of profile ${name}` : ' of env credentials'}`)
