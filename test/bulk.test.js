@@ -204,7 +204,7 @@ describe('bulk create and delete against the emulator with faults', () => {
     const t429 = limited[0].at
     const during = emu.requests.filter((q) => q.path === CREATE && q.at > t429 + 100 && q.at < t429 + 850)
     assert.equal(during.length, 0, `${during.length} creates were sent while the server had asked for a pause`)
-    assert.match(r.stderr, /Rate limited by the server 1 time/)
+    assert.match(r.stderr, /Rate limited by the server once;/)
     assert.ok(Date.now() - started < 15_000)
   })
 })
@@ -292,6 +292,86 @@ describe('bulk input problems', () => {
     assert.equal(r.code, 3, r.stderr)
     assert.equal(r.stdout, '')
     assert.equal(usersWithPrefix(emu, 'auth-').length, 0)
+    // The secret is literally "wrong": the server's sentence keeps its words.
+    assert.match(r.stderr, /Unknown client or wrong client secret/)
+  })
+
+  test('the same user twice in one file: later lines are invalid "duplicate of line N", never sent (create and delete)', async () => {
+    const file = writeFile('dups.csv', ['external_user_id,market', 'dup-1,GB', 'dup-2,GB', 'dup-1,GB', 'dup-1,SE', ''].join('\n'))
+    emu.requests.length = 0
+    const created = await runCli(['user', 'create', '--file', file, '--concurrency', '4'], {env})
+    assert.equal(created.code, 6, created.stderr)
+    const rows = lines(created.stdout).sort((a, b) => a.row - b.row)
+    assert.deepEqual(rows.map((x) => [x.row, x.status]), [[2, 'created'], [3, 'created'], [4, 'invalid'], [5, 'invalid']])
+    assert.equal(rows[2].error.message, 'line 4: duplicate of line 2 (the same user); not sent')
+    assert.equal(rows[3].error.message, 'line 5: duplicate of line 2 (the same user); not sent')
+    assert.equal(rows[2].error.code, 'duplicate_row')
+    assert.equal(emu.requests.filter((q) => q.path === CREATE).length, 2)
+    assert.match(created.stderr, /4 rows in .*: 2 created, 0 exists, 2 invalid, 0 failed/)
+
+    const uid = usersWithPrefix(emu, 'dup-1')[0].user_id
+    const del = writeFile('dups.ndjson', [{external_user_id: 'dup-1'}, {user_id: uid}, {external_user_id: 'dup-1'}, {user_id: uid}, {external_user_id: 'dup-2'}].map((x) => JSON.stringify(x)).join('\n') + '\n')
+    const journal = join(dir, 'dups.journal')
+    const deleted = await runCli(['user', 'delete', '--file', del, '--yes', '--concurrency', '1', '--journal', journal], {env})
+    assert.equal(deleted.code, 6, deleted.stderr)
+    const drows = lines(deleted.stdout).sort((a, b) => a.row - b.row)
+    // user_id and external_user_id are two names: only the same name twice is known to be a repeat.
+    assert.deepEqual(drows.map((x) => [x.row, x.status, x.error?.message]), [
+      [1, 'deleted', undefined],
+      [2, 'not_found', undefined],
+      [3, 'invalid', 'line 3: duplicate of line 1 (the same user); not sent'],
+      [4, 'invalid', 'line 4: duplicate of line 2 (the same user); not sent'],
+      [5, 'deleted', undefined],
+    ])
+    assert.match(deleted.stderr, /2 deleted, 1 not found, 2 invalid, 0 failed/)
+    // Resumed: the first lines stay done (the repeats did not undo them), the repeats are found again.
+    const again = await runCli(['user', 'delete', '--file', del, '--yes', '--journal', journal], {env})
+    const arows = lines(again.stdout).sort((a, b) => a.row - b.row)
+    assert.deepEqual(arows.map((x) => [x.row, x.status, Boolean(x.from_journal)]), [
+      [1, 'deleted', true],
+      [2, 'not_found', true],
+      [3, 'invalid', false],
+      [4, 'invalid', false],
+      [5, 'deleted', true],
+    ])
+  })
+
+  test('summary wording: "1 row", "has 1 field", and no rate when nothing was sent', async () => {
+    const file = writeFile('one.csv', 'external_user_id,market,locale\nword-1,GB,en_US\nword-2\n')
+    const journal = join(dir, 'one.journal')
+    const first = await runCli(['user', 'create', '--file', file, '--journal', journal], {env})
+    assert.equal(first.code, 6, first.stderr)
+    assert.equal(lines(first.stdout).find((x) => x.row === 3).error.message, 'line 3: has 1 field, the header has 3')
+    const single = await runCli(['user', 'create', '--file', writeFile('single.csv', 'external_user_id,market\nword-3,GB\n')], {env})
+    assert.match(single.stderr, /^1 row in \d+\.\d s \(\d+ rows\/s\): 1 created/m)
+    const resumed = await runCli(['user', 'create', '--file', writeFile('one-ok.csv', 'external_user_id,market,locale\nword-1,GB,en_US\n'), '--journal', journal], {env})
+    assert.equal(resumed.code, 0, resumed.stderr)
+    assert.match(resumed.stderr, /^1 row in \d+\.\d s: 1 created/m)
+    assert.doesNotMatch(resumed.stderr, /rows\/s/)
+    assert.match(resumed.stderr, /^1 row was already done in journal /m)
+  })
+
+  test('a long rate-limit pause is announced once on stderr, even when it is not a terminal', async () => {
+    const file = writeFile('slow.csv', csv(12, 'slow-'))
+    emu.requests.length = 0
+    let phase = 'before'
+    const poll = setInterval(() => {
+      if (phase === 'before' && emu.requests.some((q) => q.path === CREATE)) {
+        emu.setFaults('create:429=1,retry-after=3')
+        phase = 'on'
+      } else if (phase === 'on' && emu.requests.some((q) => q.status === 429)) {
+        emu.setFaults('')
+        phase = 'off'
+      }
+    }, 1)
+    const r = await runCli(['user', 'create', '--file', file, '--concurrency', '4'], {env, timeoutMs: 30_000})
+    clearInterval(poll)
+    emu.setFaults('')
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(statuses(lines(r.stdout)), {created: 12})
+    assert.ok(emu.requests.some((q) => q.status === 429), 'the server did rate limit')
+    const notices = r.stderr.split('\n').filter((l) => /^Rate limited by Tink/.test(l))
+    assert.deepEqual(notices, ['Rate limited by Tink (HTTP 429): all workers pause for 3 s (Retry-After)'])
   })
 
   test('delete reports users that do not exist as not_found (a success)', async () => {
@@ -326,6 +406,26 @@ describe('bulk input problems', () => {
     const code = await new Promise((resolve) => child.on('close', resolve))
     assert.equal(code, 0)
     assert.equal(lines(out).length, 4)
+  })
+
+  test('Ctrl-C while stdin stays open: the run stops at once with its summary, exit 130', async () => {
+    const child = spawn(process.execPath, [BIN, 'user', 'create', '--file', '-', '--format', 'csv', '--market', 'GB'], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
+    let out = ''
+    let err = ''
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d))
+    const got1 = new Promise((resolve) => child.stdout.setEncoding('utf8').on('data', (d) => (out += d) && resolve()))
+    const closed = new Promise((resolve) => child.on('close', resolve))
+    child.stdin.write('external_user_id\nopen-1\n')
+    await got1
+    const started = Date.now()
+    child.kill('SIGINT')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 8000)
+    const code = await closed
+    clearTimeout(timer)
+    assert.equal(code, 130, err)
+    assert.ok(Date.now() - started < 3000, `stopped after ${Date.now() - started} ms`)
+    assert.deepEqual(statuses(lines(out)), {created: 1})
+    assert.match(err, /^Interrupted: 1 row in /m)
   })
 
   test('memory: peak RSS for 100,000 rows stays within 1.5x of 1,000 rows (streaming)', {skip: !existsSync('/usr/bin/time') && 'needs /usr/bin/time'}, async () => {

@@ -3,7 +3,9 @@
 // runs as a subprocess against a scripted server on 127.0.0.1.
 import {after, before, beforeEach, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {runCli} from './helpers.js'
+import {spawn} from 'node:child_process'
+import {existsSync, readdirSync, readFileSync, readlinkSync} from 'node:fs'
+import {BIN, cleanEnv, ROOT, runCli} from './helpers.js'
 import {startTinkServer, tinkError, tokenResponse} from './support/tink-server.js'
 import {
   assertOneLineError,
@@ -300,6 +302,74 @@ describe('Ctrl-C', () => {
   })
 })
 
+/** Starts tink with a stdin that stays open (a producer that never finishes), as a pipe would. */
+function spawnWithOpenStdin(args, env) {
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+  // An ignored signal would leave it waiting for stdin forever: the test fails instead of hanging.
+  const done = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`tink ${args.join(' ')} still running 10 s after start; stderr: ${stderr}`))
+    }, 10_000)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({code, signal, stdout, stderr})
+    })
+  })
+  return {child, done}
+}
+
+/**
+ * Resolves once `pid` reads its stdin: fd 0 is in one of its epoll sets (libuv adds it when a read
+ * starts). By then tink has its signal handlers; before, a signal would just kill Node.
+ */
+async function readingStdin(pid) {
+  for (let i = 0; i < 1000; i++) {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      let link = ''
+      try {
+        link = readlinkSync(`/proc/${pid}/fd/${fd}`)
+      } catch {
+        continue
+      }
+      if (link === 'anon_inode:[eventpoll]' && /^tfd:\s+0\s/m.test(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))) return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`pid ${pid} never read its standard input`)
+}
+
+describe('a signal while reading standard input that stays open', {skip: !existsSync('/proc/self/status') && 'needs /proc'}, () => {
+  test('SIGTERM during --client-secret-stdin: exit 130 at once, one line "Interrupted", nothing sent', async () => {
+    const {child, done} = spawnWithOpenStdin(['token', 'get', '--client-secret-stdin'], {TINK_API_URL: srv.url, TINK_CLIENT_ID: CLIENT.id})
+    child.stdin.write('half-a-sec')
+    await readingStdin(child.pid)
+    const started = Date.now()
+    child.kill('SIGTERM')
+    const r = await done
+    assert.equal(r.code, 130, r.stderr)
+    assert.ok(Date.now() - started < 2000, 'does not wait for stdin to close')
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr, 'Error: Interrupted\n')
+    assert.equal(srv.requests.length, 0)
+  })
+
+  test('SIGINT during --code - with --json: exit 130, the error document on stdout', async () => {
+    const {child, done} = spawnWithOpenStdin(['token', 'get', '--code', '-', '--json'], serverEnv(srv))
+    await readingStdin(child.pid)
+    child.kill('SIGINT')
+    const r = await done
+    assert.equal(r.code, 130, r.stderr)
+    assert.deepEqual(oneJson(r.stdout).error, {code: 'interrupted', message: 'Interrupted', exitCode: 130})
+    assert.equal(r.stderr, '')
+    assert.equal(srv.requests.length, 0)
+  })
+})
+
 describe('--json error document', () => {
   test('{"error": {status, code, message, requestId}} on stdout with Tink\'s X-Request-ID', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
@@ -412,4 +482,37 @@ test('a secret is never accepted on the command line', async () => {
   assert.equal(r.code, 2)
   assert.ok(!r.stderr.includes(CLIENT.secret) || /Nonexistent flag/.test(r.stderr))
   assert.equal(srv.requests.length, 0)
+})
+
+describe('help for something that does not exist', () => {
+  test('tink help tokn --json: the JSON error document with the suggestion, exit 2, no stack trace', async () => {
+    const r = await runCli(['help', 'tokn', '--json'])
+    assert.equal(r.code, 2, r.stderr)
+    assert.equal(r.stderr, '')
+    const {error} = oneJson(r.stdout)
+    assert.equal(error.code, 'unknown_command')
+    assert.equal(error.exitCode, 2)
+    assert.match(error.hint, /Did you mean "tink token"\?/)
+  })
+
+  for (const args of [['help', 'nosuch', '-v'], ['help', 'tokn'], ['help', 'token', 'gte'], ['tokn', '--help'], ['token', 'gte', '-h']]) {
+    test(`tink ${args.join(' ')}: one line, exit 2`, async () => {
+      const r = await runCli(args)
+      assertOneLineError(r, 2, /^Error: "[\w ]+" is not a tink command/)
+      if (args.includes('gte')) assert.match(r.stderr, /Did you mean "tink token get"\?/)
+    })
+  }
+
+  test('-h is --help, for the root, a topic and a command', async () => {
+    for (const args of [[], ['token'], ['token', 'get']]) {
+      const short = await runCli([...args, '-h'])
+      const long = await runCli([...args, '--help'])
+      assert.equal(short.code, 0, short.stderr)
+      assert.equal(short.stdout, long.stdout)
+      assert.match(short.stdout, /USAGE/)
+    }
+    const help = await runCli(['help', 'token', 'get'])
+    assert.equal(help.code, 0)
+    assert.match(help.stdout, /\$ tink token get/)
+  })
 })

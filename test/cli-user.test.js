@@ -29,6 +29,19 @@ describe('against the emulator', () => {
 
   const user = (ext) => emu.users().find((u) => u.external_user_id === ext)
 
+  test('user delete of a user that does not exist names that user: exit 4, the request id, for either id', async () => {
+    const ext = await runCli(['user', 'delete', '-e', 'nobody', '--yes'], {env: emulatorEnv(emu)})
+    assertOneLineError(ext, 4, /^Error: No user with external id "nobody" \(HTTP 404\) \(X-Request-ID: [\w-]+\)/)
+    assert.doesNotMatch(ext.stderr, /authorization grant/, 'not the internal step of the chain')
+    const hex = 'fedcba9876543210fedcba9876543210'
+    const byId = await runCli(['user', 'delete', '--user-id', hex, '--yes', '--json'], {env: emulatorEnv(emu)})
+    assert.equal(byId.code, 4, byId.stderr)
+    const {error} = oneJson(byId.stdout)
+    assert.equal(error.message, `No user with user id "${hex}" (HTTP 404)`)
+    assert.equal(error.status, 404)
+    assert.ok(error.requestId, 'the request id is kept')
+  })
+
   test('user create: human output, and the user exists with the market, locale and retention class given', async () => {
     const r = await runCli(['user', 'create', '--external-user-id', 'alice', '--market', 'SE', '--locale', 'sv_SE', '--retention-class', 'TEMPORARY'], {env: emulatorEnv(emu)})
     assert.equal(r.code, 0, r.stderr)

@@ -88,3 +88,45 @@ test('a non-loopback --host is allowed only explicitly, with a warning', async (
   assert.equal((await p.exited).code, 0)
   assert.match(p.err(), /Warning: binding to 0\.0\.0\.0/)
 })
+
+test('a port already in use: one line in the CLI style, exit 5; with --json the error document on stdout', async () => {
+  const {createServer} = await import('node:net')
+  const busy = createServer()
+  await new Promise((resolve) => busy.listen(0, '127.0.0.1', resolve))
+  const port = String(busy.address().port)
+  try {
+    const plain = spawnSync(process.execPath, [RUN, 'emulator', 'start', '--port', port], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
+    assert.equal(plain.status, 5, plain.stderr)
+    assert.equal(plain.stdout, '')
+    assert.equal(plain.stderr, `Error: cannot start the emulator: port ${port} on 127.0.0.1 is already in use. Stop what uses it, pick another --port, or give --port 0 for a free one\n`)
+    const json = spawnSync(process.execPath, [RUN, 'emulator', 'start', '--port', port, '--json'], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
+    assert.equal(json.status, 5, json.stderr)
+    assert.equal(json.stderr, '')
+    assert.deepEqual(JSON.parse(json.stdout).error, {
+      code: 'cannot_listen',
+      message: `cannot start the emulator: port ${port} on 127.0.0.1 is already in use`,
+      hint: 'Stop what uses it, pick another --port, or give --port 0 for a free one',
+      exitCode: 5,
+    })
+  } finally {
+    busy.close()
+  }
+})
+
+test('bad flags with --json: exactly one JSON error document on stdout, exit 2', () => {
+  for (const args of [['--port', '70000'], ['--port', 'abc'], ['--fault', '503=7'], ['--nosuch']]) {
+    const r = spawnSync(process.execPath, [RUN, 'emulator', 'start', '--json', ...args], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`)
+    assert.equal(r.stderr, '', args.join(' '))
+    const {error} = JSON.parse(r.stdout)
+    assert.equal(error.exitCode, 2)
+    assert.equal(error.code, 'invalid_usage')
+  }
+  const plain = spawnSync(process.execPath, [RUN, 'emulator', 'start', '--port', '70000'], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
+  assert.equal(plain.stderr, 'Error: --port must be from 0 to 65535, got 70000. Give 0 for a free port\n')
+})
+
+test('--help documents the exit codes', () => {
+  const r = spawnSync(process.execPath, [RUN, 'emulator', 'start', '--help'], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
+  assert.match(r.stdout.replace(/\s+/g, ' '), /Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl\+C, 2 a bad flag value or an unreadable --state file, 5 it cannot listen/)
+})

@@ -132,6 +132,68 @@ describe('canary: no secret or token in any output', {concurrency: 2}, () => {
   })
 })
 
+// --- echoes in other encodings ------------------------------------------------------------------
+
+// A secret made of the characters that encodings change: a server echoing it JSON-escaped, URL-
+// encoded (spaces as + or %20, hex in either case), URL-encoded twice or HTML-escaped must not show
+// it in any of those forms, in the error line, the --json document or the --verbose trace.
+const TRICKY = `CANARY" \\+/=&%x'<${RUN}>`
+function forms(s) {
+  const uri = encodeURIComponent(s)
+  const form = new URLSearchParams({x: s}).toString().slice(2)
+  const once = [uri, form, uri.replace(/%20/g, '+')]
+  const all = [s, JSON.stringify(s).slice(1, -1), ...once, ...once.map((e) => encodeURIComponent(e)), ...once.map(lowerHex)]
+  all.push(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'))
+  return [...new Set(all)]
+}
+const lowerHex = (e) => e.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())
+/** A JSON string body as some writers make it: quotes and HTML-special characters as \\u00XX. */
+const jsonUnicode = (s) => [...s].map((c) => ('<>&\'"'.includes(c) ? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0') : c === '\\' ? '\\\\' : c)).join('')
+const ECHOES = {
+  'JSON error body (JSON-escaped)': (sent) => ({status: 400, json: {errorMessage: `Invalid client_secret ${sent} for client`, errorCode: 'invalid_request'}}),
+  'JSON with \\u escapes': (sent) => ({status: 400, headers: {'content-type': 'application/json'}, body: `{"errorMessage":"bad secret ${jsonUnicode(sent)}"}`}),
+  'URL-encoded (%20)': (sent) => ({status: 400, body: `bad request: secret=${encodeURIComponent(sent)}`}),
+  'form-encoded (+)': (sent) => ({status: 400, body: `bad request: ${new URLSearchParams({client_secret: sent})}`}),
+  'URL-encoded, lower-case hex': (sent) => ({status: 400, body: `bad request: secret=${lowerHex(encodeURIComponent(sent))}`}),
+  'double URL-encoded (%252B)': (sent) => ({status: 400, body: `bad request: next=${encodeURIComponent(new URLSearchParams({client_secret: sent}).toString())}`}),
+  'HTML-escaped': (sent) => ({status: 400, headers: {'content-type': 'text/html'}, body: `<p>secret ${sent.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</p>`}),
+}
+
+describe('canary: a secret echoed in an encoded form is masked too', {concurrency: 2}, () => {
+  const encoded = forms(TRICKY)
+  const leaked = (text) => encoded.filter((f) => text.includes(f))
+  for (const [name, reply] of Object.entries(ECHOES)) {
+    test(`${name}: error line, --json document and --verbose trace`, async () => {
+      const srv = await startTinkServer()
+      servers.push(srv)
+      srv.script(TOKEN_PATH, (req) => reply(req.form.client_secret))
+      const env = {TINK_API_URL: srv.url, TINK_CLIENT_ID: clientId()}
+      const plain = await runCli(['token', 'get', '--no-cache', '--client-secret-stdin', '--verbose'], {env, input: TRICKY})
+      assert.equal(plain.code, 4, plain.stderr)
+      assert.equal(srv.requests[0].form.client_secret, TRICKY, 'the secret was sent as given')
+      assert.match(plain.stderr, /^Error: token request failed: HTTP 400: .*\*\*\*/m, 'the echo is shown, masked')
+      assert.deepEqual(leaked(plain.stdout + plain.stderr), [])
+      const json = await runCli(['token', 'get', '--no-cache', '--client-secret-stdin', '--json'], {env, input: TRICKY})
+      assert.equal(json.code, 4)
+      assert.match(JSON.parse(json.stdout).error.message, /\*\*\*/)
+      assert.deepEqual(leaked(json.stdout + json.stderr), [])
+    })
+  }
+
+  test('a short secret is masked where it stands as a value, not where it is a word of the message', async () => {
+    const srv = await startTinkServer()
+    servers.push(srv)
+    srv.script(TOKEN_PATH, (req) => ({
+      status: 401,
+      json: {errorMessage: `Unknown client or wrong client secret (got client_secret=${req.form.client_secret}, "${req.form.client_secret}")`, errorCode: 'invalid_client'},
+    }))
+    const r = await runCli(['token', 'get', '--no-cache', '--client-secret-stdin', '--verbose'], {env: {TINK_API_URL: srv.url, TINK_CLIENT_ID: clientId()}, input: 'wrong'})
+    assert.equal(r.code, 3, r.stderr)
+    const error = r.stderr.split('\n').find((l) => l.startsWith('Error: '))
+    assert.match(error, /Unknown client or wrong client secret \(got client_secret=\*\*\*, "\*\*\*"\)/)
+  })
+})
+
 // --- the keychain and the config folder ------------------------------------------------------
 
 

@@ -4,39 +4,44 @@
  * interactive terminal (as a y/n prompt) and exits 127, a shell's "command not found", which a
  * script cannot tell apart from tink itself missing from PATH.
  */
-import {toConfiguredId, type Hook} from '@oclif/core'
+import {toConfiguredId, type Hook, type Interfaces} from '@oclif/core'
 import {CliError, ExitCode} from '../lib/errors.js'
 import {paint, writeJson} from '../lib/output.js'
 
 const hook: Hook<'command_not_found'> = async function (opts) {
-  const {config} = opts
+  report(unknownCommandError(opts.config, opts.id), opts.argv ?? [])
+  this.exit(ExitCode.USAGE)
+}
+
+/** The error for an id that names no command or topic (also used by `tink help <unknown>`). */
+export function unknownCommandError(config: Interfaces.Config, id: string): CliError {
   const visible = config.commands.filter((c) => !c.hidden)
   const candidates = [...visible.map((c) => c.id), ...visible.flatMap((c) => c.aliases), ...config.topics.filter((t) => !t.hidden).map((t) => t.name)]
   // `tink token get VALUE`: a real command followed by a stray word, often a pasted secret.
   // Name the command, never echo the word.
-  const owner = visible.map((c) => c.id).filter((id) => opts.id.startsWith(id + ':')).sort((a, b) => b.length - a.length)[0]
-  let error: CliError
+  const owner = visible.map((c) => c.id).filter((c) => id.startsWith(c + ':')).sort((a, b) => b.length - a.length)[0]
   if (owner === undefined) {
-    const typed = toConfiguredId(opts.id, config)
-    const best = closest(opts.id, candidates)
+    const typed = toConfiguredId(id, config)
+    const best = closest(id, candidates)
     const suggestion = best === undefined ? undefined : toConfiguredId(best, config)
-    error = new CliError(`"${typed}" is not a ${config.bin} command`, {
+    return new CliError(`"${typed}" is not a ${config.bin} command`, {
       exitCode: ExitCode.USAGE,
       code: 'unknown_command',
       hint: suggestion ? `Did you mean "${config.bin} ${suggestion}"? Run ${config.bin} --help for the list` : `Run ${config.bin} --help for the list of commands`,
     })
-  } else {
-    const cmd = `${config.bin} ${toConfiguredId(owner, config)}`
-    error = new CliError(`"${cmd}" takes no arguments, only flags (the extra word is not shown, in case it is a secret)`, {
-      exitCode: ExitCode.USAGE,
-      code: 'unexpected_argument',
-      hint: `Run ${cmd} --help for its flags; secrets go through stdin or environment variables`,
-    })
   }
-  // The machine contract holds here too: with --json, the error is the one document on stdout.
-  if (opts.argv?.includes('--json')) writeJson(process.stdout, error.toJSON())
+  const cmd = `${config.bin} ${toConfiguredId(owner, config)}`
+  return new CliError(`"${cmd}" takes no arguments, only flags (the extra word is not shown, in case it is a secret)`, {
+    exitCode: ExitCode.USAGE,
+    code: 'unexpected_argument',
+    hint: `Run ${cmd} --help for its flags; secrets go through stdin or environment variables`,
+  })
+}
+
+/** The machine contract holds here too: with --json, the error is the one document on stdout. */
+export function report(error: CliError, argv: readonly string[]): void {
+  if (argv.includes('--json')) writeJson(process.stdout, error.toJSON())
   else process.stderr.write(`${paint(process.stderr, 'red', 'Error:')} ${error.oneLine()}\n`)
-  this.exit(ExitCode.USAGE)
 }
 
 /** The candidate nearest by edit distance, if it is near enough to be what was meant. */

@@ -4,7 +4,7 @@
  * after construction.
  */
 import type {Readable, Writable} from 'node:stream'
-import {CliError, ExitCode, usageError} from './errors.js'
+import {CliError, ExitCode, interrupted, usageError} from './errors.js'
 import {HttpClient, type HttpClientOptions} from './http.js'
 import {defaultsLayer, envLayer, ENV_VARS, SettingsResolver, valuesLayer, type SettingKey, type SettingsLayer} from './settings.js'
 import {TinkApi, type ClientCredentials, type TokenCache} from './tink.js'
@@ -96,9 +96,7 @@ export class Context {
     if (this.stdinUsed) throw usageError(`Standard input is already used for ${this.stdinUsed}; cannot also read ${purpose} from it`, `Give ${purpose} another way`)
     this.stdinUsed = purpose
     if (this.io.stdin.isTTY) this.io.stderr.write(`Reading ${purpose} from standard input (end with Ctrl-D)...\n`)
-    const chunks: Buffer[] = []
-    for await (const chunk of this.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer))
-    const value = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+    const value = (await readAll(this.io.stdin, this.signal)).replace(/\r?\n$/, '')
     if (!value.trim()) throw usageError(`Nothing on standard input for ${purpose}`, `Pipe ${purpose} in, e.g. printf '%s' "$VALUE" | tink ...`)
     if (/[\r\n]/.test(value.trim())) throw usageError(`Standard input for ${purpose} has more than one line`, 'Pipe exactly one value')
     return value.trim()
@@ -212,4 +210,43 @@ export class Context {
   async close(): Promise<void> {
     await this.client?.close()
   }
+}
+
+/**
+ * All of `stream` as UTF-8, or an interruption as soon as `signal` aborts: a pipe that never
+ * closes (a forgotten `cat`, a stuck producer) must not make tink deaf to Ctrl-C and SIGTERM.
+ */
+function readAll(stream: Readable, signal: AbortSignal | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(interrupted())
+    if (stream.readableEnded) return resolve('')
+    const chunks: Buffer[] = []
+    const onData = (chunk: Buffer | string): void => {
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+    }
+    const cleanup = (): void => {
+      stream.off('data', onData)
+      stream.off('end', onEnd)
+      stream.off('error', onError)
+      signal?.removeEventListener('abort', onAbort)
+    }
+    const onEnd = (): void => {
+      cleanup()
+      resolve(Buffer.concat(chunks).toString('utf8'))
+    }
+    const onError = (err: Error): void => {
+      cleanup()
+      reject(err)
+    }
+    const onAbort = (): void => {
+      cleanup()
+      // Nothing else reads stdin: let go of it, or its open handle would keep the process alive.
+      stream.destroy()
+      reject(interrupted())
+    }
+    stream.on('data', onData)
+    stream.once('end', onEnd)
+    stream.once('error', onError)
+    signal?.addEventListener('abort', onAbort, {once: true})
+  })
 }

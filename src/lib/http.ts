@@ -268,7 +268,8 @@ export class HttpClient {
     if (this.opts.trace) {
       this.trace(`< ${res.statusCode} (${ms} ms)`)
       for (const [k, v] of Object.entries(responseHeaders)) this.trace(`< ${k}: ${scrubSecrets(redactHeader(k, v), sent)}`)
-      if (text) this.trace(`< ${scrubSecrets(redactBody(text, responseHeaders['content-type']), sent)}`)
+      // Scrubbed before redactBody (it re-encodes JSON and forms, losing the server's own escapes) and after.
+      if (text) this.trace(`< ${scrubSecrets(redactBody(scrubSecrets(text, sent), responseHeaders['content-type']), sent)}`)
     }
 
     const status = res.statusCode
@@ -289,7 +290,8 @@ export class HttpClient {
         }),
       }
     }
-    const error = errorFromResponse(spec.what, status, scrubSecrets(text, sent), responseHeaders['content-type'], requestId && scrubSecrets(requestId, sent))
+    const scrub = (t: string): string => scrubSecrets(t, sent)
+    const error = errorFromResponse(spec.what, status, scrub(text), responseHeaders['content-type'], requestId && scrub(requestId), scrub)
     const retryable = this.opts.retryStatuses.includes(status)
     return {kind: 'fail', error, retryable, retryAfterMs: retryable ? parseRetryAfter(responseHeaders['retry-after']) : undefined}
   }
@@ -394,7 +396,15 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 /** Tink's error JSON, or a short printable excerpt of whatever else came back (HTML, empty). */
-export function errorFromResponse(what: string, status: number, body: string, contentType: string | undefined, requestId?: string): CliError {
+export function errorFromResponse(
+  what: string,
+  status: number,
+  body: string,
+  contentType: string | undefined,
+  requestId?: string,
+  /** Applied again to the decoded JSON fields: JSON may escape a secret in ways the raw scrub cannot know (\u0022). */
+  scrub: (text: string) => string = (t) => t,
+): CliError {
   let tinkCode: string | undefined
   let tinkMessage: string | undefined
   if (body && (contentType?.includes('json') || /^\s*\{/.test(body))) {
@@ -407,6 +417,8 @@ export function errorFromResponse(what: string, status: number, body: string, co
         // OAuth-style errors also occur behind some gateways.
         if (!tinkMessage && typeof p.error_description === 'string') tinkMessage = p.error_description
         if (!tinkCode && typeof p.error === 'string') tinkCode = p.error
+        if (tinkMessage) tinkMessage = scrub(tinkMessage)
+        if (tinkCode) tinkCode = scrub(tinkCode)
       }
     } catch {
       // not JSON after all: fall through to the excerpt

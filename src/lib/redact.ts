@@ -38,13 +38,63 @@ function redactValue(value: unknown): unknown {
 
 /**
  * Masks the secrets a request carried wherever a server echoes them back (an HTML error page that
- * quotes the form, a gateway that reflects the Authorization header): its answer ends up in error
- * messages and traces, which land in CI logs.
+ * quotes the form, a gateway that reflects the Authorization header, a JSON error that quotes a
+ * field): its answer ends up in error messages and traces, which land in CI logs. An echo is
+ * rarely byte for byte: each secret is looked for as sent, JSON-escaped, HTML-escaped,
+ * URL-encoded (spaces as %20 and as +, hex in either case) and URL-encoded twice.
+ *
+ * A short secret (under SHORT_SECRET chars) is also an ordinary word: masking `wrong` everywhere
+ * turns "wrong client secret" into "*** client secret". It is masked only where it stands as a
+ * value: the whole text, or between delimiters such as `=`/`&`, quotes, `: `, or after an auth
+ * scheme (`Bearer x`). Prose that happens to contain the word is left alone; a short secret is
+ * weak anyway, and the field-based redaction of --verbose (redactBody) still covers the request.
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  if (!text) return text
   let out = text
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join(MASK)
+  const variants = new Map<string, boolean>()
+  for (const s of secrets) {
+    if (!s) continue
+    // A form shared with a long secret is masked everywhere.
+    for (const v of encodedForms(s)) variants.set(v, (variants.get(v) ?? true) && s.length < SHORT_SECRET)
+  }
+  // Longest first, so a form that contains another (`a\\b` holds `a\b`) is masked whole.
+  for (const [v, short] of [...variants].sort((a, b) => b[0].length - a[0].length)) {
+    if (!out.includes(v)) continue
+    out = short ? out.replace(valuePattern(v), MASK) : out.split(v).join(MASK)
+  }
   return out
+}
+
+/** Below this length a secret is masked only where it stands as a value (see scrubSecrets). */
+export const SHORT_SECRET = 8
+
+/** The ways a server may write `s` back: raw, JSON, HTML, URL-encoded once and twice. */
+export function encodedForms(s: string): string[] {
+  const json = JSON.stringify(s).slice(1, -1)
+  // Some JSON writers escape `/` and everything outside printable ASCII (and <>&' for HTML safety).
+  const jsonAscii = json.replace(/[^\x20-\x7e]|[<>&'/]/g, (c) => (c === '/' ? '\\/' : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')))
+  // HTML escapers differ on quotes: text nodes need only & < >.
+  const htmlText = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  const htmlQuoted = htmlText.replace(/"/g, '&quot;')
+  const uri = encodeURIComponent(s)
+  const form = new URLSearchParams({x: s}).toString().slice(2)
+  const once = [uri, form, uri.replace(/%20/g, '+')]
+  const twice = once.flatMap((e) => [encodeURIComponent(e), new URLSearchParams({x: e}).toString().slice(2)])
+  const forms = new Set([s, json, jsonAscii, jsonAscii.replace(/\\u([0-9a-f]{4})/g, (_, h: string) => '\\u' + h.toUpperCase()), htmlText, htmlQuoted, htmlQuoted.replace(/'/g, '&#39;'), htmlQuoted.replace(/'/g, '&#x27;'), ...once, ...twice])
+  // Percent-encoding hex may come back in lower case (%2b).
+  for (const f of [...forms]) if (/%[0-9A-F]{2}/.test(f)) forms.add(f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()))
+  return [...forms]
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * `v` as a value: after the start, `=`, `:` (optionally one space), a quote or bracket, or an auth
+ * scheme; before the end, `&`, a quote or bracket, `,`, `;` or whitespace.
+ */
+function valuePattern(v: string): RegExp {
+  return new RegExp(`(?<=^|[=:"'\`<>(\\[{]|: |(?:Bearer|Basic|Token) )${escapeRegExp(v)}(?=$|[&"'\`<>)\\]},;\\s])`, 'g')
 }
 
 /** The secret values of one request: secret form/JSON fields and the bearer token. */
@@ -53,6 +103,6 @@ export function secretValues(form: Record<string, string | undefined> | undefine
   const fields = {...(form ?? {}), ...(json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {})}
   for (const [k, v] of Object.entries(fields)) if (SECRET_FIELDS.has(k) && typeof v === 'string' && v) out.push(v)
   if (bearer) out.push(bearer)
-  // Form encoding changes some characters: mask the encoded form too.
-  return [...new Set(out.flatMap((v) => [v, encodeURIComponent(v)]))]
+  // Encoded forms are scrubSecrets' business: these are the values as they were sent.
+  return [...new Set(out)]
 }

@@ -202,7 +202,7 @@ export class TinkApi {
         throw err
       }
       const body = parseJsonObject(res, 'user create')
-      if (typeof body.user_id !== 'string' || !body.user_id) throw shapeError('user create', 'user_id', res)
+      if (typeof body.user_id !== 'string' || !body.user_id) throw shapeError('user create', res, "the server's answer has no valid user_id")
       return body as CreatedUser
     })
   }
@@ -212,7 +212,7 @@ export class TinkApi {
    * scope=user:delete -> exchange the code for a user token -> POST /api/v1/user/delete.
    */
   async deleteUser(user: UserRef): Promise<void> {
-    const {code} = await this.grant(user, 'user:delete')
+    const {code} = await this.grant(user, 'user:delete').catch((err: unknown) => Promise.reject(userNotFound(user, err)))
     const userToken = await this.exchangeCode(code)
     await this.deleteTokenUser(userToken.access_token)
   }
@@ -225,7 +225,7 @@ export class TinkApi {
   private async token(form: Record<string, string | undefined>): Promise<TokenResult> {
     const res = await this.http.post({path: '/api/v1/oauth/token', what: 'token request', form})
     const body = parseJsonObject(res, 'token request')
-    if (typeof body.access_token !== 'string' || !body.access_token) throw shapeError('token request', 'access_token', res)
+    if (typeof body.access_token !== 'string' || !body.access_token) throw shapeError('token request', res, "the server's answer has no valid access_token")
     const token = body as TokenResponse
     const result: TokenResult = {...token}
     // A lifetime past what a Date can hold (spec-generated or broken servers send such) has no expiry time.
@@ -248,6 +248,25 @@ export function isCacheable(token: TokenResult): boolean {
   return typeof token.expires_in === 'number' && token.expires_in > 60 && token.expires_at !== undefined
 }
 
+/**
+ * The delete chain's grant answering 404 means the user does not exist (for this client): say
+ * which user the person asked to delete, not which internal step of the chain failed. (A grant
+ * alone keeps Tink's own "authorization grant failed: HTTP 404: User not found": there the step
+ * is what the person asked for.)
+ */
+function userNotFound(user: UserRef, err: unknown): unknown {
+  if (!(err instanceof CliError) || err.status !== 404) return err
+  const who = user.userId !== undefined ? `user id "${user.userId}"` : `external id "${user.externalUserId}"`
+  return new CliError(`No user with ${who} (HTTP 404)`, {
+    exitCode: ExitCode.REJECTED,
+    status: 404,
+    code: err.code,
+    requestId: err.requestId,
+    hint: 'Check the id, and that this client created the user (users belong to the app that created them)',
+    cause: err,
+  })
+}
+
 function userFields(user: UserRef): Record<string, string> {
   return user.userId !== undefined ? {user_id: user.userId} : {external_user_id: user.externalUserId}
 }
@@ -265,18 +284,20 @@ function parseJsonObject(res: HttpResponse, what: string): Record<string, unknow
       hint: 'Check --base-url: it should point at the Tink API',
     })
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw shapeError(what, 'a JSON object', res)
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw shapeError(what, res, `the server answered ${res.status} with JSON that is not an object`)
+  }
   return parsed as Record<string, unknown>
 }
 
 function readCode(res: HttpResponse, what: string): string {
   const body = parseJsonObject(res, what)
-  if (typeof body.code !== 'string' || !body.code) throw shapeError(what, 'code', res)
+  if (typeof body.code !== 'string' || !body.code) throw shapeError(what, res, "the server's answer has no valid code")
   return body.code
 }
 
-function shapeError(what: string, field: string, res: HttpResponse): CliError {
-  return new CliError(`${what}: the server's answer has no valid ${field}`, {
+function shapeError(what: string, res: HttpResponse, problem: string): CliError {
+  return new CliError(`${what}: ${problem}`, {
     exitCode: ExitCode.UNAVAILABLE,
     status: res.status,
     code: 'invalid_response',

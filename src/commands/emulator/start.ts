@@ -1,4 +1,6 @@
 import {Command, Flags} from '@oclif/core'
+import {CliError, ExitCode, toCliError, usageError} from '../../lib/errors.js'
+import {paint, writeJson} from '../../lib/output.js'
 
 // Only the type is imported statically: the emulator itself is loaded inside run(),
 // so its modules cost nothing to the startup of every other command.
@@ -11,7 +13,9 @@ export default class EmulatorStart extends Command {
 
 Emulator-only endpoints (not part of Tink): GET /__emulator/health, GET /__emulator/users, POST /__emulator/faults (body: a fault spec).
 
-Fault spec: comma-separated [ENDPOINT:]KIND=VALUE entries. ENDPOINT: token, grant, delegate, create, delete. KIND: 500, 502, 503, 429, reset, reset-after-commit, malformed (a rate from 0 to 1), latency (20ms, 1s), retry-after (seconds or "date", for 429).`
+Fault spec: comma-separated [ENDPOINT:]KIND=VALUE entries. ENDPOINT: token, grant, delegate, create, delete. KIND: 500, 502, 503, 429, reset, reset-after-commit, malformed (a rate from 0 to 1), latency (20ms, 1s), retry-after (seconds or "date", for 429).
+
+Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad flag value or an unreadable --state file, 5 it cannot listen (the port is in use, a port below 1024 without permission, a --host this machine does not have). Errors are one line on stderr; with --json, one JSON error document on stdout, as for every tink command.`
 
   static override examples = [
     {
@@ -45,13 +49,18 @@ Fault spec: comma-separated [ENDPOINT:]KIND=VALUE entries. ENDPOINT: token, gran
     quiet: Flags.boolean({description: 'Do not log requests to stderr.'}),
   }
 
+  /** --json as given, known even when parsing the other flags failed (the error must follow it). */
+  private jsonOutput = false
+
   async run(): Promise<void> {
+    this.jsonOutput = this.argv.includes('--json')
     const {flags} = await this.parse(EmulatorStart)
+    this.jsonOutput = flags.json
     const emulator = await import('../../emulator/index.js')
 
-    if (flags.port < 0 || flags.port > 65535) this.error(`--port must be from 0 to 65535, got ${flags.port}`, {exit: 2})
+    if (flags.port < 0 || flags.port > 65535) throw usageError(`--port must be from 0 to 65535, got ${flags.port}`, 'Give 0 for a free port')
     if (flags['token-ttl'] !== undefined && flags['token-ttl'] <= 0) {
-      this.error(`--token-ttl must be a positive number of seconds, got ${flags['token-ttl']}`, {exit: 2})
+      throw usageError(`--token-ttl must be a positive number of seconds, got ${flags['token-ttl']}`)
     }
     let faults: FaultSpec | undefined
     let clients: EmulatorClient[] = []
@@ -59,7 +68,7 @@ Fault spec: comma-separated [ENDPOINT:]KIND=VALUE entries. ENDPOINT: token, gran
       faults = flags.fault === undefined ? undefined : emulator.parseFaultSpec(flags.fault)
       clients = (flags.client ?? []).map((c) => emulator.parseClientSpec(c))
     } catch (error) {
-      this.error((error as Error).message, {exit: 2})
+      throw usageError((error as Error).message)
     }
     const host = flags.host ?? '127.0.0.1'
     if (!emulator.isLoopback(host)) {
@@ -80,9 +89,7 @@ Fault spec: comma-separated [ENDPOINT:]KIND=VALUE entries. ENDPOINT: token, gran
         log: (line) => process.stderr.write(line + '\n'),
       })
     } catch (error) {
-      const e = error as NodeJS.ErrnoException
-      const msg = e.code === 'EADDRINUSE' ? `port ${flags.port} on ${host} is already in use` : e.message
-      this.error(`cannot start the emulator: ${msg}`, {exit: 1})
+      throw startFailure(error as NodeJS.ErrnoException, flags.port, host, flags.state)
     }
 
     const {BUILTIN_CLIENT} = emulator
@@ -115,5 +122,32 @@ Fault spec: comma-separated [ENDPOINT:]KIND=VALUE entries. ENDPOINT: token, gran
     setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref()
     await running.close()
     if (signal === 'SIGINT') process.exitCode = 130
+  }
+
+  /** The CLI's own error style (as TinkCommand renders it), without the API commands' flags. */
+  override async catch(err: unknown): Promise<void> {
+    const error = toCliError(err)
+    process.exitCode = error.exitCode
+    if (this.jsonOutput) writeJson(process.stdout, error.toJSON())
+    else process.stderr.write(`${paint(process.stderr, 'red', 'Error:')} ${error.oneLine()}\n`)
+  }
+}
+
+/** Why the emulator could not start, as a documented exit code: 5 cannot listen, 2 a bad --state file. */
+function startFailure(e: NodeJS.ErrnoException, port: number, host: string, state: string | undefined): CliError {
+  const listen = (message: string, hint: string): CliError =>
+    new CliError(`cannot start the emulator: ${message}`, {exitCode: ExitCode.UNAVAILABLE, code: 'cannot_listen', hint, cause: e})
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return listen(`port ${port} on ${host} is already in use`, 'Stop what uses it, pick another --port, or give --port 0 for a free one')
+    case 'EACCES':
+      return listen(`no permission to listen on port ${port} of ${host}`, 'Use a port of 1024 or above, or --port 0 for a free one')
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return listen(`--host ${host} is not an address of this machine`, 'Leave --host out for 127.0.0.1, or give an address this machine has')
+    default:
+      if (state !== undefined && /state file/.test(e.message)) return new CliError(e.message, {exitCode: ExitCode.USAGE, code: 'invalid_state_file', cause: e})
+      return listen(e.message, 'Check --port and --host')
   }
 }

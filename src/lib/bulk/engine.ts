@@ -60,6 +60,10 @@ const ROW_RETRIES = 2
 const CHAIN_RESTARTS = 5
 const DEFAULT_GRACE_SECONDS = 10
 const BULK_BACKOFF_BASE_MS = 50
+/** The error code of a row that repeats an earlier line's user. */
+const DUPLICATE_ROW = 'duplicate_row'
+/** A rate-limit pause at least this long is announced on stderr (shorter ones go unnoticed). */
+const ANNOUNCE_PAUSE_MS = 3000
 
 /** The row count for the delete confirmation and the progress bar; undefined for stdin. */
 export async function countBulkRows(file: string, format?: InputFormat): Promise<number | undefined> {
@@ -108,7 +112,13 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
   const hardStop = new AbortController()
   // Every waiting request and throttle sleep listens on it: that is concurrency x a few, by design.
   setMaxListeners(0, hardStop.signal)
-  const throttle = new BulkThrottle(opts.rate, hardStop.signal)
+  // A long pause must not look like a hang, in a CI log as on a terminal: one line per pause.
+  const onPause = (ms: number): void => {
+    if (ms < ANNOUNCE_PAUSE_MS) return
+    const line = `Rate limited by Tink (HTTP 429): all workers pause for ${Math.ceil(ms / 1000)} s (Retry-After)`
+    io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`)
+  }
+  const throttle = new BulkThrottle(opts.rate, hardStop.signal, onPause)
   // A shorter backoff base than one-off commands: a failed attempt holds up one row, not the run,
   // and rate limits are handled for every worker at once by the throttle.
   const http = await ctx.http({connections: opts.concurrency, throttle, signal: hardStop.signal, backoffBaseMs: BULK_BACKOFF_BASE_MS, manyRequests: true})
@@ -148,8 +158,17 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
   io.stdout.on('error', onStdoutError)
 
   let graceTimer: NodeJS.Timeout | undefined
+  // Ctrl-C ends the wait for the next row: from a pipe that stays open it might never come.
+  // One entry per read in progress (at most one per worker): a long-lived promise raced against
+  // every read would keep a reaction per row, 100,000 rows' worth.
+  const waitingReads = new Set<(value: IteratorResult<RawRow>) => void>()
+  /** Reads of the input not answered yet (a race lost to Ctrl-C leaves one behind). */
+  let pendingReads = 0
   const onAbort = (): void => {
     stopping = true
+    for (const wake of waitingReads) wake({done: true, value: undefined})
+    // Nothing reads it any more; an open stdin would keep the process alive.
+    if (opts.file === '-') io.stdin.destroy()
     graceTimer = setTimeout(() => hardStop.abort(), (opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
   }
   if (signal.aborted) onAbort()
@@ -185,7 +204,9 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
   const emit = async (result: RowResult): Promise<void> => {
     counts[result.status]++
     finished++
-    if (journal && !result.from_journal) journal.append(result)
+    // A duplicate line is a property of the file, found again on every run; journaled, it would
+    // read as a failure of its user and undo the first line's "done".
+    if (journal && !result.from_journal && result.error?.code !== DUPLICATE_ROW) journal.append(result)
     if (outputBroken) return
     if (draining) await draining
     pending.push(JSON.stringify(result) + '\n')
@@ -209,11 +230,33 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
     await new Promise((resolve) => setTimeout(resolve, http.backoff(attempt)))
   }
 
+  /**
+   * The first line of each user in this run's file. The same user twice in one file is a mistake
+   * of the file (the second create would be a replay of the first, the second delete a no-op):
+   * the later lines are reported invalid and never sent. Decided synchronously as each row is
+   * taken, so line order decides which one is "first" whatever the concurrency. One entry per
+   * distinct user: bounded by the file's own ids, a few MB for 100,000 rows.
+   */
+  const firstLine = new Map<string, number>()
+  const duplicateOf = (key: string | undefined, line: number): number | undefined => {
+    if (key === undefined) return undefined
+    const first = firstLine.get(key)
+    if (first !== undefined) return first
+    firstLine.set(key, line)
+    return undefined
+  }
+  const duplicate = (line: number, first: number): Pick<RowResult, 'status' | 'error'> => ({
+    status: 'invalid',
+    error: {code: DUPLICATE_ROW, message: `line ${line}: duplicate of line ${first} (the same user); not sent`},
+  })
+
   const createRow = async (raw: RawRow): Promise<RowResult> => {
     const checked = validateCreateRow(raw, opts.defaults ?? {})
     const ext = raw.fields?.external_user_id || undefined
     if (!checked.ok) return {row: raw.line, external_user_id: ext, status: 'invalid', error: {code: 'invalid_row', message: `line ${raw.line}: ${checked.reason}`}}
     const input = checked.value
+    const first = duplicateOf(rowKey('create', input), raw.line)
+    if (first !== undefined) return {row: raw.line, external_user_id: input.external_user_id, ...duplicate(raw.line, first)}
     const prior = journal?.done.get(rowKey('create', input)!)
     if (prior) return {row: raw.line, external_user_id: input.external_user_id, user_id: prior.user_id, status: prior.status, from_journal: true}
     const key = idempotencyKey({clientId, baseUrl}, nonce, input)
@@ -243,6 +286,8 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
       ref ? (ref.userId !== undefined ? {user_id: ref.userId} : {external_user_id: ref.externalUserId}) : {external_user_id: raw.fields?.external_user_id || undefined, user_id: raw.fields?.user_id || undefined}
     if (!checked.ok) return {row: raw.line, ...who(undefined), status: 'invalid', error: {code: 'invalid_row', message: `line ${raw.line}: ${checked.reason}`}}
     const ref = checked.value
+    const first = duplicateOf(rowKey('delete', who(ref)), raw.line)
+    if (first !== undefined) return {row: raw.line, ...who(ref), ...duplicate(raw.line, first)}
     const prior = journal?.done.get(rowKey('delete', who(ref))!)
     if (prior) return {row: raw.line, ...who(ref), status: prior.status, from_journal: true}
     let pastGrant = false
@@ -272,7 +317,17 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
 
   const worker = async (): Promise<void> => {
     while (!stopping) {
-      const next = await iterator.next()
+      pendingReads++
+      const next = await new Promise<IteratorResult<RawRow>>((resolve, reject) => {
+        waitingReads.add(resolve)
+        iterator
+          .next()
+          .then(resolve, reject)
+          .finally(() => {
+            waitingReads.delete(resolve)
+            pendingReads--
+          })
+      })
       if (next.done) return
       rows++
       const result = await handle(next.value)
@@ -297,7 +352,9 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
     clearTimeout(graceTimer)
     signal.removeEventListener('abort', onAbort)
     io.stdout.off('error', onStdoutError)
-    await iterator.return?.(undefined)
+    // A generator still waiting for its next line cannot be closed until that line comes (never,
+    // from an abandoned pipe): then it is left to the process exit.
+    if (pendingReads === 0) await iterator.return?.(undefined)
     journal?.close()
   }
 

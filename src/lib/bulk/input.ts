@@ -10,6 +10,7 @@ import {extname} from 'node:path'
 import type {Readable} from 'node:stream'
 import {createInterface} from 'node:readline'
 import {CliError, ExitCode, usageError} from '../errors.js'
+import {plural} from './render.js'
 
 export type InputFormat = 'csv' | 'ndjson'
 
@@ -162,7 +163,7 @@ async function* csvBody(columns: string[], headerLine: number, lines: AsyncItera
       columns.forEach((c, i) => {
         if (cells[i] !== undefined) fields[c] = cells[i]
       })
-      yield {line: lineNo, fields, error: `has ${cells.length} fields, the header has ${columns.length}`}
+      yield {line: lineNo, fields, error: `has ${plural(cells.length, 'field')}, the header has ${columns.length}`}
       continue
     }
     const fields: Record<string, string> = {}

@@ -91,10 +91,12 @@ export function formatSummary(stream: Stream, s: BulkSummary): string {
     if ((k === 'failed' || k === 'invalid') && s.counts[k] > 0) return paint(stream, 'red', text)
     return text
   })
-  const lines = [`${s.interrupted ? 'Interrupted: ' : ''}${s.rows} rows in ${secs.toFixed(1)} s (${rate.toFixed(0)} rows/s): ${parts.join(', ')}`]
-  if (s.skipped > 0) lines.push(`${s.skipped} rows were already done in journal ${s.journal} and were not sent again`)
-  if (s.abandoned > 0) lines.push(`${s.abandoned} rows in flight were abandoned (reported failed); re-run with the same --journal to settle them`)
-  if (s.rateLimitPauses > 0) lines.push(`Rate limited by the server ${s.rateLimitPauses} time(s); all workers slowed down each time`)
+  // A rate says how fast rows were sent: none sent (all from the journal, all invalid), no rate.
+  const speed = sent > 0 && secs > 0 ? ` (${rate.toFixed(0)} rows/s)` : ''
+  const lines = [`${s.interrupted ? 'Interrupted: ' : ''}${plural(s.rows, 'row')} in ${secs.toFixed(1)} s${speed}: ${parts.join(', ')}`]
+  if (s.skipped > 0) lines.push(`${plural(s.skipped, 'row')} ${s.skipped === 1 ? 'was' : 'were'} already done in journal ${s.journal} and ${s.skipped === 1 ? 'was' : 'were'} not sent again`)
+  if (s.abandoned > 0) lines.push(`${plural(s.abandoned, 'row')} in flight ${s.abandoned === 1 ? 'was' : 'were'} abandoned (reported failed); re-run with the same --journal to settle them`)
+  if (s.rateLimitPauses > 0) lines.push(`Rate limited by the server ${s.rateLimitPauses === 1 ? 'once' : `${s.rateLimitPauses} times`}; all workers slowed down each time`)
   if (s.stoppedBecause) lines.push(paint(stream, 'red', 'Stopped: ') + s.stoppedBecause)
   if (s.interrupted && s.journal) lines.push(`Run the same command again with --journal ${s.journal} to finish the remaining rows`)
   else if (s.interrupted) lines.push('Rows not reported above were not sent; add --journal FILE next time to resume where a run stopped')
@@ -102,4 +104,9 @@ export function formatSummary(stream: Stream, s: BulkSummary): string {
     lines.push(s.journal ? `Fix the invalid rows and run again with --journal ${s.journal}: done rows are skipped, the rest are retried` : 'Failed and invalid rows are listed on stdout (status "failed" / "invalid")')
   }
   return lines.join('\n')
+}
+
+/** "1 row", "2 rows". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
 }

@@ -30,6 +30,8 @@ export class BulkThrottle implements Throttle {
   constructor(
     private readonly fixedRate: number | undefined,
     private readonly signal?: AbortSignal,
+    /** Told once per pause that a 429 starts (or lengthens), with its length in ms. */
+    private readonly onPause?: (ms: number) => void,
   ) {}
 
   async acquire(): Promise<void> {
@@ -56,7 +58,11 @@ export class BulkThrottle implements Throttle {
     this.brakes++
     const pace = this.currentRate(now) ?? this.measuredRate(now)
     this.brakeAt = now
-    this.pauseUntil = Math.max(this.pauseUntil, now + (retryAfterMs ?? 0))
+    const until = now + (retryAfterMs ?? 0)
+    if (until > this.pauseUntil) {
+      this.pauseUntil = until
+      this.onPause?.(until - now)
+    }
     this.nextSlot = Math.max(this.nextSlot, this.pauseUntil)
     if (pace !== undefined && pace > MIN_RATE * 2) {
       this.paceAtBrake = pace
