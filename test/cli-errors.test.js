@@ -1,32 +1,15 @@
 // Failures as a user meets them: every exit code, retries and Retry-After, odd error bodies,
 // timeouts, Ctrl-C, the --json error document and the redacted --verbose trace. The built CLI
 // runs as a subprocess against a scripted server on 127.0.0.1.
-import {after, before, beforeEach, describe, test} from 'node:test'
+import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync, readlinkSync} from 'node:fs'
 import {BIN, cleanEnv, ROOT, runCli} from './helpers.js'
 import {startTinkServer, tinkError, tokenResponse} from './support/tink-server.js'
-import {
-  assertOneLineError,
-  CLIENT,
-  CREATE_PATH,
-  DELETE_PATH,
-  GRANT_PATH,
-  newClient,
-  oneJson,
-  serverEnv,
-  spawnCli,
-  TOKEN_PATH,
-} from './support/cli.js'
+import {assertOneLineError, CLIENT, CREATE_PATH, DELETE_PATH, GRANT_PATH, newClient, oneJson, serverEnv, spawnCli, TOKEN_PATH, useTinkServer} from './support/cli.js'
 
-let srv
-before(async () => (srv = await startTinkServer()))
-after(() => srv.close())
-beforeEach(() => {
-  srv.reset()
-  newClient()
-})
+const srv = useTinkServer()
 
 const EVERY_COMMAND = [
   ['token', 'get'],

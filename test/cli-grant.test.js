@@ -1,26 +1,12 @@
 // `tink grant create` and `tink grant delegate` as a user runs them: the built CLI in a
 // subprocess, against the emulator and against a scripted server that checks what is sent and
 // lets the Tink Link URL be checked byte for byte.
-import {after, before, beforeEach, describe, test} from 'node:test'
+import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {startEmulator} from '../dist/emulator/index.js'
 import {emulatorEnv, runCli} from './helpers.js'
-import {startTinkServer, tokenResponse} from './support/tink-server.js'
-import {
-  assertIsoDate,
-  assertOneLineError,
-  CLIENT,
-  DELEGATE_PATH,
-  GRANT_PATH,
-  inTerminal,
-  newClient,
-  oneJson,
-  serverEnv,
-  TINK_LINK_ACTOR,
-  TINK_LINK_SCOPES,
-  TOKEN_PATH,
-  USER_AGENT,
-} from './support/cli.js'
+import {tokenResponse} from './support/tink-server.js'
+import {assertIsoDate, assertOneLineError, CLIENT, DELEGATE_PATH, GRANT_PATH, inTerminal, newClient, oneJson, serverEnv, TINK_LINK_ACTOR, TINK_LINK_SCOPES, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
 
 describe('against the emulator', () => {
   let emu
@@ -110,13 +96,7 @@ describe('against the emulator', () => {
 })
 
 describe('what the CLI sends, and the Tink Link URL', () => {
-  let srv
-  before(async () => (srv = await startTinkServer()))
-  after(() => srv.close())
-  beforeEach(() => {
-    srv.reset()
-    newClient()
-  })
+  const srv = useTinkServer()
 
   test('grant create: client token with authorization:grant, then the grant form with the bearer', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})

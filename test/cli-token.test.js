@@ -1,12 +1,12 @@
 // `tink token get` as a user runs it: the built CLI in a subprocess, against the emulator and
 // against a scripted server that checks what the CLI sends.
-import {after, before, beforeEach, describe, test} from 'node:test'
+import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {request} from 'undici'
 import {startEmulator} from '../dist/emulator/index.js'
 import {emulatorEnv, runCli} from './helpers.js'
-import {startTinkServer, tokenResponse} from './support/tink-server.js'
-import {assertIsoDate, CLIENT, newClient, oneJson, serverEnv, TOKEN_PATH, USER_AGENT} from './support/cli.js'
+import {tokenResponse} from './support/tink-server.js'
+import {assertIsoDate, CLIENT, newClient, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
 
 describe('token get against the emulator', () => {
   let emu
@@ -59,13 +59,7 @@ describe('token get against the emulator', () => {
 })
 
 describe('token get: what the CLI sends', () => {
-  let srv
-  before(async () => (srv = await startTinkServer()))
-  after(() => srv.close())
-  beforeEach(() => {
-    srv.reset()
-    newClient()
-  })
+  const srv = useTinkServer()
 
   test('a lifetime too large for a date (found by the fuzzer): the token is printed, with no expires_at', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({expires_in: 1.2263386223571724e41})})

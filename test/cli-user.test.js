@@ -1,24 +1,12 @@
 // `tink user create` and `tink user delete` as a user runs them: the built CLI in a subprocess,
 // against the emulator (users really appear and disappear) and against a scripted server that
 // checks every request of the delete chain and the Idempotency-Key of create.
-import {after, before, beforeEach, describe, test} from 'node:test'
+import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
 import {emulatorEnv, runCli} from './helpers.js'
-import {startTinkServer, tokenResponse} from './support/tink-server.js'
-import {
-  assertOneLineError,
-  CLIENT,
-  CREATE_PATH,
-  DELETE_PATH,
-  GRANT_PATH,
-  inTerminal,
-  newClient,
-  oneJson,
-  serverEnv,
-  TOKEN_PATH,
-  USER_AGENT,
-} from './support/cli.js'
+import {tokenResponse} from './support/tink-server.js'
+import {assertOneLineError, CLIENT, CREATE_PATH, DELETE_PATH, GRANT_PATH, inTerminal, newClient, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
 
 describe('against the emulator', () => {
   let emu
@@ -134,13 +122,7 @@ describe('against the emulator', () => {
 })
 
 describe('what the CLI sends', () => {
-  let srv
-  before(async () => (srv = await startTinkServer()))
-  after(() => srv.close())
-  beforeEach(() => {
-    srv.reset()
-    newClient()
-  })
+  const srv = useTinkServer()
 
   test('user create: a client token with user:create, then a JSON body with the bearer, User-Agent and an Idempotency-Key', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})

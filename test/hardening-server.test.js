@@ -8,18 +8,12 @@
 import assert from 'node:assert/strict'
 import {createServer as createHttpServer} from 'node:http'
 import {createServer as createTcpServer} from 'node:net'
-import {after, before, beforeEach, describe, test} from 'node:test'
+import {describe, test} from 'node:test'
 import {runCli} from './helpers.js'
-import {assertOneLineError, CREATE_PATH, DELETE_PATH, GRANT_PATH, newClient, oneJson, serverEnv, TOKEN_PATH} from './support/cli.js'
+import {assertOneLineError, CREATE_PATH, DELETE_PATH, GRANT_PATH, newClient, oneJson, serverEnv, TOKEN_PATH, useTinkServer} from './support/cli.js'
 import {startTinkServer, tinkError, tokenResponse} from './support/tink-server.js'
 
-let srv
-before(async () => (srv = await startTinkServer()))
-after(() => srv.close())
-beforeEach(() => {
-  srv.reset()
-  newClient()
-})
+const srv = useTinkServer()
 
 const token = (args = [], opts = {}) => runCli(['token', 'get', '--no-cache', ...args], {env: serverEnv(srv, opts.env)})
 const RID = (rid) => new RegExp(`\\(X-Request-ID: ${rid}\\)`)

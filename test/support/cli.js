@@ -3,7 +3,9 @@ import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {after, before, beforeEach} from 'node:test'
 import {BIN, cleanEnv, ROOT} from '../helpers.js'
+import {startTinkServer} from './tink-server.js'
 
 export const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version
 export const USER_AGENT = `tink-auth-cli/${VERSION} node/${process.version}`
@@ -136,5 +138,26 @@ export function driveTerminal(line, steps, {cwd = ROOT, env, label = line} = {})
       clearTimeout(timer)
       resolve({code, screen: stripAnsi(screen), steps: step})
     })
+  })
+}
+
+/**
+ * One scriptable Tink server for the enclosing suite (or file): started before, closed after,
+ * emptied and given a fresh client id before each test (the token cache never spans tests).
+ * Returns a stand-in that forwards to the running server, so tests write `srv.script(...)`.
+ */
+export function useTinkServer() {
+  let server
+  before(async () => (server = await startTinkServer()))
+  after(() => server.close())
+  beforeEach(() => {
+    server.reset()
+    newClient()
+  })
+  return new Proxy({}, {
+    get(_, key) {
+      const value = server[key]
+      return typeof value === 'function' ? value.bind(server) : value
+    },
   })
 }
