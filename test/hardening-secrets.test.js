@@ -6,26 +6,14 @@
 // created 0600 from the first byte (seen through test/support/fs-spy.mjs), and the README says
 // what is stored where.
 import assert from 'node:assert/strict'
-import {spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {after, describe, test} from 'node:test'
-import {BIN, cleanEnv, ROOT, runCli, tempDir} from './helpers.js'
+import {BIN, cleanEnv, ROOT, runCli, runProcess, tempDir} from './helpers.js'
 import {CREATE_PATH, DELEGATE_PATH, DELETE_PATH, GRANT_PATH, spawnCli, TOKEN_PATH} from './support/cli.js'
 
-/** spawnCli with something on stdin (a secret piped in, as a user would). */
-function spawnWithInput(args, {env, input}) {
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-  child.stdin.end(input ?? '')
-  const done = new Promise((resolve) => child.on('close', (code, signal) => resolve({code, signal, stdout, stderr})))
-  return {child, done}
-}
 import {startTinkServer} from './support/tink-server.js'
 import {needsKeychain} from './support/keychain.js'
 
@@ -196,7 +184,6 @@ describe('canary: a secret echoed in an encoded form is masked too', {concurrenc
 
 // --- the keychain and the config folder ------------------------------------------------------
 
-
 function filesUnder(dir) {
   if (!existsSync(dir)) return []
   return readdirSync(dir, {recursive: true}).map((f) => join(dir, f)).filter((f) => statSync(f).isFile())
@@ -249,27 +236,11 @@ const SPY = pathToFileURL(join(ROOT, 'test', 'support', 'fs-spy.mjs')).href
 async function spied(args, {env, input}) {
   const log = join(tempDir('tink-fslog-'), 'calls.json')
   // Async: the server answering the CLI lives in this process.
-  const r = await new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', 'umask 000; exec "$0" "$@"', process.execPath, BIN, ...args], {
-      cwd: ROOT,
-      env: {...cleanEnvFor(env), NODE_OPTIONS: `--import=${SPY}`, TINK_TEST_FS_LOG: log},
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code, stdout, stderr}))
-    child.stdin.end(input ?? '')
+  const r = await runProcess('sh', ['-c', 'umask 000; exec "$0" "$@"', process.execPath, BIN, ...args], {
+    env: {...cleanEnv(env), NODE_OPTIONS: `--import=${SPY}`, TINK_TEST_FS_LOG: log},
+    input: input ?? '',
   })
   return {...r, calls: existsSync(log) ? JSON.parse(readFileSync(log, 'utf8')) : []}
-}
-
-function cleanEnvFor(extra) {
-  const env = {}
-  for (const [k, v] of Object.entries(process.env)) if (!/^TINK_|^(https?|no|all)_proxy$/i.test(k) && k !== 'NODE_OPTIONS') env[k] = v
-  return {...env, NO_COLOR: '1', ...extra}
 }
 
 describe('secret files are created 0600, never widened', () => {
@@ -364,7 +335,7 @@ describe('no secret in the arguments of tink or anything it runs', {skip: !exist
       srv.script(GRANT_PATH, {json: {code: C.code}})
       srv.script(DELETE_PATH, {hang: 'headers'})
       const env = {TINK_API_URL: srv.url, TINK_CLIENT_ID: clientId(), ...(envSecret ? {TINK_CLIENT_SECRET: C.secret} : {})}
-      const {child, done} = spawnWithInput(args, {env, input})
+      const {child, done} = spawnCli(args, {env, input})
       await srv.waitForRequests(waitFor)
       const seen = []
       for (let i = 0; i < 5; i++) {

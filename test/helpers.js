@@ -20,7 +20,7 @@ export function tempDir(prefix = 'tink-test-') {
 export function cleanEnv(extra = {}) {
   const env = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^TINK_/.test(k) || /^(https?|no|all)_proxy$/i.test(k) || k === 'FORCE_COLOR') continue
+    if (/^TINK_/.test(k) || /^(https?|no|all)_proxy$/i.test(k) || k === 'FORCE_COLOR' || k === 'NODE_OPTIONS') continue
     env[k] = v
   }
   env.NO_COLOR = '1'
@@ -37,9 +37,17 @@ export function runCli(args, options = {}) {
 }
 
 /** Runs a Node script of the project (bin/run.js, scripts/demo.js) the same way as runCli. */
-export function runNode(script, args, {env = {}, input, timeoutMs = 30_000, cwd = ROOT, label = script} = {}) {
+export function runNode(script, args, {env = {}, ...options} = {}) {
+  return runProcess(process.execPath, [script, ...args], {label: script, ...options, env: cleanEnv(env)})
+}
+
+/**
+ * Runs any program to its end: resolves {code, signal, stdout, stderr}. `env` is used as given
+ * (build it with cleanEnv); `input` goes to stdin, which is closed either way, as in CI.
+ */
+export function runProcess(command, argv, {env, input, timeoutMs = 30_000, cwd = ROOT, label = command} = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {cwd, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(command, argv, {cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
@@ -48,14 +56,16 @@ export function runNode(script, args, {env = {}, input, timeoutMs = 30_000, cwd 
       child.kill('SIGKILL')
       reject(new Error(`${label} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`))
     }, timeoutMs)
-    child.on('error', reject)
+    child.on('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
     child.on('close', (code, signal) => {
       clearTimeout(timer)
       resolve({code, signal, stdout, stderr})
     })
     child.stdin.on('error', () => {})
-    if (input !== undefined) child.stdin.end(input)
-    else child.stdin.end()
+    child.stdin.end(input)
   })
 }
 

@@ -10,7 +10,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync} from 'nod
 import {delimiter, join} from 'node:path'
 import {before, describe, test} from 'node:test'
 import {promisify} from 'node:util'
-import {BIN, cleanEnv, ROOT, tempDir} from './helpers.js'
+import {BIN, cleanEnv, ROOT, runProcess, tempDir} from './helpers.js'
 
 const run = promisify(execFile)
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
@@ -105,22 +105,13 @@ describe('npm pack and npm install -g', () => {
 
   /** Runs the installed `tink` from outside the checkout, with a clean env and its own config. */
   function tink(which, args, {env = {}, input} = {}) {
-    return new Promise((resolve, reject) => {
-      const home = join(work, `home-${which}`)
-      mkdirSync(home, {recursive: true})
-      const child = spawn('tink', args, {
-        cwd: home,
-        env: cleanEnv({PATH: `${join(prefix[which], 'bin')}${delimiter}${process.env.PATH}`, XDG_CACHE_HOME: join(home, 'cache'), ...env}),
-        stdio: ['pipe', 'pipe', 'pipe'],
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-      child.on('error', reject)
-      child.on('close', (code) => resolve({code, stdout, stderr}))
-      child.stdin.on('error', () => {})
-      child.stdin.end(input)
+    const home = join(work, `home-${which}`)
+    mkdirSync(home, {recursive: true})
+    return runProcess('tink', args, {
+      cwd: home,
+      env: cleanEnv({PATH: `${join(prefix[which], 'bin')}${delimiter}${process.env.PATH}`, XDG_CACHE_HOME: join(home, 'cache'), ...env}),
+      input,
+      label: `installed tink ${args.join(' ')}`,
     })
   }
 

@@ -59,13 +59,13 @@ export function assertIsoDate(value, expectedMs, toleranceMs = 15_000) {
 }
 
 /** Starts the CLI and hands back the child, for tests that signal it mid-flight. */
-export function spawnCli(args, {env = {}} = {}) {
+export function spawnCli(args, {env = {}, input} = {}) {
   const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
   child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-  child.stdin.end()
+  child.stdin.end(input)
   const done = new Promise((resolve) => child.on('close', (code, signal) => resolve({code, signal, stdout, stderr})))
   return {child, done}
 }
