@@ -99,25 +99,19 @@ export class TinkApi {
    * Runs `fn` with a client token for `scope`, from the cache when one is fresh. A 401 on a
    * cached token means it was revoked or the clock lied: drop it, fetch a new one, retry once.
    */
-  async withClientToken<T>(scope: string, fn: (accessToken: string) => Promise<T>, opts: {noCache?: boolean} = {}): Promise<T> {
-    const cache = opts.noCache ? undefined : this.cache
-    const key = cache ? await this.cacheKey(scope) : ''
-    if (cache) {
-      const cached = await cache.get(key)
-      if (cached && isFresh(cached, this.now())) {
-        this.trace(`* using cached client token for scope ${scope} (expires ${cached.expires_at})`)
-        try {
-          return await fn(cached.access_token)
-        } catch (err) {
-          if (!(err instanceof CliError) || err.status !== 401) throw err
-          this.trace('* cached client token was refused (401); fetching a new one')
-          await cache.delete(key)
-        }
+  async withClientToken<T>(scope: string, fn: (accessToken: string) => Promise<T>): Promise<T> {
+    const key = this.cache ? await this.cacheKey(scope) : ''
+    const cached = await this.freshFromCache(key)
+    if (cached) {
+      try {
+        return await fn(cached.access_token)
+      } catch (err) {
+        if (!(err instanceof CliError) || err.status !== 401) throw err
+        this.trace('* cached client token was refused (401); fetching a new one')
+        await this.cache?.delete(key)
       }
     }
-    const token = await this.clientToken(scope)
-    if (cache && isCacheable(token)) await cache.set(key, token)
-    return fn(token.access_token)
+    return fn((await this.fetchClientToken(scope, key)).access_token)
   }
 
   /**
@@ -132,20 +126,25 @@ export class TinkApi {
   }
 
   /** A client token, cached when a cache is configured (what `tink token get` uses). */
-  async cachedClientToken(scope: string | undefined, opts: {noCache?: boolean} = {}): Promise<TokenResult & {cached?: boolean}> {
-    const cache = opts.noCache ? undefined : this.cache
-    if (cache) {
-      const key = await this.cacheKey(scope)
-      const cached = await cache.get(key)
-      if (cached && isFresh(cached, this.now())) {
-        this.trace(`* using cached client token (expires ${cached.expires_at})`)
-        return cached
-      }
-      const token = await this.clientToken(scope)
-      if (isCacheable(token)) await cache.set(key, token)
-      return token
-    }
-    return this.clientToken(scope)
+  async cachedClientToken(scope: string | undefined, opts: {noCache?: boolean} = {}): Promise<TokenResult> {
+    if (opts.noCache || !this.cache) return this.clientToken(scope)
+    const key = await this.cacheKey(scope)
+    return (await this.freshFromCache(key)) ?? this.fetchClientToken(scope, key)
+  }
+
+  private async freshFromCache(key: string): Promise<TokenResult | undefined> {
+    if (!this.cache) return undefined
+    const cached = await this.cache.get(key)
+    if (!cached || !isFresh(cached, this.now())) return undefined
+    this.trace(`* using cached client token (expires ${cached.expires_at})`)
+    return cached
+  }
+
+  /** A new client token, stored in the cache when its lifetime makes that safe. */
+  private async fetchClientToken(scope: string | undefined, key: string): Promise<TokenResult> {
+    const token = await this.clientToken(scope)
+    if (this.cache && isCacheable(token)) await this.cache.set(key, token)
+    return token
   }
 
   /** POST /api/v1/oauth/authorization-grant -> a single-use code for an existing user. */
