@@ -73,8 +73,3 @@ export function runProcess(command, argv, {env, input, timeoutMs = 30_000, cwd =
 export function emulatorEnv(emu, client = {id: 'tink-emulator-client', secret: 'tink-emulator-secret'}) {
   return {TINK_API_URL: emu.url, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: client.secret}
 }
-
-/** Parses stdout as exactly one JSON document (fails the test otherwise). */
-export function parseJson(stdout) {
-  return JSON.parse(stdout)
-}

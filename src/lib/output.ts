@@ -12,9 +12,6 @@ export function writeJson(stream: Stream, value: unknown): void {
   stream.write(JSON.stringify(value, null, 2) + '\n')
 }
 
-export function writeNdjson(stream: Stream, value: unknown): void {
-  stream.write(JSON.stringify(value) + '\n')
-}
 
 export function useColor(stream: Stream, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
