@@ -1,13 +1,15 @@
 /**
- * The base of every API command: the global flags, the Context factory, SIGINT handling, and the
- * single place where any error becomes an exit code and a one-line message (or a JSON error
- * document on stdout with --json). Commands only parse, call src/lib, and render.
+ * The base of every command under oclif: the global flags, and flag parsing by oclif. The run
+ * itself (Context factory, SIGINT, output, errors to exit codes) is an Invocation
+ * (src/lib/invocation.ts), which the fast path for hot commands uses without oclif.
+ * Commands only parse, call src/lib, and render.
  */
 import {Command, Flags, Interfaces} from '@oclif/core'
-import {Context, processIO, type GlobalFlags, type IO} from './context.js'
-import {CliError, ExitCode, interrupted, toCliError} from './errors.js'
-import {paint, writeJson} from './output.js'
-import {profileSetup, ProfileStore, type ProfileSetup} from './profiles.js'
+import {processIO, type Context, type GlobalFlags, type IO} from './context.js'
+import {CliError, ExitCode} from './errors.js'
+import {Invocation, reportFailure} from './invocation.js'
+import {writeJson} from './output.js'
+import type {ProfileSetup, ProfileStore} from './profiles.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<typeof GLOBAL_FLAGS & T['flags']>
 
@@ -65,22 +67,15 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
 
   protected flags!: CommandFlags<T>
   protected args!: Interfaces.InferredArgs<T['args']>
-  protected ctx!: Context
   protected io: IO = processIO()
-  private readonly abort = new AbortController()
-  private onSigint?: () => void
+  /** The run itself (context, signals, output, errors): shared with the fast path, which skips oclif. */
+  protected inv?: Invocation<CommandFlags<T> & GlobalFlags>
 
-  /** Whether the command needs client credentials (most do); checked before any request. */
-  protected needsCredentials = true
+  /** False for commands that manage profiles themselves (no profile layers, no token cache). */
+  protected usesProfiles = true
 
   override async init(): Promise<void> {
     await super.init()
-    this.onSigint = () => {
-      if (this.abort.signal.aborted) process.exit(ExitCode.INTERRUPTED)
-      this.abort.abort()
-    }
-    process.on('SIGINT', this.onSigint)
-    process.on('SIGTERM', this.onSigint)
     const {flags, args} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof TinkCommand).baseFlags,
@@ -90,66 +85,58 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
     })
     this.flags = flags as CommandFlags<T>
     this.args = args as Interfaces.InferredArgs<T['args']>
-    this.ctx = this.createContext(this.flags as GlobalFlags)
-    if (this.flags['client-secret-stdin']) await this.ctx.loadSecretFromStdin()
+    this.inv = new Invocation({
+      flags: this.flags as CommandFlags<T> & GlobalFlags,
+      argv: this.argv,
+      version: this.config.version,
+      json: this.jsonEnabled(),
+      usesProfiles: this.usesProfiles,
+      io: this.io,
+    })
+    await this.inv.begin()
   }
 
-  /** False for commands that manage profiles themselves (no profile layers, no token cache). */
-  protected usesProfiles = true
-  protected profile?: ProfileSetup
-  private store?: ProfileStore
+  /** Set once init() has parsed the flags; a command body never runs before that. */
+  protected get invocation(): Invocation<CommandFlags<T> & GlobalFlags> {
+    if (!this.inv) throw new Error('command used before init()')
+    return this.inv
+  }
 
-  /** The config file, read with node:fs (cheap); conf loads only when something is written. */
+  protected get ctx(): Context {
+    return this.invocation.ctx
+  }
+
+  protected get profile(): ProfileSetup | undefined {
+    return this.invocation.profile
+  }
+
   protected get profiles(): ProfileStore {
-    this.store ??= ProfileStore.load(this.io.env)
-    return this.store
+    return this.invocation.profiles
   }
 
-  /** Builds the factory: profile layers between env and defaults, and the keychain token cache. */
+  /** A context for another profile than the one flags select (profile status walks them all). */
   protected createContext(flags: GlobalFlags, opts: {profileOrigin?: string} = {}): Context {
-    const base = {io: this.io, flags, version: this.config.version, signal: this.abort.signal}
-    if (!this.usesProfiles) return new Context(base)
-    let ctx: Context | undefined
-    const trace = (line: string) => (flags.verbose ? this.io.stderr.write(line + '\n') : undefined)
-    this.profile = profileSetup({
-      store: this.profiles,
-      flag: (flags as GlobalFlags & {profile?: string}).profile,
-      flagOrigin: opts.profileOrigin,
-      credentialFlags: {clientId: Boolean(flags['client-id']?.trim()), clientSecret: Boolean(flags['client-secret-stdin'])},
-      env: this.io.env,
-      warn: (line) => this.warnLine(line),
-      trace,
-      resolvedClientId: async () => ctx?.settings.value('clientId'),
-    })
-    ctx = new Context({
-      ...base,
-      profileLayers: this.profile.layers,
-      tokenCache: this.profile.tokenCache,
-      missingCredentialsHint: this.profile.missingCredentialsHint,
-    })
-    return ctx
+    return this.invocation.createContext(flags, {usesProfiles: this.usesProfiles, profileOrigin: opts.profileOrigin})
   }
 
   protected get signal(): AbortSignal {
-    return this.abort.signal
+    return this.invocation.signal
   }
 
   protected get json(): boolean {
     return this.jsonEnabled()
   }
 
-  /** Human output on stdout (suppressed with --json: the returned value is printed instead). */
   protected out(text: string): void {
-    if (!this.json) this.io.stdout.write(text + '\n')
+    this.invocation.out(text)
   }
 
-  /** Messages for people: always stderr, never mixed into machine output. */
   protected note(text: string): void {
-    this.io.stderr.write(text + '\n')
+    this.invocation.note(text)
   }
 
   protected warnLine(text: string): void {
-    this.io.stderr.write(paint(this.io.stderr, 'yellow', 'Warning: ') + text + '\n')
+    this.invocation.warnLine(text)
   }
 
   override logJson(json: unknown): void {
@@ -157,26 +144,12 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
   }
 
   override async catch(err: unknown): Promise<void> {
-    let error = toCliError(err)
-    if (this.abort.signal.aborted && error.exitCode !== ExitCode.USAGE) error = interrupted()
-    if ((err as {name?: string})?.name === 'ExitPromptError') error = interrupted()
-    process.exitCode = error.exitCode
-    if (this.jsonEnabled()) {
-      writeJson(this.io.stdout, error.toJSON())
-    } else {
-      this.io.stderr.write(`${paint(this.io.stderr, 'red', 'Error:')} ${error.oneLine()}\n`)
-    }
-    if (this.ctx?.verbose && error.exitCode === ExitCode.UNEXPECTED && err instanceof Error && err.stack) {
-      this.io.stderr.write(err.stack + '\n')
-    }
+    if (this.inv) this.inv.fail(err)
+    else reportFailure(this.io, err, {json: this.jsonEnabled()})
   }
 
   override async finally(err: Error | undefined): Promise<void> {
-    if (this.onSigint) {
-      process.off('SIGINT', this.onSigint)
-      process.off('SIGTERM', this.onSigint)
-    }
-    await this.ctx?.close()
+    await this.inv?.end()
     await super.finally(err)
   }
 }

@@ -1,23 +1,10 @@
 /**
- * The "exactly one of --user-id / --external-user-id" rule shared by grant and delete commands.
+ * The "exactly one of --user-id / --external-user-id" rule shared by grant and delete commands
+ * (the flags themselves are in flag-defs.ts).
  */
-import {Flags} from '@oclif/core'
 import {usageError} from './errors.js'
 import type {UserRef} from './tink.js'
 import {checkId} from './validate.js'
-
-export const userFlags = {
-  'external-user-id': Flags.string({
-    char: 'e',
-    description: 'The user, by the id your app gave it at creation.',
-    exclusive: ['user-id'],
-  }),
-  'user-id': Flags.string({
-    char: 'u',
-    description: "The user, by Tink's user_id.",
-    exclusive: ['external-user-id'],
-  }),
-}
 
 export function userRef(flags: {'external-user-id'?: string; 'user-id'?: string}): UserRef {
   const ext = flags['external-user-id']

@@ -1,10 +1,7 @@
 import {Flags} from '@oclif/core'
+import {grantCreate} from '../../lib/actions/grant-create.js'
 import {TinkCommand} from '../../lib/base-command.js'
-import {usageError} from '../../lib/errors.js'
-import {formatToken} from '../../lib/output.js'
-import type {TokenResult} from '../../lib/tink.js'
-import {userFlags, userRef} from '../../lib/user-flags.js'
-import {checkIdHint, joinScopes} from '../../lib/validate.js'
+import {userFlags} from '../../lib/flag-defs.js'
 
 export default class GrantCreate extends TinkCommand<typeof GrantCreate> {
   static override summary = 'Mint an authorization code for an existing user.'
@@ -22,22 +19,7 @@ export default class GrantCreate extends TinkCommand<typeof GrantCreate> {
     exchange: Flags.boolean({description: 'Exchange the code for a user token and print the token instead (same shape as token get).'}),
   }
 
-  async run(): Promise<{code: string} | TokenResult> {
-    const {flags} = this
-    const user = userRef(flags)
-    const scope = joinScopes(flags.scope)
-    if (!scope) throw usageError('--scope is required', 'e.g. --scope accounts:read,transactions:read')
-    const idHint = flags['id-hint'] === undefined ? undefined : checkIdHint(flags['id-hint'])
-    await this.ctx.preflight({needsCredentials: true})
-
-    const api = await this.ctx.api()
-    const {code} = await api.grant(user, scope, idHint)
-    if (!flags.exchange) {
-      this.out(code)
-      return {code}
-    }
-    const token = await api.exchangeCode(code)
-    this.out(formatToken(token))
-    return token
+  async run() {
+    return grantCreate(this.invocation)
   }
 }

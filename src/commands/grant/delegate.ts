@@ -1,11 +1,9 @@
 import {Flags} from '@oclif/core'
+import {grantDelegate} from '../../lib/actions/grant-delegate.js'
 import {TinkCommand} from '../../lib/base-command.js'
-import {usageError} from '../../lib/errors.js'
-import {buildLinkUrl, checkFlow, checkFlowParams, LINK_FLOWS} from '../../lib/link.js'
-import {askText, canPrompt} from '../../lib/prompt.js'
+import {userFlags} from '../../lib/flag-defs.js'
+import {LINK_FLOWS} from '../../lib/link.js'
 import {TINK_LINK_ACTOR_CLIENT_ID, TINK_LINK_SCOPES} from '../../lib/tink.js'
-import {userFlags, userRef} from '../../lib/user-flags.js'
-import {checkId, checkIdHint, checkLocale, checkMarket, joinScopes} from '../../lib/validate.js'
 
 export default class GrantDelegate extends TinkCommand<typeof GrantDelegate> {
   static override summary = 'Mint a delegated code for Tink Link and print the Tink Link URL to send the customer.'
@@ -33,55 +31,7 @@ The live service requires --id-hint (the name or e-mail the customer sees in Tin
     'link-base-url': Flags.string({description: "Tink Link base URL; overrides the region's (link.tink.com, link.us.tink.com). Env: TINK_LINK_URL."}),
   }
 
-  async run(): Promise<{code: string; url: string}> {
-    const {flags} = this
-    const user = userRef(flags)
-    const scope = joinScopes(flags.scope) ?? TINK_LINK_SCOPES
-    const flow = checkFlow(flags.flow)
-    checkFlowParams(flow, flags.products, flags['credentials-id'])
-    const actor = checkId(flags['actor-client-id'], '--actor-client-id')
-    // The origin goes into the message: a bad TINK_MARKET must not be blamed on a --market never typed.
-    await this.ctx.setting('market') // traced for --verbose; the resolver memoises, so get() below is free
-    await this.ctx.setting('locale')
-    const marketSetting = await this.ctx.settings.get('market')
-    const localeSetting = await this.ctx.settings.get('locale')
-    const market = checkMarket(marketSetting?.value ?? 'GB', marketSetting?.origin)
-    const locale = checkLocale(localeSetting?.value ?? 'en_US', localeSetting?.origin)
-    const redirectUri = await this.ctx.setting('redirectUri')
-    if (redirectUri) {
-      try {
-        new URL(redirectUri)
-      } catch {
-        throw usageError(`Invalid --redirect-uri "${redirectUri}"`, 'Give an absolute URL registered for your app, e.g. https://example.com/callback')
-      }
-    }
-    let idHint = flags['id-hint']
-    if (idHint === undefined) {
-      if (!canPrompt(this.io)) throw usageError('--id-hint is required: Tink Link shows it to the customer', 'Add --id-hint "Jane Doe" (a name or e-mail the customer recognises)')
-      idHint = await askText(this.io, 'Name or e-mail to show the customer in Tink Link (id hint):')
-    }
-    idHint = checkIdHint(idHint)
-    const linkBaseUrl = await this.ctx.linkBaseUrl()
-    await this.ctx.preflight({needsCredentials: true})
-
-    const api = await this.ctx.api()
-    const {clientId} = await this.ctx.credentials()
-    const {code} = await api.delegate(user, scope, idHint, actor)
-    const url = buildLinkUrl({
-      linkBaseUrl,
-      flow,
-      clientId,
-      code,
-      market,
-      locale,
-      redirectUri,
-      state: flags.state,
-      test: flags.test,
-      products: flags.products,
-      credentialsId: flags['credentials-id'],
-    })
-    if (!redirectUri && !this.json) this.warnLine('no --redirect-uri: Tink Link will use the first redirect URI registered for your app')
-    this.out(url)
-    return {code, url}
+  async run() {
+    return grantDelegate(this.invocation)
   }
 }

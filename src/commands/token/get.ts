@@ -1,9 +1,6 @@
 import {Flags} from '@oclif/core'
+import {tokenGet} from '../../lib/actions/token-get.js'
 import {TinkCommand} from '../../lib/base-command.js'
-import {usageError} from '../../lib/errors.js'
-import {formatToken} from '../../lib/output.js'
-import type {TokenResult} from '../../lib/tink.js'
-import {joinScopes} from '../../lib/validate.js'
 
 export default class TokenGet extends TinkCommand<typeof TokenGet> {
   static override summary = 'Get an OAuth access token.'
@@ -39,20 +36,7 @@ Codes and refresh tokens are secrets: pass "-" to read them from standard input.
     }),
   }
 
-  async run(): Promise<TokenResult> {
-    const {flags} = this
-    const scope = joinScopes(flags.scope)
-    if (flags.code !== undefined && !flags.code.trim()) throw usageError('--code is empty', 'Give the authorization code, or - to read it from stdin')
-    if (flags['refresh-token'] !== undefined && !flags['refresh-token'].trim()) throw usageError('--refresh-token is empty', 'Give the refresh token, or - to read it from stdin')
-    const code = flags.code === '-' ? await this.ctx.readStdin('the authorization code') : flags.code
-    const refresh = flags['refresh-token'] === '-' ? await this.ctx.readStdin('the refresh token') : flags['refresh-token']
-    await this.ctx.preflight({needsCredentials: true})
-
-    const api = await this.ctx.api()
-    const token = code ? await api.exchangeCode(code) : refresh ? await api.refreshToken(refresh) : await api.cachedClientToken(scope, {noCache: flags['no-cache']})
-
-    if (flags.raw) this.io.stdout.write(token.access_token + '\n')
-    else this.out(formatToken(token))
-    return token
+  async run() {
+    return tokenGet(this.invocation)
   }
 }

@@ -1,12 +1,8 @@
 import {Flags} from '@oclif/core'
+import {userCreate} from '../../lib/actions/user-create.js'
 import {TinkCommand} from '../../lib/base-command.js'
-import {runBulk} from '../../lib/bulk/engine.js'
-import {bulkFlags, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../../lib/bulk/flags.js'
-import {formatSummary} from '../../lib/bulk/render.js'
-import {usageError} from '../../lib/errors.js'
-import {formatFields} from '../../lib/output.js'
-import type {CreatedUser, CreateUserInput} from '../../lib/tink.js'
-import {checkId, checkLocale, checkMarket, checkRetentionClass, RETENTION_CLASSES} from '../../lib/validate.js'
+import {bulkFlags} from '../../lib/flag-defs.js'
+import {RETENTION_CLASSES} from '../../lib/validate.js'
 
 export default class UserCreate extends TinkCommand<typeof UserCreate> {
   static override summary = 'Create a permanent Tink user.'
@@ -34,55 +30,7 @@ Bulk: --file creates every user of a CSV file (header row: external_user_id,mark
     }),
   }
 
-  async run(): Promise<CreatedUser | undefined> {
-    const {flags} = this
-    rejectWithoutFile(flags, this.argv)
-    if (flags.file !== undefined) return this.runFile(flags.file)
-    const ext = flags['external-user-id']
-    if (ext === undefined) throw usageError('--external-user-id is required', 'Give the id your app uses for this user, e.g. --external-user-id user-123')
-    const market = await this.ctx.settings.get('market')
-    if (!market || market.source === 'default') throw usageError('--market is required', 'Give the ISO 3166-1 alpha-2 market, e.g. --market GB (or set TINK_MARKET)')
-    const locale = await this.ctx.settings.get('locale')
-    const input: CreateUserInput = {
-      external_user_id: checkId(ext, '--external-user-id'),
-      market: checkMarket(market.value, market.origin),
-      locale: checkLocale(locale?.value ?? 'en_US', locale?.origin),
-    }
-    if (flags['retention-class'] !== undefined) input.retention_class = checkRetentionClass(flags['retention-class'])
-    await this.ctx.preflight({needsCredentials: true})
-
-    const user = await (await this.ctx.api()).createUser(input)
-    this.out(formatFields([['user_id', user.user_id], ['external_user_id', user.external_user_id]]))
-    return {user_id: user.user_id, external_user_id: user.external_user_id ?? input.external_user_id}
-  }
-
-  /** --file: parse, hand the rows to the bulk engine, render its summary; rows go to stdout as they finish. */
-  private async runFile(file: string): Promise<undefined> {
-    const {flags} = this
-    rejectWithFile(flags, ['external-user-id'])
-    const market = await this.ctx.settings.get('market')
-    const locale = await this.ctx.settings.get('locale')
-    const {summary, exitCode} = await runBulk(
-      this.ctx,
-      {
-        op: 'create',
-        file,
-        format: parseFormat(flags.format),
-        concurrency: flags.concurrency,
-        rate: parseRate(flags.rate),
-        journal: flags.journal,
-        ifExists: flags['if-exists'] === 'fail' ? 'fail' : 'ok',
-        defaults: {
-          // The built-in GB is not a choice anyone made: a row without a market is invalid unless a flag, env or profile gives one.
-          market: market && market.source !== 'default' ? checkMarket(market.value, market.origin) : undefined,
-          locale: locale ? checkLocale(locale.value, locale.origin) : undefined,
-          retention_class: flags['retention-class'] === undefined ? undefined : checkRetentionClass(flags['retention-class']),
-        },
-      },
-      this.signal,
-    )
-    this.note(formatSummary(this.io.stderr, summary))
-    process.exitCode = exitCode
-    return undefined
+  async run() {
+    return userCreate(this.invocation)
   }
 }
