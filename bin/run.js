@@ -7,14 +7,16 @@ if (parts[0] < 20 || (parts[0] === 20 && (parts[1] < 18 || (parts[1] === 18 && p
   process.exit(1)
 }
 
-import('node:module').then(function (nodeModule) {
+var argv = process.argv.slice(2)
+
+import('../dist/lib/user-plugins.js').then(async function (plugins) {
+  var nodeModule = await import('node:module')
   var require = nodeModule.createRequire(import.meta.url)
-  var argv = process.argv.slice(2)
   // `tink --version` is what scripts and support staff run most to check an install: answered
   // here, without loading oclif (about 70 ms), with the very line oclif prints (config.userAgent).
   // oclif would run init hooks first and print debug logs: none exist for tink unless DEBUG is
   // set or a user plugin is installed, in which case oclif answers as before.
-  if (argv[0] === '--version' && !process.env.DEBUG && !process.env.TINK_DEBUG && !userPluginsInstalled(require)) {
+  if (argv[0] === '--version' && !process.env.DEBUG && !process.env.TINK_DEBUG && !plugins.userPluginsInstalled(process.env)) {
     var pjson = require('../package.json')
     // The same is-wsl module oclif asks, so "wsl-x64" comes out exactly as oclif would say it.
     var oclifRequire = nodeModule.createRequire(require.resolve('@oclif/core/package.json'))
@@ -23,22 +25,13 @@ import('node:module').then(function (nodeModule) {
     process.stdout.write(pjson.name + '/' + pjson.version + ' ' + platform + '-' + arch + ' node-' + process.version + '\n')
     return
   }
-  return import('../dist/lib/compile-cache.js')
-    .then(function (cache) {
-      cache.installCompileCache(process.env)
-      return import('@oclif/core')
-    })
-    .then(function (oclif) {
-      return oclif.execute({dir: import.meta.url})
-    })
+  // token get, user create and the other hot commands with plain arguments run without oclif
+  // (src/lib/fast.ts says exactly when); everything else is oclif's.
+  var fast = await import('../dist/lib/fast.js')
+  var plan = fast.planFast(argv, process.env)
+  var cache = await import('../dist/lib/compile-cache.js')
+  cache.installCompileCache(process.env, plan ? 'fast' : 'oclif')
+  if (plan) return fast.runFast(plan)
+  var oclif = await import('@oclif/core')
+  return oclif.execute({dir: import.meta.url})
 })
-
-/** oclif loads plugins listed in <data dir>/package.json (its dir('data') rules); they may hook in. */
-function userPluginsInstalled(require) {
-  var path = require('node:path')
-  var env = process.env
-  var home = env.HOME || require('node:os').homedir()
-  var base = env.XDG_DATA_HOME || (process.platform === 'win32' && env.LOCALAPPDATA) || path.join(home, '.local/share')
-  var dir = env.TINK_DATA_DIR || path.join(base, 'tink-auth-cli')
-  return require('node:fs').existsSync(path.join(dir, 'package.json'))
-}

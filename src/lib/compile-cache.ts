@@ -16,6 +16,7 @@ import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync}
 import {createRequire} from 'node:module'
 import {homedir, tmpdir} from 'node:os'
 import {basename, dirname, join, sep} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {Script} from 'node:vm'
 
 const MAGIC = 'tink-v8-cache-1'
@@ -79,7 +80,7 @@ function readBlob(file: string): Map<string, Entry> {
   return entries
 }
 
-function writeBlob(dir: string, file: string, entries: Map<string, Entry>): void {
+function writeBlob(dir: string, file: string, suffix: string, entries: Map<string, Entry>): void {
   const index: Array<[string, string, number]> = []
   const parts: Buffer[] = []
   for (const [filename, e] of entries) {
@@ -94,13 +95,20 @@ function writeBlob(dir: string, file: string, entries: Map<string, Entry>): void
   const tmp = `${file}.${process.pid}.tmp`
   writeFileSync(tmp, Buffer.concat([length, header, ...parts]), {mode: 0o600})
   renameSync(tmp, file)
-  // Caches made by other Node versions are dead weight once this one exists.
+  // This install's caches made by other Node versions are dead weight once this one exists, and
+  // so are blobs of the layout before per-install blobs (one file every copy of tink rewrote).
   for (const name of readdirSync(dir)) {
-    if (name !== basename(file) && /^node-.*\.cache$/.test(name)) rmSync(join(dir, name), {force: true})
+    if (name === basename(file) || !name.startsWith('node-') || name.endsWith('.tmp')) continue
+    if (name.endsWith(suffix) || !/-[0-9a-f]{12}-[a-z]+\.cache$/.test(name)) rmSync(join(dir, name), {force: true})
   }
 }
 
-export function installCompileCache(env: NodeJS.ProcessEnv = process.env): void {
+/**
+ * `set` names the blob: the fast path loads a few dozen files, oclif's path a few hundred, and
+ * each run reads its whole blob, so they keep separate ones. The blob is per install folder too,
+ * so a second copy of tink (a global install beside a checkout) neither grows nor rewrites it.
+ */
+export function installCompileCache(env: NodeJS.ProcessEnv = process.env, set = 'oclif'): void {
   if (env.TINK_NO_COMPILE_CACHE === '1' || env.TINK_NO_COMPILE_CACHE === 'true') return
   const require = createRequire(import.meta.url)
   const Module = require('node:module') as CjsModuleClass
@@ -111,7 +119,9 @@ export function installCompileCache(env: NodeJS.ProcessEnv = process.env): void 
   }
 
   const dir = compileCacheDir(env)
-  const file = join(dir, `node-${process.version}-${process.arch}-v8-${process.versions.v8}.cache`)
+  const install = createHash('sha1').update(fileURLToPath(new URL('../../', import.meta.url))).digest('hex').slice(0, 12)
+  const suffix = `-${install}-${set}.cache`
+  const file = join(dir, `node-${process.version}-${process.arch}-v8-${process.versions.v8}${suffix}`)
   const stored = readBlob(file)
   const compiled = new Map<string, {hash: string; script: Script}>()
   let changed = false
@@ -154,7 +164,7 @@ export function installCompileCache(env: NodeJS.ProcessEnv = process.env): void 
       // lazily) and keep the entries of files other commands load.
       const out = new Map(stored)
       for (const [filename, {hash, script}] of compiled) out.set(filename, {hash, data: script.createCachedData()})
-      writeBlob(dir, file, out)
+      writeBlob(dir, file, suffix, out)
     } catch {
       // A read-only or full disk: the next run compiles again.
     }

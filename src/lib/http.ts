@@ -113,6 +113,11 @@ function loadUndici(manyRequests: boolean): UndiciParts {
   return undiciParts
 }
 
+/** Loads undici now rather than at the first request (the fast path overlaps it with keychain reads). */
+export function preloadUndici(manyRequests: boolean): void {
+  loadUndici(manyRequests)
+}
+
 export class HttpClient {
   readonly baseUrl: string
   private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle'>> &

@@ -105,6 +105,7 @@ export class KeytarStore implements SecretStore {
   readonly where = `OS keychain (service ${KEYCHAIN_SERVICE})`
   private keytar?: Promise<Keytar>
   private broken?: {cause: KeychainCause; detail: string}
+  private warming?: Promise<unknown>
 
   constructor(
     private readonly timeoutMs = KEYCHAIN_TIMEOUT_MS,
@@ -122,6 +123,18 @@ export class KeytarStore implements SecretStore {
       },
     )
     return this.keytar
+  }
+
+  /**
+   * Loads keytar and makes a first lookup (of an account that never exists) without waiting for
+   * it: on Linux the first call of a process opens a Secret Service session over D-Bus (about
+   * 8 ms), and started early that overlaps loading the command's code. Failures are left to the
+   * real call, which reports them.
+   */
+  warmUp(): void {
+    this.warming ??= this.load()
+      .then((k) => k.getPassword(KEYCHAIN_SERVICE, accounts.probe('(warm-up)')))
+      .catch(() => undefined)
   }
 
   private async call<T>(action: string, fn: (k: Keytar) => Promise<T>): Promise<T> {

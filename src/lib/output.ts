@@ -4,7 +4,7 @@
  * it is not a TTY, NO_COLOR and FORCE_COLOR honoured.
  */
 import type {Writable} from 'node:stream'
-import {Chalk, type ChalkInstance} from 'chalk'
+import type {ChalkInstance} from 'chalk'
 
 type Stream = Writable & {isTTY?: boolean}
 
@@ -21,10 +21,14 @@ export function useColor(stream: Stream, env: NodeJS.ProcessEnv = process.env): 
 
 export type Style = 'red' | 'yellow' | 'green' | 'dim' | 'bold'
 
-/** chalk, with its level decided by the stream it is about to write to (stdout and stderr differ). */
+// chalk and its colour detection take about 8 ms to load, a tenth of a scripted call: loaded only
+// when this process's stdout or stderr can show colour (everything tink prints goes to those).
+const chalk: ChalkInstance | undefined =
+  useColor(process.stdout) || useColor(process.stderr) ? new (await import('chalk')).Chalk({level: 1}) : undefined
+
+/** chalk, when the stream it is about to write to shows colour (stdout and stderr differ). */
 export function paint(stream: Stream, style: Style, text: string, env: NodeJS.ProcessEnv = process.env): string {
-  const chalk: ChalkInstance = new Chalk({level: useColor(stream, env) ? 1 : 0})
-  return chalk[style](text)
+  return chalk && useColor(stream, env) ? chalk[style](text) : text
 }
 
 /** "key: value" lines, aligned, for human output of a flat object. */
