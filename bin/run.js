@@ -26,8 +26,9 @@ import('../dist/lib/user-plugins.js').then(async function (plugins) {
     return
   }
   // token get, user create and the other hot commands with plain arguments run without oclif
-  // (src/lib/fast.ts says exactly when); everything else is oclif's.
-  var fast = await import('../dist/lib/fast.js')
+  // (src/lib/fast.ts says exactly when); everything else is oclif's. The build bundles fast.ts and
+  // what it imports into one file: Node 20 loads one ES module in a fraction of the time of twenty.
+  var fast = await import('../dist/lib/fast.bundle.js')
   var plan = fast.planFast(argv, process.env)
   var cache = await import('../dist/lib/compile-cache.js')
   cache.installCompileCache(process.env, plan ? 'fast' : 'oclif')

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 import {after, before, describe, test} from 'node:test'
 import {startEmulator} from '../dist/emulator/index.js'
 import {runCli, tempDir} from './helpers.js'
@@ -18,12 +17,20 @@ const tokenRequests = (emu) => emu.requests.filter((r) => r.path === '/api/v1/oa
 
 /** NODE_OPTIONS that make `import('keytar')` throw, to prove who loads it. */
 function blockKeytar() {
+  // keytar is CommonJS and loaded with require: refuse it the way a missing package is refused.
   const dir = tempDir()
-  const hooks = join(dir, 'hooks.mjs')
-  writeFileSync(hooks, `export async function resolve(s, c, next) { if (s === 'keytar') throw new Error('keytar was loaded'); return next(s, c) }\n`)
-  const register = join(dir, 'block-keytar.mjs')
-  writeFileSync(register, `import {register} from 'node:module'\nregister(${JSON.stringify(pathToFileURL(hooks).href)})\n`)
-  return {NODE_OPTIONS: `--import=${pathToFileURL(register).href}`}
+  const preload = join(dir, 'block-keytar.cjs')
+  writeFileSync(
+    preload,
+    `const Module = require('node:module')
+const resolve = Module._resolveFilename
+Module._resolveFilename = function (request, ...rest) {
+  if (request === 'keytar') throw Object.assign(new Error("Cannot find module 'keytar'"), {code: 'MODULE_NOT_FOUND'})
+  return resolve.call(this, request, ...rest)
+}
+`,
+  )
+  return {NODE_OPTIONS: `--require=${preload}`}
 }
 
 describe('without a keychain', () => {

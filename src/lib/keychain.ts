@@ -9,6 +9,7 @@
  */
 import {randomBytes} from 'node:crypto'
 import {chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {CliError, ExitCode} from './errors.js'
 
@@ -96,6 +97,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
+/** keytar is CommonJS: required synchronously, so warmUp() can start a lookup at once. */
+function requireKeytar(): Keytar {
+  return createRequire(import.meta.url)('keytar') as Keytar
+}
+
 /**
  * The OS keychain. After the first failure every later call fails at once with the same error:
  * a broken keychain should cost one timeout per run, not one per call.
@@ -105,7 +111,6 @@ export class KeytarStore implements SecretStore {
   readonly where = `OS keychain (service ${KEYCHAIN_SERVICE})`
   private keytar?: Promise<Keytar>
   private broken?: {cause: KeychainCause; detail: string}
-  private warming?: Promise<unknown>
 
   constructor(
     private readonly timeoutMs = KEYCHAIN_TIMEOUT_MS,
@@ -113,28 +118,29 @@ export class KeytarStore implements SecretStore {
   ) {}
 
   private load(): Promise<Keytar> {
-    // A variable specifier keeps tsc from requiring keytar's types: it is optional at install.
-    const specifier = 'keytar'
-    this.keytar ??= import(specifier).then(
-      (mod: {default?: Keytar} & Partial<Keytar>) => (mod.default ?? (mod as Keytar)),
-      (err: unknown) => {
-        this.broken = {cause: 'not_installed', detail: errMessage(err).split('\n')[0] ?? ''}
-        throw err
-      },
-    )
+    this.keytar ??= new Promise<Keytar>((resolve) => resolve(requireKeytar())).catch((err: unknown) => {
+      this.broken = {cause: 'not_installed', detail: errMessage(err).split('\n')[0] ?? ''}
+      throw err
+    })
     return this.keytar
   }
 
   /**
-   * Loads keytar and makes a first lookup (of an account that never exists) without waiting for
+   * Loads keytar and starts a first lookup (of an account that never exists) without waiting for
    * it: on Linux the first call of a process opens a Secret Service session over D-Bus (about
-   * 8 ms), and started early that overlaps loading the command's code. Failures are left to the
-   * real call, which reports them.
+   * 8 ms), which then overlaps loading the rest of the command. Failures are left to the real
+   * call, which reports them.
    */
   warmUp(): void {
-    this.warming ??= this.load()
-      .then((k) => k.getPassword(KEYCHAIN_SERVICE, accounts.probe('(warm-up)')))
-      .catch(() => undefined)
+    if (this.keytar || this.broken) return
+    let keytar: Keytar
+    try {
+      keytar = requireKeytar()
+    } catch {
+      return
+    }
+    this.keytar = Promise.resolve(keytar)
+    keytar.getPassword(KEYCHAIN_SERVICE, accounts.probe('(warm-up)')).catch(() => undefined)
   }
 
   private async call<T>(action: string, fn: (k: Keytar) => Promise<T>): Promise<T> {
