@@ -269,12 +269,14 @@ export class HttpClient {
       return this.networkFailure(spec, err)
     }
     const ms = Math.round(performance.now() - started)
-    const sent = secretValues(spec.form, spec.json, spec.bearer)
+    // The values to mask are needed only for a trace or an error, not for the many plain successes of a bulk run.
+    let secrets: string[] | undefined
+    const sent = (): string[] => (secrets ??= secretValues(spec.form, spec.json, spec.bearer))
     if (this.opts.trace) {
       this.trace(`< ${res.statusCode} (${ms} ms)`)
-      for (const [k, v] of Object.entries(responseHeaders)) this.trace(`< ${k}: ${scrubSecrets(redactHeader(k, v), sent)}`)
+      for (const [k, v] of Object.entries(responseHeaders)) this.trace(`< ${k}: ${scrubSecrets(redactHeader(k, v), sent())}`)
       // Scrubbed before redactBody (it re-encodes JSON and forms, losing the server's own escapes) and after.
-      if (text) this.trace(`< ${scrubSecrets(redactBody(scrubSecrets(text, sent), responseHeaders['content-type']), sent)}`)
+      if (text) this.trace(`< ${scrubSecrets(redactBody(scrubSecrets(text, sent()), responseHeaders['content-type']), sent())}`)
     }
 
     const status = res.statusCode
@@ -286,7 +288,7 @@ export class HttpClient {
       return {
         kind: 'fail',
         retryable: false,
-        error: new CliError(scrubSecrets(`${spec.what}: the server answered ${status}, a redirect${where}; redirects are not followed for POST`, sent), {
+        error: new CliError(scrubSecrets(`${spec.what}: the server answered ${status}, a redirect${where}; redirects are not followed for POST`, sent()), {
           exitCode: ExitCode.UNAVAILABLE,
           status,
           code: 'redirect',
@@ -295,7 +297,7 @@ export class HttpClient {
         }),
       }
     }
-    const scrub = (t: string): string => scrubSecrets(t, sent)
+    const scrub = (t: string): string => scrubSecrets(t, sent())
     const error = errorFromResponse(spec.what, status, scrub(text), responseHeaders['content-type'], requestId && scrub(requestId), scrub)
     const retryable = this.opts.retryStatuses.includes(status)
     return {kind: 'fail', error, retryable, retryAfterMs: retryable ? parseRetryAfter(responseHeaders['retry-after']) : undefined}

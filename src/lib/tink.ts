@@ -68,6 +68,8 @@ export class TinkApi {
   private readonly cache?: TokenCache
   private readonly trace: (line: string) => void
   private readonly now: () => number
+  /** Cache keys by scope: a bulk run asks once per row, and the credentials do not change. */
+  private readonly cacheKeys = new Map<string, Promise<string>>()
 
   constructor(options: TinkApiOptions) {
     this.http = options.http
@@ -118,11 +120,18 @@ export class TinkApi {
    * Per client, secret, API base URL and sorted scope set. The secret's digest is part of it so
    * a rotated or mistyped secret never gets a token minted with the old one.
    */
-  async cacheKey(scope: string | undefined): Promise<string> {
-    const {clientId, clientSecret} = await this.credentials()
-    const scopes = (scope ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort().join(',')
-    const secret = createHash('sha256').update(clientSecret).digest('hex').slice(0, 16)
-    return `${clientId}|${secret}|${this.http.baseUrl}|${scopes}`
+  cacheKey(scope: string | undefined): Promise<string> {
+    const known = this.cacheKeys.get(scope ?? '')
+    if (known) return known
+    const key = this.credentials().then(({clientId, clientSecret}) => {
+      const scopes = (scope ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort().join(',')
+      const secret = createHash('sha256').update(clientSecret).digest('hex').slice(0, 16)
+      return `${clientId}|${secret}|${this.http.baseUrl}|${scopes}`
+    })
+    // A failed lookup (no credentials, a locked keychain) is asked again next time, as before.
+    key.catch(() => this.cacheKeys.delete(scope ?? ''))
+    this.cacheKeys.set(scope ?? '', key)
+    return key
   }
 
   /** A client token, cached when a cache is configured (what `tink token get` uses). */
