@@ -12,12 +12,14 @@ var argv = process.argv.slice(2)
 import('../dist/lib/user-plugins.js').then(async function (plugins) {
   var nodeModule = await import('node:module')
   var require = nodeModule.createRequire(import.meta.url)
+  var pjson = require('../package.json')
+  // The paths below that answer without oclif stand aside when oclif would behave differently:
+  // debug logs, or user plugins that may hook in.
+  var plain = !process.env.DEBUG && !process.env.TINK_DEBUG && !plugins.userPluginsInstalled(process.env)
+
   // `tink --version` is what scripts and support staff run most to check an install: answered
   // here, without loading oclif (about 70 ms), with the very line oclif prints (config.userAgent).
-  // oclif would run init hooks first and print debug logs: none exist for tink unless DEBUG is
-  // set or a user plugin is installed, in which case oclif answers as before.
-  if (argv[0] === '--version' && !process.env.DEBUG && !process.env.TINK_DEBUG && !plugins.userPluginsInstalled(process.env)) {
-    var pjson = require('../package.json')
+  if (argv[0] === '--version' && plain) {
     // The same is-wsl module oclif asks, so "wsl-x64" comes out exactly as oclif would say it.
     var oclifRequire = nodeModule.createRequire(require.resolve('@oclif/core/package.json'))
     var platform = oclifRequire('is-wsl') ? 'wsl' : process.platform
@@ -25,6 +27,17 @@ import('../dist/lib/user-plugins.js').then(async function (plugins) {
     process.stdout.write(pjson.name + '/' + pjson.version + ' ' + platform + '-' + arch + ' node-' + process.version + '\n')
     return
   }
+
+  // Help printed before for the same arguments, install, terminal and environment is printed
+  // again from the help cache (src/lib/help-cache.ts), without oclif. Only arguments that may be
+  // help load it (help-cache.js decides exactly); if it cannot load, oclif answers.
+  var helpFlags = ['--help'].concat(pjson.oclif.additionalHelpFlags || [])
+  var maybeHelp = argv.length === 0 || argv[0] === 'help' || argv.some(function (a) { return helpFlags.includes(a) })
+  if (plain && maybeHelp) {
+    var help = await import('../dist/lib/help-cache.js').catch(function () {})
+    if (help && help.replayHelp(argv)) return
+  }
+
   // token get, user create and the other hot commands with plain arguments run without oclif
   // (src/lib/fast.ts says exactly when); everything else is oclif's. The build bundles fast.ts and
   // what it imports into one file: Node 20 loads one ES module in a fraction of the time of twenty.
