@@ -20,8 +20,35 @@ import {fileURLToPath} from 'node:url'
 import {Script} from 'node:vm'
 
 const MAGIC = 'tink-v8-cache-1'
+/**
+ * Emitted on process by http.ts before it changes a V8 flag mid-run. An event, not a call: the
+ * fast path is a bundle with its own copy of this module, apart from the one bin/run.js installs.
+ */
+export const SETTLE_COMPILE_CACHE = 'tink:settle-compile-cache'
 /** Files that may call import(): in a vm.Script that needs Node's experimental USE_MAIN_CONTEXT_DEFAULT_LOADER, which prints a warning. */
 const DYNAMIC_IMPORT = /\bimport\s*\(|\bimport\s*\/\*/
+
+/**
+ * Whether a file may call import(). Type annotations in JSDoc (`@param {import('x').T}`) are not
+ * calls, and the largest undici files have them: lines that are comments are skipped. The rule
+ * errs one way only: anything that is not plainly a comment line counts, so a file that does call
+ * import() is never compiled through vm.Script.
+ */
+export function mayImportDynamically(content: string): boolean {
+  if (!DYNAMIC_IMPORT.test(content)) return false
+  for (const line of content.split('\n')) {
+    if (!DYNAMIC_IMPORT.test(line)) continue
+    const text = line.trimStart()
+    if (text.startsWith('//')) continue
+    if (text.startsWith('*') || text.startsWith('/*')) {
+      // A comment line, unless code follows where the comment closes on it.
+      const close = text.lastIndexOf('*/')
+      if (close < 0 || !DYNAMIC_IMPORT.test(text.slice(close + 2))) continue
+    }
+    return true
+  }
+  return false
+}
 
 /** The parts of Node's CommonJS loader this hooks into (internal, stable since Node 0.x; v8-compile-cache used the same). */
 interface CjsModule {
@@ -130,7 +157,7 @@ export function installCompileCache(env: NodeJS.ProcessEnv = process.env, set = 
   Module.prototype._compile = function (this: CjsModule, content: string, filename: string): unknown {
     // Only installed packages (their content does not change between runs), and not the few that
     // may call import() (oclif's module loader): Node compiles those itself.
-    if (!filename.includes(`${sep}node_modules${sep}`) || DYNAMIC_IMPORT.test(content)) return originalCompile.call(this, content, filename)
+    if (!filename.includes(`${sep}node_modules${sep}`) || mayImportDynamically(content)) return originalCompile.call(this, content, filename)
     const hash = createHash('sha1').update(content).digest('base64')
     const entry = stored.get(filename)
     const cachedData = entry && entry.hash === hash ? entry.data : undefined
@@ -157,13 +184,21 @@ export function installCompileCache(env: NodeJS.ProcessEnv = process.env, set = 
     return fn.call(mod.exports, mod.exports, moduleRequire, mod, filename, dirname(filename))
   }
 
+  // Before a V8 flag changes mid-run (http.ts, --liftoff-only), the data of what was compiled so
+  // far is taken under the flags in force when the next run compiles it; otherwise V8 would
+  // reject it next time and every run would rewrite the cache.
+  const settled = new Map<string, Buffer>()
+  process.once(SETTLE_COMPILE_CACHE, () => {
+    for (const [filename, {script}] of compiled) settled.set(filename, script.createCachedData())
+  })
+
   process.once('exit', () => {
     if (!changed) return
     try {
       // Re-serialise what this run compiled (with the functions it ran, which V8 compiles
       // lazily) and keep the entries of files other commands load.
       const out = new Map(stored)
-      for (const [filename, {hash, script}] of compiled) out.set(filename, {hash, data: script.createCachedData()})
+      for (const [filename, {hash, script}] of compiled) out.set(filename, {hash, data: settled.get(filename) ?? script.createCachedData()})
       writeBlob(dir, file, suffix, out)
     } catch {
       // A read-only or full disk: the next run compiles again.
