@@ -3,7 +3,7 @@
 //   (a) a sequential shell loop of curl (one token, then one curl per user),
 //   (b) xargs -P 16 running curl,
 //   (c) a raw in-process undici loop with the same concurrency (about the limit of this machine):
-//       bench/raw-loop.js run as its own process, start-up included as tink's is, and the same
+//       bench/support/raw-loop.js run as its own process, start-up included as tink's is, and the same
 //       loop inside this already warm bench process, as a reference,
 // and the CLI's peak memory for 1,000 vs 100,000 rows.
 // Options: --users N (default 5000), --seq-users N (default 1000: the curl loop is slow, so it
@@ -13,11 +13,11 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {rawLoop as rawLoopInProcess} from './raw-loop.js'
+import {rawLoop as rawLoopInProcess} from './support/raw-loop.js'
 import {saveResults} from './startup.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const BIN = join(ROOT, 'bin', 'run.js')
+const BIN = join(ROOT, 'bin', 'run.cjs')
 const CONCURRENCY = 16
 
 function option(args, name, fallback) {
@@ -160,7 +160,7 @@ export async function main(args) {
     // as a script of its own (what someone would write instead of tink: node start-up, undici's
     // load and JIT warm-up count, as they do for tink)...
     const raw = await measure(`(c) raw undici loop, ${CONCURRENCY} in flight, own process`, users, async () => {
-      const r = await run(process.execPath, [join(ROOT, 'bench', 'raw-loop.js'), emu.url, 'raw-', String(users), String(CONCURRENCY)], {env: baseEnv({BENCH_TOKEN: token})})
+      const r = await run(process.execPath, [join(ROOT, 'bench', 'support', 'raw-loop.js'), emu.url, 'raw-', String(users), String(CONCURRENCY)], {env: baseEnv({BENCH_TOKEN: token})})
       if (r.code !== 0) throw new Error(`raw-loop.js exited ${r.code}: ${r.stderr}`)
       return {}
     })

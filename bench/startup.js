@@ -14,7 +14,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const BIN = join(ROOT, 'bin', 'run.js')
+const BIN = join(ROOT, 'bin', 'run.cjs')
 const MINI = join(ROOT, 'bench', 'minimal-oclif', 'bin', 'run.js')
 const TIME = '/usr/bin/time'
 

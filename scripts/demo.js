@@ -28,7 +28,7 @@ function run(args, {shown} = {}) {
   const line = shown ?? `tink ${args.map((a) => (/[\s"$]/.test(a) ? `'${a}'` : a)).join(' ')}`
   process.stdout.write(`\n${bold('$ ' + line)}\n`)
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [join(root, 'bin', 'run.cjs'), ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
     let out = ''
     child.stdout.on('data', (d) => {
       out += d

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, test} from 'node:test'
-import {mayImportDynamically} from '../dist/lib/compile-cache.js'
+import {mayImportDynamically} from '../dist/lib/compile-cache.cjs'
 import {runCli, tempDir} from './helpers.js'
 
 describe('compile cache', () => {

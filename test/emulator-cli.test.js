@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url'
 import {request} from 'undici'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const RUN = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+const RUN = fileURLToPath(new URL('../bin/run.cjs', import.meta.url))
 
 function start(args) {
   const child = spawn(process.execPath, [RUN, 'emulator', 'start', ...args], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']})

@@ -10,7 +10,7 @@ import {after, before, describe, test} from 'node:test'
 import {Flags, Parser} from '@oclif/core'
 import fc from 'fast-check'
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
-import {INTEGER_FLAGS, parsePlain, planFast} from '../dist/lib/fast.js'
+import {INTEGER_FLAGS, parsePlain, planFast} from '../dist/lib/fast-plan.cjs'
 import {BIN, cleanEnv, ROOT, runCli, runProcess, tempDir} from './helpers.js'
 
 const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8'))

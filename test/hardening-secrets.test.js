@@ -345,7 +345,7 @@ describe('no secret in the arguments of tink or anything it runs', {skip: !exist
       child.kill('SIGINT')
       const r = await done
       assert.equal(r.code, 130, r.stderr)
-      assert.ok(seen.some((l) => l.includes('bin/run.js')), 'the CLI itself was seen')
+      assert.ok(seen.some((l) => l.includes('bin/run.cjs')), 'the CLI itself was seen')
       assert.deepEqual(leaks(seen.join('\n')), [], seen.join('\n'))
     })
   }

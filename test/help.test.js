@@ -153,7 +153,7 @@ describe('every example runs as written against the emulator', () => {
 
   before(async () => {
     base = tempDir('tink-examples-')
-    // `tink` on PATH, exactly what `npm install -g` puts there: a launcher of bin/run.js.
+    // `tink` on PATH, exactly what `npm install -g` puts there: a launcher of bin/run.cjs.
     mkdirSync(join(base, 'bin'))
     writeFileSync(join(base, 'bin', 'tink'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`)
     chmodSync(join(base, 'bin', 'tink'), 0o755)

@@ -7,7 +7,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const BIN = join(ROOT, 'bin', 'run.js')
+export const BIN = join(ROOT, 'bin', 'run.cjs')
 
 /** A fresh folder removed when the process exits. */
 export function tempDir(prefix = 'tink-test-') {
@@ -36,7 +36,7 @@ export function runCli(args, options = {}) {
   return runNode(BIN, args, {...options, label: `tink ${args.join(' ')}`})
 }
 
-/** Runs a Node script of the project (bin/run.js, scripts/demo.js) the same way as runCli. */
+/** Runs a Node script of the project (bin/run.cjs, scripts/demo.js) the same way as runCli. */
 export function runNode(script, args, {env = {}, ...options} = {}) {
   return runProcess(process.execPath, [script, ...args], {label: script, ...options, env: cleanEnv(env)})
 }

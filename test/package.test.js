@@ -2,7 +2,7 @@
 // prefix, twice in parallel: once as usual, once on a machine that cannot build native modules
 // (no Python, make or compiler on PATH), where keytar's build really fails and npm drops the
 // optional dependency. Then the installed `tink`, from its own folder, against a live emulator.
-// Also the Node.js floor: `engines`, and bin/run.js's one-line refusal on an older Node.
+// Also the Node.js floor: `engines`, and bin/run.cjs's one-line refusal on an older Node.
 // Cost: one pack and two installs from the npm cache (about 5-10 s on a 2-core machine).
 import assert from 'node:assert/strict'
 import {execFile, spawn, spawnSync} from 'node:child_process'
@@ -18,14 +18,14 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 describe('the Node.js floor', () => {
   const floor = pkg.engines.node.replace(/^>=\s*/, '')
 
-  test('engines.node is the floor bin/run.js checks, and bin/run.js parses as plain script', () => {
+  test('engines.node is the floor bin/run.cjs checks, and bin/run.cjs parses as plain script', () => {
     assert.match(pkg.engines.node, /^>=\d+\.\d+\.\d+$/)
-    assert.ok(readFileSync(BIN, 'utf8').includes(`Node.js ${floor} or newer`), `bin/run.js names ${floor}`)
+    assert.ok(readFileSync(BIN, 'utf8').includes(`Node.js ${floor} or newer`), `bin/run.cjs names ${floor}`)
     const check = spawnSync(process.execPath, ['--check', BIN], {encoding: 'utf8'})
     assert.equal(check.status, 0, check.stderr)
   })
 
-  /** bin/run.js with `tink --version`, as if running on Node `version`. */
+  /** bin/run.cjs with `tink --version`, as if running on Node `version`. */
   function runAs(version) {
     const code = `Object.defineProperty(process.versions, 'node', {value: ${JSON.stringify(version)}})
       Object.defineProperty(process, 'version', {value: 'v' + ${JSON.stringify(version)}})
@@ -90,10 +90,10 @@ describe('npm pack and npm install -g', () => {
   })
 
   test('the tarball holds only what runs: bin, dist, manifest, README, LICENSE, CHANGELOG, package.json', () => {
-    const allowed = /^(bin\/run\.js|dist\/.+\.js|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
+    const allowed = /^(bin\/run\.cjs|dist\/.+\.c?js|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
     const extra = files.filter((f) => !allowed.test(f))
     assert.deepEqual(extra, [], 'nothing else (no src, test, spec, scripts, maps or type declarations)')
-    for (const needed of ['bin/run.js', 'oclif.manifest.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/commands/token/get.js', 'dist/emulator/index.js', 'dist/hooks/command-not-found.js']) {
+    for (const needed of ['bin/run.cjs', 'oclif.manifest.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/commands/token/get.js', 'dist/emulator/index.js', 'dist/hooks/command-not-found.js']) {
       assert.ok(files.includes(needed), needed)
     }
     // The manifest must match the package version, or oclif ignores it (slow start, warnings).

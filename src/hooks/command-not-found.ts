@@ -6,10 +6,10 @@
  */
 import {toConfiguredId, type Hook, type Interfaces} from '@oclif/core'
 import {CliError, ExitCode} from '../lib/errors.js'
-import {paint, writeJson} from '../lib/output.js'
+import {paint, prepareColor, writeJson} from '../lib/output.js'
 
 const hook: Hook<'command_not_found'> = async function (opts) {
-  report(unknownCommandError(opts.config, opts.id), opts.argv ?? [])
+  await report(unknownCommandError(opts.config, opts.id), opts.argv ?? [])
   this.exit(ExitCode.USAGE)
 }
 
@@ -39,7 +39,8 @@ export function unknownCommandError(config: Interfaces.Config, id: string): CliE
 }
 
 /** The machine contract holds here too: with --json, the error is the one document on stdout. */
-export function report(error: CliError, argv: readonly string[]): void {
+export async function report(error: CliError, argv: readonly string[]): Promise<void> {
+  await prepareColor()
   if (argv.includes('--json')) writeJson(process.stdout, error.toJSON())
   else process.stderr.write(`${paint(process.stderr, 'red', 'Error:')} ${error.oneLine()}\n`)
 }

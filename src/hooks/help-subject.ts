@@ -26,7 +26,7 @@ const hook: Hook<'init'> = async function (opts) {
   }
   if (subject === '' || config.findCommand(subject) || config.findTopic(subject)) return
   const {report, unknownCommandError} = await import('./command-not-found.js')
-  report(unknownCommandError(config, subject), argv)
+  await report(unknownCommandError(config, subject), argv)
   const {ExitCode} = await import('../lib/errors.js')
   this.exit(ExitCode.USAGE)
 }

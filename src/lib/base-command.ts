@@ -8,7 +8,7 @@ import {Command, Flags, Interfaces} from '@oclif/core'
 import {processIO, type Context, type GlobalFlags, type IO} from './context.js'
 import {CliError, ExitCode} from './errors.js'
 import {Invocation, reportFailure} from './invocation.js'
-import {writeJson} from './output.js'
+import {prepareColor, writeJson} from './output.js'
 import type {ProfileSetup, ProfileStore} from './profiles.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<typeof GLOBAL_FLAGS & T['flags']>
@@ -75,6 +75,7 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
   protected usesProfiles = true
 
   override async init(): Promise<void> {
+    await prepareColor()
     await super.init()
     const {flags, args} = await this.parse({
       flags: this.ctor.flags,

@@ -26,7 +26,7 @@ import {homedir, platform, tmpdir} from 'node:os'
 import {basename, dirname, join, resolve} from 'node:path'
 import {isatty} from 'node:tty'
 import {fileURLToPath} from 'node:url'
-import {compileCacheDir} from './compile-cache.js'
+import {compileCacheDir} from './compile-cache.cjs'
 
 const MAGIC = 'tink-help-cache-1'
 const MAX_ENTRIES = 32
@@ -181,7 +181,7 @@ function helpKey(argv: readonly string[], env: NodeJS.ProcessEnv, pjsonText: Buf
   if (typeof oclif.commands === 'object' && oclif.commands !== null) throw new Error('commands strategy')
   const require = createRequire(join(ROOT, 'package.json'))
   const corePjson = require.resolve('@oclif/core/package.json')
-  // Exactly what oclif puts in its VERSION line (config.platform), as bin/run.js's --version does.
+  // Exactly what oclif puts in its VERSION line (config.platform), as bin/run.cjs's --version does.
   const wsl = createRequire(corePjson)('is-wsl') === true
   const parts: string[] = [
     MAGIC,
@@ -351,7 +351,7 @@ function invocationKey(argv: readonly string[], env: NodeJS.ProcessEnv): string 
 }
 
 /**
- * Called by bin/run.js before oclif loads. Returns true when it has printed this invocation's help
+ * Called by bin/run.cjs before oclif loads. Returns true when it has printed this invocation's help
  * from the cache (the run is then done); otherwise leaves the run to oclif, recording its output
  * when it is help. Never throws.
  */

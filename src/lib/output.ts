@@ -5,6 +5,7 @@
  */
 import type {Writable} from 'node:stream'
 import type {ChalkInstance} from 'chalk'
+import {loadEsm} from './esm.cjs'
 
 type Stream = Writable & {isTTY?: boolean}
 
@@ -21,10 +22,16 @@ export function useColor(stream: Stream, env: NodeJS.ProcessEnv = process.env): 
 
 export type Style = 'red' | 'yellow' | 'green' | 'dim' | 'bold'
 
-// chalk and its colour detection take about 8 ms to load, a tenth of a scripted call: loaded only
-// when this process's stdout or stderr can show colour (everything tink prints goes to those).
-const chalk: ChalkInstance | undefined =
-  useColor(process.stdout) || useColor(process.stderr) ? new (await import('chalk')).Chalk({level: 1}) : undefined
+let chalk: ChalkInstance | undefined
+
+/**
+ * Loads chalk when this process's stdout or stderr can show colour (everything tink prints goes
+ * to those): chalk and its colour detection take about 8 ms, a tenth of a scripted call. Each
+ * entry point awaits this before printing anything (chalk is an ES module, so loading is async).
+ */
+export async function prepareColor(): Promise<void> {
+  if (!chalk && (useColor(process.stdout) || useColor(process.stderr))) chalk = new (await loadEsm<typeof import('chalk')>('chalk')).Chalk({level: 1})
+}
 
 /** chalk, when the stream it is about to write to shows colour (stdout and stderr differ). */
 export function paint(stream: Stream, style: Style, text: string, env: NodeJS.ProcessEnv = process.env): string {

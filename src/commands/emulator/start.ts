@@ -1,6 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 import {CliError, ExitCode, toCliError, usageError} from '../../lib/errors.js'
-import {paint, writeJson} from '../../lib/output.js'
+import {paint, prepareColor, writeJson} from '../../lib/output.js'
 
 // Only the type is imported statically: the emulator itself is loaded inside run(),
 // so its modules cost nothing to the startup of every other command.
@@ -51,6 +51,11 @@ Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad flag value or a
 
   /** --json as given, known even when parsing the other flags failed (the error must follow it). */
   private jsonOutput = false
+
+  override async init(): Promise<void> {
+    await prepareColor()
+    await super.init()
+  }
 
   async run(): Promise<void> {
     this.jsonOutput = this.argv.includes('--json')

@@ -2,7 +2,7 @@
  * Whether the user installed oclif plugins for tink (`tink plugins install` writes them to
  * <data dir>/package.json, oclif's dir('data') rules). They may hook into any command, so the
  * paths that skip oclif (--version, the fast path, cached help) stand aside when they exist.
- * Only node: built-ins here: bin/run.js asks before anything else loads.
+ * Only node: built-ins here, and CommonJS: bin/run.cjs asks before anything else loads.
  */
 import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'

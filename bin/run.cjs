@@ -1,27 +1,26 @@
 #!/usr/bin/env node
 // Written in syntax every Node.js parses, and checked before anything else loads, so an old
-// Node prints one line instead of a syntax error from a dependency.
+// Node prints one line instead of a syntax error from a dependency. CommonJS, as are the modules
+// it needs to reach a hot command: Node's ES module loader, about 4 ms to start, then never runs.
 var parts = process.versions.node.split('.').map(Number)
 if (parts[0] < 20 || (parts[0] === 20 && (parts[1] < 18 || (parts[1] === 18 && parts[2] < 1)))) {
   process.stderr.write('tink needs Node.js 20.18.1 or newer; this is ' + process.version + '. Install a current Node.js LTS and try again.\n')
   process.exit(1)
 }
 
-var argv = process.argv.slice(2)
+main(process.argv.slice(2))
 
-import('../dist/lib/user-plugins.js').then(async function (plugins) {
-  var nodeModule = await import('node:module')
-  var require = nodeModule.createRequire(import.meta.url)
+async function main(argv) {
   var pjson = require('../package.json')
   // The paths below that answer without oclif stand aside when oclif would behave differently:
   // debug logs, or user plugins that may hook in.
-  var plain = !process.env.DEBUG && !process.env.TINK_DEBUG && !plugins.userPluginsInstalled(process.env)
+  var plain = !process.env.DEBUG && !process.env.TINK_DEBUG && !require('../dist/lib/user-plugins.cjs').userPluginsInstalled(process.env)
 
   // `tink --version` is what scripts and support staff run most to check an install: answered
   // here, without loading oclif (about 70 ms), with the very line oclif prints (config.userAgent).
   if (argv[0] === '--version' && plain) {
     // The same is-wsl module oclif asks, so "wsl-x64" comes out exactly as oclif would say it.
-    var oclifRequire = nodeModule.createRequire(require.resolve('@oclif/core/package.json'))
+    var oclifRequire = require('node:module').createRequire(require.resolve('@oclif/core/package.json'))
     var platform = oclifRequire('is-wsl') ? 'wsl' : process.platform
     var arch = process.arch === 'ia32' ? 'x86' : process.arch
     process.stdout.write(pjson.name + '/' + pjson.version + ' ' + platform + '-' + arch + ' node-' + process.version + '\n')
@@ -40,12 +39,13 @@ import('../dist/lib/user-plugins.js').then(async function (plugins) {
 
   // token get, user create and the other hot commands with plain arguments run without oclif
   // (src/lib/fast.ts says exactly when); everything else is oclif's. The build bundles fast.ts and
-  // what it imports into one file: Node 20 loads one ES module in a fraction of the time of twenty.
-  var fast = await import('../dist/lib/fast.bundle.js')
-  var plan = fast.planFast(argv, process.env)
-  var cache = await import('../dist/lib/compile-cache.js')
+  // what it imports into one CommonJS file, which the compile cache holds: loading it costs about
+  // what one small module does.
+  var cache = require('../dist/lib/compile-cache.cjs')
+  var fastPath = require('../dist/lib/fast-plan.cjs')
+  var plan = fastPath.planFast(argv, process.env)
   cache.installCompileCache(process.env, plan ? 'fast' : 'oclif')
-  if (plan) return fast.runFast(plan)
+  if (plan) return require('../dist/lib/fast.bundle.cjs').runFast(plan)
   var oclif = await import('@oclif/core')
-  return oclif.execute({dir: import.meta.url})
-})
+  return oclif.execute({dir: __dirname})
+}

@@ -9,20 +9,21 @@
  *
  * Safety: an entry is used only for the same file with the same content (SHA-1) under the same
  * Node and V8 (in the file name); V8 itself rejects data made by another version or flags. Any
- * failure here means "no cache", never a failed command. Loaded by bin/run.js before oclif.
+ * failure here means "no cache", never a failed command. Loaded by bin/run.cjs before oclif or the fast-path bundle. CommonJS (.cts), like the bundle:
+ * bin/run.cjs reaches a hot command without starting Node's ES module loader.
  */
 import {createHash} from 'node:crypto'
 import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {homedir, tmpdir} from 'node:os'
 import {basename, dirname, join, sep} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {Script} from 'node:vm'
 
 const MAGIC = 'tink-v8-cache-1'
+/** The fast path, bundled by the build (bin/run.cjs requires it once this cache is installed). */
+const FAST_BUNDLE = join(__dirname, 'fast.bundle.cjs')
 /**
  * Emitted on process by http.ts before it changes a V8 flag mid-run. An event, not a call: the
- * fast path is a bundle with its own copy of this module, apart from the one bin/run.js installs.
+ * fast path is a bundle with its own copy of this module, apart from the one bin/run.cjs installs.
  */
 export const SETTLE_COMPILE_CACHE = 'tink:settle-compile-cache'
 /** Files that may call import(): in a vm.Script that needs Node's experimental USE_MAIN_CONTEXT_DEFAULT_LOADER, which prints a warning. */
@@ -137,7 +138,6 @@ function writeBlob(dir: string, file: string, suffix: string, entries: Map<strin
  */
 export function installCompileCache(env: NodeJS.ProcessEnv = process.env, set = 'oclif'): void {
   if (env.TINK_NO_COMPILE_CACHE === '1' || env.TINK_NO_COMPILE_CACHE === 'true') return
-  const require = createRequire(import.meta.url)
   const Module = require('node:module') as CjsModuleClass
   // Node 22.8+ does this itself, for ES modules too.
   if (typeof Module.enableCompileCache === 'function') {
@@ -146,7 +146,7 @@ export function installCompileCache(env: NodeJS.ProcessEnv = process.env, set = 
   }
 
   const dir = compileCacheDir(env)
-  const install = createHash('sha1').update(fileURLToPath(new URL('../../', import.meta.url))).digest('hex').slice(0, 12)
+  const install = createHash('sha1').update(join(__dirname, '..', '..') + sep).digest('hex').slice(0, 12)
   const suffix = `-${install}-${set}.cache`
   const file = join(dir, `node-${process.version}-${process.arch}-v8-${process.versions.v8}${suffix}`)
   const stored = readBlob(file)
@@ -155,9 +155,10 @@ export function installCompileCache(env: NodeJS.ProcessEnv = process.env, set = 
   const originalCompile = Module.prototype._compile
 
   Module.prototype._compile = function (this: CjsModule, content: string, filename: string): unknown {
-    // Only installed packages (their content does not change between runs), and not the few that
-    // may call import() (oclif's module loader): Node compiles those itself.
-    if (!filename.includes(`${sep}node_modules${sep}`) || mayImportDynamically(content)) return originalCompile.call(this, content, filename)
+    // Only installed packages and the fast-path bundle (their content does not change between
+    // runs; the hash below guards a rebuild), and not the few that may call import() (oclif's
+    // module loader): Node compiles those itself.
+    if (!(filename.includes(`${sep}node_modules${sep}`) || filename === FAST_BUNDLE) || mayImportDynamically(content)) return originalCompile.call(this, content, filename)
     const hash = createHash('sha1').update(content).digest('base64')
     const entry = stored.get(filename)
     const cachedData = entry && entry.hash === hash ? entry.data : undefined

@@ -1,7 +1,7 @@
 // The loop an engineer would write instead of tink: one undici Agent, N workers, one POST per
 // user, no retries, no validation, no output. Run as its own process by `npm run bench -- bulk`
 // (its start-up counts, as tink's does), and inside the bench process for the warm reference.
-// Usage: BENCH_TOKEN=... node bench/raw-loop.js BASE_URL PREFIX USERS CONCURRENCY (the token in
+// Usage: BENCH_TOKEN=... node bench/support/raw-loop.js BASE_URL PREFIX USERS CONCURRENCY (the token in
 // the environment, not argv, as the curl loops keep it in a file)
 import {pathToFileURL} from 'node:url'
 
