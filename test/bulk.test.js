@@ -452,3 +452,17 @@ describe('bulk input problems', () => {
     assert.ok(large.kb <= small.kb * 1.5, `100,000 rows: ${large.kb} KiB, 1,000 rows: ${small.kb} KiB`)
   })
 })
+
+describe('duplicate detection keeps a few bytes per user', () => {
+  test('the first line of every user is remembered through table growth; 200,000 distinct ids are never taken for one another', async () => {
+    const {SeenUsers} = await import('../dist/lib/bulk/seen.js')
+    const seen = new SeenUsers()
+    const n = 200_000
+    for (let i = 0; i < n; i++) assert.equal(seen.firstLine(`e:user-${i}`, i + 2), undefined, `user-${i} is new`)
+    assert.equal(seen.size, n)
+    for (const i of [0, 1, 1023, 1024, 65_535, n - 1]) assert.equal(seen.firstLine(`e:user-${i}`, n + 10), i + 2, `user-${i} was first on line ${i + 2}`)
+    // Near-identical keys: the prefix tells a user id from an external id.
+    assert.equal(seen.firstLine('u:user-5', 3), undefined)
+    assert.equal(seen.size, n + 1)
+  })
+})

@@ -16,6 +16,7 @@ import {countRows, openInput, type InputFormat, type RawRow} from './input.js'
 import {Journal} from './journal.js'
 import {emptyCounts, Progress, type BulkSummary} from './render.js'
 import {CREATE_COLUMNS, DELETE_COLUMNS, rowKey, validateCreateRow, validateDeleteRow, type CreateDefaults} from './rows.js'
+import {SeenUsers} from './seen.js'
 import {SharedClientToken} from './token.js'
 import {BulkThrottle} from './throttle.js'
 
@@ -234,17 +235,11 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
    * The first line of each user in this run's file. The same user twice in one file is a mistake
    * of the file (the second create would be a replay of the first, the second delete a no-op):
    * the later lines are reported invalid and never sent. Decided synchronously as each row is
-   * taken, so line order decides which one is "first" whatever the concurrency. One entry per
-   * distinct user: bounded by the file's own ids, a few MB for 100,000 rows.
+   * taken, so line order decides which one is "first" whatever the concurrency. A few bytes per
+   * distinct user (seen.ts).
    */
-  const firstLine = new Map<string, number>()
-  const duplicateOf = (key: string | undefined, line: number): number | undefined => {
-    if (key === undefined) return undefined
-    const first = firstLine.get(key)
-    if (first !== undefined) return first
-    firstLine.set(key, line)
-    return undefined
-  }
+  const seen = new SeenUsers()
+  const duplicateOf = (key: string | undefined, line: number): number | undefined => (key === undefined ? undefined : seen.firstLine(key, line))
   const duplicate = (line: number, first: number): Pick<RowResult, 'status' | 'error'> => ({
     status: 'invalid',
     error: {code: DUPLICATE_ROW, message: `line ${line}: duplicate of line ${first} (the same user); not sent`},
