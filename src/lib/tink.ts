@@ -246,9 +246,17 @@ export class TinkApi {
 }
 
 /** A token is reused until 60 s before it runs out. */
+/** Parsed expiries: bulk work asks about the same shared token once per row. */
+const expiries = new WeakMap<TokenResult, {at: string; ms: number}>()
+
 export function isFresh(token: TokenResult, now: number): boolean {
   if (!token.expires_at) return false
-  return Date.parse(token.expires_at) - 60_000 > now
+  let parsed = expiries.get(token)
+  if (parsed?.at !== token.expires_at) {
+    parsed = {at: token.expires_at, ms: Date.parse(token.expires_at)}
+    expiries.set(token, parsed)
+  }
+  return parsed.ms - 60_000 > now
 }
 
 /** Spec-generated or broken lifetimes (missing, zero, negative) are never cached. */
