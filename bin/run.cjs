@@ -44,7 +44,10 @@ async function main(argv) {
   var cache = require('../dist/lib/compile-cache.cjs')
   var fastPath = require('../dist/lib/fast-plan.cjs')
   var plan = fastPath.planFast(argv, process.env)
-  cache.installCompileCache(process.env, plan ? 'fast' : 'oclif')
+  // Bulk work keeps its peak memory flat (src/lib/bulk/heap.ts): V8 flags, set before any code
+  // compiles, and its own compile-cache blob (cache data is valid only under its flags).
+  if (plan && plan.bulk) require('node:v8').setFlagsFromString(fastPath.BULK_V8_FLAGS)
+  cache.installCompileCache(process.env, plan ? (plan.bulk ? 'bulk' : 'fast') : 'oclif')
   if (plan) return require('../dist/lib/fast.bundle.cjs').runFast(plan)
   var oclif = await import('@oclif/core')
   return oclif.execute({dir: __dirname})

@@ -18,19 +18,21 @@ import {userPluginsInstalled} from './user-plugins.cjs'
 
 const ROOT = join(__dirname, '..', '..')
 
-export type Sends = 'one' | 'many' | undefined
+/**
+ * V8 flags for bulk runs (see bulk/heap.ts), set by bin/run.cjs before anything compiles: code
+ * cache data is valid only under the flags it was made with, so bulk runs keep their own blob.
+ */
+export const BULK_V8_FLAGS = '--expose-gc --semi-space-growth-factor=1'
 
-const oneOrMany = (flags: ParsedFlags): Sends => (flags.file === undefined ? 'one' : 'many')
-
-/** The hot commands, by manifest id, and whether a run sends requests: one (a short run) or many (bulk). */
-export const HOT_COMMANDS: Record<string, (flags: ParsedFlags) => Sends> = {
+/** The hot commands, by manifest id, and whether a run sends requests (undici then loads early). */
+export const HOT_COMMANDS: Record<string, (flags: ParsedFlags) => boolean> = {
   // A cached client token needs no request (and no undici).
-  'token:get': (flags) => (flags.code !== undefined || flags['refresh-token'] !== undefined || flags['no-cache'] ? 'one' : undefined),
-  'token:clear': () => undefined,
-  'grant:create': () => 'one',
-  'grant:delegate': () => 'one',
-  'user:create': oneOrMany,
-  'user:delete': oneOrMany,
+  'token:get': (flags) => flags.code !== undefined || flags['refresh-token'] !== undefined || flags['no-cache'] === true,
+  'token:clear': () => false,
+  'grant:create': () => true,
+  'grant:delegate': () => true,
+  'user:create': () => true,
+  'user:delete': () => true,
 }
 
 /**
@@ -141,7 +143,10 @@ export interface FastPlan {
   tokens: string[]
   flags: ParsedFlags
   version: string
-  sends: Sends
+  /** Whether the run sends requests. */
+  sends: boolean
+  /** Bulk work (--file): a long run, prepared for by bin/run.cjs (see bulk/heap.ts). */
+  bulk: boolean
 }
 
 /**
@@ -165,6 +170,6 @@ export function planFast(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (!cmd || manifest.version !== version || cmd.pluginType !== 'core' || cmd.strict === false || !cmd.enableJsonFlag || Object.keys(cmd.args ?? {}).length > 0) return undefined
   const tokens = argv.slice(2)
   const flags = parsePlain(tokens, cmd.flags)
-  return flags && {id, tokens, flags, version, sends: HOT_COMMANDS[id]!(flags)}
+  return flags && {id, tokens, flags, version, sends: HOT_COMMANDS[id]!(flags), bulk: flags.file !== undefined}
 }
 

@@ -41,7 +41,7 @@ export async function runFast(plan: FastPlan): Promise<void> {
     const action = await ACTIONS[plan.id]!()
     // undici takes about 25 ms to load, and the command would load it after waiting for the
     // keychain: loaded now, that wait happens meanwhile (the keychain answers on another thread).
-    if (plan.sends) preloadUndici(plan.sends === 'many')
+    if (plan.sends) preloadUndici()
     await runInvocation(inv, action)
   } catch (error) {
     reportFailure(io, error, {json})

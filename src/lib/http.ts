@@ -31,11 +31,6 @@ export interface HttpClientOptions {
   /** Base of the exponential backoff, in ms. */
   backoffBaseMs?: number
   /**
-   * Thousands of requests in one process (bulk): let V8 optimise the HTTP parser, which pays
-   * for itself there; one-off commands keep the baseline compiler and exit sooner.
-   */
-  manyRequests?: boolean
-  /**
    * Shared pacing for many concurrent callers (bulk work): awaited before every attempt, and told
    * about every 429 so one rate-limited request can slow all the others down.
    */
@@ -96,14 +91,15 @@ let undiciParts: UndiciParts | undefined
  * --liftoff-only: undici parses HTTP with llhttp compiled to WebAssembly, and V8 optimises that
  * module on background threads that Node waits for before it exits: about 60 ms after the last
  * byte of every call that sent a request. V8's baseline compiler alone parses a few small
- * responses just as well, so the process ends when its work does. The flag is set after undici
+ * responses just as well, so the process ends when its work does; and bulk work (measured on
+ * 5,000 and 30,000 rows) runs as fast with it, in 20 MiB less memory. The flag is set after undici
  * and the Node modules it needs have loaded, just before the parser compiles at the first
  * connection: code-cache data (Node's own for its modules, tink's for packages) is valid only
  * under the flags it was made with, so set earlier it made Node compile http, http2 and tls from
  * source (about 10 ms). The compile cache is told first (SETTLE_COMPILE_CACHE), so the cache data
  * of what is loaded by then is taken under the flags the next run loads it with.
  */
-function loadUndici(manyRequests: boolean): UndiciParts {
+function loadUndici(): UndiciParts {
   if (!undiciParts) {
     const require = createRequire(import.meta.url)
     const api = require('undici/lib/api/index.js') as {request: UndiciParts['request']}
@@ -114,17 +110,15 @@ function loadUndici(manyRequests: boolean): UndiciParts {
       EnvHttpProxyAgent: require('undici/lib/dispatcher/env-http-proxy-agent.js') as UndiciParts['EnvHttpProxyAgent'],
       request: api.request,
     }
-    if (!manyRequests) {
-      ;(process as NodeJS.EventEmitter).emit(SETTLE_COMPILE_CACHE)
-      setFlagsFromString('--liftoff-only')
-    }
+    ;(process as NodeJS.EventEmitter).emit(SETTLE_COMPILE_CACHE)
+    setFlagsFromString('--liftoff-only')
   }
   return undiciParts
 }
 
 /** Loads undici now rather than at the first request (the fast path overlaps it with keychain reads). */
-export function preloadUndici(manyRequests: boolean): void {
-  loadUndici(manyRequests)
+export function preloadUndici(): void {
+  loadUndici()
 }
 
 export class HttpClient {
@@ -133,6 +127,8 @@ export class HttpClient {
     Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle'>
   private dispatcher?: Dispatcher
   private unlisten?: () => void
+  /** Origin and path per API path: parsed once, not once per request of a bulk run. */
+  private readonly targets = new Map<string, {origin: string; path: string}>()
 
   constructor(options: HttpClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '')
@@ -142,14 +138,13 @@ export class HttpClient {
       maxBodyBytes: 1024 * 1024,
       connections: 16,
       backoffBaseMs: 250,
-      manyRequests: false,
       ...options,
     }
   }
 
   /** undici loads only when a request is made, so commands that send nothing never pay for it. */
-  private async agent(): Promise<{undici: UndiciParts; dispatcher: Dispatcher}> {
-    const undici = loadUndici(this.opts.manyRequests)
+  private agent(): {undici: UndiciParts; dispatcher: Dispatcher} {
+    const undici = loadUndici()
     if (!this.dispatcher) {
       const t = this.opts.timeoutMs
       this.dispatcher = new undici.EnvHttpProxyAgent({
@@ -174,6 +169,16 @@ export class HttpClient {
       }
     }
     return {undici, dispatcher: this.dispatcher}
+  }
+
+  private target(path: string): {origin: string; path: string} {
+    let target = this.targets.get(path)
+    if (!target) {
+      const url = new URL(this.baseUrl + path)
+      target = {origin: url.origin, path: url.pathname + url.search}
+      this.targets.set(path, target)
+    }
+    return target
   }
 
   async close(): Promise<void> {
@@ -241,7 +246,7 @@ export class HttpClient {
     | {kind: 'ok'; response: HttpResponse}
     | {kind: 'fail'; error: CliError; retryable: boolean; retryAfterMs?: number}
   > {
-    const {dispatcher, undici} = await this.agent()
+    const {dispatcher, undici} = this.agent()
     const url = this.baseUrl + spec.path
     const headers: Record<string, string> = {
       'user-agent': this.opts.userAgent,
@@ -268,10 +273,10 @@ export class HttpClient {
     const started = performance.now()
     let res: Dispatcher.ResponseData
     try {
-      const target = new URL(url)
+      const target = this.target(spec.path)
       res = await undici.request.call(dispatcher, {
         origin: target.origin,
-        path: target.pathname + target.search,
+        path: target.path,
         method: 'POST',
         headers,
         body,
