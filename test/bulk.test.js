@@ -136,7 +136,7 @@ describe('bulk create and delete against the emulator with faults', () => {
     const journal = join(dir, 'resume.journal')
     const args = ['user', 'create', '--file', file, '--concurrency', '16', '--journal', journal]
     const first = await runAndInterrupt(args, env, 2500)
-    assert.ok(first.sent, 'the run ended before it could be interrupted')
+    assert.ok(first.sent, `the run ended before it could be interrupted: exit ${first.code}, ${first.stderr}`)
     assert.equal(first.code, 130, first.stderr)
     assert.match(first.stderr, /Interrupted: /)
     assert.match(first.stderr, /--journal/)
@@ -167,7 +167,7 @@ describe('bulk create and delete against the emulator with faults', () => {
     const journal = join(dir, 'delete.journal')
     const args = ['user', 'delete', '--file', file, '--yes', '--concurrency', '16', '--journal', journal]
     const first = await runAndInterrupt(args, env, 2500)
-    assert.ok(first.sent)
+    assert.ok(first.sent, `the run ended before it could be interrupted: exit ${first.code}, ${first.stderr}`)
     assert.equal(first.code, 130, first.stderr)
     const left = usersWithPrefix(emu, 'resume-').length
     assert.ok(left > 0 && left < 5000, `${left} left after the interrupted run`)
@@ -203,7 +203,7 @@ describe('bulk create and delete against the emulator with faults', () => {
     assert.ok(limited.length > 0, 'no request was rate limited')
     const t429 = limited[0].at
     const during = emu.requests.filter((q) => q.path === CREATE && q.at > t429 + 100 && q.at < t429 + 850)
-    assert.equal(during.length, 0, `${during.length} creates were sent while the server had asked for a pause`)
+    assert.equal(during.length, 0, `${during.length} creates were sent while the server had asked for a pause; stderr: ${r.stderr}`)
     assert.match(r.stderr, /Rate limited by the server once;/)
     assert.ok(Date.now() - started < 15_000)
   })

@@ -114,7 +114,8 @@ describe('a cached help invocation prints exactly what oclif prints', () => {
   for (const columns of [50, 132]) {
     for (const args of HELP_CASES) {
       test(`${shown(args)} on a ${columns}-column terminal, in colour`, async () => {
-        const w = world({NO_COLOR: undefined, TERM: 'xterm-256color'})
+        // A person's terminal: no CI variable (oclif's colour detection turns colour off under CI).
+        const w = world({NO_COLOR: undefined, CI: undefined, TERM: 'xterm-256color'})
         const reference = await assertReplayed(w, args, {pty: {columns}})
         assert.match(reference.stdout, /\x1b\[1m/, 'the terminal got colour')
       })
