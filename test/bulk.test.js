@@ -180,8 +180,26 @@ describe('bulk create and delete against the emulator with faults', () => {
     assert.equal(usersWithPrefix(emu, 'resume-').length, 0)
   })
 
+  test('the shared client token outlasts a burst of 503s longer than one request\'s retries: the run still completes', async () => {
+    const file = writeFile('token-burst.csv', csv(200, 'tburst-'))
+    emu.requests.length = 0
+    emu.setFaults('token:503=1,retry-after=0')
+    // Six refused token requests (one request gives up after four attempts), then Tink recovers.
+    const poll = setInterval(() => {
+      if (emu.requests.filter((q) => q.path === TOKEN && q.status === 503).length >= 6) emu.setFaults('')
+    }, 1)
+    const r = await runCli(['user', 'create', '--file', file, '--concurrency', '8'], {env, timeoutMs: 60_000})
+    clearInterval(poll)
+    emu.setFaults('')
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(statuses(lines(r.stdout)), {created: 200})
+    assert.ok(emu.requests.filter((q) => q.path === TOKEN && q.status === 503).length >= 6)
+  })
+
   test('a 429 with Retry-After: 1 pauses every worker, not just the one that got it, then the run speeds back up', async () => {
     const file = writeFile('pause.csv', csv(3000, 'pause-'))
+    // No faults left over from a test above that failed half way (an early 429 would take the brake).
+    emu.setFaults('')
     emu.requests.length = 0
     let phase = 'before'
     // Turn on 429s once the run is going, and off again as soon as the first one has gone out.

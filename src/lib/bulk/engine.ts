@@ -128,8 +128,20 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
   // and rate limits are handled for every worker at once by the throttle.
   const http = await ctx.http({connections: opts.concurrency, throttle, signal: hardStop.signal, backoffBaseMs: BULK_BACKOFF_BASE_MS})
   const scope = op === 'create' ? 'user:create' : 'authorization:grant'
-  // The token source and the api need each other; the closure runs only after both exist.
-  const token: SharedClientToken = new SharedClientToken((): Promise<TokenResult> => api.clientToken(scope))
+  // The token source and the api need each other; the closure runs only after both exist. Every
+  // row waits on this one token, so it gets a row's patience on top of the request's own retries:
+  // a second of 503s from Tink must not end a 20,000-row run before its first row.
+  const fetchToken = async (): Promise<TokenResult> => {
+    for (let round = 0; ; round++) {
+      try {
+        return await api.clientToken(scope)
+      } catch (err) {
+        if (!mayRetryRow(err, round)) throw err
+        await pause(round)
+      }
+    }
+  }
+  const token: SharedClientToken = new SharedClientToken(fetchToken)
   const api: TinkApi = new TinkApi({http, credentials: () => ctx.credentials(), cache: token, trace: (line) => ctx.trace(line)})
 
   const counts = emptyCounts()
