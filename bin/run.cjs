@@ -12,9 +12,9 @@ main(process.argv.slice(2))
 
 async function main(argv) {
   var pjson = require('../package.json')
-  // The paths below that answer without oclif stand aside when oclif would behave differently:
-  // debug logs, or user plugins that may hook in.
-  var plain = !process.env.DEBUG && !process.env.TINK_DEBUG && !require('../dist/lib/user-plugins.cjs').userPluginsInstalled(process.env)
+  // The paths below that answer without oclif stand aside when oclif would do more (debug logs,
+  // user plugins that may hook in).
+  var plain = !require('../dist/lib/user-plugins.cjs').oclifMayDoMore(process.env)
 
   // `tink --version` is what scripts and support staff run most to check an install: answered
   // here, without loading oclif (about 70 ms), with the very line oclif prints (config.userAgent).

@@ -14,7 +14,7 @@
  */
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {userPluginsInstalled} from './user-plugins.cjs'
+import {oclifMayDoMore} from './user-plugins.cjs'
 
 const ROOT = join(__dirname, '..', '..')
 
@@ -127,14 +127,14 @@ export function parsePlain(tokens: readonly string[], defs: Record<string, Manif
 
 /** oclif behaves differently (debug logs, JSON everywhere, user plugins that may hook in) with these. */
 function oclifWouldDiffer(env: NodeJS.ProcessEnv): boolean {
-  if (env.TINK_NO_FAST_PATH === '1' || env.DEBUG || env.TINK_DEBUG || env.TINK_CONTENT_TYPE) return true
+  if (env.TINK_NO_FAST_PATH === '1' || env.TINK_CONTENT_TYPE) return true
   if (Object.keys(env).some((k) => k.startsWith('OCLIF_'))) return true
   try {
     process.cwd() // oclif warns when the current folder is gone
   } catch {
     return true
   }
-  return userPluginsInstalled(env)
+  return oclifMayDoMore(env)
 }
 
 /** A hot command with plain arguments, ready to run without oclif. */
