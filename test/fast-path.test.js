@@ -10,7 +10,8 @@ import {after, before, describe, test} from 'node:test'
 import {Flags, Parser} from '@oclif/core'
 import fc from 'fast-check'
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
-import {INTEGER_FLAGS, parsePlain, planFast} from '../dist/lib/fast-plan.cjs'
+import {HOT_COMMANDS, INTEGER_FLAGS, parsePlain, planFast} from '../dist/lib/fast-plan.cjs'
+import {ACTIONS} from '../dist/lib/fast.js'
 import {BIN, cleanEnv, ROOT, runCli, runProcess, tempDir} from './helpers.js'
 
 const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8'))
@@ -37,6 +38,11 @@ describe('fast path: the parser agrees with oclif', () => {
   const classes = {}
   before(async () => {
     for (const id of HOT) classes[id] = await commandClass(id)
+  })
+
+  test('the plan and the run know the same hot commands (a planned command without an action would crash)', () => {
+    assert.deepEqual(Object.keys(HOT_COMMANDS).sort(), [...HOT].sort())
+    assert.deepEqual(Object.keys(ACTIONS).sort(), [...HOT].sort())
   })
 
   test('every hot command is in the manifest with the shape the fast path handles', () => {
