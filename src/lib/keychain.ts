@@ -109,7 +109,7 @@ function requireKeytar(): Keytar {
 export class KeytarStore implements SecretStore {
   readonly kind = 'keychain' as const
   readonly where = `OS keychain (service ${KEYCHAIN_SERVICE})`
-  private keytar?: Promise<Keytar>
+  private keytar?: Keytar
   private broken?: {cause: KeychainCause; detail: string}
 
   constructor(
@@ -117,12 +117,16 @@ export class KeytarStore implements SecretStore {
     private readonly trace: (line: string) => void = () => {},
   ) {}
 
-  private load(): Promise<Keytar> {
-    this.keytar ??= new Promise<Keytar>((resolve) => resolve(requireKeytar())).catch((err: unknown) => {
+  /** keytar, loaded on first use; a module that cannot load is remembered as the cause and thrown. */
+  private load(): Keytar {
+    if (this.keytar) return this.keytar
+    try {
+      this.keytar = requireKeytar()
+      return this.keytar
+    } catch (err) {
       this.broken = {cause: 'not_installed', detail: errMessage(err).split('\n')[0] ?? ''}
       throw err
-    })
-    return this.keytar
+    }
   }
 
   /**
@@ -133,24 +137,20 @@ export class KeytarStore implements SecretStore {
    */
   warmUp(): void {
     if (this.keytar || this.broken) return
-    let keytar: Keytar
     try {
-      keytar = requireKeytar()
+      this.load().getPassword(KEYCHAIN_SERVICE, accounts.probe('(warm-up)')).catch(() => undefined)
     } catch {
-      return
+      // not installed: the real call says so
     }
-    this.keytar = Promise.resolve(keytar)
-    keytar.getPassword(KEYCHAIN_SERVICE, accounts.probe('(warm-up)')).catch(() => undefined)
   }
 
   private async call<T>(action: string, fn: (k: Keytar) => Promise<T>): Promise<T> {
     if (this.broken) throw new KeychainError(this.broken.cause, this.broken.detail, action)
     let keytar: Keytar
     try {
-      keytar = await this.load()
-    } catch (err) {
-      this.broken ??= {cause: 'not_installed', detail: errMessage(err).split('\n')[0] ?? ''}
-      throw new KeychainError(this.broken.cause, this.broken.detail, action)
+      keytar = this.load()
+    } catch {
+      throw new KeychainError(this.broken!.cause, this.broken!.detail, action)
     }
     try {
       return await withTimeout(fn(keytar), this.timeoutMs)
