@@ -124,10 +124,6 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
     return this.invocation.signal
   }
 
-  protected get json(): boolean {
-    return this.jsonEnabled()
-  }
-
   protected out(text: string): void {
     this.invocation.out(text)
   }
