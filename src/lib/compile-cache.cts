@@ -185,12 +185,15 @@ export function installCompileCache(env: NodeJS.ProcessEnv = process.env, set = 
     return fn.call(mod.exports, mod.exports, moduleRequire, mod, filename, dirname(filename))
   }
 
-  // Before a V8 flag changes mid-run (http.ts, --liftoff-only), the data of what was compiled so
-  // far is taken under the flags in force when the next run compiles it; otherwise V8 would
-  // reject it next time and every run would rewrite the cache.
+  // Before a V8 flag changes mid-run (http.ts, --liftoff-only), what was compiled so far must keep
+  // data made under the flags in force when the next run compiles it; otherwise V8 would reject
+  // it next time and every run would rewrite the cache. When all of it came from the cache, the
+  // stored data is that (and nothing is serialised on the way to a request); else it is taken now.
   const settled = new Map<string, Buffer>()
+  let storedBeforeFlag: Set<string> | undefined
   process.once(SETTLE_COMPILE_CACHE, () => {
-    for (const [filename, {script}] of compiled) settled.set(filename, script.createCachedData())
+    if (!changed) storedBeforeFlag = new Set(compiled.keys())
+    else for (const [filename, {script}] of compiled) settled.set(filename, script.createCachedData())
   })
 
   process.once('exit', () => {
@@ -199,7 +202,10 @@ export function installCompileCache(env: NodeJS.ProcessEnv = process.env, set = 
       // Re-serialise what this run compiled (with the functions it ran, which V8 compiles
       // lazily) and keep the entries of files other commands load.
       const out = new Map(stored)
-      for (const [filename, {hash, script}] of compiled) out.set(filename, {hash, data: settled.get(filename) ?? script.createCachedData()})
+      for (const [filename, {hash, script}] of compiled) {
+        if (storedBeforeFlag?.has(filename)) continue
+        out.set(filename, {hash, data: settled.get(filename) ?? script.createCachedData()})
+      }
       writeBlob(dir, file, suffix, out)
     } catch {
       // A read-only or full disk: the next run compiles again.
