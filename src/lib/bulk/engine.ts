@@ -222,7 +222,7 @@ export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSign
   const emit = async (result: RowResult): Promise<void> => {
     counts[result.status]++
     finished++
-    heap.row()
+    heap.afterRow(finished)
     // A duplicate line is a property of the file, found again on every run; journaled, it would
     // read as a failure of its user and undo the first line's "done".
     if (journal && !result.from_journal && result.error?.code !== DUPLICATE_ROW) journal.append(result)

@@ -20,8 +20,6 @@ const EVERY_ROWS = 500
 
 export class HeapGuard {
   private readonly gc?: () => void
-  private rows = 0
-  collections = 0
 
   constructor() {
     try {
@@ -29,15 +27,13 @@ export class HeapGuard {
       const gc: unknown = runInNewContext('typeof gc === "function" ? gc : undefined')
       if (typeof gc === 'function') this.gc = gc as () => void
     } catch {
-      this.gc = undefined
+      // no gc(): nothing to do
     }
   }
 
-  /** Called once per finished row. */
-  row(): void {
-    if (!this.gc || ++this.rows % EVERY_ROWS !== 0) return
-    if (getHeapStatistics().used_heap_size < SOFT_LIMIT_BYTES) return
-    this.gc()
-    this.collections++
+  /** Called as each row finishes, with the number finished so far. */
+  afterRow(finished: number): void {
+    if (!this.gc || finished % EVERY_ROWS !== 0) return
+    if (getHeapStatistics().used_heap_size >= SOFT_LIMIT_BYTES) this.gc()
   }
 }
