@@ -17,7 +17,7 @@
 //   one line per request.
 export {ALL_SCOPES, BUILTIN_CLIENT, parseClientSpec, TINK_LINK_CLIENT_ID, type EmulatorClient} from './clients.js'
 export {parseFaultSpec, type FaultEndpoint, type FaultSet, type FaultSpec} from './faults.js'
-export {isLocale, isMarket} from '../lib/markets.js'
+export {isLocale, isMarket} from '../lib/tink/markets.js'
 export {
   isLoopback,
   startEmulator,

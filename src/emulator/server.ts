@@ -13,7 +13,7 @@ import {
   resolveFaults,
   validateFaultSpec,
 } from './faults.js'
-import {isLocale, isMarket} from '../lib/markets.js'
+import {isLocale, isMarket} from '../lib/tink/markets.js'
 import {
   type AccessToken,
   CODE_TTL_MS,

@@ -5,8 +5,10 @@
  * script cannot tell apart from tink itself missing from PATH.
  */
 import {toConfiguredId, type Hook, type Interfaces} from '@oclif/core'
-import {CliError, ExitCode} from '../lib/errors.js'
-import {paint, prepareColor, writeJson} from '../lib/output.js'
+import {CliError, ExitCode} from '../lib/errors/cli-error.js'
+import {systemIO} from '../lib/cli/io.js'
+import {prepareColor} from '../lib/cli/output.js'
+import {renderError} from '../lib/cli/render-error.js'
 
 const hook: Hook<'command_not_found'> = async function (opts) {
   await report(unknownCommandError(opts.config, opts.id), opts.argv ?? [])
@@ -40,9 +42,9 @@ export function unknownCommandError(config: Interfaces.Config, id: string): CliE
 
 /** The machine contract holds here too: with --json, the error is the one document on stdout. */
 export async function report(error: CliError, argv: readonly string[]): Promise<void> {
-  await prepareColor()
-  if (argv.includes('--json')) writeJson(process.stdout, error.toJSON())
-  else process.stderr.write(`${paint(process.stderr, 'red', 'Error:')} ${error.oneLine()}\n`)
+  const io = systemIO()
+  await prepareColor(io)
+  renderError(io, error, {json: argv.includes('--json')})
 }
 
 /** The candidate nearest by edit distance, if it is near enough to be what was meant. */

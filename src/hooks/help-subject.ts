@@ -27,7 +27,7 @@ const hook: Hook<'init'> = async function (opts) {
   if (subject === '' || config.findCommand(subject) || config.findTopic(subject)) return
   const {report, unknownCommandError} = await import('./command-not-found.js')
   await report(unknownCommandError(config, subject), argv)
-  const {ExitCode} = await import('../lib/errors.js')
+  const {ExitCode} = await import('../lib/errors/cli-error.js')
   this.exit(ExitCode.USAGE)
 }
 

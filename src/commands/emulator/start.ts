@@ -1,10 +1,8 @@
-import {Command, Flags} from '@oclif/core'
-import {CliError, ExitCode, toCliError, usageError} from '../../lib/errors.js'
-import {paint, prepareColor, writeJson} from '../../lib/output.js'
-
-// Only the type is imported statically: the emulator itself is loaded inside run(),
-// so its modules cost nothing to the startup of every other command.
-import type {EmulatorClient, FaultSpec, RunningEmulator} from '../../emulator/index.js'
+import {Command} from '@oclif/core'
+import {emulatorStart, emulatorStartFlags} from '../../lib/actions/emulator-start.js'
+import {systemIO} from '../../lib/cli/io.js'
+import {prepareColor} from '../../lib/cli/output.js'
+import {renderError} from '../../lib/cli/render-error.js'
 
 export default class EmulatorStart extends Command {
   static override summary = 'Run a local Tink emulator in the foreground.'
@@ -32,127 +30,20 @@ Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad flag value or a
     },
   ]
 
-  static override flags = {
-    port: Flags.integer({description: 'Port to listen on; 0 picks a free port.', default: 0}),
-    host: Flags.string({
-      description: 'Interface to bind. Default 127.0.0.1 (loopback only); anything else exposes the emulator to the network.',
-    }),
-    state: Flags.string({description: 'JSON file that keeps users across restarts (written atomically).'}),
-    'token-ttl': Flags.integer({description: 'Lifetime in seconds of every access token. Default: 1800 for client tokens, 7200 for user tokens.'}),
-    fault: Flags.string({description: 'Fault injection spec, e.g. "503=0.1,429=0.05,create:reset-after-commit=0.02,latency=20ms".'}),
-    client: Flags.string({
-      description: 'Extra client as ID:SECRET:scope1,scope2 (scopes omitted = all). Repeatable.',
-      multiple: true,
-    }),
-    seed: Flags.integer({description: 'Seed for the fault random generator, for reproducible runs.'}),
-    json: Flags.boolean({description: 'Print exactly one JSON line {"url","clientId","clientSecret","port"} on stdout and nothing else.'}),
-    quiet: Flags.boolean({description: 'Do not log requests to stderr.'}),
-  }
-
-  /** --json as given, known even when parsing the other flags failed (the error must follow it). */
-  private jsonOutput = false
+  static override flags = emulatorStartFlags
 
   override async init(): Promise<void> {
-    await prepareColor()
+    await prepareColor(systemIO())
     await super.init()
   }
 
   async run(): Promise<void> {
-    this.jsonOutput = this.argv.includes('--json')
     const {flags} = await this.parse(EmulatorStart)
-    this.jsonOutput = flags.json
-    const emulator = await import('../../emulator/index.js')
-
-    if (flags.port < 0 || flags.port > 65535) throw usageError(`--port must be from 0 to 65535, got ${flags.port}`, 'Give 0 for a free port')
-    if (flags['token-ttl'] !== undefined && flags['token-ttl'] <= 0) {
-      throw usageError(`--token-ttl must be a positive number of seconds, got ${flags['token-ttl']}`)
-    }
-    let faults: FaultSpec | undefined
-    let clients: EmulatorClient[] = []
-    try {
-      faults = flags.fault === undefined ? undefined : emulator.parseFaultSpec(flags.fault)
-      clients = (flags.client ?? []).map((c) => emulator.parseClientSpec(c))
-    } catch (error) {
-      throw usageError((error as Error).message)
-    }
-    const host = flags.host ?? '127.0.0.1'
-    if (!emulator.isLoopback(host)) {
-      process.stderr.write(`Warning: binding to ${host}: the emulator and its well-known client secret are reachable from the network.\n`)
-    }
-
-    let running: RunningEmulator
-    try {
-      running = await emulator.startEmulator({
-        port: flags.port,
-        host,
-        stateFile: flags.state,
-        tokenTtl: flags['token-ttl'],
-        clients,
-        faults,
-        seed: flags.seed,
-        quiet: flags.quiet,
-        log: (line) => process.stderr.write(line + '\n'),
-      })
-    } catch (error) {
-      throw startFailure(error as NodeJS.ErrnoException, flags.port, host, flags.state)
-    }
-
-    const {BUILTIN_CLIENT} = emulator
-    if (flags.json) {
-      process.stdout.write(JSON.stringify({url: running.url, clientId: BUILTIN_CLIENT.id, clientSecret: BUILTIN_CLIENT.secret, port: running.port}) + '\n')
-    } else {
-      const lines = [
-        `Tink emulator listening on ${running.url}`,
-        '',
-        'Built-in client (all scopes):',
-        `  client id:     ${BUILTIN_CLIENT.id}`,
-        `  client secret: ${BUILTIN_CLIENT.secret}`,
-        ...clients.map((c) => `Extra client:    ${c.id} (scopes: ${c.scopes.join(',')})`),
-        '',
-        'Point the tink CLI at it:',
-        `  export TINK_API_URL=${running.url} TINK_CLIENT_ID=${BUILTIN_CLIENT.id} TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}`,
-        '',
-        `Emulator-only: GET ${running.url}/__emulator/users, GET ${running.url}/__emulator/health`,
-        'Stop with Ctrl+C.',
-      ]
-      process.stdout.write(lines.join('\n') + '\n')
-    }
-
-    // Stay in the foreground until a signal; then close so the state file is flushed.
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'))
-      process.once('SIGTERM', () => resolve('SIGTERM'))
-    })
-    // If something still holds the event loop after close, do not hang the terminal.
-    setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref()
-    await running.close()
-    if (signal === 'SIGINT') process.exitCode = 130
+    process.exitCode = await emulatorStart(systemIO(), flags)
   }
 
-  /** The CLI's own error style (as TinkCommand renders it), without the API commands' flags. */
+  /** The CLI's one error renderer; --json as typed, known even when parsing the other flags failed. */
   override async catch(err: unknown): Promise<void> {
-    const error = toCliError(err)
-    process.exitCode = error.exitCode
-    if (this.jsonOutput) writeJson(process.stdout, error.toJSON())
-    else process.stderr.write(`${paint(process.stderr, 'red', 'Error:')} ${error.oneLine()}\n`)
-  }
-}
-
-/** Why the emulator could not start, as a documented exit code: 5 cannot listen, 2 a bad --state file. */
-function startFailure(e: NodeJS.ErrnoException, port: number, host: string, state: string | undefined): CliError {
-  const listen = (message: string, hint: string): CliError =>
-    new CliError(`cannot start the emulator: ${message}`, {exitCode: ExitCode.UNAVAILABLE, code: 'cannot_listen', hint, cause: e})
-  switch (e.code) {
-    case 'EADDRINUSE':
-      return listen(`port ${port} on ${host} is already in use`, 'Stop what uses it, pick another --port, or give --port 0 for a free one')
-    case 'EACCES':
-      return listen(`no permission to listen on port ${port} of ${host}`, 'Use a port of 1024 or above, or --port 0 for a free one')
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return listen(`--host ${host} is not an address of this machine`, 'Leave --host out for 127.0.0.1, or give an address this machine has')
-    default:
-      if (state !== undefined && /state file/.test(e.message)) return new CliError(e.message, {exitCode: ExitCode.USAGE, code: 'invalid_state_file', cause: e})
-      return listen(e.message, 'Check --port and --host')
+    process.exitCode = renderError(systemIO(), err, {json: this.argv.includes('--json')})
   }
 }

@@ -1,7 +1,5 @@
-import {Flags} from '@oclif/core'
-import {grantCreate} from '../../lib/actions/grant-create.js'
-import {TinkCommand} from '../../lib/base-command.js'
-import {userFlags} from '../../lib/flag-defs.js'
+import {grantCreate, grantCreateFlags} from '../../lib/actions/grant-create.js'
+import {TinkCommand} from '../../lib/cli/base-command.js'
 
 export default class GrantCreate extends TinkCommand<typeof GrantCreate> {
   static override summary = 'Mint an authorization code for an existing user.'
@@ -12,14 +10,9 @@ export default class GrantCreate extends TinkCommand<typeof GrantCreate> {
     {description: 'Mint and exchange in one go; print the user token as JSON', command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --scope accounts:read --exchange --json'},
   ]
 
-  static override flags = {
-    ...userFlags,
-    scope: Flags.string({char: 's', description: 'Scopes the code grants, comma-separated (repeatable).', multiple: true, required: true}),
-    'id-hint': Flags.string({description: 'A name or e-mail for the user, shown by Tink Link.'}),
-    exchange: Flags.boolean({description: 'Exchange the code for a user token and print the token instead (same shape as token get).'}),
-  }
+  static override flags = grantCreateFlags
 
   async run() {
-    return grantCreate(this.invocation)
+    return this.execute(grantCreate)
   }
 }

@@ -1,12 +1,14 @@
-import {tokenClear} from '../../lib/actions/token-clear.js'
-import {TinkCommand} from '../../lib/base-command.js'
+import {tokenClear, tokenClearFlags} from '../../lib/actions/token-clear.js'
+import {TinkCommand} from '../../lib/cli/base-command.js'
 
 export default class TokenClear extends TinkCommand<typeof TokenClear> {
   static override summary = "Empty the client-token cache of a profile (-p NAME; default: the active one)."
   static override description = 'Cached client tokens live in the profile\'s secret store (OS keychain, or the --insecure-storage file). With no profile at all, clears the tokens cached for env credentials.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> -p us-prod']
 
+  static override flags = tokenClearFlags
+
   async run() {
-    return tokenClear(this.invocation)
+    return this.execute(tokenClear)
   }
 }

@@ -1,8 +1,5 @@
-import {Flags} from '@oclif/core'
-import {userCreate} from '../../lib/actions/user-create.js'
-import {TinkCommand} from '../../lib/base-command.js'
-import {bulkFlags} from '../../lib/flag-defs.js'
-import {RETENTION_CLASSES} from '../../lib/validate.js'
+import {userCreate, userCreateFlags} from '../../lib/actions/user-create.js'
+import {TinkCommand} from '../../lib/cli/base-command.js'
 
 export default class UserCreate extends TinkCommand<typeof UserCreate> {
   static override summary = 'Create a permanent Tink user.'
@@ -16,21 +13,9 @@ Bulk: --file creates every user of a CSV file (header row: external_user_id,mark
     {description: 'Create every user of a CSV export, 16 at a time, resumable after a crash or Ctrl-C', command: '<%= config.bin %> <%= command.id %> --file users.csv --market GB --concurrency 16 --journal users.journal > results.ndjson'},
   ]
 
-  static override flags = {
-    'external-user-id': Flags.string({char: 'e', description: "Your app's id for the user (unique per app)."}),
-    market: Flags.string({char: 'm', description: 'Market, ISO 3166-1 alpha-2 (e.g. GB, SE, US). Env: TINK_MARKET; else the profile default.'}),
-    locale: Flags.string({char: 'l', description: 'Locale, language_COUNTRY (e.g. en_US). Env: TINK_LOCALE. Default: en_US.'}),
-    'retention-class': Flags.string({description: `${RETENTION_CLASSES.join(' or ')} (temporary users are deleted after 24 h). Default: Tink's (PERMANENT).`}),
-    ...bulkFlags,
-    'if-exists': Flags.string({
-      description: 'With --file: a user that already exists is a success ("ok", reported "exists") or a failure ("fail").',
-      options: ['ok', 'fail'],
-      default: 'ok',
-      helpGroup: 'BULK',
-    }),
-  }
+  static override flags = userCreateFlags
 
   async run() {
-    return userCreate(this.invocation)
+    return this.execute(userCreate)
   }
 }

@@ -1,7 +1,5 @@
-import {Flags} from '@oclif/core'
-import {userDelete} from '../../lib/actions/user-delete.js'
-import {TinkCommand} from '../../lib/base-command.js'
-import {bulkFlags, userFlags} from '../../lib/flag-defs.js'
+import {userDelete, userDeleteFlags} from '../../lib/actions/user-delete.js'
+import {TinkCommand} from '../../lib/cli/base-command.js'
 
 export default class UserDelete extends TinkCommand<typeof UserDelete> {
   static override summary = 'Delete a Tink user and everything Tink holds for it.'
@@ -16,13 +14,9 @@ Bulk: --file deletes every user of a CSV file (header row with user_id or extern
     {description: 'Delete every user listed in a file, resumable with a journal', command: '<%= config.bin %> <%= command.id %> --file users.csv --yes --concurrency 16 --journal delete.journal > results.ndjson'},
   ]
 
-  static override flags = {
-    ...userFlags,
-    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (required when not on a terminal).'}),
-    ...bulkFlags,
-  }
+  static override flags = userDeleteFlags
 
   async run() {
-    return userDelete(this.invocation)
+    return this.execute(userDelete)
   }
 }

@@ -1,35 +1,34 @@
 /** `tink grant create`: an authorization code for an existing user, optionally exchanged at once. */
-import type {GlobalFlags} from '../context.js'
-import {usageError} from '../errors.js'
-import type {Invocation} from '../invocation.js'
-import {formatToken} from '../output.js'
-import type {TokenResult} from '../tink.js'
-import {userRef} from '../user-flags.js'
-import {checkIdHint, joinScopes} from '../validate.js'
+import {Flags} from '@oclif/core'
+import type {Factory, Outcome} from '../cli/factory.js'
+import {userFlags, type CommandFlags} from '../cli/flags.js'
+import {formatToken} from '../cli/output.js'
+import {userRef} from '../cli/user-ref.js'
+import {usageError} from '../errors/cli-error.js'
+import type {TokenResult} from '../tink/api.js'
+import {checkIdHint, joinScopes} from '../tink/validate.js'
 
-export interface GrantCreateFlags extends GlobalFlags {
-  'external-user-id'?: string
-  'user-id'?: string
-  scope?: string[]
-  'id-hint'?: string
-  exchange?: boolean
+export const grantCreateFlags = {
+  ...userFlags,
+  scope: Flags.string({char: 's', description: 'Scopes the code grants, comma-separated (repeatable).', multiple: true, required: true}),
+  'id-hint': Flags.string({description: 'A name or e-mail for the user, shown by Tink Link.'}),
+  exchange: Flags.boolean({description: 'Exchange the code for a user token and print the token instead (same shape as token get).'}),
 }
 
-export async function grantCreate(inv: Invocation<GrantCreateFlags>): Promise<{code: string} | TokenResult> {
-  const {flags, ctx} = inv
+export async function grantCreate(f: Factory, flags: CommandFlags<typeof grantCreateFlags>): Promise<Outcome<{code: string} | TokenResult>> {
   const user = userRef(flags)
   const scope = joinScopes(flags.scope)
   if (!scope) throw usageError('--scope is required', 'e.g. --scope accounts:read,transactions:read')
   const idHint = flags['id-hint'] === undefined ? undefined : checkIdHint(flags['id-hint'])
-  await ctx.preflight({needsCredentials: true})
+  await f.preflight({needsCredentials: true})
 
-  const api = await ctx.api()
+  const api = await f.api()
   const {code} = await api.grant(user, scope, idHint)
   if (!flags.exchange) {
-    inv.out(code)
-    return {code}
+    f.out(code)
+    return {result: {code}}
   }
   const token = await api.exchangeCode(code)
-  inv.out(formatToken(token))
-  return token
+  f.out(formatToken(token))
+  return {result: token}
 }

@@ -1,41 +1,44 @@
 /** `tink grant delegate`: a delegated code for Tink Link, and the Tink Link URL to send the customer. */
-import type {GlobalFlags} from '../context.js'
-import {usageError} from '../errors.js'
-import type {Invocation} from '../invocation.js'
-import {buildLinkUrl, checkFlow, checkFlowParams} from '../link.js'
-import {askText, canPrompt} from '../prompt.js'
-import {TINK_LINK_SCOPES} from '../tink.js'
-import {userRef} from '../user-flags.js'
-import {checkId, checkIdHint, checkLocale, checkMarket, joinScopes} from '../validate.js'
+import {Flags} from '@oclif/core'
+import type {Factory, Outcome} from '../cli/factory.js'
+import {userFlags, type CommandFlags} from '../cli/flags.js'
+import {askText, canPrompt} from '../cli/prompt.js'
+import {userRef} from '../cli/user-ref.js'
+import {usageError} from '../errors/cli-error.js'
+import {TINK_LINK_ACTOR_CLIENT_ID, TINK_LINK_SCOPES} from '../tink/api.js'
+import {buildLinkUrl, checkFlow, checkFlowParams, LINK_FLOWS} from '../tink/link.js'
+import {checkId, checkIdHint, checkLocale, checkMarket, joinScopes} from '../tink/validate.js'
 
-export interface GrantDelegateFlags extends GlobalFlags {
-  'external-user-id'?: string
-  'user-id'?: string
-  scope?: string[]
-  'id-hint'?: string
-  'actor-client-id': string
-  flow: string
-  products?: string
-  'credentials-id'?: string
-  state?: string
-  test?: boolean
+export const grantDelegateFlags = {
+  ...userFlags,
+  scope: Flags.string({char: 's', description: `Scopes delegated to Tink Link, comma-separated (repeatable). Default: ${TINK_LINK_SCOPES}.`, multiple: true}),
+  'id-hint': Flags.string({description: 'Name or e-mail shown to the customer in Tink Link (required by Tink; prompted for on a terminal).'}),
+  'actor-client-id': Flags.string({description: 'The client acting on the code.', default: TINK_LINK_ACTOR_CLIENT_ID}),
+  flow: Flags.string({description: `Tink Link flow: ${LINK_FLOWS.join(', ')}.`, default: 'transactions/connect-accounts'}),
+  products: Flags.string({description: 'Products for --flow products/connect-accounts, e.g. ACCOUNT_CHECK,TRANSACTIONS.'}),
+  'credentials-id': Flags.string({description: 'Credentials to update or extend (transactions/update-consent, transactions/extend-consent).'}),
+  market: Flags.string({description: 'Market for Tink Link (ISO 3166-1 alpha-2). Env: TINK_MARKET. Default: GB.'}),
+  locale: Flags.string({description: 'Locale for Tink Link, e.g. en_US. Env: TINK_LOCALE. Default: en_US.'}),
+  'redirect-uri': Flags.string({description: 'Where Tink Link sends the customer afterwards (must be registered for your app). Env: TINK_REDIRECT_URI.'}),
+  state: Flags.string({description: 'Opaque value passed back to your redirect URI.'}),
+  test: Flags.boolean({description: 'Open Tink Link in test mode (demo banks).'}),
+  'link-base-url': Flags.string({description: "Tink Link base URL; overrides the region's (link.tink.com, link.us.tink.com). Env: TINK_LINK_URL."}),
 }
 
-export async function grantDelegate(inv: Invocation<GrantDelegateFlags>): Promise<{code: string; url: string}> {
-  const {flags, ctx} = inv
+export async function grantDelegate(f: Factory, flags: CommandFlags<typeof grantDelegateFlags>): Promise<Outcome<{code: string; url: string}>> {
   const user = userRef(flags)
   const scope = joinScopes(flags.scope) ?? TINK_LINK_SCOPES
   const flow = checkFlow(flags.flow)
   checkFlowParams(flow, flags.products, flags['credentials-id'])
   const actor = checkId(flags['actor-client-id'], '--actor-client-id')
   // The origin goes into the message: a bad TINK_MARKET must not be blamed on a --market never typed.
-  await ctx.setting('market') // traced for --verbose; the resolver memoises, so get() below is free
-  await ctx.setting('locale')
-  const marketSetting = await ctx.settings.get('market')
-  const localeSetting = await ctx.settings.get('locale')
+  await f.setting('market') // traced for --verbose; the resolver memoises, so get() below is free
+  await f.setting('locale')
+  const marketSetting = await f.settings().get('market')
+  const localeSetting = await f.settings().get('locale')
   const market = checkMarket(marketSetting?.value ?? 'GB', marketSetting?.origin)
   const locale = checkLocale(localeSetting?.value ?? 'en_US', localeSetting?.origin)
-  const redirectUri = await ctx.setting('redirectUri')
+  const redirectUri = await f.setting('redirectUri')
   if (redirectUri) {
     try {
       new URL(redirectUri)
@@ -45,15 +48,15 @@ export async function grantDelegate(inv: Invocation<GrantDelegateFlags>): Promis
   }
   let idHint = flags['id-hint']
   if (idHint === undefined) {
-    if (!canPrompt(inv.io)) throw usageError('--id-hint is required: Tink Link shows it to the customer', 'Add --id-hint "Jane Doe" (a name or e-mail the customer recognises)')
-    idHint = await askText(inv.io, 'Name or e-mail to show the customer in Tink Link (id hint):')
+    if (!canPrompt(f.io)) throw usageError('--id-hint is required: Tink Link shows it to the customer', 'Add --id-hint "Jane Doe" (a name or e-mail the customer recognises)')
+    idHint = await askText(f.io, 'Name or e-mail to show the customer in Tink Link (id hint):')
   }
   idHint = checkIdHint(idHint)
-  const linkBaseUrl = await ctx.linkBaseUrl()
-  await ctx.preflight({needsCredentials: true})
+  const linkBaseUrl = await f.linkBaseUrl()
+  await f.preflight({needsCredentials: true})
 
-  const api = await ctx.api()
-  const {clientId} = await ctx.credentials()
+  const api = await f.api()
+  const {clientId} = await f.credentials()
   const {code} = await api.delegate(user, scope, idHint, actor)
   const url = buildLinkUrl({
     linkBaseUrl,
@@ -68,7 +71,7 @@ export async function grantDelegate(inv: Invocation<GrantDelegateFlags>): Promis
     products: flags.products,
     credentialsId: flags['credentials-id'],
   })
-  if (!redirectUri && !inv.json) inv.warnLine('no --redirect-uri: Tink Link will use the first redirect URI registered for your app')
-  inv.out(url)
-  return {code, url}
+  if (!redirectUri && !f.json) f.warnLine('no --redirect-uri: Tink Link will use the first redirect URI registered for your app')
+  f.out(url)
+  return {result: {code, url}}
 }

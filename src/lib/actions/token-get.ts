@@ -1,32 +1,47 @@
 /** `tink token get`: a client token (from the cache when fresh), or a user token for a code or refresh token. */
-import type {GlobalFlags} from '../context.js'
-import {usageError} from '../errors.js'
-import type {Invocation} from '../invocation.js'
-import {formatToken} from '../output.js'
-import type {TokenResult} from '../tink.js'
-import {joinScopes} from '../validate.js'
+import {Flags} from '@oclif/core'
+import type {Factory, Outcome} from '../cli/factory.js'
+import type {CommandFlags} from '../cli/flags.js'
+import {formatToken} from '../cli/output.js'
+import {usageError} from '../errors/cli-error.js'
+import type {TokenResult} from '../tink/api.js'
+import {joinScopes} from '../tink/validate.js'
 
-export interface TokenGetFlags extends GlobalFlags {
-  scope?: string[]
-  code?: string
-  'refresh-token'?: string
-  'no-cache'?: boolean
-  raw?: boolean
+export const tokenGetFlags = {
+  scope: Flags.string({
+    char: 's',
+    description: "Scopes, comma-separated (repeat the flag to add more). Client credentials only; omitted = all of the app's scopes.",
+    multiple: true,
+  }),
+  code: Flags.string({
+    description: 'Exchange this authorization code for a user token (grant_type=authorization_code); "-" reads it from stdin.',
+    exclusive: ['refresh-token', 'scope'],
+  }),
+  'refresh-token': Flags.string({
+    description: 'Renew a user token with this refresh token (grant_type=refresh_token); "-" reads it from stdin.',
+    exclusive: ['code', 'scope'],
+  }),
+  'no-cache': Flags.boolean({
+    description: 'Fetch a new client token even if a cached one is still fresh (and do not cache it).',
+  }),
+  raw: Flags.boolean({
+    description: 'Print only the access token and a newline, e.g. for TOKEN=$(tink token get --raw).',
+    exclusive: ['json'],
+  }),
 }
 
-export async function tokenGet(inv: Invocation<TokenGetFlags>): Promise<TokenResult> {
-  const {flags, ctx} = inv
+export async function tokenGet(f: Factory, flags: CommandFlags<typeof tokenGetFlags>): Promise<Outcome<TokenResult>> {
   const scope = joinScopes(flags.scope)
   if (flags.code !== undefined && !flags.code.trim()) throw usageError('--code is empty', 'Give the authorization code, or - to read it from stdin')
   if (flags['refresh-token'] !== undefined && !flags['refresh-token'].trim()) throw usageError('--refresh-token is empty', 'Give the refresh token, or - to read it from stdin')
-  const code = flags.code === '-' ? await ctx.readStdin('the authorization code') : flags.code
-  const refresh = flags['refresh-token'] === '-' ? await ctx.readStdin('the refresh token') : flags['refresh-token']
-  await ctx.preflight({needsCredentials: true})
+  const code = flags.code === '-' ? await f.readStdin('the authorization code') : flags.code
+  const refresh = flags['refresh-token'] === '-' ? await f.readStdin('the refresh token') : flags['refresh-token']
+  await f.preflight({needsCredentials: true})
 
-  const api = await ctx.api()
+  const api = await f.api()
   const token = code ? await api.exchangeCode(code) : refresh ? await api.refreshToken(refresh) : await api.cachedClientToken(scope, {noCache: flags['no-cache']})
 
-  if (flags.raw) inv.io.stdout.write(token.access_token + '\n')
-  else inv.out(formatToken(token))
-  return token
+  if (flags.raw) f.io.stdout.write(token.access_token + '\n')
+  else f.out(formatToken(token))
+  return {result: token}
 }

@@ -9,9 +9,9 @@
  */
 import {hash, randomBytes} from 'node:crypto'
 import {setMaxListeners} from 'node:events'
-import type {Context} from '../context.js'
-import {CliError, ExitCode, type ExitCodeValue, usageError} from '../errors.js'
-import {TinkApi, type CreateUserInput, type TokenResult, type UserRef} from '../tink.js'
+import type {Factory} from '../cli/factory.js'
+import {CliError, ExitCode, type ExitCodeValue, usageError} from '../errors/cli-error.js'
+import {TinkApi, type CreateUserInput, type TokenResult, type UserRef} from '../tink/api.js'
 import {countRows, openInput, type InputFormat, type RawRow} from './input.js'
 import {Journal} from './journal.js'
 import {emptyCounts, Progress, type BulkSummary} from './render.js'
@@ -95,7 +95,7 @@ export function idempotencyKey(app: {clientId: string; baseUrl: string}, nonce: 
   return `tink-bulk-${digest.slice(0, 48)}`
 }
 
-export async function runBulk(ctx: Context, opts: BulkOptions, signal: AbortSignal): Promise<BulkOutcome> {
+export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSignal): Promise<BulkOutcome> {
   const started = performance.now()
   const io = ctx.io
   const op = opts.op

@@ -1,8 +1,8 @@
 /**
  * Checks on the flags `user create --file` and `user delete --file` share (exit 2 on bad values,
- * before anything is read or sent). Their definitions are in ../flag-defs.ts.
+ * before anything is read or sent). Their definitions are in ../cli/flags.ts.
  */
-import {usageError} from '../errors.js'
+import {usageError} from '../errors/cli-error.js'
 import type {InputFormat} from './input.js'
 
 export function parseRate(value: string | undefined): number | undefined {
@@ -22,9 +22,12 @@ export function rejectWithFile<F extends object>(flags: F, names: Array<keyof F 
   if (given.length > 0) throw usageError(`--${given[0]} cannot be combined with --file`, 'Put the users in the file, one per row')
 }
 
-/** Bulk flags given without --file are a mistake worth saying so. */
-export function rejectWithoutFile(flags: {file?: string}, argv: readonly string[]): void {
-  const bulkOnly = ['--format', '--concurrency', '--rate', '--journal', '--if-exists']
-  const used = bulkOnly.find((f) => argv.some((a) => a === f || a.startsWith(f + '=')))
-  if (used !== undefined && flags.file === undefined) throw usageError(`${used} needs --file`, 'Give --file PATH (or --file - for standard input) to work on many users')
+const BULK_ONLY = ['format', 'concurrency', 'rate', 'journal', 'if-exists'] as const
+
+/** Bulk flags given without --file are a mistake worth saying so (they have no defaults in the parser, so given means typed). */
+export function rejectWithoutFile(flags: Partial<Record<'file' | (typeof BULK_ONLY)[number], unknown>>): void {
+  const used = BULK_ONLY.find((name) => flags[name] !== undefined)
+  if (used !== undefined && flags.file === undefined) throw usageError(`--${used} needs --file`, 'Give --file PATH (or --file - for standard input) to work on many users')
 }
+
+export const DEFAULT_CONCURRENCY = 8

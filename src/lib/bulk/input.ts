@@ -9,7 +9,7 @@ import {open} from 'node:fs/promises'
 import {extname} from 'node:path'
 import type {Readable} from 'node:stream'
 import {createInterface} from 'node:readline'
-import {CliError, ExitCode, usageError} from '../errors.js'
+import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import {plural} from './render.js'
 
 export type InputFormat = 'csv' | 'ndjson'

@@ -10,7 +10,7 @@
 import {randomBytes} from 'node:crypto'
 import {closeSync, createReadStream, fstatSync, fsyncSync, openSync, readSync, writeSync} from 'node:fs'
 import {createInterface} from 'node:readline'
-import {CliError, ExitCode, usageError} from '../errors.js'
+import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import type {RowResult} from './engine.js'
 import {rowKey} from './rows.js'
 

@@ -3,7 +3,7 @@
  * is a terminal (nothing at all when it is not), and the closing summary.
  */
 import type {Writable} from 'node:stream'
-import {paint} from '../output.js'
+import {paint} from '../cli/output.js'
 
 type Stream = Writable & {isTTY?: boolean; columns?: number}
 

@@ -3,9 +3,9 @@
  * but a bad row becomes a reason string instead of ending the run, so it is reported `invalid`
  * with its line number and never sent.
  */
-import {CliError} from '../errors.js'
-import type {CreateUserInput, UserRef} from '../tink.js'
-import {checkId, checkLocale, checkMarket, checkRetentionClass} from '../validate.js'
+import {CliError} from '../errors/cli-error.js'
+import type {CreateUserInput, UserRef} from '../tink/api.js'
+import {checkId, checkLocale, checkMarket, checkRetentionClass} from '../tink/validate.js'
 import type {RawRow} from './input.js'
 
 export const CREATE_COLUMNS = ['external_user_id', 'market', 'locale', 'retention_class'] as const

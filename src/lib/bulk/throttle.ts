@@ -4,7 +4,7 @@
  * app's, not one connection's), then halves the pace and lets it double back every half second
  * until it no longer binds. Each attempt is gated here, retries included.
  */
-import {sleep, type Throttle} from '../http.js'
+import {sleep, type Throttle} from '../http/client.js'
 
 /** At most one brake per this long: a burst of 429s answering the same overshoot is one signal. */
 const MIN_BRAKE_INTERVAL_MS = 1000

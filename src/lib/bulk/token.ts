@@ -4,8 +4,8 @@
  * its own but joins the single fetch in flight (single flight), and the token is renewed once,
  * a minute before it runs out (TinkApi's isFresh margin), not once per worker.
  */
-import {CliError, ExitCode} from '../errors.js'
-import {isFresh, type TokenCache, type TokenResult} from '../tink.js'
+import {CliError, ExitCode} from '../errors/cli-error.js'
+import {isFresh, type TokenCache, type TokenResult} from '../tink/api.js'
 
 /** Lifetime assumed in memory for a token whose answer had no usable expires_in. */
 const ASSUMED_LIFETIME_MS = 5 * 60_000

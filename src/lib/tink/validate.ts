@@ -2,7 +2,7 @@
  * Input checks that run before anything is sent. Each throws a usage error (exit 2) whose one
  * line says what was wrong and how to fix it.
  */
-import {usageError} from './errors.js'
+import {usageError} from '../errors/cli-error.js'
 import {isLocale, isMarket} from './markets.js'
 
 export const REGIONS = {

@@ -7,11 +7,11 @@
  * There is no silent fallback from one store to the other. A keychain failure becomes a
  * CliError that names the cause and offers the two ways on (env vars, or --insecure-storage).
  */
-import {randomBytes} from 'node:crypto'
-import {chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import {dirname, join} from 'node:path'
-import {CliError, ExitCode} from './errors.js'
+import {join} from 'node:path'
+import {writeFileAtomic} from '../config/atomic-write.js'
+import {CliError, ExitCode} from '../errors/cli-error.js'
 
 export const KEYCHAIN_SERVICE = 'tink-auth-cli'
 export const KEYCHAIN_TIMEOUT_MS = 5000
@@ -241,26 +241,7 @@ export class FileStore implements SecretStore {
   }
 
   private write(data: Record<string, string>): void {
-    // 'wx' + 0o600: the temporary file never exists with wider permissions, even for a moment.
-    mkdirSync(dirname(this.path), {recursive: true, mode: 0o700})
-    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-    const fd = openSync(tmp, 'wx', 0o600)
-    try {
-      writeSync(fd, JSON.stringify(data, null, 2) + '\n')
-    } finally {
-      closeSync(fd)
-    }
-    try {
-      chmodSync(tmp, 0o600) // a umask can only narrow the mode; this makes it exact
-      renameSync(tmp, this.path)
-    } catch (err) {
-      try {
-        unlinkSync(tmp)
-      } catch {
-        // already gone
-      }
-      throw err
-    }
+    writeFileAtomic(this.path, JSON.stringify(data, null, 2) + '\n')
   }
 
   async get(account: string): Promise<string | undefined> {

@@ -4,8 +4,8 @@
  * takes its HTTP client and credentials from the caller, so it runs unchanged in tests.
  */
 import {createHash, randomUUID} from 'node:crypto'
-import {CliError, ExitCode} from './errors.js'
-import type {HttpClient, HttpResponse} from './http.js'
+import {CliError, ExitCode} from '../errors/cli-error.js'
+import type {HttpClient, HttpResponse} from '../http/client.js'
 
 export interface ClientCredentials {
   clientId: string

@@ -13,7 +13,7 @@
  */
 import {createHash} from 'node:crypto'
 import {accounts, type SecretStore} from './keychain.js'
-import type {TokenCache, TokenResult} from './tink.js'
+import type {TokenCache, TokenResult} from '../tink/api.js'
 
 /** Namespace for tokens of env/flag credentials that belong to no profile. */
 export const ENV_NAMESPACE = '(env)'

@@ -2,9 +2,9 @@
  * The "exactly one of --user-id / --external-user-id" rule shared by grant and delete commands
  * (the flags themselves are in flag-defs.ts).
  */
-import {usageError} from './errors.js'
-import type {UserRef} from './tink.js'
-import {checkId} from './validate.js'
+import {usageError} from '../errors/cli-error.js'
+import type {UserRef} from '../tink/api.js'
+import {checkId} from '../tink/validate.js'
 
 export function userRef(flags: {'external-user-id'?: string; 'user-id'?: string}): UserRef {
   const ext = flags['external-user-id']

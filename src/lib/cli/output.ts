@@ -5,7 +5,6 @@
  */
 import type {Writable} from 'node:stream'
 import type {ChalkInstance} from 'chalk'
-import {loadEsm} from './esm.cjs'
 
 type Stream = Writable & {isTTY?: boolean}
 
@@ -25,12 +24,12 @@ export type Style = 'red' | 'yellow' | 'green' | 'dim' | 'bold'
 let chalk: ChalkInstance | undefined
 
 /**
- * Loads chalk when this process's stdout or stderr can show colour (everything tink prints goes
- * to those): chalk and its colour detection take about 8 ms, a tenth of a scripted call. Each
- * entry point awaits this before printing anything (chalk is an ES module, so loading is async).
+ * Loads chalk when the run's stdout or stderr can show colour (everything tink prints goes to
+ * those), so a scripted run never loads it. Each entry point awaits this before printing
+ * anything (chalk is an ES module, so loading is async).
  */
-export async function prepareColor(): Promise<void> {
-  if (!chalk && (useColor(process.stdout) || useColor(process.stderr))) chalk = new (await loadEsm<typeof import('chalk')>('chalk')).Chalk({level: 1})
+export async function prepareColor(io: {stdout: Stream; stderr: Stream; env: NodeJS.ProcessEnv}): Promise<void> {
+  if (!chalk && (useColor(io.stdout, io.env) || useColor(io.stderr, io.env))) chalk = new (await import('chalk')).Chalk({level: 1})
 }
 
 /** chalk, when the stream it is about to write to shows colour (stdout and stderr differ). */

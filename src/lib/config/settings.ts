@@ -2,6 +2,7 @@
  * One resolver for every value a command needs (credentials, region, base URL, Tink Link
  * defaults), as an ordered list of layers: flag/stdin > env > profile > built-in defaults.
  * Profiles and the keychain plug in as further layers; commands never look at process.env.
+ * A layer that depends on another setting asks through the lookup it is given.
  */
 export type SettingKey = 'clientId' | 'clientSecret' | 'region' | 'baseUrl' | 'linkBaseUrl' | 'market' | 'locale' | 'redirectUri'
 export type SettingSource = 'flag' | 'stdin' | 'env' | 'profile' | 'keychain' | 'file' | 'default'
@@ -13,9 +14,12 @@ export interface Resolved {
   origin: string
 }
 
+/** How a layer asks for another setting (the profile's secret is offered only for its own client id). */
+export type SettingLookup = (key: SettingKey) => Promise<Resolved | undefined>
+
 export interface SettingsLayer {
   readonly source: SettingSource
-  get(key: SettingKey): string | undefined | Promise<string | undefined>
+  get(key: SettingKey, lookup: SettingLookup): string | undefined | Promise<string | undefined>
   /** How to describe this layer for a given key. */
   describe(key: SettingKey): string
 }
@@ -33,6 +37,7 @@ export const ENV_VARS: Record<SettingKey, string> = {
 
 export class SettingsResolver {
   private readonly cache = new Map<SettingKey, Promise<Resolved | undefined>>()
+  private readonly lookupOther: SettingLookup = (key) => this.get(key)
 
   constructor(readonly layers: readonly SettingsLayer[]) {}
 
@@ -54,7 +59,7 @@ export class SettingsResolver {
   async explain(key: SettingKey): Promise<Array<Resolved>> {
     const found: Resolved[] = []
     for (const layer of this.layers) {
-      const v = await layer.get(key)
+      const v = await layer.get(key, this.lookupOther)
       if (v !== undefined && v !== '') found.push({value: v, source: layer.source, origin: layer.describe(key)})
     }
     return found
@@ -62,7 +67,7 @@ export class SettingsResolver {
 
   private async lookup(key: SettingKey): Promise<Resolved | undefined> {
     for (const layer of this.layers) {
-      const v = await layer.get(key)
+      const v = await layer.get(key, this.lookupOther)
       if (v !== undefined && v !== '') return {value: v, source: layer.source, origin: layer.describe(key)}
     }
     return undefined
@@ -78,7 +83,7 @@ export function valuesLayer(source: 'flag' | 'stdin', values: Partial<Record<Set
   }
 }
 
-export function envLayer(env: NodeJS.ProcessEnv = process.env): SettingsLayer {
+export function envLayer(env: NodeJS.ProcessEnv): SettingsLayer {
   return {
     source: 'env',
     get: (key) => {

@@ -2,7 +2,7 @@
  * Tink Link URLs: what a support person sends a customer after a delegated grant. Flows and
  * parameters as in TINK-API-NOTES.md; every query value is URL-encoded by URLSearchParams.
  */
-import {usageError} from './errors.js'
+import {usageError} from '../errors/cli-error.js'
 
 export const LINK_FLOWS = [
   'transactions/connect-accounts',

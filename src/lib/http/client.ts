@@ -7,9 +7,9 @@
 import {createRequire} from 'node:module'
 import {setFlagsFromString} from 'node:v8'
 import type {Dispatcher} from 'undici'
-import {SETTLE_COMPILE_CACHE} from './compile-cache.cjs'
-import {CliError, ExitCode, exitForStatus, interrupted} from './errors.js'
-import {redactBody, redactHeader, scrubSecrets, secretValues} from './redact.js'
+import {SETTLE_COMPILE_CACHE} from '../compile-cache.cjs'
+import {CliError, ExitCode, exitForStatus, interrupted} from '../errors/cli-error.js'
+import {redactBody, redactHeader, scrubSecrets, secretValues} from '../secrets/redact.js'
 
 export interface HttpClientOptions {
   baseUrl: string

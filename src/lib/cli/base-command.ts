@@ -1,0 +1,101 @@
+/**
+ * The base of every tink command: oclif parses the flags; the body is one call into src/lib that
+ * receives the Factory and returns its result and exit code. Ctrl-C/SIGTERM, the JSON document,
+ * the one error renderer and the process exit code are handled here and nowhere else.
+ */
+import {Command, Interfaces} from '@oclif/core'
+import {ExitCode, type ExitCodeValue} from '../errors/cli-error.js'
+import {Factory, type Outcome} from './factory.js'
+import {GLOBAL_FLAGS, type CommandFlags} from './flags.js'
+import {systemIO, type IO} from './io.js'
+import {prepareColor, writeJson} from './output.js'
+import {renderError} from './render-error.js'
+
+export type FlagsOf<T extends typeof Command> = CommandFlags<T['flags']>
+export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/** A command body: what `tink <topic> <verb>` does once its flags are parsed. */
+export type Body<F, A, R> = (f: Factory, flags: F, args: A) => Promise<Outcome<R>>
+
+export abstract class TinkCommand<T extends typeof Command = typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  // Typed as oclif's FlagInput so a command can offer a subset: flags it would ignore are refused.
+  static override baseFlags: Interfaces.FlagInput = GLOBAL_FLAGS
+
+  /** The process's streams; the in-process test harness puts a test IO here before the run. */
+  io: IO = systemIO()
+  /** What the run ends with; the entry point's process gets it in finally(). */
+  exitCode: ExitCodeValue = ExitCode.OK
+
+  protected flags!: FlagsOf<T>
+  protected args!: ArgsOf<T>
+  /** False for commands that manage profiles themselves (no profile layers, no token cache). */
+  protected usesProfiles = true
+
+  private built?: Factory
+  private readonly abort = new AbortController()
+  private readonly onSignal = (): void => {
+    // A second Ctrl-C while in-flight work winds down means "now".
+    if (this.abort.signal.aborted) process.exit(ExitCode.INTERRUPTED)
+    this.abort.abort()
+  }
+
+  override async init(): Promise<void> {
+    await prepareColor(this.io)
+    await super.init()
+    const {flags, args} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof TinkCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: withoutStdin(this.ctor.args),
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as FlagsOf<T>
+    this.args = args as ArgsOf<T>
+    this.built = new Factory({
+      io: this.io,
+      flags: this.flags,
+      version: this.config.version,
+      json: this.jsonEnabled(),
+      signal: this.abort.signal,
+      usesProfiles: this.usesProfiles,
+    })
+    process.on('SIGINT', this.onSignal)
+    process.on('SIGTERM', this.onSignal)
+    if (this.flags['client-secret-stdin']) await this.built.loadSecretFromStdin()
+  }
+
+  /** Runs the command's body with the factory; its exit code is kept for the end of the run. */
+  protected async execute<R>(body: Body<FlagsOf<T>, ArgsOf<T>, R>): Promise<R | undefined> {
+    if (!this.built) throw new Error('command used before init()')
+    const outcome = await body(this.built, this.flags, this.args)
+    this.exitCode = outcome.exitCode ?? ExitCode.OK
+    return outcome.result
+  }
+
+  override logJson(json: unknown): void {
+    writeJson(this.io.stdout, json)
+  }
+
+  override async catch(err: unknown): Promise<void> {
+    this.exitCode = renderError(this.io, err, {json: this.jsonEnabled(), interrupted: this.abort.signal.aborted, verbose: Boolean(this.flags?.verbose)})
+  }
+
+  override async finally(err: Error | undefined): Promise<void> {
+    process.off('SIGINT', this.onSignal)
+    process.off('SIGTERM', this.onSignal)
+    await this.built?.close()
+    process.exitCode = this.exitCode
+    await super.finally(err)
+  }
+}
+
+/**
+ * oclif 4 reads a missing positional argument from stdin when stdin is not a terminal, so a
+ * secret piped to --client-secret-stdin became the profile NAME (and was echoed in errors).
+ * Arguments come from argv only.
+ */
+function withoutStdin(args: Interfaces.ArgInput | undefined): Interfaces.ArgInput {
+  return Object.fromEntries(Object.entries(args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
+}

@@ -1,0 +1,103 @@
+/**
+ * oclif flag definitions shared by several commands, and the flag types every command body gets:
+ * inferred from these definitions, never written twice.
+ */
+import {Flags, type Interfaces} from '@oclif/core'
+
+/** Every command's flags, unless it offers fewer (profile management takes no API flags). */
+export const GLOBAL_FLAGS = {
+  profile: Flags.string({
+    char: 'p',
+    description: 'Profile to use (see tink profile list). Env: TINK_PROFILE. Default: the active profile.',
+    helpGroup: 'GLOBAL',
+  }),
+  region: Flags.string({
+    description: 'Tink region: eu (api.tink.com) or us (api.us.tink.com). Env: TINK_REGION. Default: eu.',
+    helpGroup: 'GLOBAL',
+  }),
+  'base-url': Flags.string({
+    description: "API base URL; overrides the region's (proxies, the local emulator). Env: TINK_API_URL.",
+    helpGroup: 'GLOBAL',
+  }),
+  'client-id': Flags.string({
+    description: 'OAuth client id. Env: TINK_CLIENT_ID.',
+    helpGroup: 'GLOBAL',
+  }),
+  'client-secret-stdin': Flags.boolean({
+    description: 'Read the client secret from standard input (there is no flag that takes it as an argument). Env: TINK_CLIENT_SECRET.',
+    helpGroup: 'GLOBAL',
+  }),
+  timeout: Flags.string({
+    description: 'Seconds to wait for connecting, for response headers and between body chunks.',
+    default: '30',
+    helpGroup: 'GLOBAL',
+  }),
+  retries: Flags.integer({
+    description: 'Retries on 429, 502, 503, 504 and network errors (exponential backoff, Retry-After honoured).',
+    default: 3,
+    min: 0,
+    max: 10,
+    helpGroup: 'GLOBAL',
+  }),
+  'allow-insecure-http': Flags.boolean({
+    description: 'Allow plain http:// to a host that is not loopback (secrets would travel unencrypted).',
+    helpGroup: 'GLOBAL',
+  }),
+  verbose: Flags.boolean({
+    char: 'v',
+    description: 'Trace HTTP requests and where each setting came from on stderr (secrets redacted).',
+    helpGroup: 'GLOBAL',
+  }),
+}
+
+/**
+ * The base flags of commands that only work on local files: API flags (--timeout,
+ * --client-secret-stdin, ...) would be ignored, so they are not offered; -v stays because people
+ * add it everywhere.
+ */
+export const localBaseFlags = {verbose: GLOBAL_FLAGS.verbose}
+
+/** The parsed flags of a command whose own flags are `F`: the global ones, --json, and its own. */
+export type CommandFlags<F extends Interfaces.FlagInput> = Interfaces.InferredFlags<typeof GLOBAL_FLAGS & F> & {json?: boolean}
+
+
+export const userFlags = {
+  'external-user-id': Flags.string({
+    char: 'e',
+    description: 'The user, by the id your app gave it at creation.',
+    exclusive: ['user-id'],
+  }),
+  'user-id': Flags.string({
+    char: 'u',
+    description: "The user, by Tink's user_id.",
+    exclusive: ['external-user-id'],
+  }),
+}
+
+/** The flags `user create --file` and `user delete --file` share. */
+export const bulkFlags = {
+  file: Flags.string({
+    char: 'f',
+    description: 'Bulk mode: a CSV (with a header row) or NDJSON file of users, one per row; - reads standard input. Prints one NDJSON line per row on stdout and a summary on stderr.',
+    helpGroup: 'BULK',
+  }),
+  format: Flags.string({
+    description: 'Format of --file. Default: from the extension (.csv, .ndjson, .jsonl), else from the first line.',
+    options: ['csv', 'ndjson'],
+    helpGroup: 'BULK',
+  }),
+  concurrency: Flags.integer({
+    description: 'Requests in flight at once over the shared keep-alive connections. Default: 8.',
+    min: 1,
+    max: 256,
+    helpGroup: 'BULK',
+  }),
+  rate: Flags.string({
+    description: 'Cap on requests per second for the whole run (Tink limits per app), or "off" (the default). A 429 slows all workers down either way.',
+    helpGroup: 'BULK',
+  }),
+  journal: Flags.string({
+    description: 'Append every finished row to this file as it completes; running again with the same journal skips the rows it lists as done.',
+    helpGroup: 'BULK',
+  }),
+}

@@ -1,0 +1,72 @@
+/**
+ * `tink login` on a terminal: asks only for what flags and stdin did not give. Prompts go to
+ * stderr (stdout stays for the result); inquirer loads here and nowhere on the scripted path.
+ */
+import {CliError, usageError} from '../errors/cli-error.js'
+import {checkProfileName} from '../config/profiles.js'
+
+export interface ProfileAnswers {
+  name?: string
+  region?: string
+  baseUrl?: string
+  clientId?: string
+  clientSecret?: string
+  market?: string
+  locale?: string
+  redirectUri?: string
+}
+
+export interface WizardIO {
+  stdin: NodeJS.ReadableStream
+  stderr: NodeJS.WritableStream
+}
+
+export async function askProfile(io: WizardIO, given: ProfileAnswers, check: {
+  exists: (name: string) => boolean
+  baseUrl: (value: string) => string
+  market: (value: string) => string
+  locale: (value: string) => string
+}): Promise<Required<Pick<ProfileAnswers, 'name' | 'clientId' | 'clientSecret'>> & ProfileAnswers & {replace: boolean}> {
+  const {input, password, select, confirm} = await import('@inquirer/prompts')
+  const ctx = {input: io.stdin, output: io.stderr}
+  const valid = (fn: (v: string) => unknown) => (v: string) => {
+    try {
+      fn(v.trim())
+      return true
+    } catch (err) {
+      return err instanceof CliError ? err.oneLine() : String(err)
+    }
+  }
+
+  const name = given.name ?? (await input({message: 'Profile name', default: 'default', validate: valid(checkProfileName)}, ctx)).trim()
+  let replace = false
+  if (check.exists(name)) {
+    replace = await confirm({message: `Profile "${name}" exists. Replace it?`, default: false}, ctx)
+    if (!replace) throw usageError(`Profile "${name}" already exists; nothing changed`, 'Choose another name, or answer yes to replace it')
+  }
+  let {region, baseUrl} = given
+  if (!region && !baseUrl) {
+    const choice = await select(
+      {
+        message: 'Region',
+        choices: [
+          {name: 'EU (api.tink.com)', value: 'eu'},
+          {name: 'US (api.us.tink.com)', value: 'us'},
+          {name: 'Custom API base URL', value: 'custom'},
+        ],
+      },
+      ctx,
+    )
+    if (choice === 'custom') baseUrl = check.baseUrl((await input({message: 'API base URL', validate: valid(check.baseUrl)}, ctx)).trim())
+    else region = choice
+  }
+  const required = (v: string) => (v.trim() ? true : 'Required')
+  const clientId = given.clientId ?? (await input({message: 'Client id', validate: required}, ctx)).trim()
+  const clientSecret = given.clientSecret ?? (await password({message: 'Client secret', mask: '*', validate: required}, ctx)).trim()
+  const market = given.market ?? (await input({message: 'Default market (ISO 3166-1 alpha-2)', default: 'GB', validate: valid(check.market)}, ctx)).trim()
+  const locale = given.locale ?? (await input({message: 'Default locale', default: 'en_US', validate: valid(check.locale)}, ctx)).trim()
+  const redirectUri =
+    given.redirectUri ??
+    ((await input({message: 'Redirect URI for Tink Link (empty for none)', default: '', validate: (v) => (!v.trim() || URL.canParse(v.trim()) ? true : 'Give an absolute URL')}, ctx)).trim() || undefined)
+  return {name, region, baseUrl, clientId, clientSecret, market, locale, redirectUri, replace}
+}

@@ -1,0 +1,30 @@
+/**
+ * The one way tink replaces a file: write a temporary file beside it, then rename it over the
+ * old one, so a crash or a full disk never leaves half a file. 'wx' with the mode: the temporary
+ * file never exists with wider permissions, even for a moment.
+ */
+import {randomBytes} from 'node:crypto'
+import {chmodSync, closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs'
+import {dirname} from 'node:path'
+
+export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
+  mkdirSync(dirname(path), {recursive: true, mode: 0o700})
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  const fd = openSync(tmp, 'wx', mode)
+  try {
+    try {
+      writeSync(fd, data)
+    } finally {
+      closeSync(fd)
+    }
+    chmodSync(tmp, mode) // a umask can only narrow the mode; this makes it exact
+    renameSync(tmp, path)
+  } catch (err) {
+    try {
+      unlinkSync(tmp)
+    } catch {
+      // already gone
+    }
+    throw err
+  }
+}

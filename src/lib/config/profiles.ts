@@ -1,0 +1,205 @@
+/**
+ * The profiles file: named sets of non-secret settings (client id, region or API URL, Tink Link
+ * defaults) and where each profile's secret lives (keychain or the opt-in file), in conf's
+ * config file. No secret and no token is ever written here.
+ *
+ * Reading happens on every command, so it uses node:fs directly; conf is imported only to write.
+ */
+import {mkdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {CliError, usageError} from '../errors/cli-error.js'
+import type {StorageKind} from '../secrets/keychain.js'
+import {configDir, PROJECT_NAME} from './paths.js'
+import type {SettingKey} from './settings.js'
+
+export const CONFIG_FILE = 'config.json'
+
+/** Everything a profile stores in the config file. No secret and no token, ever. */
+export interface ProfileData {
+  clientId: string
+  region?: string
+  baseUrl?: string
+  linkBaseUrl?: string
+  market?: string
+  locale?: string
+  redirectUri?: string
+  storage: StorageKind
+  createdAt?: string
+}
+
+export interface ConfigData {
+  active?: string
+  profiles: Record<string, ProfileData>
+}
+
+export interface Profile extends ProfileData {
+  name: string
+  active: boolean
+}
+
+export const PROFILE_KEYS: Partial<Record<SettingKey, keyof ProfileData>> = {
+  clientId: 'clientId',
+  region: 'region',
+  baseUrl: 'baseUrl',
+  linkBaseUrl: 'linkBaseUrl',
+  market: 'market',
+  locale: 'locale',
+  redirectUri: 'redirectUri',
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
+/** Names end up in keychain account names ("<name>:client-secret"), so ':' and spaces are out. */
+export function checkProfileName(name: string): string {
+  if (!NAME.test(name)) {
+    throw usageError(`Invalid profile name "${name}"`, 'Use letters, digits, ".", "_" or "-" (up to 64, starting with a letter or digit), e.g. eu-prod')
+  }
+  return name
+}
+
+/** Copies only the known, non-secret fields: whatever else an object carries never reaches disk. */
+function sanitize(p: ProfileData): ProfileData {
+  const out: ProfileData = {clientId: p.clientId, storage: p.storage === 'file' ? 'file' : 'keychain'}
+  for (const k of ['region', 'baseUrl', 'linkBaseUrl', 'market', 'locale', 'redirectUri', 'createdAt'] as const) {
+    if (typeof p[k] === 'string' && p[k]) out[k] = p[k]
+  }
+  return out
+}
+
+/** A config file that cannot be used as it is: bad input a person fixes (exit 2), not a bug. */
+function configProblem(path: string, what: string): CliError {
+  return usageError(`The config file ${path} ${what}`, `Fix it, or move it aside (e.g. mv ${path} ${path}.bak) and run tink login again`)
+}
+
+/** Why a parsed config.json is not one this CLI wrote; undefined when it is fine. */
+function shapeProblem(parsed: unknown): string | undefined {
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return 'is not a JSON object of tink profiles'
+  const obj = parsed as Record<string, unknown>
+  if (obj.active !== undefined && typeof obj.active !== 'string') return 'has an "active" that is not a profile name'
+  const profiles = obj.profiles
+  if (profiles === undefined) return undefined
+  if (!profiles || typeof profiles !== 'object' || Array.isArray(profiles)) return 'has a "profiles" that is not an object of profiles'
+  for (const [name, p] of Object.entries(profiles)) {
+    if (!NAME.test(name)) return `has a profile with an invalid name "${name}"`
+    if (!p || typeof p !== 'object' || typeof (p as {clientId?: unknown}).clientId !== 'string') return `has a profile "${name}" without a client id`
+  }
+  return undefined
+}
+
+export class ProfileStore {
+  private constructor(
+    readonly dir: string,
+    private data: ConfigData,
+    /** Set when the file is unreadable, not JSON, or the wrong shape: every use throws it. */
+    readonly problem?: CliError,
+  ) {}
+
+  static load(env: NodeJS.ProcessEnv): ProfileStore {
+    const dir = configDir(env)
+    const path = join(dir, CONFIG_FILE)
+    const broken = (problem: CliError) => new ProfileStore(dir, {profiles: {}}, problem)
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new ProfileStore(dir, {profiles: {}})
+      return broken(configProblem(path, `cannot be read (${(err as Error).message})`))
+    }
+    if (!text.trim()) return new ProfileStore(dir, {profiles: {}})
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch (err) {
+      return broken(configProblem(path, `is not valid JSON (${(err as Error).message})`))
+    }
+    const shape = shapeProblem(parsed)
+    if (shape) return broken(configProblem(path, shape))
+    const obj = parsed as Partial<ConfigData>
+    const profiles: Record<string, ProfileData> = {}
+    for (const [name, p] of Object.entries(obj.profiles ?? {})) profiles[name] = sanitize(p)
+    return new ProfileStore(dir, {active: obj.active, profiles})
+  }
+
+  /** A store with no profiles, for a run that goes on without a broken config file. */
+  withoutProfiles(): ProfileStore {
+    return new ProfileStore(this.dir, {profiles: {}})
+  }
+
+  private usable(): ConfigData {
+    if (this.problem) throw this.problem
+    return this.data
+  }
+
+  get path(): string {
+    return join(this.dir, CONFIG_FILE)
+  }
+
+  get activeName(): string | undefined {
+    const {active, profiles} = this.usable()
+    return active && profiles[active] ? active : undefined
+  }
+
+  names(): string[] {
+    return Object.keys(this.usable().profiles).sort()
+  }
+
+  has(name: string): boolean {
+    return Object.hasOwn(this.usable().profiles, name)
+  }
+
+  get(name: string): Profile | undefined {
+    const p = this.has(name) ? this.data.profiles[name] : undefined
+    return p ? {name, active: name === this.activeName, ...p} : undefined
+  }
+
+  /** A profile that must exist: exit 2 naming the ones that do. */
+  require(name: string, origin = 'argument'): Profile {
+    const p = this.get(name)
+    if (p) return p
+    const known = this.names()
+    throw usageError(
+      `No profile "${name}" (from ${origin})`,
+      known.length ? `Known profiles: ${known.join(', ')}; see tink profile list` : 'There are no profiles yet: create one with tink login',
+    )
+  }
+
+  list(): Profile[] {
+    return this.names().map((n) => this.get(n) as Profile)
+  }
+
+  async put(name: string, profile: ProfileData, opts: {makeActive?: boolean} = {}): Promise<void> {
+    this.data.profiles[checkProfileName(name)] = sanitize(profile)
+    if (opts.makeActive || !this.activeName) this.data.active = name
+    await this.save()
+  }
+
+  async use(name: string): Promise<void> {
+    this.require(name)
+    this.data.active = name
+    await this.save()
+  }
+
+  async remove(name: string): Promise<void> {
+    delete this.data.profiles[name]
+    if (this.data.active === name) delete this.data.active
+    await this.save()
+  }
+
+  /** conf does the atomic 0600 write; the folder is made 0700 first (conf would use 0777 - umask). */
+  private async save(): Promise<void> {
+    this.usable() // never overwrite a file we could not read
+    mkdirSync(this.dir, {recursive: true, mode: 0o700})
+    const {default: Conf} = await import('conf')
+    const conf = new Conf<Record<string, unknown>>({
+      projectName: PROJECT_NAME,
+      projectSuffix: '',
+      cwd: this.dir,
+      configFileMode: 0o600,
+      accessPropertiesByDotNotation: false,
+    })
+    const out: Record<string, unknown> = {profiles: this.data.profiles}
+    if (this.data.active) out.active = this.data.active
+    conf.store = out
+  }
+}
+
