@@ -1,0 +1,23 @@
+// ESLint for the TypeScript sources (type-aware rules from typescript-eslint) and the JS tests,
+// benchmarks and scripts. `npm run lint`; .ci/run runs it.
+import js from '@eslint/js'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  {ignores: ['dist/**', 'node_modules/**', 'bench/minimal-oclif/**', 'oclif.manifest.json']},
+  js.configs.recommended,
+  {
+    files: ['src/**/*.ts', 'src/**/*.cts'],
+    extends: [...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {parserOptions: {projectService: true, tsconfigRootDir: import.meta.dirname}},
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: {globals: {...globals.node}},
+    rules: {'no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none'}]},
+  },
+)
