@@ -9,7 +9,7 @@ import type {EmulatorClient, FaultSpec, RunningEmulator} from '../../emulator/in
 export default class EmulatorStart extends Command {
   static override summary = 'Run a local Tink emulator in the foreground.'
 
-  static override description = `Starts a stateful emulator of Tink's OAuth and user API (token, authorization-grant, delegate, user create/delete) for tests, demos and practice. It prints its URL and the built-in client's credentials (client id tink-emulator-client, secret tink-emulator-secret, all scopes), logs one line per request to stderr, and stops on Ctrl+C or SIGTERM.
+  static override description = `Starts a stateful emulator of Tink's OAuth and user API (token, authorization-grant, delegate, user create/delete, revoke-all), the data endpoints (user, credentials, accounts, balances, transactions, provider consents) and Tink Link pages with a Demo Bank (/1.0/<flow>), for tests, demos and practice. It prints its URL and the built-in client's credentials (client id tink-emulator-client, secret tink-emulator-secret, all scopes), logs one line per request to stderr, and stops on Ctrl+C or SIGTERM.
 
 Emulator-only endpoints (not part of Tink): GET /__emulator/health, GET /__emulator/users, POST /__emulator/faults (body: a fault spec).
 
@@ -45,8 +45,13 @@ Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad flag value or a
       multiple: true,
     }),
     seed: Flags.integer({description: 'Seed for the fault random generator, for reproducible runs.'}),
-    json: Flags.boolean({description: 'Print exactly one JSON line {"url","clientId","clientSecret","port"} on stdout and nothing else.'}),
+    json: Flags.boolean({description: 'Print exactly one JSON line {"url","linkUrl","clientId","clientSecret","port"} on stdout and nothing else.'}),
     quiet: Flags.boolean({description: 'Do not log requests to stderr.'}),
+    'redirect-uri': Flags.string({
+      description: 'A redirect URI Tink Link may send users back to, besides loopback http ones (localhost, 127.0.0.1, [::1]: always allowed). Repeatable.',
+      multiple: true,
+    }),
+    'demo-data': Flags.boolean({description: 'Give every user created one connected Demo Bank: two accounts and a few hundred transactions (follow --seed).'}),
   }
 
   /** --json as given, known even when parsing the other flags failed (the error must follow it). */
@@ -75,6 +80,9 @@ Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad flag value or a
     } catch (error) {
       throw usageError((error as Error).message)
     }
+    for (const uri of flags['redirect-uri'] ?? []) {
+      if (!URL.canParse(uri)) throw usageError(`--redirect-uri must be an absolute URL, got ${uri}`, 'e.g. --redirect-uri https://example.com/callback')
+    }
     const host = flags.host ?? '127.0.0.1'
     if (!emulator.isLoopback(host)) {
       process.stderr.write(`Warning: binding to ${host}: the emulator and its well-known client secret are reachable from the network.\n`)
@@ -90,6 +98,8 @@ Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad flag value or a
         clients,
         faults,
         seed: flags.seed,
+        redirectUris: flags['redirect-uri'],
+        demoData: flags['demo-data'],
         quiet: flags.quiet,
         log: (line) => process.stderr.write(line + '\n'),
       })
@@ -99,7 +109,7 @@ Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad flag value or a
 
     const {BUILTIN_CLIENT} = emulator
     if (flags.json) {
-      process.stdout.write(JSON.stringify({url: running.url, clientId: BUILTIN_CLIENT.id, clientSecret: BUILTIN_CLIENT.secret, port: running.port}) + '\n')
+      process.stdout.write(JSON.stringify({url: running.url, linkUrl: running.url, clientId: BUILTIN_CLIENT.id, clientSecret: BUILTIN_CLIENT.secret, port: running.port}) + '\n')
     } else {
       const lines = [
         `Tink emulator listening on ${running.url}`,
@@ -110,7 +120,10 @@ Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad flag value or a
         ...clients.map((c) => `Extra client:    ${c.id} (scopes: ${c.scopes.join(',')})`),
         '',
         'Point the tink CLI at it:',
-        `  export TINK_API_URL=${running.url} TINK_CLIENT_ID=${BUILTIN_CLIENT.id} TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}`,
+        `  export TINK_API_URL=${running.url} TINK_LINK_URL=${running.url} TINK_CLIENT_ID=${BUILTIN_CLIENT.id} TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}`,
+        '',
+        `Tink Link (Demo Bank) is served here too: ${running.url}/1.0/<flow>; loopback redirect URIs are registered${(flags['redirect-uri'] ?? []).length > 0 ? `, and ${flags['redirect-uri']!.join(', ')}` : ''}.`,
+        ...(flags['demo-data'] ? ['Demo data: every user created gets a connected Demo Bank with two accounts and a few hundred transactions.'] : []),
         '',
         `Emulator-only: GET ${running.url}/__emulator/users, GET ${running.url}/__emulator/health`,
         'Stop with Ctrl+C.',
