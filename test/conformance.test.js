@@ -13,6 +13,7 @@ import {join} from 'node:path'
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
 import {emulatorEnv, ROOT, runCli, tempDir} from './helpers.js'
 import {countAllReceived, countReceived, scanLog, SPEC, startPrism} from './support/prism.js'
+import {request} from 'undici'
 
 const SHARED_SPEC = join(ROOT, '..', 'shared', 'spec', 'tink-oauth.openapi.yaml')
 const TOKEN = '/api/v1/oauth/token'
@@ -254,3 +255,102 @@ describe('every command against Prism mock (--errors): spec-generated answers', 
 function mockEnv() {
   return cliEnv(mock)
 }
+
+// The operations added beyond the seed (spec/tink-beyond-seed.openapi.yaml, each marked
+// x-added-beyond-seed) through a Prism proxy of their own in front of an emulator with demo data:
+// every request and answer, including the 4xx ones, must match that file with zero errors.
+describe('operations beyond the seed through Prism proxy (--errors): data endpoints and revoke-all', () => {
+  const BEYOND = join(ROOT, 'spec', 'tink-beyond-seed.openapi.yaml')
+  let data
+  let px
+  let ct
+  let userId
+  let token
+
+  const direct = async (path, form, bearer) => {
+    const res = await request(data.url + path, {method: 'POST', body: new URLSearchParams(form).toString(), headers: {'content-type': 'application/x-www-form-urlencoded', ...(bearer ? {authorization: `Bearer ${bearer}`} : {})}})
+    return res.body.json()
+  }
+  const userToken = async (scope) => {
+    const {code} = await direct('/api/v1/oauth/authorization-grant', {user_id: userId, scope}, ct)
+    return (await direct('/api/v1/oauth/token', {client_id: CLIENT.id, client_secret: CLIENT.secret, grant_type: 'authorization_code', code})).access_token
+  }
+  /** One request through Prism: status, JSON body, and what Prism logged for it. */
+  const through = async (method, path, {bearer, form} = {}) => {
+    const mark = px.mark()
+    const headers = bearer ? {authorization: `Bearer ${bearer}`} : {}
+    let body
+    if (form) {
+      body = new URLSearchParams(form).toString()
+      headers['content-type'] = 'application/x-www-form-urlencoded'
+    }
+    const res = await request(px.url + path, {method, headers, body})
+    const text = await res.body.text()
+    await px.settle()
+    const log = px.since(mark)
+    return {status: res.statusCode, data: text ? JSON.parse(text) : undefined, log, ...scanLog(log)}
+  }
+  const conforms = (what, r, status) => {
+    assert.equal(r.status, status, `${what}: ${JSON.stringify(r.data)}\n${r.log}`)
+    assert.deepEqual(r.errors, [], `${what}: Prism found violations:\n${r.log}`)
+    assert.deepEqual(r.warnings, [], `${what}: every status is declared:\n${r.log}`)
+    assert.equal(countAllReceived(r.log), 1, `${what}: the request went through Prism`)
+    return r.data
+  }
+
+  before(async () => {
+    data = await startEmulator({quiet: true, clients: [CLIENT], demoData: true, seed: 5})
+    px = await startPrism({mode: 'proxy', upstream: data.url, spec: BEYOND})
+    ct = (await direct(TOKEN, {client_id: CLIENT.id, client_secret: CLIENT.secret, grant_type: 'client_credentials'})).access_token
+    const res = await request(`${data.url}/api/v1/user/create`, {method: 'POST', body: JSON.stringify({external_user_id: 'beyond', market: 'GB', locale: 'en_GB'}), headers: {'content-type': 'application/json', authorization: `Bearer ${ct}`}})
+    userId = (await res.body.json()).user_id
+    token = await userToken('user:read,credentials:read,accounts:read,balances:read,transactions:read,provider-consents:read')
+  })
+  after(async () => {
+    await px?.close()
+    await data?.close()
+  })
+
+  test('every added operation is marked x-added-beyond-seed', () => {
+    const text = readFileSync(BEYOND, 'utf8')
+    const ops = text.match(/^    (get|post):$/gm) ?? []
+    assert.equal(ops.length, 8)
+    assert.equal((text.match(/^      x-added-beyond-seed: true$/gm) ?? []).length, ops.length)
+  })
+
+  test('GET user, profile, credentials, provider consents, accounts, balances: 200 and 403/401 conform', async () => {
+    const user = conforms('GET /api/v1/user', await through('GET', '/api/v1/user', {bearer: token}), 200)
+    assert.equal(user.id, userId)
+    conforms('GET /api/v1/user/profile', await through('GET', '/api/v1/user/profile', {bearer: token}), 200)
+    const creds = conforms('GET /api/v1/credentials/list', await through('GET', '/api/v1/credentials/list', {bearer: token}), 200)
+    assert.equal(creds.credentials[0].status, 'UPDATED')
+    conforms('GET /api/v1/provider-consents', await through('GET', '/api/v1/provider-consents', {bearer: token}), 200)
+    const {accounts} = conforms('GET /data/v2/accounts', await through('GET', '/data/v2/accounts', {bearer: token}), 200)
+    assert.equal(accounts.length, 2)
+    conforms('GET balances', await through('GET', `/data/v2/accounts/${accounts[0].id}/balances`, {bearer: token}), 200)
+    conforms('GET balances of an unknown account', await through('GET', '/data/v2/accounts/nope/balances', {bearer: token}), 404)
+    const narrow = await userToken('accounts:read')
+    conforms('GET /api/v1/user without user:read', await through('GET', '/api/v1/user', {bearer: narrow}), 403)
+    conforms('GET /data/v2/accounts with an unknown token', await through('GET', '/data/v2/accounts', {bearer: 'unknown-token'}), 401)
+  })
+
+  test('GET /data/v2/transactions: three pages of 100 and a bad pageToken conform', async () => {
+    let next = ''
+    let pages = 0
+    do {
+      const path = `/data/v2/transactions?pageSize=100${next ? `&pageToken=${encodeURIComponent(next)}` : ''}`
+      next = conforms(`transactions page ${pages + 1}`, await through('GET', path, {bearer: token}), 200).nextPageToken
+      pages++
+    } while (next !== '' && pages < 10)
+    assert.ok(pages >= 3, `${pages} pages`)
+    conforms('a pageToken never issued', await through('GET', '/data/v2/transactions?pageToken=bm9wZQ', {bearer: token}), 400)
+  })
+
+  test('POST /api/v1/oauth/revoke-all: 204, then the token is 401; 400 and 404 conform', async () => {
+    const victim = await userToken('user:read')
+    conforms('revoke-all with both ids', await through('POST', '/api/v1/oauth/revoke-all', {bearer: ct, form: {user_id: userId, external_user_id: 'beyond'}}), 400)
+    conforms('revoke-all for nobody', await through('POST', '/api/v1/oauth/revoke-all', {bearer: ct, form: {user_id: '0'.repeat(32)}}), 404)
+    conforms('revoke-all', await through('POST', '/api/v1/oauth/revoke-all', {bearer: ct, form: {external_user_id: 'beyond'}}), 204)
+    conforms('GET /api/v1/user after revoke-all', await through('GET', '/api/v1/user', {bearer: victim}), 401)
+  })
+})

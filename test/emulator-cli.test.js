@@ -43,7 +43,7 @@ test('emulator start --port 0 --json: one JSON line, serves tokens, exits 0 on S
   const p = start(['--port', '0', '--json'])
   const line = await p.firstLine
   const info = JSON.parse(line)
-  assert.deepEqual(Object.keys(info).sort(), ['clientId', 'clientSecret', 'port', 'url'])
+  assert.deepEqual(Object.keys(info).sort(), ['clientId', 'clientSecret', 'linkUrl', 'port', 'url'])
   assert.equal(info.clientId, 'tink-emulator-client')
   assert.equal(info.clientSecret, 'tink-emulator-secret')
   assert.equal(info.url, `http://127.0.0.1:${info.port}`)
@@ -67,12 +67,12 @@ test('human output shows the URL, credentials and the export line; --quiet silen
   const {code} = await p.exited
   assert.ok(code === 130 || code === 0, `exit ${code}`)
   assert.match(p.out(), /tink-emulator-secret/)
-  assert.match(p.out(), new RegExp(`export TINK_API_URL=${url} TINK_CLIENT_ID=tink-emulator-client TINK_CLIENT_SECRET=tink-emulator-secret`))
+  assert.match(p.out(), new RegExp(`export TINK_API_URL=${url} TINK_LINK_URL=${url} TINK_CLIENT_ID=tink-emulator-client TINK_CLIENT_SECRET=tink-emulator-secret`))
   assert.doesNotMatch(p.err(), /POST \//, '--quiet: no request log')
 })
 
 test('bad flag values -> one-line error, exit 2', () => {
-  for (const args of [['--port', '70000'], ['--fault', '503=7'], ['--client', 'no-secret'], ['--token-ttl', '0']]) {
+  for (const args of [['--port', '70000'], ['--fault', '503=7'], ['--client', 'no-secret'], ['--token-ttl', '0'], ['--redirect-uri', 'not-a-url']]) {
     const r = spawnSync(process.execPath, [RUN, 'emulator', 'start', ...args], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`)
     assert.equal(r.stdout, '')

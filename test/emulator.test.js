@@ -88,10 +88,11 @@ describe('emulator: clients and client_credentials', () => {
   })
   after(() => emu.close())
 
-  test('exports the built-in client with all 13 scopes', () => {
+  test('exports the built-in client with all 14 scopes', () => {
     assert.equal(BUILTIN_CLIENT.id, 'tink-emulator-client')
     assert.equal(BUILTIN_CLIENT.secret, 'tink-emulator-secret')
-    assert.equal(ALL_SCOPES.length, 13)
+    assert.equal(ALL_SCOPES.length, 14)
+    assert.ok(ALL_SCOPES.includes('authorization:revoke'), 'revoke-all needs it')
     assert.deepEqual([...BUILTIN_CLIENT.scopes].sort(), [...ALL_SCOPES].sort())
     assert.match(emu.url, /^http:\/\/127\.0\.0\.1:\d+$/)
     assert.ok(emu.port > 0)

@@ -12,6 +12,8 @@ export const ALL_SCOPES: string[] = [
   'balances:read',
   'transactions:read',
   'provider-consents:read',
+  // revoke-all (client token): stops every token of a user.
+  'authorization:revoke',
 ]
 
 export interface EmulatorClient {

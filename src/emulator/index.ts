@@ -13,6 +13,10 @@
 // - Only users are persisted in `stateFile`; tokens and codes live in memory.
 // - Idempotency-Key is honoured on user/create only (per client, 24 h; replays
 //   carry `Idempotent-Replayed: true`).
+// - Tink Link pages (/1.0/<flow>, GET form + POST choice -> 303 to redirect_uri) and the data
+//   endpoints live on the same server; bank data (credentials, accounts, transactions) is kept in
+//   memory only, never in `stateFile`. See spec/TINK-LINK-NOTES.md for what is Tink's and what
+//   is the emulator's own choice.
 // - `quiet` defaults to true for the library: pass `quiet: false` or `log` to get
 //   one line per request.
 export {ALL_SCOPES, BUILTIN_CLIENT, parseClientSpec, TINK_LINK_CLIENT_ID, type EmulatorClient} from './clients.js'

@@ -1,8 +1,20 @@
-import {randomUUID} from 'node:crypto'
+import {createHmac, randomBytes, randomUUID} from 'node:crypto'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-import {BUILTIN_CLIENT, type EmulatorClient, splitScopes, ALL_SCOPES} from './clients.js'
+import {BUILTIN_CLIENT, type EmulatorClient, splitScopes, ALL_SCOPES, TINK_LINK_CLIENT_ID} from './clients.js'
+import {
+  accountJson,
+  balancesJson,
+  connectDemoBank,
+  connectionPrng,
+  credentialsJson,
+  currencyOf,
+  DEMO_PROVIDER,
+  newCredentials,
+  SESSION_MS,
+  transactionJson,
+} from './data.js'
 import {
   type FaultEndpoint,
   type FaultSpec,
@@ -13,6 +25,19 @@ import {
   resolveFaults,
   validateFaultSpec,
 } from './faults.js'
+import {
+  type BankChoice,
+  isBankChoice,
+  isLinkFlow,
+  isLoopbackRedirect,
+  LINK_PRODUCTS,
+  type LinkFlowName,
+  makesReport,
+  NEEDS_CREDENTIALS,
+  needsAuthorizationCode,
+  renderChooser,
+  renderErrorPage,
+} from './link.js'
 import {isLocale, isMarket} from '../lib/tink/markets.js'
 import {
   type AccessToken,
@@ -52,6 +77,13 @@ export interface EmulatorOptions {
    * a number keeps the last N, false records nothing (benchmarks).
    */
   recordRequests?: boolean | number
+  /**
+   * Redirect URIs registered for every client besides loopback http ones (localhost,
+   * 127.0.0.1, [::1], any port and path), which are always registered. Matched exactly.
+   */
+  redirectUris?: string[]
+  /** Every user created gets one connected Demo Bank: credentials, two accounts, 250-350 transactions. */
+  demoData?: boolean
 }
 
 export interface RecordedRequest {
@@ -92,12 +124,17 @@ interface Reply {
   status: number
   body?: string
   headers?: Record<string, string>
+  /** Default application/json; Tink Link pages are text/html. */
+  contentType?: string
 }
 
 interface Ctx {
   req: IncomingMessage
   record: RecordedRequest
   body: string
+  query: URLSearchParams
+  /** Path segments a pattern route captured (an account id, a Link flow). */
+  params: string[]
 }
 
 interface ClientEntry extends EmulatorClient {
@@ -107,8 +144,9 @@ interface ClientEntry extends EmulatorClient {
 type Handler = (ctx: Ctx) => Reply
 
 interface Route {
-  method: string
-  endpoint: FaultEndpoint
+  methods: readonly string[]
+  /** Unset: only the unprefixed fault entries apply (the fault grammar names the five seed endpoints). */
+  endpoint?: FaultEndpoint
   handler: Handler
 }
 
@@ -118,6 +156,14 @@ const SWEEP_MS = 60_000
 const DEFAULT_CLIENT_TTL_S = 1800
 const DEFAULT_USER_TTL_S = 7200
 const JSON_CT = 'application/json'
+const HTML_CT = 'text/html; charset=utf-8'
+/** Tink's transactions endpoint: pageSize at most 100; the emulator's default when none is given. */
+const MAX_PAGE_SIZE = 100
+const DEFAULT_PAGE_SIZE = 50
+/** What a one-time Tink Link flow's `code` grants: the usual data scopes. */
+const DATA_SCOPES = 'accounts:read,balances:read,transactions:read,provider-consents:read,credentials:read,user:read'
+const TIME_ZONES: Record<string, string> = {GB: 'Europe/London', SE: 'Europe/Stockholm', DK: 'Europe/Copenhagen', NO: 'Europe/Oslo', FI: 'Europe/Helsinki', DE: 'Europe/Berlin', FR: 'Europe/Paris', ES: 'Europe/Madrid', IT: 'Europe/Rome', NL: 'Europe/Amsterdam', US: 'America/New_York'}
+const BALANCES_RE = /^\/data\/v2\/accounts\/([^/]+)\/balances$/
 
 const err = (status: number, errorCode: string, errorMessage: string, headers?: Record<string, string>): Reply => ({
   status,
@@ -162,11 +208,24 @@ class Emulator implements RunningEmulator {
   private readonly sweepTimer: NodeJS.Timeout
   private closed = false
   private readonly routes: Map<string, Route>
+  private readonly redirectUris: ReadonlySet<string>
+  private readonly balancesRoute: Route
+  private readonly linkRoute: Route
+  /** Demo data follows the seed: connection n of a run draws from connectionPrng(seed, n). */
+  private readonly dataSeed: number
+  private connections = 0
+  /** Signs page tokens, so a token the emulator did not issue is a 400, as on Tink. */
+  private readonly pageKey = randomBytes(32)
 
   constructor(private readonly opts: EmulatorOptions) {
     this.now = opts.now ?? Date.now
     this.store = new Store(this.now, opts.stateFile)
     this.prng = makePrng(opts.seed ?? (Math.random() * 2 ** 32) >>> 0)
+    this.dataSeed = opts.seed ?? (Math.random() * 2 ** 32) >>> 0
+    for (const uri of opts.redirectUris ?? []) {
+      if (!URL.canParse(uri)) throw new Error(`redirect URI "${uri}" is not an absolute URL`)
+    }
+    this.redirectUris = new Set(opts.redirectUris ?? [])
     if (opts.tokenTtl !== undefined && !(Number.isInteger(opts.tokenTtl) && opts.tokenTtl > 0)) {
       throw new Error(`tokenTtl must be a positive whole number of seconds, got ${opts.tokenTtl}`)
     }
@@ -185,12 +244,21 @@ class Emulator implements RunningEmulator {
     this.setFaults(opts.faults)
 
     this.routes = new Map<string, Route>([
-      ['/api/v1/oauth/token', {method: 'POST', endpoint: 'token', handler: (c) => this.token(c)}],
-      ['/api/v1/oauth/authorization-grant', {method: 'POST', endpoint: 'grant', handler: (c) => this.grant(c, false)}],
-      ['/api/v1/oauth/authorization-grant/delegate', {method: 'POST', endpoint: 'delegate', handler: (c) => this.grant(c, true)}],
-      ['/api/v1/user/create', {method: 'POST', endpoint: 'create', handler: (c) => this.createUser(c)}],
-      ['/api/v1/user/delete', {method: 'POST', endpoint: 'delete', handler: (c) => this.deleteUser(c)}],
+      ['/api/v1/oauth/token', {methods: ['POST'], endpoint: 'token', handler: (c) => this.token(c)}],
+      ['/api/v1/oauth/authorization-grant', {methods: ['POST'], endpoint: 'grant', handler: (c) => this.grant(c, false)}],
+      ['/api/v1/oauth/authorization-grant/delegate', {methods: ['POST'], endpoint: 'delegate', handler: (c) => this.grant(c, true)}],
+      ['/api/v1/user/create', {methods: ['POST'], endpoint: 'create', handler: (c) => this.createUser(c)}],
+      ['/api/v1/user/delete', {methods: ['POST'], endpoint: 'delete', handler: (c) => this.deleteUser(c)}],
+      ['/api/v1/oauth/revoke-all', {methods: ['POST'], handler: (c) => this.revokeAll(c)}],
+      ['/api/v1/user', {methods: ['GET'], handler: (c) => this.getUser(c)}],
+      ['/api/v1/user/profile', {methods: ['GET'], handler: (c) => this.getProfile(c)}],
+      ['/api/v1/credentials/list', {methods: ['GET'], handler: (c) => this.listCredentials(c)}],
+      ['/api/v1/provider-consents', {methods: ['GET'], handler: (c) => this.providerConsents(c)}],
+      ['/data/v2/accounts', {methods: ['GET'], handler: (c) => this.listAccounts(c)}],
+      ['/data/v2/transactions', {methods: ['GET'], handler: (c) => this.listTransactions(c)}],
     ])
+    this.balancesRoute = {methods: ['GET'], handler: (c) => this.balances(c)}
+    this.linkRoute = {methods: ['GET', 'POST'], handler: (c) => this.link(c)}
 
     this.server = createServer((req, res) => this.onRequest(req, res))
     // A client that resets mid-request is expected here (fault tests); it is not an emulator error.
@@ -271,8 +339,8 @@ class Emulator implements RunningEmulator {
       this.requests.push(record)
     }
 
-    const route = this.routes.get(path)
-    const faults = this.anyFaults ? this.faultsByEndpoint.get(route ? route.endpoint : '*') : undefined
+    const {route, params} = this.routeFor(path)
+    const faults = this.anyFaults ? this.faultsByEndpoint.get(route?.endpoint ?? '*') : undefined
     let pre: string | undefined
     if (faults && faults.pre.length > 0) {
       const r = this.prng()
@@ -291,8 +359,10 @@ class Emulator implements RunningEmulator {
         if (pre !== undefined) return this.send(req, res, requestId, this.injected(pre, faults!), record, started)
         let reply: Reply
         if (!route) reply = err(404, 'not_found', `No such endpoint: ${req.method} ${path}`)
-        else if (req.method !== route.method) reply = err(405, 'method_not_allowed', `Method ${req.method} is not allowed on ${path}; use ${route.method}`, {allow: route.method})
-        else reply = route.handler({req, record, body})
+        else if (!route.methods.includes(req.method ?? '')) {
+          const allow = route.methods.join(', ')
+          reply = err(405, 'method_not_allowed', `Method ${req.method} is not allowed on ${path}; use ${allow}`, {allow})
+        } else reply = route.handler({req, record, body, query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)), params})
         if (faults && faults.resetAfterCommit > 0 && this.prng() < faults.resetAfterCommit) {
           this.reset(req, record, requestId, started)
           return
@@ -309,6 +379,15 @@ class Emulator implements RunningEmulator {
         proceed()
       }
     })
+  }
+
+  private routeFor(path: string): {route: Route | undefined; params: string[]} {
+    const exact = this.routes.get(path)
+    if (exact) return {route: exact, params: []}
+    const m = BALANCES_RE.exec(path)
+    if (m) return {route: this.balancesRoute, params: [decodeURIComponent(m[1]!)]}
+    if (path.startsWith('/1.0/')) return {route: this.linkRoute, params: [path.slice('/1.0/'.length)]}
+    return {route: undefined, params: []}
   }
 
   private readBody(req: IncomingMessage, cb: (body: string, tooLarge: boolean) => void): void {
@@ -358,7 +437,7 @@ class Emulator implements RunningEmulator {
     if (typeof trace === 'string') headers['x-client-trace-id'] = trace
     if (reply.headers) Object.assign(headers, reply.headers)
     if (reply.body !== undefined) {
-      headers['content-type'] = JSON_CT
+      headers['content-type'] = reply.contentType ?? JSON_CT
       headers['content-length'] = String(Buffer.byteLength(reply.body))
     }
     if (reply.status === 401) headers['www-authenticate'] ??= 'Bearer'
@@ -533,7 +612,15 @@ class Emulator implements RunningEmulator {
     // Another app's user is reported as missing: Tink does not reveal users across apps.
     if (!user || user.client_id !== client.id) return err(404, 'user_not_found', 'User not found')
     const code = newHexId()
-    this.store.codes.set(code, {clientId: actor, userId: user.user_id, scope: scopes.join(','), idHint, expiresAt: this.now() + CODE_TTL_MS})
+    this.store.codes.set(code, {
+      clientId: actor,
+      userId: user.user_id,
+      scope: scopes.join(','),
+      idHint,
+      expiresAt: this.now() + CODE_TTL_MS,
+      delegated: delegate,
+      issuer: client.id,
+    })
     return ok({code})
   }
 
@@ -585,6 +672,7 @@ class Emulator implements RunningEmulator {
       ...(retention === 'TEMPORARY' ? {expires_at: now + TEMPORARY_USER_TTL_MS} : {}),
     }
     this.store.createUser(user)
+    if (this.opts.demoData) this.connect(user.user_id, market)
     return ok(external !== undefined ? {user_id: user.user_id, external_user_id: external} : {user_id: user.user_id})
   }
 
@@ -594,6 +682,299 @@ class Emulator implements RunningEmulator {
     this.store.deleteUser(auth.userId!)
     return {status: 204}
   }
+  // ---- bank data (what Tink Link connections produce) ----
+
+  /** One new Demo Bank connection for the user, drawn from the seed's next connection PRNG. */
+  private connect(userId: string, market: string): string {
+    const rand = connectionPrng(this.dataSeed, this.connections++)
+    return connectDemoBank(this.store.dataOf(userId), rand, userId, market, this.now()).id
+  }
+
+  private revokeAll(ctx: Ctx): Reply {
+    const auth = this.bearer(ctx, 'authorization:revoke', 'client')
+    if (isReply(auth)) return auth
+    const form = this.form(ctx)
+    if (isReply(form)) return form
+    const userId = form.user_id || undefined
+    const externalId = form.external_user_id || undefined
+    if ((userId === undefined) === (externalId === undefined)) {
+      return err(400, 'invalid_request', 'Give exactly one of user_id and external_user_id')
+    }
+    const user = userId !== undefined ? this.store.getUser(userId) : this.store.findByExternal(auth.clientId, externalId!)
+    if (!user || user.client_id !== auth.clientId) return err(404, 'user_not_found', 'User not found')
+    this.store.revokeTokens(user.user_id)
+    return {status: 204}
+  }
+
+  /** The user token's user, for the data endpoints (bearer() already checked it exists). */
+  private userOf(ctx: Ctx, scope: string): UserRecord | Reply {
+    const auth = this.bearer(ctx, scope, 'user')
+    if (isReply(auth)) return auth
+    return this.store.getUser(auth.userId!)!
+  }
+
+  private profileOf(u: UserRecord): Record<string, string> {
+    return {locale: u.locale, market: u.market, currency: currencyOf(u.market), timeZone: TIME_ZONES[u.market] ?? 'Europe/Stockholm'}
+  }
+
+  private getUser(ctx: Ctx): Reply {
+    const u = this.userOf(ctx, 'user:read')
+    if (isReply(u)) return u
+    return ok({
+      appId: u.client_id,
+      created: Date.parse(u.created_at),
+      ...(u.external_user_id !== undefined ? {externalUserId: u.external_user_id} : {}),
+      flags: [],
+      id: u.user_id,
+      nationalId: '',
+      profile: this.profileOf(u),
+      username: '',
+    })
+  }
+
+  private getProfile(ctx: Ctx): Reply {
+    const u = this.userOf(ctx, 'user:read')
+    if (isReply(u)) return u
+    return ok(this.profileOf(u))
+  }
+
+  private listCredentials(ctx: Ctx): Reply {
+    const u = this.userOf(ctx, 'credentials:read')
+    if (isReply(u)) return u
+    return ok({credentials: (this.store.userData.get(u.user_id)?.credentials ?? []).map(credentialsJson)})
+  }
+
+  private providerConsents(ctx: Ctx): Reply {
+    const u = this.userOf(ctx, 'provider-consents:read')
+    if (isReply(u)) return u
+    const data = this.store.userData.get(u.user_id)
+    const providerConsents = (data?.credentials ?? []).map((c) => ({
+      credentialsId: c.id,
+      providerName: c.providerName,
+      status: c.status,
+      statusUpdated: c.statusUpdated,
+      sessionExpiryDate: c.sessionExpiryDate,
+      accountIds: data!.accounts.filter((a) => a.credentialsId === c.id).map((a) => a.id),
+    }))
+    return ok({providerConsents})
+  }
+
+  private listAccounts(ctx: Ctx): Reply {
+    const u = this.userOf(ctx, 'accounts:read')
+    if (isReply(u)) return u
+    // A user has a handful of accounts: one page, so nextPageToken is always "" (Tink's last page).
+    return ok({accounts: (this.store.userData.get(u.user_id)?.accounts ?? []).map(accountJson), nextPageToken: ''})
+  }
+
+  private balances(ctx: Ctx): Reply {
+    const u = this.userOf(ctx, 'balances:read')
+    if (isReply(u)) return u
+    const account = this.store.userData.get(u.user_id)?.accounts.find((a) => a.id === ctx.params[0])
+    if (!account) return err(404, 'not_found', 'Account not found')
+    return ok({accountId: account.id, refreshed: new Date(account.refreshed).toISOString(), balances: balancesJson(account)})
+  }
+
+  private pageToken(userId: string, filter: string, offset: number): string {
+    const sig = createHmac('sha256', this.pageKey).update(`${userId}\0${filter}\0${offset}`).digest('base64url').slice(0, 22)
+    return Buffer.from(`${offset}.${sig}`).toString('base64url')
+  }
+
+  private listTransactions(ctx: Ctx): Reply {
+    const u = this.userOf(ctx, 'transactions:read')
+    if (isReply(u)) return u
+    const q = ctx.query
+    const sizeText = q.get('pageSize')
+    const pageSize = sizeText === null ? DEFAULT_PAGE_SIZE : Number(sizeText)
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      return err(400, 'invalid_request', `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(sizeText)}`)
+    }
+    // accountIdIn may be repeated or comma-separated; bookedDate bounds are inclusive dates.
+    const accountIds = new Set(q.getAll('accountIdIn').flatMap((v) => v.split(',')).filter((v) => v !== ''))
+    const gte = q.get('bookedDateGte') ?? ''
+    const lte = q.get('bookedDateLte') ?? ''
+    for (const [name, v] of [['bookedDateGte', gte], ['bookedDateLte', lte]] as const) {
+      if (v !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return err(400, 'invalid_request', `${name} must be a date like 2025-03-01, got ${JSON.stringify(v)}`)
+    }
+    // The filter is part of the token's signature: a token only continues the listing it came from.
+    const filter = `${[...accountIds].sort().join(',')}|${gte}|${lte}`
+    let offset = 0
+    const tokenText = q.get('pageToken')
+    if (tokenText !== null && tokenText !== '') {
+      const decoded = Buffer.from(tokenText, 'base64url').toString('utf8')
+      const n = Number(decoded.slice(0, decoded.indexOf('.')))
+      if (!Number.isInteger(n) || n < 0 || this.pageToken(u.user_id, filter, n) !== tokenText) {
+        return err(400, 'invalid_request', 'pageToken is unknown, or belongs to another user or other filters')
+      }
+      offset = n
+    }
+    const all = (this.store.userData.get(u.user_id)?.transactions ?? []).filter(
+      (t) => (accountIds.size === 0 || accountIds.has(t.accountId)) && (gte === '' || t.bookedDate >= gte) && (lte === '' || t.bookedDate <= lte),
+    )
+    const page = all.slice(offset, offset + pageSize)
+    const next = offset + pageSize < all.length ? this.pageToken(u.user_id, filter, offset + pageSize) : ''
+    return ok({transactions: page.map(transactionJson), nextPageToken: next})
+  }
+
+  // ---- Tink Link ----
+
+  private isRegisteredRedirect(uri: string): boolean {
+    return isLoopbackRedirect(uri) || this.redirectUris.has(uri)
+  }
+
+  private link(ctx: Ctx): Reply {
+    const flow = ctx.params[0]!
+    const q = ctx.query
+    const trackingId = randomUUID()
+    const locale = q.get('locale') ?? undefined
+    const html = (status: number, body: string): Reply => ({status, body, contentType: HTML_CT})
+    // Where Tink Link cannot send the user back, it shows the error itself.
+    const page = (reason: string, message: string, status = 400): Reply =>
+      html(status, renderErrorPage({error: 'BAD_REQUEST', reason, message, trackingId, locale}))
+
+    if (!isLinkFlow(flow)) return page('UNKNOWN_FLOW', `There is no Tink Link flow "${flow}".`, 404)
+    const clientId = q.get('client_id')
+    if (!clientId) return page('INVALID_PARAMETER_CLIENT_ID', 'The client_id parameter is missing.')
+    if (!this.clients.has(clientId)) return page('INVALID_PARAMETER_CLIENT_ID', `The client_id "${clientId}" is not a known app.`)
+    const redirectUri = q.get('redirect_uri')
+    if (!redirectUri) return page('INVALID_PARAMETER_REDIRECT_URI', 'The redirect_uri parameter is missing.')
+    if (!URL.canParse(redirectUri)) return page('INVALID_PARAMETER_REDIRECT_URI', `The redirect_uri "${redirectUri}" is malformed.`)
+    if (!this.isRegisteredRedirect(redirectUri)) {
+      return page('INVALID_STATE_REDIRECT_URI', `The redirect_uri "${redirectUri}" is not registered for the app ${clientId}.`)
+    }
+
+    const state = q.get('state') ?? undefined
+    const back = (params: Record<string, string | undefined>): Reply => {
+      const target = new URL(redirectUri)
+      for (const [k, v] of Object.entries({...params, state})) if (v !== undefined) target.searchParams.set(k, v)
+      return {status: 303, headers: {location: target.toString()}}
+    }
+    const bad = (reason: string, message: string): Reply => back({error: 'BAD_REQUEST', error_reason: reason, message, tracking_id: trackingId})
+
+    const market = q.get('market') ?? undefined
+    if (market !== undefined && !isMarket(market)) return bad('INVALID_PARAMETER_MARKET', `The market "${market}" is not valid.`)
+    if (locale !== undefined && !isLocale(locale)) return bad('INVALID_PARAMETER_LOCALE', `The locale "${locale}" is not valid.`)
+    const inputProvider = q.get('input_provider')
+    if (inputProvider !== null && inputProvider.length > 100) return bad('INVALID_PARAMETER_INPUT_PROVIDER', 'input_provider is longer than 100 characters.')
+    const inputUsername = q.get('input_username')
+    if (inputUsername !== null && inputUsername.length > 50) return bad('INVALID_PARAMETER_INPUT_USERNAME', 'input_username is longer than 50 characters.')
+    const products = q.get('products') ?? undefined
+    if (flow.startsWith('products/')) {
+      if (!products) return bad('INVALID_PARAMETER_PRODUCTS', `The flow ${flow} needs the products parameter.`)
+      const unknown = products.split(',').filter((p) => !LINK_PRODUCTS.has(p))
+      if (unknown.length > 0) return bad('INVALID_PARAMETER_PRODUCTS', `Unknown products: ${unknown.join(',')}.`)
+    }
+
+    const codeText = q.get('authorization_code') ?? undefined
+    let user: UserRecord | undefined
+    if (codeText !== undefined) {
+      const code = this.store.codes.get(codeText)
+      const invalid = (why: string): Reply => bad('INVALID_PARAMETER_AUTHORIZATION_CODE', `The authorization_code ${why}.`)
+      if (!code) return invalid('is unknown or was already used')
+      if (code.expiresAt <= this.now()) return invalid('has expired')
+      // Only a delegated grant for Tink Link's own client id, minted by this app, starts a flow.
+      if (!code.delegated || code.clientId !== TINK_LINK_CLIENT_ID) return invalid(`was not minted by authorization-grant/delegate for actor ${TINK_LINK_CLIENT_ID}`)
+      if (code.issuer !== clientId) return invalid('was issued to another app')
+      user = this.store.getUser(code.userId)
+      if (!user) return invalid('belongs to a user that no longer exists')
+    } else if (needsAuthorizationCode(flow)) {
+      return bad('INVALID_PARAMETER_AUTHORIZATION_CODE', `The flow ${flow} is for permanent users: it needs authorization_code.`)
+    }
+
+    const credentialsId = q.get('credentials_id') ?? undefined
+    if (NEEDS_CREDENTIALS.has(flow) && !credentialsId) return bad('INVALID_PARAMETER_CREDENTIALS_ID', `The flow ${flow} needs credentials_id.`)
+    const existing = credentialsId === undefined ? undefined : this.store.userData.get(user?.user_id ?? '')?.credentials.find((c) => c.id === credentialsId)
+    if (credentialsId !== undefined && NEEDS_CREDENTIALS.has(flow) && !existing) {
+      return bad('INVALID_PARAMETER_CREDENTIALS_ID', `The user has no credentials with id "${credentialsId}".`)
+    }
+
+    const rawUrl = ctx.req.url ?? ''
+    const action = rawUrl
+    const idHint = codeText !== undefined ? this.store.codes.get(codeText)?.idHint : undefined
+    if (ctx.req.method === 'GET') return html(200, renderChooser({flow, action, locale, idHint}))
+
+    // POST: the bank was chosen.
+    const choice = new URLSearchParams(ctx.body).get('bank') ?? undefined
+    if (!isBankChoice(choice)) return html(400, renderChooser({flow, action, locale, idHint, problem: 'Choose a bank to continue.'}))
+    // The connection consumes the delegated code, whatever the bank answers.
+    if (codeText !== undefined) this.store.codes.delete(codeText)
+    return this.linkOutcome({flow, choice, clientId, user, existing: existing?.id, market, locale, products, trackingId, back})
+  }
+
+  private linkOutcome(o: {
+    flow: LinkFlowName
+    choice: BankChoice
+    clientId: string
+    user: UserRecord | undefined
+    existing: string | undefined
+    market: string | undefined
+    locale: string | undefined
+    products: string | undefined
+    trackingId: string
+    back: (params: Record<string, string | undefined>) => Reply
+  }): Reply {
+    const now = this.now()
+    const data = o.user ? this.store.dataOf(o.user.user_id) : undefined
+    const existing = o.existing === undefined ? undefined : data?.credentials.find((c) => c.id === o.existing)
+    if (o.choice === 'demo-cancel') {
+      return o.back({error: 'USER_CANCELLED', error_reason: 'USER_CANCELLED', message: 'You cancelled the connection to your bank.', tracking_id: o.trackingId, provider_name: DEMO_PROVIDER})
+    }
+    if (o.choice === 'demo-auth-error' || o.choice === 'demo-temporary-error') {
+      const status = o.choice === 'demo-auth-error' ? 'AUTHENTICATION_ERROR' : 'TEMPORARY_ERROR'
+      // A permanent user keeps the failed credentials (Tink sends their id as `credentials`).
+      let credentials: string | undefined
+      if (data && o.user) {
+        const failed = existing ?? newCredentials(connectionPrng(this.dataSeed, this.connections++), o.user.user_id, now, status)
+        if (existing) Object.assign(existing, {status, statusUpdated: now, updated: now})
+        else data.credentials.push(failed)
+        credentials = failed.id
+      }
+      return o.back(
+        status === 'AUTHENTICATION_ERROR'
+          ? {error: 'AUTHENTICATION_ERROR', error_reason: 'USER_LOGIN_ERROR', error_type: 'STATIC_CREDENTIALS_INCORRECT', message: 'The bank did not accept your login details.', tracking_id: o.trackingId, credentials, provider_name: DEMO_PROVIDER}
+          : {error: 'TEMPORARY_ERROR', error_reason: 'BANK_SERVICE_UNAVAILABLE', error_type: 'PROVIDER_ERROR', message: 'Your bank is temporarily unavailable. Try again later.', tracking_id: o.trackingId, credentials, provider_name: DEMO_PROVIDER},
+      )
+    }
+
+    // Success. One-time flows (no delegated code) get a temporary user of the app.
+    let user = o.user
+    if (!user) {
+      user = {
+        user_id: newHexId(),
+        market: o.market ?? 'GB',
+        locale: o.locale ?? 'en_GB',
+        retention_class: 'TEMPORARY',
+        created_at: new Date(now).toISOString(),
+        client_id: o.clientId,
+        expires_at: now + TEMPORARY_USER_TTL_MS,
+      }
+      this.store.createUser(user)
+    }
+    if (!this.store.getUser(user.user_id)) {
+      return o.back({error: 'INTERNAL_ERROR', error_reason: 'INTERNAL_ERROR', message: 'The user was deleted during the flow.', tracking_id: o.trackingId})
+    }
+    let credentialsId: string
+    if (existing) {
+      // update/extend consent renews the 90-day session; refresh/authenticate refresh the status.
+      Object.assign(existing, {status: 'UPDATED', statusUpdated: now, updated: now, statusPayload: 'Analyzed 2 accounts from Demo Bank.'})
+      if (o.flow.endsWith('-consent')) existing.sessionExpiryDate = now + SESSION_MS
+      for (const a of this.store.dataOf(user.user_id).accounts) if (a.credentialsId === existing.id) a.refreshed = now
+      credentialsId = existing.id
+    } else {
+      credentialsId = this.connect(user.user_id, o.market ?? user.market)
+    }
+    let reportId: string | undefined
+    if (makesReport(o.flow, o.products)) {
+      reportId = newHexId()
+      this.store.dataOf(user.user_id).reports.set(reportId, credentialsId)
+    }
+    let code: string | undefined
+    if (!o.user) {
+      code = newHexId()
+      this.store.codes.set(code, {clientId: o.clientId, userId: user.user_id, scope: DATA_SCOPES, expiresAt: now + CODE_TTL_MS, issuer: o.clientId})
+    }
+    return o.back({code, credentials_id: credentialsId, account_verification_report_id: reportId})
+  }
+
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {

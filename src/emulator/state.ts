@@ -39,6 +39,58 @@ export interface AuthCode {
   scope: string
   idHint?: string
   expiresAt: number
+  /** Minted by the delegate endpoint: only such a code may start a continuous-access Tink Link flow. */
+  delegated?: boolean
+  /** The app whose grant endpoint minted it (for a delegated code, clientId is the actor). */
+  issuer?: string
+}
+
+/** A bank connection ("credentials" in Tink's v1 API). Times are epoch ms, as Tink sends them. */
+export interface CredentialsRecord {
+  id: string
+  userId: string
+  providerName: string
+  type: 'THIRD_PARTY_APP'
+  status: 'UPDATED' | 'AUTHENTICATION_ERROR' | 'TEMPORARY_ERROR'
+  statusUpdated: number
+  statusPayload: string
+  updated: number
+  sessionExpiryDate: number
+}
+
+export interface AccountRecord {
+  id: string
+  credentialsId: string
+  name: string
+  type: 'CHECKING' | 'SAVINGS'
+  currency: string
+  /** Minor units (scale 2). */
+  bookedMinor: number
+  availableMinor: number
+  iban: string
+  refreshed: number
+}
+
+export interface TransactionRecord {
+  id: string
+  accountId: string
+  /** Minor units (scale 2), negative for money out. */
+  amountMinor: number
+  currency: string
+  description: string
+  /** YYYY-MM-DD */
+  bookedDate: string
+  category: string
+}
+
+/** What a user's bank connections produced; read by the data endpoints. */
+export interface UserData {
+  credentials: CredentialsRecord[]
+  accounts: AccountRecord[]
+  /** Newest first, the order Tink's /data/v2/transactions answers in. */
+  transactions: TransactionRecord[]
+  /** Account verification report id -> credentials id (Account Check flows). */
+  reports: Map<string, string>
 }
 
 export interface IdempotencyRecord {
@@ -73,6 +125,8 @@ export class Store {
   readonly refreshTokens = new Map<string, RefreshToken>()
   readonly codes = new Map<string, AuthCode>()
   readonly idempotency = new Map<string, IdempotencyRecord>()
+  /** In memory only: the state file keeps users, not their bank data. */
+  readonly userData = new Map<string, UserData>()
 
   private persistTimer: NodeJS.Timeout | undefined
   /** Grows with the cost of the last write so a big user table does not eat the CPU. */
@@ -185,7 +239,23 @@ export class Store {
     for (const [k, t] of this.accessTokens) if (t.userId === userId) this.accessTokens.delete(k)
     for (const [k, t] of this.refreshTokens) if (t.userId === userId) this.refreshTokens.delete(k)
     for (const [k, c] of this.codes) if (c.userId === userId) this.codes.delete(k)
+    this.userData.delete(userId)
     this.schedulePersist()
+  }
+
+  /** revoke-all: every access and refresh token of the user stops working; later ones work. */
+  revokeTokens(userId: string): void {
+    for (const [k, t] of this.accessTokens) if (t.userId === userId) this.accessTokens.delete(k)
+    for (const [k, t] of this.refreshTokens) if (t.userId === userId) this.refreshTokens.delete(k)
+  }
+
+  dataOf(userId: string): UserData {
+    let d = this.userData.get(userId)
+    if (!d) {
+      d = {credentials: [], accounts: [], transactions: [], reports: new Map()}
+      this.userData.set(userId, d)
+    }
+    return d
   }
 
   liveUsers(): UserRecord[] {

@@ -7,7 +7,7 @@ import {renderError} from '../../lib/cli/render-error.js'
 export default class EmulatorStart extends Command {
   static override summary = 'Run a local Tink emulator in the foreground.'
 
-  static override description = `Starts a stateful emulator of Tink's OAuth and user API (token, authorization-grant, delegate, user create/delete) for tests, demos and practice. It prints its URL and the built-in client's credentials (client id tink-emulator-client, secret tink-emulator-secret, all scopes), logs one line per request to stderr, and stops on Ctrl+C or SIGTERM.
+  static override description = `Starts a stateful emulator of Tink's OAuth and user API (token, authorization-grant, delegate, user create/delete, revoke-all), the data endpoints (user, credentials, accounts, balances, transactions, provider consents) and Tink Link pages with a Demo Bank (/1.0/<flow>), for tests, demos and practice. It prints its URL and the built-in client's credentials (client id tink-emulator-client, secret tink-emulator-secret, all scopes), logs one line per request to stderr, and stops on Ctrl+C or SIGTERM.
 
 Emulator-only endpoints (not part of Tink): GET /__emulator/health, GET /__emulator/users, POST /__emulator/faults (body: a fault spec).
 

@@ -20,8 +20,13 @@ export const emulatorStartFlags = {
     multiple: true,
   }),
   seed: Flags.integer({description: 'Seed for the fault random generator, for reproducible runs.'}),
-  json: Flags.boolean({description: 'Print exactly one JSON line {"url","clientId","clientSecret","port"} on stdout and nothing else.'}),
+  json: Flags.boolean({description: 'Print exactly one JSON line {"url","linkUrl","clientId","clientSecret","port"} on stdout and nothing else.'}),
   quiet: Flags.boolean({description: 'Do not log requests to stderr.'}),
+  'redirect-uri': Flags.string({
+    description: 'A redirect URI Tink Link may send users back to, besides loopback http ones (localhost, 127.0.0.1, [::1]: always allowed). Repeatable.',
+    multiple: true,
+  }),
+  'demo-data': Flags.boolean({description: 'Give every user created one connected Demo Bank: two accounts and a few hundred transactions (follow --seed).'}),
   }
 export async function emulatorStart(io: IO, flags: Interfaces.InferredFlags<typeof emulatorStartFlags>): Promise<ExitCodeValue> {
   const emulator = await import('../../emulator/index.js')
@@ -38,6 +43,9 @@ export async function emulatorStart(io: IO, flags: Interfaces.InferredFlags<type
   } catch (error) {
     throw usageError((error as Error).message)
   }
+  for (const uri of flags['redirect-uri'] ?? []) {
+    if (!URL.canParse(uri)) throw usageError(`--redirect-uri must be an absolute URL, got ${uri}`, 'e.g. --redirect-uri https://example.com/callback')
+  }
   const host = flags.host ?? '127.0.0.1'
   if (!emulator.isLoopback(host)) {
     io.stderr.write(`Warning: binding to ${host}: the emulator and its well-known client secret are reachable from the network.\n`)
@@ -53,6 +61,8 @@ export async function emulatorStart(io: IO, flags: Interfaces.InferredFlags<type
       clients,
       faults,
       seed: flags.seed,
+      redirectUris: flags['redirect-uri'],
+      demoData: flags['demo-data'],
       quiet: flags.quiet,
       log: (line) => io.stderr.write(line + '\n'),
     })
@@ -62,7 +72,7 @@ export async function emulatorStart(io: IO, flags: Interfaces.InferredFlags<type
 
   const {BUILTIN_CLIENT} = emulator
   if (flags.json) {
-    io.stdout.write(JSON.stringify({url: running.url, clientId: BUILTIN_CLIENT.id, clientSecret: BUILTIN_CLIENT.secret, port: running.port}) + '\n')
+    io.stdout.write(JSON.stringify({url: running.url, linkUrl: running.url, clientId: BUILTIN_CLIENT.id, clientSecret: BUILTIN_CLIENT.secret, port: running.port}) + '\n')
   } else {
     const lines = [
       `Tink emulator listening on ${running.url}`,
@@ -73,7 +83,10 @@ export async function emulatorStart(io: IO, flags: Interfaces.InferredFlags<type
       ...clients.map((c) => `Extra client:    ${c.id} (scopes: ${c.scopes.join(',')})`),
       '',
       'Point the tink CLI at it:',
-      `  export TINK_API_URL=${running.url} TINK_CLIENT_ID=${BUILTIN_CLIENT.id} TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}`,
+      `  export TINK_API_URL=${running.url} TINK_LINK_URL=${running.url} TINK_CLIENT_ID=${BUILTIN_CLIENT.id} TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}`,
+      '',
+      `Tink Link (Demo Bank) is served here too: ${running.url}/1.0/<flow>; loopback redirect URIs are registered${(flags['redirect-uri'] ?? []).length > 0 ? `, and ${flags['redirect-uri']!.join(', ')}` : ''}.`,
+      ...(flags['demo-data'] ? ['Demo data: every user created gets a connected Demo Bank with two accounts and a few hundred transactions.'] : []),
       '',
       `Emulator-only: GET ${running.url}/__emulator/users, GET ${running.url}/__emulator/health`,
       'Stop with Ctrl+C.',
