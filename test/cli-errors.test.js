@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync, readlinkSync} from 'node:fs'
 import {BIN, cleanEnv, ROOT, runCli} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {startTinkServer, tinkError, tokenResponse} from './support/tink-server.js'
 import {assertOneLineError, CLIENT, CREATE_PATH, DELETE_PATH, GRANT_PATH, newClient, oneJson, serverEnv, spawnCli, TOKEN_PATH, useTinkServer} from './support/cli.js'
 
@@ -22,21 +23,21 @@ const EVERY_COMMAND = [
 describe('missing credentials -> exit 3, one line naming the env vars, no request sent', () => {
   for (const args of EVERY_COMMAND) {
     test(`tink ${args.slice(0, 2).join(' ')}`, async () => {
-      const r = await runCli(args, {env: {TINK_API_URL: srv.url}})
+      const r = await runTink(args, {env: {TINK_API_URL: srv.url}})
       assertOneLineError(r, 3, /TINK_CLIENT_ID.*TINK_CLIENT_SECRET/)
       assert.equal(srv.requests.length, 0)
     })
   }
 
   test('only the secret missing: says which one', async () => {
-    const r = await runCli(['token', 'get'], {env: {TINK_API_URL: srv.url, TINK_CLIENT_ID: 'id'}})
+    const r = await runTink(['token', 'get'], {env: {TINK_API_URL: srv.url, TINK_CLIENT_ID: 'id'}})
     assertOneLineError(r, 3, /No client secret \(TINK_CLIENT_SECRET\) found/)
     assert.doesNotMatch(r.stderr, /No client id/)
     assert.equal(srv.requests.length, 0)
   })
 
   test('--json: the error document on stdout', async () => {
-    const r = await runCli(['token', 'get', '--json'], {env: {TINK_API_URL: srv.url}})
+    const r = await runTink(['token', 'get', '--json'], {env: {TINK_API_URL: srv.url}})
     assert.equal(r.code, 3)
     const doc = oneJson(r.stdout)
     assert.equal(doc.error.code, 'missing_credentials')
@@ -72,7 +73,7 @@ describe('bad input -> exit 2, one line saying what and how to fix, nothing sent
   ]
   for (const [args, pattern] of cases) {
     test(`tink ${args.join(' ')}`, async () => {
-      const r = await runCli(args, {env: serverEnv(srv)})
+      const r = await runTink(args, {env: serverEnv(srv)})
       assertOneLineError(r, 2, pattern)
       assert.equal(srv.requests.length, 0, 'no request sent')
     })
@@ -82,48 +83,48 @@ describe('bad input -> exit 2, one line saying what and how to fix, nothing sent
 describe('HTTP statuses -> exit codes', () => {
   test('401 from the token endpoint -> exit 3', async () => {
     srv.script(TOKEN_PATH, tinkError(401, 'invalid_client', 'Bad client credentials'))
-    const r = await runCli(['token', 'get'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get'], {env: serverEnv(srv)})
     assertOneLineError(r, 3, /token request failed: HTTP 401: Bad client credentials \[invalid_client\] \(X-Request-ID: req-1\)/)
   })
 
   test('403 (token lacks the scope) -> exit 3', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(GRANT_PATH, tinkError(403, 'insufficient_scope', 'Token is missing scope authorization:grant'))
-    const r = await runCli(['grant', 'create', '--external-user-id', 'u1', '--scope', 'accounts:read'], {env: serverEnv(srv)})
+    const r = await runTink(['grant', 'create', '--external-user-id', 'u1', '--scope', 'accounts:read'], {env: serverEnv(srv)})
     assertOneLineError(r, 3, /HTTP 403: Token is missing scope authorization:grant/)
   })
 
   test('400 -> exit 4', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(CREATE_PATH, tinkError(400, 'invalid_market', 'Market is not supported'))
-    const r = await runCli(['user', 'create', '--external-user-id', 'u1', '--market', 'GB'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'create', '--external-user-id', 'u1', '--market', 'GB'], {env: serverEnv(srv)})
     assertOneLineError(r, 4, /user create failed: HTTP 400: Market is not supported \[invalid_market\]/)
   })
 
   test('404 -> exit 4', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(GRANT_PATH, tinkError(404, 'user_not_found', 'User not found'))
-    const r = await runCli(['grant', 'create', '--user-id', 'nobody', '--scope', 'accounts:read'], {env: serverEnv(srv)})
+    const r = await runTink(['grant', 'create', '--user-id', 'nobody', '--scope', 'accounts:read'], {env: serverEnv(srv)})
     assertOneLineError(r, 4, /HTTP 404: User not found/)
   })
 
   test('409 on user create -> exit 4, a clear message', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(CREATE_PATH, tinkError(409, 'user_already_exists', 'User exists'))
-    const r = await runCli(['user', 'create', '--external-user-id', 'u1', '--market', 'GB'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'create', '--external-user-id', 'u1', '--market', 'GB'], {env: serverEnv(srv)})
     assertOneLineError(r, 4, /A user with external id "u1" already exists \(HTTP 409\)/)
   })
 
   test('500 is not retried -> exit 5 after one request', async () => {
     srv.script(TOKEN_PATH, tinkError(500, 'internal_error', 'Something broke'))
-    const r = await runCli(['token', 'get'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get'], {env: serverEnv(srv)})
     assertOneLineError(r, 5, /HTTP 500: Something broke/)
     assert.equal(srv.requests.length, 1)
   })
 
   test('429 on every attempt -> exit 5 after 1 + --retries requests', async () => {
     srv.script(TOKEN_PATH, tinkError(429, 'rate_limited', 'Slow down', {'retry-after': '0'}))
-    const r = await runCli(['token', 'get', '--retries', '2'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--retries', '2'], {env: serverEnv(srv)})
     assertOneLineError(r, 5, /HTTP 429: Slow down \[rate_limited\] \(after 3 attempts\)/)
     assert.equal(srv.requests.length, 3)
   })
@@ -131,7 +132,7 @@ describe('HTTP statuses -> exit codes', () => {
   for (const status of [502, 503, 504]) {
     test(`${status} then 200 -> retried, exit 0`, async () => {
       srv.script(TOKEN_PATH, {status, body: 'busy'}, {json: tokenResponse({access_token: 'after-retry'})})
-      const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+      const r = await runTink(['token', 'get', '--raw'], {env: serverEnv(srv)})
       assert.equal(r.code, 0, r.stderr)
       assert.equal(r.stdout, 'after-retry\n')
       assert.equal(srv.requests.length, 2)
@@ -141,14 +142,14 @@ describe('HTTP statuses -> exit codes', () => {
 
   test('--retries 0: a 503 fails at once, exit 5', async () => {
     srv.script(TOKEN_PATH, {status: 503, body: ''}, {json: tokenResponse()})
-    const r = await runCli(['token', 'get', '--retries', '0'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--retries', '0'], {env: serverEnv(srv)})
     assertOneLineError(r, 5, /HTTP 503: empty body/)
     assert.equal(srv.requests.length, 1)
   })
 
   test('a connection reset is retried', async () => {
     srv.script(TOKEN_PATH, {destroy: true}, {json: tokenResponse({access_token: 'after-reset'})})
-    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--raw'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, 'after-reset\n')
     assert.equal(srv.requests.length, 2)
@@ -157,7 +158,7 @@ describe('HTTP statuses -> exit codes', () => {
   test('nothing listening -> exit 5 naming the URL', async () => {
     const gone = await startTinkServer()
     await gone.close()
-    const r = await runCli(['token', 'get', '--retries', '0'], {env: serverEnv(gone)})
+    const r = await runTink(['token', 'get', '--retries', '0'], {env: serverEnv(gone)})
     assertOneLineError(r, 5, new RegExp(`cannot reach ${gone.url.replace(/[.]/g, '\\.')} \\(ECONNREFUSED`))
   })
 })
@@ -165,7 +166,7 @@ describe('HTTP statuses -> exit codes', () => {
 describe('Retry-After', () => {
   test('in seconds: the retry waits that long', async () => {
     srv.script(TOKEN_PATH, tinkError(429, 'rate_limited', 'Slow down', {'retry-after': '1'}), {json: tokenResponse()})
-    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--raw'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(srv.requests.length, 2)
     const gap = srv.requests[1].at - srv.requests[0].at
@@ -175,7 +176,7 @@ describe('Retry-After', () => {
   test('as an HTTP date: the retry waits until then', async () => {
     // HTTP dates have whole seconds: "now + 2 s" truncated means a wait of 1 to 2 s.
     srv.script(TOKEN_PATH, () => ({status: 503, body: 'maintenance', headers: {'retry-after': new Date(Date.now() + 2000).toUTCString()}}), {json: tokenResponse()})
-    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--raw'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(srv.requests.length, 2)
     const gap = srv.requests[1].at - srv.requests[0].at
@@ -185,7 +186,7 @@ describe('Retry-After', () => {
   test('longer than the CLI waits: fails at once saying so, exit 5', async () => {
     srv.script(TOKEN_PATH, tinkError(429, 'rate_limited', 'Slow down', {'retry-after': '3600'}), {json: tokenResponse()})
     const started = Date.now()
-    const r = await runCli(['token', 'get'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get'], {env: serverEnv(srv)})
     assertOneLineError(r, 5, /Tink asked to wait 3600 s \(Retry-After\)/)
     assert.equal(srv.requests.length, 1)
     assert.ok(Date.now() - started < 4000)
@@ -193,7 +194,7 @@ describe('Retry-After', () => {
 
   test('without Retry-After the backoff is short (a fraction of a second for the first retry)', async () => {
     srv.script(TOKEN_PATH, {status: 503, body: ''}, {json: tokenResponse()})
-    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--raw'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     const gap = srv.requests[1].at - srv.requests[0].at
     assert.ok(gap >= 100 && gap < 1500, `first backoff ${Math.round(gap)} ms`)
@@ -207,26 +208,26 @@ describe('odd answers', () => {
       headers: {'content-type': 'text/html'},
       body: '<html><head><title>502</title></head><body><h1>Bad Gateway</h1><p>upstream nginx is down</p></body></html>',
     })
-    const r = await runCli(['token', 'get', '--retries', '0'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--retries', '0'], {env: serverEnv(srv)})
     assertOneLineError(r, 5, /HTTP 502: non-JSON body: "502 Bad Gateway upstream nginx is down"/)
   })
 
   test('an HTML 400: exit 4 with the excerpt', async () => {
     srv.script(TOKEN_PATH, {status: 400, headers: {'content-type': 'text/html'}, body: '<h1>Request blocked by WAF</h1>'})
-    const r = await runCli(['token', 'get'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get'], {env: serverEnv(srv)})
     assertOneLineError(r, 4, /HTTP 400: non-JSON body: "Request blocked by WAF"/)
   })
 
   test('a 200 that is not JSON: exit 5, pointing at --base-url', async () => {
     srv.script(TOKEN_PATH, {status: 200, headers: {'content-type': 'text/html'}, body: '<html>Welcome to nginx</html>'})
-    const r = await runCli(['token', 'get'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get'], {env: serverEnv(srv)})
     assertOneLineError(r, 5, /not JSON.*--base-url/)
   })
 
   test('--timeout 1 against a server that never answers: exit 5 promptly', async () => {
     srv.script(TOKEN_PATH, {hang: 'headers'})
     const started = Date.now()
-    const r = await runCli(['token', 'get', '--timeout', '1', '--retries', '0'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--timeout', '1', '--retries', '0'], {env: serverEnv(srv)})
     const ms = Date.now() - started
     assertOneLineError(r, 5, /did not answer within 1 s/)
     assert.ok(ms < 4000, `took ${ms} ms`)
@@ -235,7 +236,7 @@ describe('odd answers', () => {
   test('--timeout 1 against a body that never ends: exit 5 promptly', async () => {
     srv.script(TOKEN_PATH, {hang: 'body', json: tokenResponse()})
     const started = Date.now()
-    const r = await runCli(['token', 'get', '--timeout', '1', '--retries', '0'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--timeout', '1', '--retries', '0'], {env: serverEnv(srv)})
     const ms = Date.now() - started
     assertOneLineError(r, 5, /within 1 s/)
     assert.ok(ms < 4000, `took ${ms} ms`)
@@ -357,7 +358,7 @@ describe('--json error document', () => {
   test('{"error": {status, code, message, requestId}} on stdout with Tink\'s X-Request-ID', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(CREATE_PATH, tinkError(409, 'user_already_exists', 'User exists', {'x-request-id': 'tink-req-4711'}))
-    const r = await runCli(['user', 'create', '--external-user-id', 'u1', '--market', 'GB', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'create', '--external-user-id', 'u1', '--market', 'GB', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 4)
     const doc = oneJson(r.stdout)
     assert.deepEqual(Object.keys(doc), ['error'])
@@ -369,14 +370,14 @@ describe('--json error document', () => {
   })
 
   test('--raw with --json: a usage error, as a JSON document (exit 2)', async () => {
-    const r = await runCli(['token', 'get', '--raw', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--raw', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 2)
     assert.match(oneJson(r.stdout).error.message, /--raw/)
     assert.equal(srv.requests.length, 0)
   })
 
   test('a usage error is a JSON document too (exit 2)', async () => {
-    const r = await runCli(['user', 'create', '--external-user-id', 'u1', '--market', 'gb', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'create', '--external-user-id', 'u1', '--market', 'gb', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 2)
     const doc = oneJson(r.stdout)
     assert.equal(doc.error.code, 'invalid_usage')
@@ -386,7 +387,7 @@ describe('--json error document', () => {
 
   test('an error without X-Request-ID still has status, code and message', async () => {
     srv.script(TOKEN_PATH, {status: 503, body: '', headers: {'x-request-id': null}})
-    const r = await runCli(['token', 'get', '--json', '--retries', '0'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--json', '--retries', '0'], {env: serverEnv(srv)})
     assert.equal(r.code, 5)
     const doc = oneJson(r.stdout)
     assert.equal(doc.error.status, 503)
@@ -413,7 +414,7 @@ describe('--verbose', () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: CANARY.clientToken})}, {json: tokenResponse({access_token: CANARY.userToken, refresh_token: CANARY.refresh})})
     srv.script(GRANT_PATH, {json: {code: CANARY.code}})
     srv.script(DELETE_PATH, {status: 204})
-    const r = await runCli(['user', 'delete', '--external-user-id', 'u1', '--yes', '--verbose'], {env: serverEnv(srv, {TINK_CLIENT_SECRET: CANARY.secret})})
+    const r = await runTink(['user', 'delete', '--external-user-id', 'u1', '--yes', '--verbose'], {env: serverEnv(srv, {TINK_CLIENT_SECRET: CANARY.secret})})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(srv.requests.length, 4, 'the chain ran')
     assertNoCanary(r.stderr)
@@ -435,7 +436,7 @@ describe('--verbose', () => {
 
   test('refresh token from stdin and a failing answer: nothing secret in the trace or the error', async () => {
     srv.script(TOKEN_PATH, {status: 503, body: ''}, tinkError(400, 'invalid_grant', 'Refresh token expired'))
-    const r = await runCli(['token', 'get', '--refresh-token', '-', '-v'], {env: serverEnv(srv, {TINK_CLIENT_SECRET: CANARY.secret}), input: CANARY.refresh})
+    const r = await runTink(['token', 'get', '--refresh-token', '-', '-v'], {env: serverEnv(srv, {TINK_CLIENT_SECRET: CANARY.secret}), input: CANARY.refresh})
     assert.equal(r.code, 4)
     assertNoCanary(r.stderr)
     assert.match(r.stderr, /refresh_token=\*\*\*/)
@@ -445,7 +446,7 @@ describe('--verbose', () => {
 
   test('--verbose with --json: the trace on stderr, stdout still exactly one JSON document', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: CANARY.clientToken})})
-    const r = await runCli(['token', 'get', '--json', '--verbose'], {env: serverEnv(srv, {TINK_CLIENT_SECRET: CANARY.secret})})
+    const r = await runTink(['token', 'get', '--json', '--verbose'], {env: serverEnv(srv, {TINK_CLIENT_SECRET: CANARY.secret})})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(oneJson(r.stdout).access_token, CANARY.clientToken, 'the token itself is the output asked for')
     assert.match(r.stderr, /> POST /)
@@ -454,19 +455,20 @@ describe('--verbose', () => {
 
   test('without --verbose there is no trace', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
-    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--raw'], {env: serverEnv(srv)})
     assert.equal(r.code, 0)
     assert.equal(r.stderr, '')
   })
 })
 
 test('a secret is never accepted on the command line', async () => {
-  const r = await runCli(['token', 'get', '--client-secret', CLIENT.secret], {env: serverEnv(srv)})
+  const r = await runTink(['token', 'get', '--client-secret', CLIENT.secret], {env: serverEnv(srv)})
   assert.equal(r.code, 2)
   assert.ok(!r.stderr.includes(CLIENT.secret) || /Nonexistent flag/.test(r.stderr))
   assert.equal(srv.requests.length, 0)
 })
 
+// Help and unknown commands go through oclif's hooks and help class: run as a user does.
 describe('help for something that does not exist', () => {
   test('tink help tokn --json: the JSON error document with the suggestion, exit 2, no stack trace', async () => {
     const r = await runCli(['help', 'tokn', '--json'])

@@ -4,7 +4,8 @@
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {startEmulator} from '../dist/emulator/index.js'
-import {emulatorEnv, runCli} from './helpers.js'
+import {emulatorEnv} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {tokenResponse} from './support/tink-server.js'
 import {assertIsoDate, assertOneLineError, CLIENT, DELEGATE_PATH, GRANT_PATH, inTerminal, newClient, oneJson, serverEnv, TINK_LINK_ACTOR, TINK_LINK_SCOPES, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
 
@@ -14,27 +15,27 @@ describe('against the emulator', () => {
   before(async () => {
     emu = await startEmulator()
     env = emulatorEnv(emu)
-    const r = await runCli(['user', 'create', '--external-user-id', 'grant-user', '--market', 'GB'], {env})
+    const r = await runTink(['user', 'create', '--external-user-id', 'grant-user', '--market', 'GB'], {env})
     assert.equal(r.code, 0, r.stderr)
   })
   after(() => emu.close())
 
   test('grant create prints the code alone; token get --code - exchanges it for a user token', async () => {
-    const g = await runCli(['grant', 'create', '--external-user-id', 'grant-user', '--scope', 'accounts:read', '--scope', 'transactions:read'], {env})
+    const g = await runTink(['grant', 'create', '--external-user-id', 'grant-user', '--scope', 'accounts:read', '--scope', 'transactions:read'], {env})
     assert.equal(g.code, 0, g.stderr)
     assert.match(g.stdout, /^\S+\n$/)
-    const t = await runCli(['token', 'get', '--code', '-', '--json'], {env, input: g.stdout})
+    const t = await runTink(['token', 'get', '--code', '-', '--json'], {env, input: g.stdout})
     assert.equal(t.code, 0, t.stderr)
     const token = oneJson(t.stdout)
     assert.equal(token.scope, 'accounts:read,transactions:read')
     assert.equal(token.expires_in, 7200)
     // The code is single-use.
-    const again = await runCli(['token', 'get', '--code', '-'], {env, input: g.stdout})
+    const again = await runTink(['token', 'get', '--code', '-'], {env, input: g.stdout})
     assertOneLineError(again, 4, /HTTP 400/)
   })
 
   test('grant create --json: {"code"}', async () => {
-    const r = await runCli(['grant', 'create', '--external-user-id', 'grant-user', '--scope', 'accounts:read', '--json'], {env})
+    const r = await runTink(['grant', 'create', '--external-user-id', 'grant-user', '--scope', 'accounts:read', '--json'], {env})
     assert.equal(r.code, 0, r.stderr)
     const doc = oneJson(r.stdout)
     assert.deepEqual(Object.keys(doc), ['code'])
@@ -42,7 +43,7 @@ describe('against the emulator', () => {
   })
 
   test('grant create --exchange --json: the user token, same shape as token get', async () => {
-    const r = await runCli(['grant', 'create', '--external-user-id', 'grant-user', '--scope', 'balances:read', '--exchange', '--json'], {env})
+    const r = await runTink(['grant', 'create', '--external-user-id', 'grant-user', '--scope', 'balances:read', '--exchange', '--json'], {env})
     assert.equal(r.code, 0, r.stderr)
     const doc = oneJson(r.stdout)
     assert.equal(doc.token_type, 'bearer')
@@ -52,12 +53,12 @@ describe('against the emulator', () => {
   })
 
   test('grant create for an unknown user: exit 4 with Tink\'s message', async () => {
-    const r = await runCli(['grant', 'create', '--external-user-id', 'no-such-user', '--scope', 'accounts:read'], {env})
+    const r = await runTink(['grant', 'create', '--external-user-id', 'no-such-user', '--scope', 'accounts:read'], {env})
     assertOneLineError(r, 4, /authorization grant failed: HTTP 404/)
   })
 
   test('grant delegate: the URL alone on stdout, the redirect-uri warning on stderr', async () => {
-    const r = await runCli(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'Grant User'], {env})
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'Grant User'], {env})
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^https:\/\/link\.tink\.com\/1\.0\/transactions\/connect-accounts\?\S+\n$/)
     const url = new URL(r.stdout.trim())
@@ -70,7 +71,7 @@ describe('against the emulator', () => {
   })
 
   test('grant delegate --json: {"code", "url"} with the code in the URL', async () => {
-    const r = await runCli(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'g@example.com', '--redirect-uri', 'https://example.com/cb', '--json'], {env})
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'g@example.com', '--redirect-uri', 'https://example.com/cb', '--json'], {env})
     assert.equal(r.code, 0, r.stderr)
     const doc = oneJson(r.stdout)
     assert.deepEqual(Object.keys(doc).sort(), ['code', 'url'])
@@ -89,7 +90,7 @@ describe('against the emulator', () => {
 
   test('grant delegate without --id-hint and no terminal: exit 2, nothing sent', async () => {
     const from = emu.requests.length
-    const r = await runCli(['grant', 'delegate', '--external-user-id', 'grant-user'], {env})
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'grant-user'], {env})
     assertOneLineError(r, 2, /--id-hint is required/)
     assert.equal(emu.requests.length, from)
   })
@@ -101,7 +102,7 @@ describe('what the CLI sends, and the Tink Link URL', () => {
   test('grant create: client token with authorization:grant, then the grant form with the bearer', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})
     srv.script(GRANT_PATH, {json: {code: 'code-1'}})
-    const r = await runCli(['grant', 'create', '--user-id', 'uid-1', '--scope', 'accounts:read,balances:read', '--scope', 'transactions:read', '--id-hint', 'Jane Doe'], {env: serverEnv(srv)})
+    const r = await runTink(['grant', 'create', '--user-id', 'uid-1', '--scope', 'accounts:read,balances:read', '--scope', 'transactions:read', '--id-hint', 'Jane Doe'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, 'code-1\n')
     assert.deepEqual(srv.requests.map((q) => q.path), [TOKEN_PATH, GRANT_PATH])
@@ -117,7 +118,7 @@ describe('what the CLI sends, and the Tink Link URL', () => {
   test('grant create --exchange: the code goes to the token endpoint as authorization_code', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()}, {json: tokenResponse({access_token: 'user-tok', expires_in: 7200})})
     srv.script(GRANT_PATH, {json: {code: 'code-2'}})
-    const r = await runCli(['grant', 'create', '--external-user-id', 'e1', '--scope', 'accounts:read', '--exchange', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['grant', 'create', '--external-user-id', 'e1', '--scope', 'accounts:read', '--exchange', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(oneJson(r.stdout).access_token, 'user-tok')
     assert.deepEqual(srv.requests[1].form, {external_user_id: 'e1', scope: 'accounts:read'})
@@ -127,7 +128,7 @@ describe('what the CLI sends, and the Tink Link URL', () => {
   test('grant delegate: the form has the Tink Link actor, the continuous-access scopes and the id hint', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})
     srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
-    const r = await runCli(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane Doe'], {env: serverEnv(srv)})
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane Doe'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(srv.requests[0].form.scope, 'authorization:grant')
     const d = srv.requests[1]
@@ -141,7 +142,7 @@ describe('what the CLI sends, and the Tink Link URL', () => {
   test('grant delegate with --actor-client-id, --scope and --user-id', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
-    const r = await runCli(['grant', 'delegate', '--user-id', 'u9', '--id-hint', 'Ann', '--actor-client-id', 'actor-2', '--scope', 'accounts:read', '--scope', 'user:read'], {env: serverEnv(srv)})
+    const r = await runTink(['grant', 'delegate', '--user-id', 'u9', '--id-hint', 'Ann', '--actor-client-id', 'actor-2', '--scope', 'accounts:read', '--scope', 'user:read'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(srv.requests[1].form, {user_id: 'u9', actor_client_id: 'actor-2', scope: 'accounts:read,user:read', id_hint: 'Ann'})
   })
@@ -151,7 +152,7 @@ describe('what the CLI sends, and the Tink Link URL', () => {
     srv.reset()
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(DELEGATE_PATH, {json: {code}})
-    const r = await runCli(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane', ...args], {env: serverEnv(srv, env)})
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane', ...args], {env: serverEnv(srv, env)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout.split('\n').length, 2, 'one line on stdout')
     return r.stdout.trim()
@@ -203,7 +204,7 @@ describe('what the CLI sends, and the Tink Link URL', () => {
   })
 
   test('grant delegate without --id-hint and no terminal: exit 2, nothing sent', async () => {
-    const r = await runCli(['grant', 'delegate', '--external-user-id', 'e1'], {env: serverEnv(srv)})
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'e1'], {env: serverEnv(srv)})
     assertOneLineError(r, 2, /--id-hint is required.*--id-hint "Jane Doe"/)
     assert.equal(srv.requests.length, 0)
   })

@@ -4,7 +4,8 @@ import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {request} from 'undici'
 import {startEmulator} from '../dist/emulator/index.js'
-import {emulatorEnv, runCli} from './helpers.js'
+import {emulatorEnv} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {tokenResponse} from './support/tink-server.js'
 import {assertIsoDate, CLIENT, newClient, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
 
@@ -14,7 +15,7 @@ describe('token get against the emulator', () => {
   after(() => emu.close())
 
   test('human output: the token fields, one per line; exit 0', async () => {
-    const r = await runCli(['token', 'get', '--scope', 'user:create'], {env: emulatorEnv(emu)})
+    const r = await runTink(['token', 'get', '--scope', 'user:create'], {env: emulatorEnv(emu)})
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^access_token: +\S+$/m)
     assert.match(r.stdout, /^token_type: +bearer$/m)
@@ -25,7 +26,7 @@ describe('token get against the emulator', () => {
 
   test('--json: exactly one JSON document, the response as received plus expires_at in ISO 8601', async () => {
     const before = Date.now()
-    const r = await runCli(['token', 'get', '--scope', 'user:create,authorization:grant', '--json'], {env: emulatorEnv(emu)})
+    const r = await runTink(['token', 'get', '--scope', 'user:create,authorization:grant', '--json'], {env: emulatorEnv(emu)})
     assert.equal(r.code, 0, r.stderr)
     const doc = oneJson(r.stdout)
     assert.deepEqual(Object.keys(doc).sort(), ['access_token', 'expires_at', 'expires_in', 'scope', 'token_type'])
@@ -36,7 +37,7 @@ describe('token get against the emulator', () => {
   })
 
   test('--raw: only the token and a newline, and the token works at Tink', async () => {
-    const r = await runCli(['token', 'get', '--scope', 'user:create', '--raw'], {env: emulatorEnv(emu)})
+    const r = await runTink(['token', 'get', '--scope', 'user:create', '--raw'], {env: emulatorEnv(emu)})
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^[A-Za-z0-9_\-.~+/]+=*\n$/)
     assert.equal(r.stderr, '')
@@ -50,7 +51,7 @@ describe('token get against the emulator', () => {
   })
 
   test('wrong client secret -> exit 3 with Tink\'s message and the request id', async () => {
-    const r = await runCli(['token', 'get'], {env: {...emulatorEnv(emu), TINK_CLIENT_SECRET: 'not-the-secret'}})
+    const r = await runTink(['token', 'get'], {env: {...emulatorEnv(emu), TINK_CLIENT_SECRET: 'not-the-secret'}})
     assert.equal(r.code, 3)
     assert.equal(r.stdout, '')
     assert.match(r.stderr, /^Error: token request failed: HTTP 401: .*X-Request-ID: [\w-]+/)
@@ -63,7 +64,7 @@ describe('token get: what the CLI sends', () => {
 
   test('a lifetime too large for a date (found by the fuzzer): the token is printed, with no expires_at', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({expires_in: 1.2263386223571724e41})})
-    const r = await runCli(['token', 'get', '--no-cache', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--no-cache', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     const doc = JSON.parse(r.stdout)
     assert.equal(doc.expires_at, undefined)
@@ -74,7 +75,7 @@ describe('token get: what the CLI sends', () => {
     const token = tokenResponse({scope: 'a:b,c:d,e:f'})
     srv.script(TOKEN_PATH, {json: token})
     const before = Date.now()
-    const r = await runCli(['token', 'get', '--scope', 'a:b,c:d', '--scope', 'e:f', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--scope', 'a:b,c:d', '--scope', 'e:f', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(srv.requests.length, 1)
     const req = srv.requests[0]
@@ -92,14 +93,14 @@ describe('token get: what the CLI sends', () => {
 
   test('no --scope: no scope field at all (the app\'s scopes)', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
-    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--raw'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(Object.keys(srv.requests[0].form).sort(), ['client_id', 'client_secret', 'grant_type'])
   })
 
   test('--raw prints the token and a newline only, even when the response has more fields', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'the.raw-token_1', refresh_token: 'r1', id_hint: 'x'})})
-    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--raw'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, 'the.raw-token_1\n')
     assert.equal(r.stderr, '')
@@ -107,7 +108,7 @@ describe('token get: what the CLI sends', () => {
 
   test('--code - reads the code from stdin: grant_type=authorization_code, no scope', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({expires_in: 7200, refresh_token: 'rt-1', scope: 'accounts:read'})})
-    const r = await runCli(['token', 'get', '--code', '-', '--json'], {env: serverEnv(srv), input: 'code-from-stdin\n'})
+    const r = await runTink(['token', 'get', '--code', '-', '--json'], {env: serverEnv(srv), input: 'code-from-stdin\n'})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(srv.requests[0].form, {grant_type: 'authorization_code', client_id: CLIENT.id, client_secret: CLIENT.secret, code: 'code-from-stdin'})
     const doc = oneJson(r.stdout)
@@ -117,7 +118,7 @@ describe('token get: what the CLI sends', () => {
 
   test('--code on the command line is sent as given', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
-    const r = await runCli(['token', 'get', '--code', 'abc123'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--code', 'abc123'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(srv.requests[0].form.code, 'abc123')
     assert.equal(srv.requests[0].form.grant_type, 'authorization_code')
@@ -125,7 +126,7 @@ describe('token get: what the CLI sends', () => {
 
   test('--refresh-token - reads the refresh token from stdin: grant_type=refresh_token', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'renewed'})})
-    const r = await runCli(['token', 'get', '--refresh-token', '-', '--raw'], {env: serverEnv(srv), input: 'refresh-from-stdin'})
+    const r = await runTink(['token', 'get', '--refresh-token', '-', '--raw'], {env: serverEnv(srv), input: 'refresh-from-stdin'})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, 'renewed\n')
     assert.deepEqual(srv.requests[0].form, {grant_type: 'refresh_token', client_id: CLIENT.id, client_secret: CLIENT.secret, refresh_token: 'refresh-from-stdin'})
@@ -133,7 +134,7 @@ describe('token get: what the CLI sends', () => {
 
   test('--client-secret-stdin: the secret comes from stdin and wins over TINK_CLIENT_SECRET; --client-id over TINK_CLIENT_ID', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
-    const r = await runCli(['token', 'get', '--client-id', 'flag-id', '--client-secret-stdin', '--raw'], {
+    const r = await runTink(['token', 'get', '--client-id', 'flag-id', '--client-secret-stdin', '--raw'], {
       env: serverEnv(srv, {TINK_CLIENT_SECRET: 'env-secret'}),
       input: 'stdin-secret\n',
     })
@@ -143,14 +144,14 @@ describe('token get: what the CLI sends', () => {
   })
 
   test('--client-secret-stdin and --code - both from stdin: exit 2, nothing sent', async () => {
-    const r = await runCli(['token', 'get', '--client-secret-stdin', '--code', '-'], {env: serverEnv(srv), input: 'x\n'})
+    const r = await runTink(['token', 'get', '--client-secret-stdin', '--code', '-'], {env: serverEnv(srv), input: 'x\n'})
     assert.equal(r.code, 2, r.stderr)
     assert.match(r.stderr, /already used/)
     assert.equal(srv.requests.length, 0)
   })
 
   test('--code - with empty stdin: exit 2, nothing sent', async () => {
-    const r = await runCli(['token', 'get', '--code', '-'], {env: serverEnv(srv), input: ''})
+    const r = await runTink(['token', 'get', '--code', '-'], {env: serverEnv(srv), input: ''})
     assert.equal(r.code, 2, r.stderr)
     assert.match(r.stderr, /Nothing on standard input for the authorization code/)
     assert.equal(srv.requests.length, 0)
@@ -159,7 +160,7 @@ describe('token get: what the CLI sends', () => {
   test('the CLI exits promptly after success (no lingering keep-alive socket)', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     const started = Date.now()
-    const r = await runCli(['token', 'get', '--raw'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--raw'], {env: serverEnv(srv)})
     const ms = Date.now() - started
     assert.equal(r.code, 0, r.stderr)
     // The server keeps idle connections open for a minute: only a CLI that closes its agent exits fast.
@@ -168,7 +169,7 @@ describe('token get: what the CLI sends', () => {
 
   for (const [region, host] of [['eu', 'api.tink.com:443'], ['us', 'api.us.tink.com:443']]) {
     test(`--region ${region} talks to ${host}, through HTTPS_PROXY`, async () => {
-      const r = await runCli(['token', 'get', '--region', region, '--retries', '0'], {
+      const r = await runTink(['token', 'get', '--region', region, '--retries', '0'], {
         env: {TINK_CLIENT_ID: CLIENT.id, TINK_CLIENT_SECRET: CLIENT.secret, HTTPS_PROXY: srv.url},
       })
       assert.equal(srv.requests.length, 1, r.stderr)

@@ -1,10 +1,11 @@
-// `tink user create` and `tink user delete` as a user runs them: the built CLI in a subprocess,
+// `tink user create` and `tink user delete`, in process (test/support/in-process.js; the process contract is in e2e-*.test.js),
 // against the emulator (users really appear and disappear) and against a scripted server that
 // checks every request of the delete chain and the Idempotency-Key of create.
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
-import {emulatorEnv, runCli} from './helpers.js'
+import {emulatorEnv} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {tokenResponse} from './support/tink-server.js'
 import {assertOneLineError, CLIENT, CREATE_PATH, DELETE_PATH, GRANT_PATH, inTerminal, newClient, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
 
@@ -18,11 +19,11 @@ describe('against the emulator', () => {
   const user = (ext) => emu.users().find((u) => u.external_user_id === ext)
 
   test('user delete of a user that does not exist names that user: exit 4, the request id, for either id', async () => {
-    const ext = await runCli(['user', 'delete', '-e', 'nobody', '--yes'], {env: emulatorEnv(emu)})
+    const ext = await runTink(['user', 'delete', '-e', 'nobody', '--yes'], {env: emulatorEnv(emu)})
     assertOneLineError(ext, 4, /^Error: No user with external id "nobody" \(HTTP 404\) \(X-Request-ID: [\w-]+\)/)
     assert.doesNotMatch(ext.stderr, /authorization grant/, 'not the internal step of the chain')
     const hex = 'fedcba9876543210fedcba9876543210'
-    const byId = await runCli(['user', 'delete', '--user-id', hex, '--yes', '--json'], {env: emulatorEnv(emu)})
+    const byId = await runTink(['user', 'delete', '--user-id', hex, '--yes', '--json'], {env: emulatorEnv(emu)})
     assert.equal(byId.code, 4, byId.stderr)
     const {error} = oneJson(byId.stdout)
     assert.equal(error.message, `No user with user id "${hex}" (HTTP 404)`)
@@ -31,7 +32,7 @@ describe('against the emulator', () => {
   })
 
   test('user create: human output, and the user exists with the market, locale and retention class given', async () => {
-    const r = await runCli(['user', 'create', '--external-user-id', 'alice', '--market', 'SE', '--locale', 'sv_SE', '--retention-class', 'TEMPORARY'], {env: emulatorEnv(emu)})
+    const r = await runTink(['user', 'create', '--external-user-id', 'alice', '--market', 'SE', '--locale', 'sv_SE', '--retention-class', 'TEMPORARY'], {env: emulatorEnv(emu)})
     assert.equal(r.code, 0, r.stderr)
     const u = user('alice')
     assert.ok(u, 'created at Tink')
@@ -42,7 +43,7 @@ describe('against the emulator', () => {
   })
 
   test('user create --json: {user_id, external_user_id}; TINK_MARKET works instead of --market', async () => {
-    const r = await runCli(['user', 'create', '--external-user-id', 'bob', '--json'], {env: {...emulatorEnv(emu), TINK_MARKET: 'GB'}})
+    const r = await runTink(['user', 'create', '--external-user-id', 'bob', '--json'], {env: {...emulatorEnv(emu), TINK_MARKET: 'GB'}})
     assert.equal(r.code, 0, r.stderr)
     const doc = oneJson(r.stdout)
     assert.deepEqual(doc, {user_id: user('bob').user_id, external_user_id: 'bob'})
@@ -52,10 +53,10 @@ describe('against the emulator', () => {
 
   test('user create twice: the second is a clear error, exit 4; --json gives the error document', async () => {
     const args = ['user', 'create', '--external-user-id', 'carol', '--market', 'GB']
-    assert.equal((await runCli(args, {env: emulatorEnv(emu)})).code, 0)
-    const r = await runCli(args, {env: emulatorEnv(emu)})
+    assert.equal((await runTink(args, {env: emulatorEnv(emu)})).code, 0)
+    const r = await runTink(args, {env: emulatorEnv(emu)})
     assertOneLineError(r, 4, /A user with external id "carol" already exists \(HTTP 409\) \(X-Request-ID: [\w-]+\)\. Use another --external-user-id/)
-    const j = await runCli([...args, '--json'], {env: emulatorEnv(emu)})
+    const j = await runTink([...args, '--json'], {env: emulatorEnv(emu)})
     assert.equal(j.code, 4)
     const doc = oneJson(j.stdout)
     assert.equal(doc.error.status, 409)
@@ -67,9 +68,9 @@ describe('against the emulator', () => {
 
   test('user delete --yes --json by external id: the four requests in order and the user is gone', async () => {
     const env = emulatorEnv(emu, CHAIN_APP)
-    assert.equal((await runCli(['user', 'create', '--external-user-id', 'dave', '--market', 'GB'], {env})).code, 0)
+    assert.equal((await runTink(['user', 'create', '--external-user-id', 'dave', '--market', 'GB'], {env})).code, 0)
     const from = emu.requests.length
-    const r = await runCli(['user', 'delete', '--external-user-id', 'dave', '--yes', '--json'], {env})
+    const r = await runTink(['user', 'delete', '--external-user-id', 'dave', '--yes', '--json'], {env})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(oneJson(r.stdout), {deleted: true, external_user_id: 'dave'})
     assert.equal(user('dave'), undefined, 'gone at Tink')
@@ -86,30 +87,30 @@ describe('against the emulator', () => {
   })
 
   test('user delete by --user-id, human output', async () => {
-    const c = await runCli(['user', 'create', '--external-user-id', 'erin', '--market', 'GB', '--json'], {env: emulatorEnv(emu)})
+    const c = await runTink(['user', 'create', '--external-user-id', 'erin', '--market', 'GB', '--json'], {env: emulatorEnv(emu)})
     const id = oneJson(c.stdout).user_id
-    const r = await runCli(['user', 'delete', '--user-id', id, '--yes'], {env: emulatorEnv(emu)})
+    const r = await runTink(['user', 'delete', '--user-id', id, '--yes'], {env: emulatorEnv(emu)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, `Deleted the user with user id ${id}\n`)
     assert.equal(user('erin'), undefined)
   })
 
   test('user delete without --yes and without a terminal: exit 2, nothing sent, the user is still there', async () => {
-    assert.equal((await runCli(['user', 'create', '--external-user-id', 'frank', '--market', 'GB'], {env: emulatorEnv(emu)})).code, 0)
+    assert.equal((await runTink(['user', 'create', '--external-user-id', 'frank', '--market', 'GB'], {env: emulatorEnv(emu)})).code, 0)
     const from = emu.requests.length
-    const r = await runCli(['user', 'delete', '--external-user-id', 'frank'], {env: emulatorEnv(emu)})
+    const r = await runTink(['user', 'delete', '--external-user-id', 'frank'], {env: emulatorEnv(emu)})
     assertOneLineError(r, 2, /without confirmation.*--yes/)
     assert.equal(emu.requests.length, from, 'no request sent')
     assert.ok(user('frank'))
   })
 
   test('user delete of a user that does not exist: exit 4', async () => {
-    const r = await runCli(['user', 'delete', '--external-user-id', 'nobody', '--yes'], {env: emulatorEnv(emu)})
+    const r = await runTink(['user', 'delete', '--external-user-id', 'nobody', '--yes'], {env: emulatorEnv(emu)})
     assertOneLineError(r, 4, /HTTP 404/)
   })
 
   test('on a terminal, user delete asks first: "n" keeps the user, "y" deletes it', async () => {
-    assert.equal((await runCli(['user', 'create', '--external-user-id', 'gina', '--market', 'GB'], {env: emulatorEnv(emu)})).code, 0)
+    assert.equal((await runTink(['user', 'create', '--external-user-id', 'gina', '--market', 'GB'], {env: emulatorEnv(emu)})).code, 0)
     const no = await inTerminal(['user', 'delete', '--external-user-id', 'gina'], {prompt: /Delete the user/, answer: 'n', env: emulatorEnv(emu)})
     assert.match(no.output, /Delete the user with external id gina/)
     assert.notEqual(no.code, 0, no.output)
@@ -127,7 +128,7 @@ describe('what the CLI sends', () => {
   test('user create: a client token with user:create, then a JSON body with the bearer, User-Agent and an Idempotency-Key', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})
     srv.script(CREATE_PATH, {json: {user_id: 'u-123', external_user_id: 'ext-1'}})
-    const r = await runCli(['user', 'create', '--external-user-id', 'ext-1', '--market', 'DE', '--locale', 'de_DE', '--retention-class', 'permanent', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'create', '--external-user-id', 'ext-1', '--market', 'DE', '--locale', 'de_DE', '--retention-class', 'permanent', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(oneJson(r.stdout), {user_id: 'u-123', external_user_id: 'ext-1'})
     assert.deepEqual(srv.requests.map((q) => `${q.method} ${q.path}`), [`POST ${TOKEN_PATH}`, `POST ${CREATE_PATH}`])
@@ -143,7 +144,7 @@ describe('what the CLI sends', () => {
   test('user create retried after 503 and a reset: the same Idempotency-Key every time, one token request', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(CREATE_PATH, {status: 503, body: ''}, {destroy: true}, {json: {user_id: 'u-9', external_user_id: 'ext-2'}})
-    const r = await runCli(['user', 'create', '--external-user-id', 'ext-2', '--market', 'GB', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'create', '--external-user-id', 'ext-2', '--market', 'GB', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     const creates = srv.to(CREATE_PATH)
     assert.equal(creates.length, 3)
@@ -154,7 +155,7 @@ describe('what the CLI sends', () => {
     srv.reset()
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(CREATE_PATH, {json: {user_id: 'u-10', external_user_id: 'ext-3'}})
-    assert.equal((await runCli(['user', 'create', '--external-user-id', 'ext-3', '--market', 'GB'], {env: serverEnv(srv)})).code, 0)
+    assert.equal((await runTink(['user', 'create', '--external-user-id', 'ext-3', '--market', 'GB'], {env: serverEnv(srv)})).code, 0)
     assert.ok(!keys.has(srv.to(CREATE_PATH)[0].headers['idempotency-key']))
   })
 
@@ -162,7 +163,7 @@ describe('what the CLI sends', () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok', scope: 'authorization:grant'})}, {json: tokenResponse({access_token: 'user-tok', scope: 'user:delete', expires_in: 7200})})
     srv.script(GRANT_PATH, {json: {code: 'the-code'}})
     srv.script(DELETE_PATH, {status: 204})
-    const r = await runCli(['user', 'delete', '--external-user-id', 'ext-1', '--yes', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'delete', '--external-user-id', 'ext-1', '--yes', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(oneJson(r.stdout), {deleted: true, external_user_id: 'ext-1'})
     const [t1, g, t2, d] = srv.requests
@@ -186,7 +187,7 @@ describe('what the CLI sends', () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(GRANT_PATH, {json: {code: 'c'}})
     srv.script(DELETE_PATH, {status: 204})
-    const r = await runCli(['user', 'delete', '--user-id', 'abc123', '--yes', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'delete', '--user-id', 'abc123', '--yes', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(oneJson(r.stdout), {deleted: true, user_id: 'abc123'})
     assert.deepEqual(srv.to(GRANT_PATH)[0].form, {user_id: 'abc123', scope: 'user:delete'})
@@ -196,12 +197,12 @@ describe('what the CLI sends', () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(GRANT_PATH, {json: {code: 'c'}})
     srv.script(DELETE_PATH, {status: 401, json: {errorMessage: 'Token expired', errorCode: 'token_expired'}})
-    const r = await runCli(['user', 'delete', '--external-user-id', 'x', '--yes'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'delete', '--external-user-id', 'x', '--yes'], {env: serverEnv(srv)})
     assertOneLineError(r, 3, /user delete failed: HTTP 401: Token expired/)
   })
 
   test('user delete without --yes on no terminal: nothing at all is sent', async () => {
-    const r = await runCli(['user', 'delete', '--external-user-id', 'ext-1'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'delete', '--external-user-id', 'ext-1'], {env: serverEnv(srv)})
     assertOneLineError(r, 2, /Refusing to delete/)
     assert.equal(srv.requests.length, 0)
   })

@@ -8,6 +8,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, test} from 'node:test'
 import {runCli, tempDir} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {assertOneLineError, CREATE_PATH, newClient, oneJson, serverEnv, TOKEN_PATH} from './support/cli.js'
 import {startTinkServer, tokenResponse} from './support/tink-server.js'
 
@@ -73,10 +74,11 @@ const CASES = [
   ['unknown --profile', ['token', 'get', '--profile', 'nope'], {pattern: /No profile "nope" \(from --profile\).*tink login/}],
   ['unknown TINK_PROFILE', ['token', 'get'], {env: {TINK_PROFILE: 'ghost'}, pattern: /No profile "ghost" \(from env TINK_PROFILE\)/}],
   ['invalid profile name', ['profile', 'add', 'eu prod', '--client-id', 'id', '--client-secret-stdin'], {input: 's', pattern: /Invalid profile name "eu prod".*letters, digits/}],
-  ['unknown command', ['tokn', 'get'], {pattern: /"tokn get" is not a tink command.*Did you mean "tink token get"\?/}],
+  // Command lookup is oclif's (its command_not_found hook): these run as a user runs them.
+  ['unknown command', ['tokn', 'get'], {process: true, pattern: /"tokn get" is not a tink command.*Did you mean "tink token get"\?/}],
   // A secret pasted as an argument must not be echoed back into the terminal or CI logs.
-  ['stray argument (a pasted secret) is named, not echoed', ['token', 'get', 'PASTED-SECRET-0451'], {pattern: /^(?!.*PASTED-SECRET).*"tink token get" takes no arguments.*--help/}],
-  ['unknown subcommand', ['user', 'creat'], {pattern: /Did you mean "tink user create"\?/}],
+  ['stray argument (a pasted secret) is named, not echoed', ['token', 'get', 'PASTED-SECRET-0451'], {process: true, pattern: /^(?!.*PASTED-SECRET).*"tink token get" takes no arguments.*--help/}],
+  ['unknown subcommand', ['user', 'creat'], {process: true, pattern: /Did you mean "tink user create"\?/}],
   ['unknown flag', ['token', 'get', '--no-such-flag'], {pattern: /Nonexistent flag: --no-such-flag.*--help/}],
   // Standard input
   ['--code - with empty stdin', ['token', 'get', '--code', '-'], {input: '', pattern: /Nothing on standard input for the authorization code.*Pipe/}],
@@ -121,10 +123,10 @@ async function server() {
 }
 
 describe(`bad input: ${CASES.length} cases, each exit 2 with one line and no request`, {concurrency: 2}, () => {
-  for (const [name, args, {env = {}, input, exit = 2, pattern}] of CASES) {
+  for (const [name, args, {env = {}, input, exit = 2, pattern, process: asProcess}] of CASES) {
     test(`${name}: tink ${args.join(' ')}`, async () => {
       const srv = await server()
-      const r = await runCli(args, {env: serverEnv(srv, {TINK_CONFIG_DIR: CONFIG, ...env}), input})
+      const r = await (asProcess ? runCli : runTink)(args, {env: serverEnv(srv, {TINK_CONFIG_DIR: CONFIG, ...env}), input})
       assertOneLineError(r, exit, pattern)
       assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/, 'no stack frames')
       assert.equal(srv.requests.length, 0, 'no request sent')
@@ -137,14 +139,14 @@ describe(`bad input: ${CASES.length} cases, each exit 2 with one line and no req
     const path = file('locked.csv', 'external_user_id,market\nu1,GB\n')
     const {chmodSync} = await import('node:fs')
     chmodSync(path, 0)
-    const r = await runCli(['user', 'create', '--file', path], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'create', '--file', path], {env: serverEnv(srv)})
     assertOneLineError(r, 2, /Cannot read --file .*locked\.csv: permission denied/)
     assert.equal(srv.requests.length, 0)
   })
 
   test('--json with --raw: the usage error is the one JSON document on stdout, exit 2', async () => {
     const srv = await server()
-    const r = await runCli(['token', 'get', '--json', '--raw'], {env: serverEnv(srv)})
+    const r = await runTink(['token', 'get', '--json', '--raw'], {env: serverEnv(srv)})
     assert.equal(r.code, 2)
     const doc = oneJson(r.stdout)
     assert.equal(doc.error.code, 'invalid_usage')
@@ -166,7 +168,7 @@ describe('bulk rows that are broken: reported invalid with their line, never sen
     newClient()
     srv.script(TOKEN_PATH, {json: tokenResponse({scope: 'user:create'})})
     srv.script(CREATE_PATH, (req) => ({json: {user_id: `id-${req.json.external_user_id}`, external_user_id: req.json.external_user_id}}))
-    const r = await runCli(['user', 'create', '--file', path], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'create', '--file', path], {env: serverEnv(srv)})
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).sort((a, b) => a.row - b.row)
     return {r, rows, sent: srv.to(CREATE_PATH).map((q) => q.json.external_user_id).sort(), srv}
   }

@@ -11,7 +11,8 @@ import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {after, describe, test} from 'node:test'
-import {BIN, cleanEnv, ROOT, runCli, runProcess, tempDir} from './helpers.js'
+import {BIN, cleanEnv, ROOT, runProcess, tempDir} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {CREATE_PATH, DELEGATE_PATH, DELETE_PATH, GRANT_PATH, spawnCli, TOKEN_PATH} from './support/cli.js'
 
 import {startTinkServer} from './support/tink-server.js'
@@ -82,7 +83,7 @@ describe('canary: no secret or token in any output', {concurrency: 2}, () => {
 
     test(`${name}: --verbose succeeds, only the printed token on stdout, nothing on stderr`, async () => {
       const srv = await canaryServer()
-      const r = await runCli([...args, '--verbose'], {env: env(srv), input})
+      const r = await runTink([...args, '--verbose'], {env: env(srv), input})
       assert.equal(r.code, 0, r.stderr)
       assert.match(r.stderr, /> POST /, 'the trace is there')
       assert.deepEqual(leaks(r.stderr), [], 'stderr')
@@ -91,7 +92,7 @@ describe('canary: no secret or token in any output', {concurrency: 2}, () => {
 
     test(`${name}: --json --verbose succeeds, one JSON document holding only what it exists to print`, async () => {
       const srv = await canaryServer()
-      const r = await runCli([...args, '--json', '--verbose'], {env: env(srv), input})
+      const r = await runTink([...args, '--json', '--verbose'], {env: env(srv), input})
       assert.equal(r.code, 0, r.stderr)
       JSON.parse(r.stdout)
       assert.deepEqual(leaks(r.stderr), [], 'stderr')
@@ -100,13 +101,13 @@ describe('canary: no secret or token in any output', {concurrency: 2}, () => {
 
     test(`${name}: a server echoing the request in its error page: the error and trace mask every secret`, async () => {
       const srv = await canaryServer(failAt)
-      const plain = await runCli([...args, '--verbose'], {env: env(srv), input})
+      const plain = await runTink([...args, '--verbose'], {env: env(srv), input})
       assert.equal(plain.code, 4, plain.stderr)
       assert.match(plain.stderr, /HTTP 400: non-JSON body: "400 Bad Request /, 'the echo is shown')
       // The excerpt is 120 characters: the token request's echo reaches client_secret within them.
       if (failAt === TOKEN_PATH) assert.match(plain.stderr, /^Error: .*client_secret=\*\*\*/m, 'masked, not cut off')
       assert.deepEqual(leaks(plain.stdout + plain.stderr), [])
-      const json = await runCli([...args, '--json'], {env: env(srv), input})
+      const json = await runTink([...args, '--json'], {env: env(srv), input})
       assert.equal(json.code, 4)
       assert.equal(JSON.parse(json.stdout).error.status, 400)
       assert.deepEqual(leaks(json.stdout + json.stderr), [])
@@ -114,7 +115,7 @@ describe('canary: no secret or token in any output', {concurrency: 2}, () => {
   }
 
   test('a secret given as a flag is refused without repeating it', async () => {
-    const r = await runCli(['token', 'get', `--client-secret=${C.secret}`], {env: {TINK_CLIENT_ID: clientId()}})
+    const r = await runTink(['token', 'get', `--client-secret=${C.secret}`], {env: {TINK_CLIENT_ID: clientId()}})
     assert.equal(r.code, 2)
     assert.deepEqual(leaks(r.stdout + r.stderr), [])
   })
@@ -156,12 +157,12 @@ describe('canary: a secret echoed in an encoded form is masked too', {concurrenc
       servers.push(srv)
       srv.script(TOKEN_PATH, (req) => reply(req.form.client_secret))
       const env = {TINK_API_URL: srv.url, TINK_CLIENT_ID: clientId()}
-      const plain = await runCli(['token', 'get', '--no-cache', '--client-secret-stdin', '--verbose'], {env, input: TRICKY})
+      const plain = await runTink(['token', 'get', '--no-cache', '--client-secret-stdin', '--verbose'], {env, input: TRICKY})
       assert.equal(plain.code, 4, plain.stderr)
       assert.equal(srv.requests[0].form.client_secret, TRICKY, 'the secret was sent as given')
       assert.match(plain.stderr, /^Error: token request failed: HTTP 400: .*\*\*\*/m, 'the echo is shown, masked')
       assert.deepEqual(leaked(plain.stdout + plain.stderr), [])
-      const json = await runCli(['token', 'get', '--no-cache', '--client-secret-stdin', '--json'], {env, input: TRICKY})
+      const json = await runTink(['token', 'get', '--no-cache', '--client-secret-stdin', '--json'], {env, input: TRICKY})
       assert.equal(json.code, 4)
       assert.match(JSON.parse(json.stdout).error.message, /\*\*\*/)
       assert.deepEqual(leaked(json.stdout + json.stderr), [])
@@ -175,7 +176,7 @@ describe('canary: a secret echoed in an encoded form is masked too', {concurrenc
       status: 401,
       json: {errorMessage: `Unknown client or wrong client secret (got client_secret=${req.form.client_secret}, "${req.form.client_secret}")`, errorCode: 'invalid_client'},
     }))
-    const r = await runCli(['token', 'get', '--no-cache', '--client-secret-stdin', '--verbose'], {env: {TINK_API_URL: srv.url, TINK_CLIENT_ID: clientId()}, input: 'wrong'})
+    const r = await runTink(['token', 'get', '--no-cache', '--client-secret-stdin', '--verbose'], {env: {TINK_API_URL: srv.url, TINK_CLIENT_ID: clientId()}, input: 'wrong'})
     assert.equal(r.code, 3, r.stderr)
     const error = r.stderr.split('\n').find((l) => l.startsWith('Error: '))
     assert.match(error, /Unknown client or wrong client secret \(got client_secret=\*\*\*, "\*\*\*"\)/)
@@ -199,7 +200,7 @@ describe('profiles: the config folder holds no secret', () => {
     const outputs = []
     const run = async (args, input, allowed = []) => {
       for (const mode of [['--verbose'], ['--json', '--verbose']]) {
-        const r = await runCli([...args, ...mode], {env, input})
+        const r = await runTink([...args, ...mode], {env, input})
         outputs.push({args, r, allowed})
       }
     }
@@ -223,7 +224,7 @@ describe('profiles: the config folder holds no secret', () => {
       assert.equal(statSync(join(dir, 'config.json')).mode & 0o777, 0o600)
       assert.equal(statSync(dir).mode & 0o777, 0o700)
     } finally {
-      await runCli(['profile', 'remove', name, '--yes'], {env})
+      await runTink(['profile', 'remove', name, '--yes'], {env})
     }
   })
 })

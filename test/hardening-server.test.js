@@ -9,13 +9,13 @@ import assert from 'node:assert/strict'
 import {createServer as createHttpServer} from 'node:http'
 import {createServer as createTcpServer} from 'node:net'
 import {describe, test} from 'node:test'
-import {runCli} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {assertOneLineError, CREATE_PATH, DELETE_PATH, GRANT_PATH, newClient, oneJson, serverEnv, TOKEN_PATH, useTinkServer} from './support/cli.js'
 import {startTinkServer, tinkError, tokenResponse} from './support/tink-server.js'
 
 const srv = useTinkServer()
 
-const token = (args = [], opts = {}) => runCli(['token', 'get', '--no-cache', ...args], {env: serverEnv(srv, opts.env)})
+const token = (args = [], opts = {}) => runTink(['token', 'get', '--no-cache', ...args], {env: serverEnv(srv, opts.env)})
 const RID = (rid) => new RegExp(`\\(X-Request-ID: ${rid}\\)`)
 
 /** A server speaking raw TCP: `onSocket(socket, requestText)` decides what goes back. */
@@ -82,14 +82,14 @@ describe('error pages and bodies that are not what Tink sends', () => {
   test('JSON of the wrong shape: grant answers `code` as a number -> exit 5, nothing printed', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({scope: 'authorization:grant'})})
     srv.script(GRANT_PATH, {json: {code: 42}, headers: {'x-request-id': 'rid-code'}})
-    const r = await runCli(['grant', 'create', '--external-user-id', 'u1', '--scope', 'accounts:read'], {env: serverEnv(srv)})
+    const r = await runTink(['grant', 'create', '--external-user-id', 'u1', '--scope', 'accounts:read'], {env: serverEnv(srv)})
     assertOneLineError(r, 5, /authorization grant: the server's answer has no valid code \(X-Request-ID: rid-code\)/)
   })
 
   test('user create answers 200 without user_id -> exit 5 (and --json: the error document)', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(CREATE_PATH, {json: {external_user_id: 'u1'}, headers: {'x-request-id': 'rid-uid'}})
-    const r = await runCli(['user', 'create', '--external-user-id', 'u1', '--market', 'GB', '--json'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'create', '--external-user-id', 'u1', '--market', 'GB', '--json'], {env: serverEnv(srv)})
     assert.equal(r.code, 5)
     const doc = oneJson(r.stdout)
     assert.equal(doc.error.code, 'invalid_response')
@@ -105,7 +105,7 @@ describe('error pages and bodies that are not what Tink sends', () => {
   test('an answer that is not HTTP at all: exit 5, not retried forever, no crash', async () => {
     const s = await tcpServer((socket) => socket.end('SSH-2.0-OpenSSH_9.6\r\n\r\n'))
     try {
-      const r = await runCli(['token', 'get', '--retries', '1'], {env: tcpEnv(s)})
+      const r = await runTink(['token', 'get', '--retries', '1'], {env: tcpEnv(s)})
       assertOneLineError(r, 5, /token request: cannot reach http:\/\/127\.0\.0\.1:\d+ /)
     } finally {
       await s.close()
@@ -130,7 +130,7 @@ describe('answers that never finish, connections that break', () => {
     })
     try {
       const started = Date.now()
-      const r = await runCli(['token', 'get', '--timeout', '1', '--retries', '0'], {env: tcpEnv(s)})
+      const r = await runTink(['token', 'get', '--timeout', '1', '--retries', '0'], {env: tcpEnv(s)})
       assertOneLineError(r, 5, /within 1 s/)
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`)
     } finally {
@@ -142,7 +142,7 @@ describe('answers that never finish, connections that break', () => {
     const s = await startTinkServer()
     const url = s.url
     await s.close()
-    const r = await runCli(['token', 'get', '--retries', '0'], {env: {TINK_API_URL: url, TINK_CLIENT_ID: 'id', TINK_CLIENT_SECRET: 'secret'}})
+    const r = await runTink(['token', 'get', '--retries', '0'], {env: {TINK_API_URL: url, TINK_CLIENT_ID: 'id', TINK_CLIENT_SECRET: 'secret'}})
     assertOneLineError(r, 5, new RegExp(`cannot reach ${url.replace(/[.]/g, '\\.')} \\(ECONNREFUSED.*Check --base-url / --region`))
   })
 
@@ -158,10 +158,10 @@ describe('answers that never finish, connections that break', () => {
       }
     })
     try {
-      const once = await runCli(['token', 'get', '--retries', '0'], {env: tcpEnv(s)})
+      const once = await runTink(['token', 'get', '--retries', '0'], {env: tcpEnv(s)})
       assertOneLineError(once, 5, /token request: cannot reach .*\((ECONNRESET|UND_ERR_SOCKET)/)
       n = 0
-      const retried = await runCli(['token', 'get', '--raw', '--retries', '1'], {env: tcpEnv(s)})
+      const retried = await runTink(['token', 'get', '--raw', '--retries', '1'], {env: tcpEnv(s)})
       assert.equal(retried.code, 0, retried.stderr)
       assert.equal(retried.stdout, 'second-try\n')
     } finally {
@@ -212,7 +212,7 @@ describe('redirects and huge bodies', () => {
     })
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
     try {
-      const r = await runCli(['token', 'get'], {env: {TINK_API_URL: `http://127.0.0.1:${server.address().port}`, TINK_CLIENT_ID: newClient().id, TINK_CLIENT_SECRET: 's'}})
+      const r = await runTink(['token', 'get'], {env: {TINK_API_URL: `http://127.0.0.1:${server.address().port}`, TINK_CLIENT_ID: newClient().id, TINK_CLIENT_SECRET: 's'}})
       assertOneLineError(r, 5, /larger than 1024 KiB/)
       await closed
       assert.ok(sent < 16 << 20, `the CLI hung up after ${sent} bytes, not reading on`)
@@ -233,7 +233,7 @@ describe('Tink errors: 401, 403, 429', () => {
   test('403 with Tink error JSON on user delete: exit 3, the scope hint', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(GRANT_PATH, tinkError(403, 'insufficient_scope', 'Token lacks authorization:grant', {'x-request-id': 'rid-403'}))
-    const r = await runCli(['user', 'delete', '--external-user-id', 'u1', '--yes'], {env: serverEnv(srv)})
+    const r = await runTink(['user', 'delete', '--external-user-id', 'u1', '--yes'], {env: serverEnv(srv)})
     assertOneLineError(r, 3, /authorization grant failed: HTTP 403: Token lacks authorization:grant \[insufficient_scope\] \(X-Request-ID: rid-403\)\. The token lacks a scope/)
     assert.equal(srv.to(DELETE_PATH).length, 0)
   })

@@ -8,7 +8,8 @@ import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
-import {ROOT, runCli, tempDir} from './helpers.js'
+import {ROOT, tempDir} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {needsKeychain} from './support/keychain.js'
 
 const RUN = randomBytes(3).toString('hex')
@@ -38,7 +39,7 @@ describe('profiles with the OS keychain', () => {
     other = await startEmulator({clients: [otherClient]})
   })
   after(async () => {
-    for (const [name, dir] of created) await runCli(['profile', 'remove', name, '--yes'], {env: {TINK_CONFIG_DIR: dir}})
+    for (const [name, dir] of created) await runTink(['profile', 'remove', name, '--yes'], {env: {TINK_CONFIG_DIR: dir}})
     await emu?.close()
     await other?.close()
   })
@@ -46,7 +47,7 @@ describe('profiles with the OS keychain', () => {
   /** A config folder with profile `name` pointing at the emulator, made the scripted way. */
   async function addProfile(dir, name, extra = [], c = client, server = emu) {
     created.set(name, dir)
-    const r = await runCli(['profile', 'add', name, '--base-url', server.url, '--client-id', c.id, '--client-secret-stdin', ...extra], {
+    const r = await runTink(['profile', 'add', name, '--base-url', server.url, '--client-id', c.id, '--client-secret-stdin', ...extra], {
       env: {TINK_CONFIG_DIR: dir},
       input: c.secret,
     })
@@ -76,32 +77,32 @@ describe('profiles with the OS keychain', () => {
 
     const second = uniq('us')
     await addProfile(dir, second, [], otherClient, other)
-    const list = await runCli(['profile', 'list'], {env: {TINK_CONFIG_DIR: dir}})
+    const list = await runTink(['profile', 'list'], {env: {TINK_CONFIG_DIR: dir}})
     assert.equal(list.code, 0, list.stderr)
     assert.match(list.stdout, new RegExp(`^\\*\\s+${name}\\s`, 'm'), 'active profile marked')
     assert.match(list.stdout, new RegExp(`^\\s+${second}\\s`, 'm'))
-    const listJson = JSON.parse((await runCli(['profile', 'list', '--json'], {env: {TINK_CONFIG_DIR: dir}})).stdout)
+    const listJson = JSON.parse((await runTink(['profile', 'list', '--json'], {env: {TINK_CONFIG_DIR: dir}})).stdout)
     assert.deepEqual(listJson.map((p) => [p.name, p.active]).sort(), [[name, true], [second, false]].sort())
 
-    const show = await runCli(['profile', 'show', second], {env: {TINK_CONFIG_DIR: dir}})
+    const show = await runTink(['profile', 'show', second], {env: {TINK_CONFIG_DIR: dir}})
     assert.equal(show.code, 0, show.stderr)
     assert.match(show.stdout, new RegExp(`client id:\\s+${otherClient.id}`))
     assert.match(show.stdout, /OS keychain/)
     assert.ok(!show.stdout.includes(otherClient.secret) && !show.stderr.includes(otherClient.secret), 'show never prints the secret')
 
-    const dup = await runCli(['profile', 'add', name, '--client-id', 'x', '--client-secret-stdin'], {env: {TINK_CONFIG_DIR: dir}, input: 's'})
+    const dup = await runTink(['profile', 'add', name, '--client-id', 'x', '--client-secret-stdin'], {env: {TINK_CONFIG_DIR: dir}, input: 's'})
     assert.equal(dup.code, 2)
     assert.match(dup.stderr, /already exists.*--force/)
 
-    const noYes = await runCli(['profile', 'remove', second], {env: {TINK_CONFIG_DIR: dir}})
+    const noYes = await runTink(['profile', 'remove', second], {env: {TINK_CONFIG_DIR: dir}})
     assert.equal(noYes.code, 2)
     assert.match(noYes.stderr, /--yes/)
-    await runCli(['token', 'get', '-p', second], {env: {TINK_CONFIG_DIR: dir}}) // leaves a cached token behind
-    const rm = await runCli(['profile', 'remove', second, '--yes', '--json'], {env: {TINK_CONFIG_DIR: dir}})
+    await runTink(['token', 'get', '-p', second], {env: {TINK_CONFIG_DIR: dir}}) // leaves a cached token behind
+    const rm = await runTink(['profile', 'remove', second, '--yes', '--json'], {env: {TINK_CONFIG_DIR: dir}})
     assert.equal(rm.code, 0, rm.stderr)
     assert.equal(JSON.parse(rm.stdout).secretsDeleted, 2, 'secret and cached token deleted')
     assert.equal(keychainLookup(`${second}:client-secret`), undefined)
-    const after = JSON.parse((await runCli(['profile', 'list', '--json'], {env: {TINK_CONFIG_DIR: dir}})).stdout)
+    const after = JSON.parse((await runTink(['profile', 'list', '--json'], {env: {TINK_CONFIG_DIR: dir}})).stdout)
     assert.deepEqual(after.map((p) => p.name), [name])
   })
 
@@ -114,7 +115,7 @@ describe('profiles with the OS keychain', () => {
     await addProfile(dir, us, ['--no-verify'], otherClient, other)
     const env = {TINK_CONFIG_DIR: dir}
     const who = async (args, extra = {}) => {
-      const r = await runCli(['token', 'get', '--no-cache', '--json', ...args], {env: {...env, ...extra}})
+      const r = await runTink(['token', 'get', '--no-cache', '--json', ...args], {env: {...env, ...extra}})
       assert.equal(r.code, 0, r.stderr)
     }
     let before = tokenRequests(emu).length
@@ -122,7 +123,7 @@ describe('profiles with the OS keychain', () => {
     assert.equal(tokenRequests(emu).length, before + 1, 'the active profile (the first one) went to its API')
     assert.equal(tokenRequests(emu).at(-1).form.client_id, client.id)
 
-    const use = await runCli(['profile', 'use', us], {env})
+    const use = await runTink(['profile', 'use', us], {env})
     assert.equal(use.code, 0, use.stderr)
     before = tokenRequests(other).length
     await who([])
@@ -138,7 +139,7 @@ describe('profiles with the OS keychain', () => {
     await who(['--profile', us], {TINK_PROFILE: eu})
     assert.equal(tokenRequests(other).length, o + 1, '--profile beats TINK_PROFILE')
 
-    const missing = await runCli(['token', 'get', '-p', 'nope'], {env})
+    const missing = await runTink(['token', 'get', '-p', 'nope'], {env})
     assert.equal(missing.code, 2)
     assert.match(missing.stderr, /No profile "nope" \(from --profile\)/)
     assert.equal(missing.stderr.trim().split('\n').length, 1)
@@ -150,19 +151,19 @@ describe('profiles with the OS keychain', () => {
     const name = uniq('prec')
     await addProfile(dir, name, ['--market', 'SE', '--locale', 'sv_SE'])
 
-    const create = await runCli(['user', 'create', '--external-user-id', `u-${RUN}`, '--verbose', '--json'], {env: {TINK_CONFIG_DIR: dir}})
+    const create = await runTink(['user', 'create', '--external-user-id', `u-${RUN}`, '--verbose', '--json'], {env: {TINK_CONFIG_DIR: dir}})
     assert.equal(create.code, 0, create.stderr)
     const body = emu.requests.filter((r) => r.path === '/api/v1/user/create').at(-1).json
     assert.equal(body.market, 'SE', 'market from the profile')
     assert.equal(body.locale, 'sv_SE')
     assert.match(create.stderr, new RegExp(`client id from profile ${name}; client secret from OS keychain \\(profile ${name}\\)`))
 
-    const flagWins = await runCli(['user', 'create', '--external-user-id', `u2-${RUN}`, '--market', 'GB'], {env: {TINK_CONFIG_DIR: dir}})
+    const flagWins = await runTink(['user', 'create', '--external-user-id', `u2-${RUN}`, '--market', 'GB'], {env: {TINK_CONFIG_DIR: dir}})
     assert.equal(flagWins.code, 0, flagWins.stderr)
     assert.equal(emu.requests.filter((r) => r.path === '/api/v1/user/create').at(-1).json.market, 'GB', 'flag beats profile')
 
     // Env credentials for another client win over the profile (and go to the profile's API URL).
-    const envWins = await runCli(['token', 'get', '--no-cache', '-v'], {
+    const envWins = await runTink(['token', 'get', '--no-cache', '-v'], {
       env: {TINK_CONFIG_DIR: dir, TINK_CLIENT_ID: otherClient.id, TINK_CLIENT_SECRET: otherClient.secret, TINK_API_URL: other.url},
     })
     assert.equal(envWins.code, 0, envWins.stderr)
@@ -170,11 +171,11 @@ describe('profiles with the OS keychain', () => {
     assert.match(envWins.stderr, /client id from env TINK_CLIENT_ID; client secret from env TINK_CLIENT_SECRET/)
 
     // An env client id must not be paired with the profile's stored secret.
-    const half = await runCli(['token', 'get'], {env: {TINK_CONFIG_DIR: dir, TINK_CLIENT_ID: otherClient.id}})
+    const half = await runTink(['token', 'get'], {env: {TINK_CONFIG_DIR: dir, TINK_CLIENT_ID: otherClient.id}})
     assert.equal(half.code, 3)
     assert.match(half.stderr, /No client secret.*TINK_CLIENT_SECRET/)
 
-    const status = await runCli(['profile', 'status', name, '--json'], {env: {TINK_CONFIG_DIR: dir, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: CANARY}})
+    const status = await runTink(['profile', 'status', name, '--json'], {env: {TINK_CONFIG_DIR: dir, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: CANARY}})
     assert.equal(status.code, 0, status.stderr)
     const [s] = JSON.parse(status.stdout)
     assert.equal(s.clientId.source, 'env')
@@ -192,28 +193,28 @@ describe('profiles with the OS keychain', () => {
     const env = {TINK_CONFIG_DIR: dir}
     const n = () => tokenRequests(emu).length
     const start = n()
-    const first = await runCli(['token', 'get', '--scope', 'user:create', '--scope', 'authorization:grant', '--json'], {env})
+    const first = await runTink(['token', 'get', '--scope', 'user:create', '--scope', 'authorization:grant', '--json'], {env})
     assert.equal(first.code, 0, first.stderr)
     assert.equal(n(), start + 1)
     // Same scope set in another order: same cache entry.
-    const second = await runCli(['token', 'get', '--scope', 'authorization:grant,user:create', '--json'], {env})
+    const second = await runTink(['token', 'get', '--scope', 'authorization:grant,user:create', '--json'], {env})
     assert.equal(second.code, 0, second.stderr)
     assert.equal(n(), start + 1, 'served from the cache: no token request')
     assert.equal(JSON.parse(second.stdout).access_token, JSON.parse(first.stdout).access_token)
 
-    const status = JSON.parse((await runCli(['profile', 'status', name, '--json', '--offline'], {env})).stdout)
+    const status = JSON.parse((await runTink(['profile', 'status', name, '--json', '--offline'], {env})).stdout)
     assert.equal(status[0].cachedTokens.length, 1)
     assert.equal(status[0].cachedTokens[0].scope, 'authorization:grant,user:create')
     assert.equal(status[0].cachedTokens[0].expiresAt, JSON.parse(first.stdout).expires_at)
 
-    const bypass = await runCli(['token', 'get', '--scope', 'user:create,authorization:grant', '--no-cache', '--json'], {env})
+    const bypass = await runTink(['token', 'get', '--scope', 'user:create,authorization:grant', '--no-cache', '--json'], {env})
     assert.equal(n(), start + 2, '--no-cache fetches')
     assert.notEqual(JSON.parse(bypass.stdout).access_token, JSON.parse(first.stdout).access_token)
 
-    const clear = await runCli(['token', 'clear', '-p', name, '--json'], {env})
+    const clear = await runTink(['token', 'clear', '-p', name, '--json'], {env})
     assert.equal(clear.code, 0, clear.stderr)
     assert.deepEqual(JSON.parse(clear.stdout), {profile: name, cleared: 1})
-    await runCli(['token', 'get', '--scope', 'user:create,authorization:grant'], {env})
+    await runTink(['token', 'get', '--scope', 'user:create,authorization:grant'], {env})
     assert.equal(n(), start + 3, 'after token clear, a new token is fetched')
   })
 
@@ -222,13 +223,13 @@ describe('profiles with the OS keychain', () => {
     const good = {TINK_API_URL: emu.url, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: client.secret}
     const scope = ['--scope', 'accounts:read']
     const start = tokenRequests(emu).length
-    const first = await runCli(['token', 'get', ...scope, '--raw'], {env: good})
+    const first = await runTink(['token', 'get', ...scope, '--raw'], {env: good})
     assert.equal(first.code, 0, first.stderr)
-    const again = await runCli(['token', 'get', ...scope, '--raw'], {env: good})
+    const again = await runTink(['token', 'get', ...scope, '--raw'], {env: good})
     assert.equal(again.stdout, first.stdout, 'the right secret is served from the cache')
     assert.equal(tokenRequests(emu).length, start + 1)
 
-    const wrong = await runCli(['token', 'get', ...scope, '--raw'], {env: {...good, TINK_CLIENT_SECRET: 'not-the-secret'}})
+    const wrong = await runTink(['token', 'get', ...scope, '--raw'], {env: {...good, TINK_CLIENT_SECRET: 'not-the-secret'}})
     assert.equal(wrong.code, 3, 'the server is asked, and refuses')
     assert.equal(wrong.stdout, '')
     assert.equal(tokenRequests(emu).length, start + 2)
@@ -241,13 +242,13 @@ describe('profiles with the OS keychain', () => {
     await addProfile(dir, name, ['--no-verify'])
     const env = {TINK_CONFIG_DIR: dir}
     const ext = `r401-${RUN}`
-    assert.equal((await runCli(['user', 'create', '--external-user-id', ext, '--market', 'GB'], {env})).code, 0)
-    const cached = await runCli(['token', 'get', '--scope', 'authorization:grant', '--json'], {env})
+    assert.equal((await runTink(['user', 'create', '--external-user-id', ext, '--market', 'GB'], {env})).code, 0)
+    const cached = await runTink(['token', 'get', '--scope', 'authorization:grant', '--json'], {env})
     assert.equal(cached.code, 0, cached.stderr)
 
     now += 2 * 3600_000 // the server's clock runs past the token's lifetime; the CLI still thinks it is fresh
     const mark = emu.requests.length
-    const grant = await runCli(['grant', 'create', '--external-user-id', ext, '--scope', 'accounts:read', '--json'], {env})
+    const grant = await runTink(['grant', 'create', '--external-user-id', ext, '--scope', 'accounts:read', '--json'], {env})
     assert.equal(grant.code, 0, grant.stderr)
     assert.ok(JSON.parse(grant.stdout).code)
     const seen = emu.requests.slice(mark).map((r) => `${r.path} ${r.status}`)
@@ -258,7 +259,7 @@ describe('profiles with the OS keychain', () => {
     ])
     // The refreshed token replaced the dead one in the cache.
     const mark2 = tokenRequests(emu).length
-    assert.equal((await runCli(['grant', 'create', '--external-user-id', ext, '--scope', 'accounts:read'], {env})).code, 0)
+    assert.equal((await runTink(['grant', 'create', '--external-user-id', ext, '--scope', 'accounts:read'], {env})).code, 0)
     assert.equal(tokenRequests(emu).length, mark2)
   })
 
@@ -268,7 +269,7 @@ describe('profiles with the OS keychain', () => {
     const name = uniq('canary')
     const outputs = []
     const run = async (args, extra = {}) => {
-      const r = await runCli(args, {env: {TINK_CONFIG_DIR: dir, ...extra.env}, input: extra.input})
+      const r = await runTink(args, {env: {TINK_CONFIG_DIR: dir, ...extra.env}, input: extra.input})
       outputs.push({args: args.join(' '), stdout: r.stdout, stderr: r.stderr})
       return r
     }

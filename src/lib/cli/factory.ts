@@ -8,7 +8,7 @@ import type {Readable} from 'node:stream'
 import {ProfileStore} from '../config/profiles.js'
 import {defaultsLayer, envLayer, ENV_VARS, SettingsResolver, valuesLayer, type SettingKey, type SettingsLayer} from '../config/settings.js'
 import {CliError, ExitCode, interrupted, usageError, type ExitCodeValue} from '../errors/cli-error.js'
-import {HttpClient, type HttpClientOptions} from '../http/client.js'
+import {HttpClient, proxyFromEnv, type HttpClientOptions} from '../http/client.js'
 import {TinkApi, type ClientCredentials} from '../tink/api.js'
 import {checkBaseUrl, checkRegion, checkTimeout, REGIONS} from '../tink/validate.js'
 import type {IO} from './io.js'
@@ -258,6 +258,7 @@ export class Factory {
         userAgent: `tink-auth-cli/${this.version} node/${process.version}`,
         trace: this.verbose ? (line) => this.io.stderr.write(line + '\n') : undefined,
         signal: this.signal,
+        proxy: proxyFromEnv(this.io.env),
         ...tuning,
       })
     }

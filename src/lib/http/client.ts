@@ -28,6 +28,8 @@ export interface HttpClientOptions {
   maxBodyBytes?: number
   /** Upper bound of concurrent connections per origin (bulk work raises it). */
   connections?: number
+  /** Proxies, from the run's environment (proxyFromEnv); empty strings mean none. */
+  proxy?: ProxySettings
   /** Base of the exponential backoff, in ms. */
   backoffBaseMs?: number
   /**
@@ -35,6 +37,21 @@ export interface HttpClientOptions {
    * about every 429 so one rate-limited request can slow all the others down.
    */
   throttle?: Throttle
+}
+
+export interface ProxySettings {
+  httpProxy: string
+  httpsProxy: string
+  noProxy: string
+}
+
+/** http_proxy / https_proxy / no_proxy of `env`, lowercase first (as curl and undici read them). */
+export function proxyFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
+  return {
+    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+  }
 }
 
 export interface Throttle {
@@ -123,8 +140,8 @@ export function preloadUndici(): void {
 
 export class HttpClient {
   readonly baseUrl: string
-  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle'>> &
-    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle'>
+  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy'>> &
+    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy'>
   private dispatcher?: Dispatcher
   private unlisten?: () => void
   /** Origin and path per API path: parsed once, not once per request of a bulk run. */
@@ -153,6 +170,8 @@ export class HttpClient {
         bodyTimeout: t,
         keepAliveTimeout: 30_000,
         connections: this.opts.connections,
+        // Explicit values (possibly empty): undici would otherwise read process.env, not the run's environment.
+        ...(this.opts.proxy ?? proxyFromEnv(process.env)),
       })
       // One abort listener for the client, not one per request (undici adds and removes one for
       // each, a few µs a request in bulk work): aborting destroys the connections, which fails

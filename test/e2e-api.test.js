@@ -1,0 +1,51 @@
+// The process contract of the API commands (token, grant, user), as a user and a script see
+// it: bin/run.cjs in a subprocess against the emulator. Exit status, stdout holding exactly the
+// result (one JSON document with --json), messages and errors on stderr. Behaviour in detail is
+// tested in process (cli-token, cli-grant, cli-user).
+import {after, before, describe, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {startEmulator} from '../dist/emulator/index.js'
+import {emulatorEnv, runCli} from './helpers.js'
+import {assertOneLineError, oneJson} from './support/cli.js'
+
+describe('token, grant and user as processes', () => {
+  let emu
+  before(async () => (emu = await startEmulator()))
+  after(() => emu.close())
+
+  test('token get --raw: the token alone on stdout, nothing on stderr, exit 0', async () => {
+    const r = await runCli(['token', 'get', '--scope', 'user:create', '--raw'], {env: emulatorEnv(emu)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^\S+\n$/)
+    assert.equal(r.stderr, '')
+  })
+
+  test('user create --json then grant create --exchange --json: one document each; user delete exit 0', async () => {
+    const created = await runCli(['user', 'create', '-e', 'e2e-1', '--market', 'GB', '--json'], {env: emulatorEnv(emu)})
+    assert.equal(created.code, 0, created.stderr)
+    assert.equal(oneJson(created.stdout).external_user_id, 'e2e-1')
+    const token = await runCli(['grant', 'create', '-e', 'e2e-1', '--scope', 'accounts:read', '--exchange', '--json'], {env: emulatorEnv(emu)})
+    assert.equal(token.code, 0, token.stderr)
+    assert.equal(oneJson(token.stdout).scope, 'accounts:read')
+    const gone = await runCli(['user', 'delete', '-e', 'e2e-1', '--yes'], {env: emulatorEnv(emu)})
+    assert.equal(gone.code, 0, gone.stderr)
+    assert.equal(emu.users().length, 0)
+  })
+
+  test('a user that exists: exit 4, one line on stderr; with --json the error document on stdout', async () => {
+    await runCli(['user', 'create', '-e', 'e2e-2', '--market', 'GB'], {env: emulatorEnv(emu)})
+    const again = await runCli(['user', 'create', '-e', 'e2e-2', '--market', 'GB'], {env: emulatorEnv(emu)})
+    assertOneLineError(again, 4, /already exists/)
+    const json = await runCli(['user', 'create', '-e', 'e2e-2', '--market', 'GB', '--json'], {env: emulatorEnv(emu)})
+    assert.equal(json.code, 4)
+    assert.equal(oneJson(json.stdout).error.status, 409)
+  })
+
+  test('bad input: exit 2 before any request; wrong secret: exit 3; nothing listening: exit 5', async () => {
+    const before = emu.requests.length
+    assertOneLineError(await runCli(['user', 'create', '-e', 'x', '--market', 'ZZ'], {env: emulatorEnv(emu)}), 2, /market/i)
+    assert.equal(emu.requests.length, before, 'no request sent')
+    assertOneLineError(await runCli(['token', 'get', '--no-cache'], {env: {...emulatorEnv(emu), TINK_CLIENT_SECRET: 'wrong'}}), 3)
+    assertOneLineError(await runCli(['token', 'get', '--no-cache', '--retries', '0'], {env: {...emulatorEnv(emu), TINK_API_URL: 'http://127.0.0.1:9'}}), 5)
+  })
+})
