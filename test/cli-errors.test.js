@@ -8,7 +8,7 @@ import {existsSync, readdirSync, readFileSync, readlinkSync} from 'node:fs'
 import {BIN, cleanEnv, ROOT, runCli} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {startTinkServer, tinkError, tokenResponse} from './support/tink-server.js'
-import {assertOneLineError, CLIENT, CREATE_PATH, DELETE_PATH, GRANT_PATH, newClient, oneJson, serverEnv, spawnCli, TOKEN_PATH, useTinkServer} from './support/cli.js'
+import {assertOneLineError, CLIENT, CREATE_PATH, DELETE_PATH, GRANT_PATH, oneJson, serverEnv, spawnCli, TOKEN_PATH, useTinkServer} from './support/cli.js'
 
 const srv = useTinkServer()
 

@@ -7,7 +7,7 @@ import {startEmulator} from '../dist/emulator/index.js'
 import {emulatorEnv} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {tokenResponse} from './support/tink-server.js'
-import {assertIsoDate, assertOneLineError, CLIENT, DELEGATE_PATH, GRANT_PATH, inTerminal, newClient, oneJson, serverEnv, TINK_LINK_ACTOR, TINK_LINK_SCOPES, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
+import {assertIsoDate, assertOneLineError, CLIENT, DELEGATE_PATH, GRANT_PATH, inTerminal, oneJson, serverEnv, TINK_LINK_ACTOR, TINK_LINK_SCOPES, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
 
 describe('against the emulator', () => {
   let emu

@@ -7,7 +7,7 @@ import {startEmulator} from '../dist/emulator/index.js'
 import {emulatorEnv} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {tokenResponse} from './support/tink-server.js'
-import {assertIsoDate, CLIENT, newClient, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
+import {assertIsoDate, CLIENT, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
 
 describe('token get against the emulator', () => {
   let emu

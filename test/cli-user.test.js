@@ -7,7 +7,7 @@ import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
 import {emulatorEnv} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {tokenResponse} from './support/tink-server.js'
-import {assertOneLineError, CLIENT, CREATE_PATH, DELETE_PATH, GRANT_PATH, inTerminal, newClient, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
+import {assertOneLineError, CLIENT, CREATE_PATH, DELETE_PATH, GRANT_PATH, inTerminal, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
 
 describe('against the emulator', () => {
   let emu

@@ -313,9 +313,9 @@ describe('operations beyond the seed through Prism proxy (--errors): data endpoi
 
   test('every added operation is marked x-added-beyond-seed', () => {
     const text = readFileSync(BEYOND, 'utf8')
-    const ops = text.match(/^    (get|post):$/gm) ?? []
+    const ops = text.match(/^ {4}(get|post):$/gm) ?? []
     assert.equal(ops.length, 8)
-    assert.equal((text.match(/^      x-added-beyond-seed: true$/gm) ?? []).length, ops.length)
+    assert.equal((text.match(/^ {6}x-added-beyond-seed: true$/gm) ?? []).length, ops.length)
   })
 
   test('GET user, profile, credentials, provider consents, accounts, balances: 200 and 403/401 conform', async () => {

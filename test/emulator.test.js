@@ -43,7 +43,9 @@ async function call(emu, path, {method = 'POST', form, json, body, headers = {},
   let data
   try {
     data = JSON.parse(text)
-  } catch {}
+  } catch {
+    // not JSON: data stays undefined
+  }
   return {status: res.statusCode, headers: res.headers, text, data}
 }
 

@@ -16,7 +16,6 @@ import {startTinkServer, tinkError, tokenResponse} from './support/tink-server.j
 const srv = useTinkServer()
 
 const token = (args = [], opts = {}) => runTink(['token', 'get', '--no-cache', ...args], {env: serverEnv(srv, opts.env)})
-const RID = (rid) => new RegExp(`\\(X-Request-ID: ${rid}\\)`)
 
 /** A server speaking raw TCP: `onSocket(socket, requestText)` decides what goes back. */
 async function tcpServer(onSocket) {

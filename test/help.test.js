@@ -3,7 +3,7 @@
 // Commands are discovered from oclif.manifest.json (and the manifests of the plugins named in
 // package.json), so a new command is checked the day it lands.
 import assert from 'node:assert/strict'
-import {spawn, spawnSync} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -45,7 +45,7 @@ describe('every command describes itself', () => {
     const r = await runCli(['--help'])
     assert.equal(r.code, 0, r.stderr)
     for (const topic of Object.keys(pkg.oclif.topics)) assert.match(r.stdout, new RegExp(`^  ${topic}\\s`, 'm'), `topic ${topic}`)
-    assert.match(r.stdout, /^  autocomplete\s/m)
+    assert.match(r.stdout, /^ {2}autocomplete\s/m)
     const topicHelp = await runCli(['token', '--help'])
     for (const c of own.filter((x) => x.id.startsWith('token:'))) assert.ok(topicHelp.stdout.includes(spaced(c.id)), c.id)
   })

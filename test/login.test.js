@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
-import {BIN, cleanEnv, ROOT, runCli, tempDir} from './helpers.js'
+import {BIN, cleanEnv, runCli, tempDir} from './helpers.js'
 import {driveTerminal} from './support/cli.js'
 import {needsKeychain} from './support/keychain.js'
 

@@ -8,7 +8,7 @@ import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
-import {ROOT, tempDir} from './helpers.js'
+import {tempDir} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {needsKeychain} from './support/keychain.js'
 

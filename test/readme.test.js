@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import {execFile, spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {promisify} from 'node:util'

@@ -63,7 +63,7 @@ export function newCredentials(rand: () => number, userId: string, now: number, 
 export function connectDemoBank(data: UserData, rand: () => number, userId: string, market: string, now: number): CredentialsRecord {
   const credentials = newCredentials(rand, userId, now)
   const currency = currencyOf(market)
-  const accounts: AccountRecord[] = (['CHECKING', 'SAVINGS'] as const).map((type, i) => {
+  const accounts: AccountRecord[] = (['CHECKING', 'SAVINGS'] as const).map((type) => {
     const booked = type === 'CHECKING' ? between(rand, 50_000, 500_000) : between(rand, 100_000, 2_000_000)
     return {
       id: hexId(rand),
@@ -82,11 +82,11 @@ export function connectDemoBank(data: UserData, rand: () => number, userId: stri
   for (let i = 0; i < count; i++) {
     // Savings see only transfers in; the current account gets everything else.
     const toSavings = rand() < 0.15
-    const m = toSavings ? MERCHANTS[9]! : MERCHANTS[between(rand, 0, 8)]!
+    const m = toSavings ? MERCHANTS[9] : MERCHANTS[between(rand, 0, 8)]
     const daysAgo = Math.floor((i / count) * 180) + between(rand, 0, 1)
     txs.push({
       id: hexId(rand),
-      accountId: accounts[toSavings ? 1 : 0]!.id,
+      accountId: accounts[toSavings ? 1 : 0].id,
       amountMinor: between(rand, m[2], m[3]),
       currency,
       description: m[0],

@@ -385,7 +385,7 @@ class Emulator implements RunningEmulator {
     const exact = this.routes.get(path)
     if (exact) return {route: exact, params: []}
     const m = BALANCES_RE.exec(path)
-    if (m) return {route: this.balancesRoute, params: [decodeURIComponent(m[1]!)]}
+    if (m) return {route: this.balancesRoute, params: [decodeURIComponent(m[1])]}
     if (path.startsWith('/1.0/')) return {route: this.linkRoute, params: [path.slice('/1.0/'.length)]}
     return {route: undefined, params: []}
   }
@@ -399,7 +399,7 @@ class Emulator implements RunningEmulator {
     })
     req.on('end', () => {
       const tooLarge = size > MAX_BODY
-      cb(tooLarge ? '' : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'), tooLarge)
+      cb(tooLarge ? '' : chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'), tooLarge)
     })
     // A client that goes away mid-body gets no answer; nothing to clean up.
     req.on('error', () => {})
@@ -502,10 +502,10 @@ class Emulator implements RunningEmulator {
     if (!h) return err(401, 'unauthorized', 'Missing Authorization: Bearer token')
     const m = /^Bearer\s+(\S+)\s*$/i.exec(h)
     if (!m) return err(401, 'unauthorized', 'Authorization header must be "Bearer <token>"')
-    const token = this.store.accessTokens.get(m[1]!)
+    const token = this.store.accessTokens.get(m[1])
     if (!token) return err(401, 'invalid_token', 'Access token is unknown or revoked')
     if (token.expiresAt <= this.now()) {
-      this.store.accessTokens.delete(m[1]!)
+      this.store.accessTokens.delete(m[1])
       return err(401, 'token_expired', 'Access token has expired')
     }
     if (token.kind === 'user' && !this.store.getUser(token.userId!)) {
@@ -822,7 +822,7 @@ class Emulator implements RunningEmulator {
   }
 
   private link(ctx: Ctx): Reply {
-    const flow = ctx.params[0]!
+    const flow = ctx.params[0]
     const q = ctx.query
     const trackingId = randomUUID()
     const locale = q.get('locale') ?? undefined
@@ -851,8 +851,8 @@ class Emulator implements RunningEmulator {
     const bad = (reason: string, message: string): Reply => back({error: 'BAD_REQUEST', error_reason: reason, message, tracking_id: trackingId})
 
     const market = q.get('market') ?? undefined
-    if (market !== undefined && !isMarket(market)) return bad('INVALID_PARAMETER_MARKET', `The market "${market}" is not valid.`)
-    if (locale !== undefined && !isLocale(locale)) return bad('INVALID_PARAMETER_LOCALE', `The locale "${locale}" is not valid.`)
+    if (market !== undefined && !isMarket(market)) return bad('INVALID_PARAMETER_MARKET', `The market "${String(market)}" is not valid.`)
+    if (locale !== undefined && !isLocale(locale)) return bad('INVALID_PARAMETER_LOCALE', `The locale "${String(locale)}" is not valid.`)
     const inputProvider = q.get('input_provider')
     if (inputProvider !== null && inputProvider.length > 100) return bad('INVALID_PARAMETER_INPUT_PROVIDER', 'input_provider is longer than 100 characters.')
     const inputUsername = q.get('input_username')

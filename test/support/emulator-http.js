@@ -22,7 +22,9 @@ export async function call(emu, path, {method = 'GET', form, json, headers = {},
   let data
   try {
     data = JSON.parse(text)
-  } catch {}
+  } catch {
+    // not JSON: data stays undefined
+  }
   return {status: res.statusCode, headers: res.headers, text, data}
 }
 

@@ -49,7 +49,7 @@ process.on('SIGINT', stop)
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 `
 
-// eslint-disable-next-line no-control-regex
+ 
 const ANSI = /\u001b\[[0-9;]*m/g
 
 /**

@@ -78,6 +78,7 @@ export async function openInput(file: string, stdin: Readable, explicitFormat?: 
   }
   if (first === undefined) throw usageError(`--file ${file} is empty`, 'Give a CSV file with a header row, or NDJSON with one object per line')
   // NUL bytes or undecodable UTF-8 in the first line: an image, an archive, a spreadsheet.
+  // eslint-disable-next-line no-control-regex -- a NUL byte is how a binary file shows itself
   if (/[\u0000\uFFFD]/.test(first)) {
     await lines.return?.()
     throw usageError(`--file ${file} is not a text file (it holds binary data)`, 'Give a CSV or NDJSON file in UTF-8; export spreadsheets as CSV first')

@@ -45,7 +45,7 @@ export class SeenUsers {
     this.line = new Int32Array(line.length * 2)
     for (let i = 0; i < line.length; i++) {
       if (line[i] === 0) continue
-      const to = this.slot(hi[i]!, lo[i]!)
+      const to = this.slot(hi[i], lo[i])
       this.hi[to] = hi[i]!
       this.lo[to] = lo[i]!
       this.line[to] = line[i]!

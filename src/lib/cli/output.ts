@@ -47,5 +47,5 @@ export function formatFields(fields: Array<[string, string | number | boolean | 
 /** Human rendering of a token response (token get, grant create --exchange). */
 export function formatToken(token: {[key: string]: unknown}): string {
   const keys = ['access_token', 'token_type', 'scope', 'expires_in', 'expires_at', 'refresh_token', 'id_hint']
-  return formatFields(keys.map((k) => [k, token[k] === undefined || token[k] === null ? undefined : String(token[k])]))
+  return formatFields(keys.map((k) => [k, token[k] === undefined || token[k] === null ? undefined : String(token[k] as string | number | boolean)]))
 }

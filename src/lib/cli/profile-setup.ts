@@ -83,7 +83,7 @@ export function profileSetup(opts: ProfileSetupOptions): ProfileSetup {
       source: 'profile',
       get: (key) => {
         const field = PROFILE_KEYS[key]
-        return field ? (p[field] as string | undefined) : undefined
+        return field ? (p[field]) : undefined
       },
       describe: () => `profile ${p.name}`,
     })

@@ -363,7 +363,7 @@ export class HttpClient {
       const deadline = setTimeout(() => {
         body.destroy(Object.assign(new Error(`body not complete within ${this.opts.timeoutMs} ms`), {code: 'UND_ERR_BODY_TIMEOUT'}))
       }, this.opts.timeoutMs)
-      const fail = (err: unknown): void => {
+      const fail = (err: Error): void => {
         clearTimeout(deadline)
         reject(err)
       }

@@ -220,7 +220,9 @@ export class TinkApi {
    * scope=user:delete -> exchange the code for a user token -> POST /api/v1/user/delete.
    */
   async deleteUser(user: UserRef): Promise<void> {
-    const {code} = await this.grant(user, 'user:delete').catch((err: unknown) => Promise.reject(userNotFound(user, err)))
+    const {code} = await this.grant(user, 'user:delete').catch((err: unknown) => {
+      throw userNotFound(user, err)
+    })
     const userToken = await this.exchangeCode(code)
     await this.deleteTokenUser(userToken.access_token)
   }
@@ -271,6 +273,7 @@ export function isCacheable(token: TokenResult): boolean {
  * is what the person asked for.)
  */
 function userNotFound(user: UserRef, err: unknown): unknown {
+  // Anything else thrown by the grant goes on as it was.
   if (!(err instanceof CliError) || err.status !== 404) return err
   const who = user.userId !== undefined ? `user id "${user.userId}"` : `external id "${user.externalUserId}"`
   return new CliError(`No user with ${who} (HTTP 404)`, {

@@ -68,6 +68,7 @@ export function joinScopes(values: readonly string[] | undefined): string | unde
 export function checkId(value: string, flag: string): string {
   if (!value.trim()) throw usageError(`${flag} is empty`, `Give a non-empty value for ${flag}`)
   if (value !== value.trim()) throw usageError(`${flag} has leading or trailing spaces: "${value}"`, 'Remove the spaces')
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u001f\u007f]/.test(value)) throw usageError(`${flag} contains control characters`, 'Give a printable id')
   return value
 }
@@ -76,13 +77,13 @@ export function checkMarket(value: string, origin = '--market'): string {
   const upper = value.toUpperCase()
   if (!isMarket(value)) {
     const hint = isMarket(upper) ? `Did you mean ${upper}?` : 'Use an ISO 3166-1 alpha-2 country code such as GB, SE or US'
-    throw usageError(`Invalid market "${value}" (from ${origin})`, hint)
+    throw usageError(`Invalid market "${String(value)}" (from ${origin})`, hint)
   }
   return value
 }
 
 export function checkLocale(value: string, origin = '--locale'): string {
-  if (!isLocale(value)) throw usageError(`Invalid locale "${value}" (from ${origin})`, 'Use language_COUNTRY, e.g. en_US or sv_SE')
+  if (!isLocale(value)) throw usageError(`Invalid locale "${String(value)}" (from ${origin})`, 'Use language_COUNTRY, e.g. en_US or sv_SE')
   return value
 }
 
