@@ -149,7 +149,14 @@ export class SecretTokenCache implements TokenCache {
     const t = this.target(clientId)
     if (!t) return 0
     let n = 0
-    for (const account of await readTokenIndex(t.store, t.namespace)) {
+    let index: string[]
+    try {
+      index = await readTokenIndex(t.store, t.namespace)
+    } catch (err) {
+      this.trace(`* token cache unavailable (${(err as Error).message}); cached tokens not dropped`)
+      return 0
+    }
+    for (const account of index) {
       const raw = await t.store.get(account)
       let key: string | undefined
       try {
