@@ -1,6 +1,8 @@
 /** `tink token get`: a client token (from the cache when fresh), or a user token for a code or refresh token. */
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
+import {userFlags} from '../cli/flags.js'
+import {userRef} from '../cli/user-ref.js'
 import type {CommandFlags} from '../cli/flags.js'
 import {formatToken} from '../cli/output.js'
 import {usageError} from '../errors/cli-error.js'
@@ -8,9 +10,11 @@ import type {TokenResult} from '../tink/api.js'
 import {joinScopes} from '../tink/validate.js'
 
 export const tokenGetFlags = {
+  'external-user-id': {...userFlags['external-user-id'], description: 'A user token for this user (authorization grant + exchange, cached) for --scope.', exclusive: ['user-id', 'code', 'refresh-token']},
+  'user-id': {...userFlags['user-id'], description: "A user token for this user, by Tink's user_id, for --scope.", exclusive: ['external-user-id', 'code', 'refresh-token']},
   scope: Flags.string({
     char: 's',
-    description: "Scopes, comma-separated (repeat the flag to add more). Client credentials only; omitted = all of the app's scopes.",
+    description: "Scopes, comma-separated (repeat the flag to add more). For a client token omitted = all of the app's scopes; required with a user.",
     multiple: true,
   }),
   code: Flags.string({
@@ -36,10 +40,12 @@ export async function tokenGet(f: Factory, flags: CommandFlags<typeof tokenGetFl
   if (flags['refresh-token'] !== undefined && !flags['refresh-token'].trim()) throw usageError('--refresh-token is empty', 'Give the refresh token, or - to read it from stdin')
   const code = flags.code === '-' ? await f.readStdin('the authorization code') : flags.code
   const refresh = flags['refresh-token'] === '-' ? await f.readStdin('the refresh token') : flags['refresh-token']
+  const user = flags['external-user-id'] !== undefined || flags['user-id'] !== undefined ? userRef(flags) : undefined
+  if (user && !scope) throw usageError('A user token needs --scope', 'e.g. --scope accounts:read,transactions:read')
   await f.preflight({needsCredentials: true})
 
   const api = await f.api()
-  const token = code ? await api.exchangeCode(code) : refresh ? await api.refreshToken(refresh) : await api.cachedClientToken(scope, {noCache: flags['no-cache']})
+  const token = user ? await api.userToken(user, scope!, {noCache: flags['no-cache']}) : code ? await api.exchangeCode(code) : refresh ? await api.refreshToken(refresh) : await api.cachedClientToken(scope, {noCache: flags['no-cache']})
 
   if (flags.raw) f.io.stdout.write(token.access_token + '\n')
   else f.out(formatToken(token))

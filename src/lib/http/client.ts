@@ -61,6 +61,7 @@ export interface Throttle {
 }
 
 export interface PostSpec {
+  /** A path on the base URL (may carry its own query string). */
   path: string
   /** What the request does, for error messages: "token request", "user create". */
   what: string
@@ -68,6 +69,17 @@ export interface PostSpec {
   json?: unknown
   bearer?: string
   headers?: Record<string, string>
+}
+
+/** Any request: `tink api` and the data endpoints. POST is `request` with method POST. */
+export interface RequestSpec extends PostSpec {
+  method: string
+  /** Appended to the path as a query string (after any query the path has). */
+  query?: Record<string, string | string[] | undefined>
+  /** A raw body, sent as is (set content-type in `headers`). */
+  body?: string
+  /** Whether failed attempts are retried (default true; only safe for idempotent requests). */
+  retry?: boolean
 }
 
 export interface HttpResponse {
@@ -219,7 +231,19 @@ export class HttpClient {
   }
 
   /** POST with retries; resolves with a 2xx response, rejects with a CliError. */
-  async post(spec: PostSpec): Promise<HttpResponse> {
+  post(spec: PostSpec): Promise<HttpResponse> {
+    return this.request({...spec, method: 'POST'})
+  }
+
+  /** Any method; resolves with a 2xx response, rejects with a CliError. Redirects are never followed. */
+  async request(spec: RequestSpec): Promise<HttpResponse> {
+    if (spec.query) {
+      const params = new URLSearchParams()
+      for (const [k, v] of Object.entries(spec.query)) for (const one of v === undefined ? [] : Array.isArray(v) ? v : [v]) params.append(k, one)
+      const qs = params.toString()
+      if (qs) spec = {...spec, path: spec.path + (spec.path.includes('?') ? '&' : '?') + qs, query: undefined}
+    }
+    const retries = spec.retry === false ? 0 : this.opts.retries
     let attempt = 0
     for (;;) {
       const throttle = this.opts.throttle
@@ -229,7 +253,7 @@ export class HttpClient {
       if (outcome.kind === 'ok') return outcome.response
       const {error, retryAfterMs} = outcome
       if (throttle && error.status === 429) throttle.rateLimited(retryAfterMs, sentAt)
-      if (attempt >= this.opts.retries || !outcome.retryable) throw afterAttempts(error, attempt + 1)
+      if (attempt >= retries || !outcome.retryable) throw afterAttempts(error, attempt + 1)
       let delay = this.backoff(attempt)
       if (retryAfterMs !== undefined) {
         if (retryAfterMs > this.opts.maxRetryAfterMs) {
@@ -244,7 +268,7 @@ export class HttpClient {
         delay = Math.max(retryAfterMs, 0)
       }
       attempt++
-      this.trace(`* retry ${attempt}/${this.opts.retries} in ${delay} ms (${error.message})`)
+      this.trace(`* retry ${attempt}/${retries} in ${delay} ms (${error.message})`)
       await sleep(delay, this.opts.signal)
     }
   }
@@ -260,7 +284,7 @@ export class HttpClient {
   }
 
   private async attempt(
-    spec: PostSpec,
+    spec: RequestSpec,
   ): Promise<
     | {kind: 'ok'; response: HttpResponse}
     | {kind: 'fail'; error: CliError; retryable: boolean; retryAfterMs?: number}
@@ -272,8 +296,10 @@ export class HttpClient {
       accept: 'application/json',
       ...spec.headers,
     }
-    let body: string | undefined
-    if (spec.form) {
+    let body: string | undefined = spec.body
+    if (body !== undefined) {
+      // raw body: its content-type is the caller's
+    } else if (spec.form) {
       const params = new URLSearchParams()
       for (const [k, v] of Object.entries(spec.form)) if (v !== undefined) params.append(k, v)
       body = params.toString()
@@ -285,7 +311,7 @@ export class HttpClient {
     if (spec.bearer) headers.authorization = `Bearer ${spec.bearer}`
 
     if (this.opts.trace) {
-      this.trace(`> POST ${url}`)
+      this.trace(`> ${spec.method} ${url}`)
       for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${redactHeader(k, v)}`)
       if (body !== undefined) this.trace(`> ${redactBody(body, headers['content-type'])}`)
     }
@@ -296,7 +322,7 @@ export class HttpClient {
       res = await undici.request.call(dispatcher, {
         origin: target.origin,
         path: target.path,
-        method: 'POST',
+        method: spec.method as Dispatcher.HttpMethod,
         headers,
         body,
       })
@@ -333,10 +359,18 @@ export class HttpClient {
     }
     if (status >= 300 && status < 400) {
       const where = responseHeaders.location ? ` to ${responseHeaders.location}` : ''
+      // Never followed: a Location on another origin would take the bearer token with it.
+      let elsewhere = false
+      try {
+        elsewhere = Boolean(responseHeaders.location) && new URL(responseHeaders.location!, url).origin !== new URL(url).origin
+      } catch {
+        elsewhere = true
+      }
+      const why = spec.method === 'POST' ? 'redirects are not followed for POST' : elsewhere ? 'not followed: the token is never sent to another origin' : 'redirects are not followed'
       return {
         kind: 'fail',
         retryable: false,
-        error: new CliError(scrubSecrets(`${spec.what}: the server answered ${status}, a redirect${where}; redirects are not followed for POST`, sent()), {
+        error: new CliError(scrubSecrets(`${spec.what}: the server answered ${status}, a redirect${where}; ${why}`, sent()), {
           exitCode: ExitCode.UNAVAILABLE,
           status,
           code: 'redirect',
@@ -351,7 +385,7 @@ export class HttpClient {
     return {kind: 'fail', error, retryable, retryAfterMs: retryable ? parseRetryAfter(responseHeaders['retry-after']) : undefined}
   }
 
-  private readBody(res: Dispatcher.ResponseData, spec: PostSpec, requestId?: string): Promise<string> {
+  private readBody(res: Dispatcher.ResponseData, spec: RequestSpec, requestId?: string): Promise<string> {
     // Stream events rather than `for await`: the async iterator costs a few µs a response, which
     // bulk work pays thousands of times.
     return new Promise((resolve, reject) => {
@@ -395,7 +429,7 @@ export class HttpClient {
     })
   }
 
-  private networkFailure(spec: PostSpec, err: unknown): {kind: 'fail'; error: CliError; retryable: boolean} {
+  private networkFailure(spec: RequestSpec, err: unknown): {kind: 'fail'; error: CliError; retryable: boolean} {
     if (this.opts.signal?.aborted) return {kind: 'fail', error: interrupted(), retryable: false}
     const e = err as {code?: string; message?: string; cause?: {code?: string; message?: string}}
     const code = e.cause?.code ?? e.code ?? ''

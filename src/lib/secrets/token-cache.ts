@@ -33,6 +33,8 @@ export interface CachedTokenInfo {
   baseUrl: string
   scope: string
   expiresAt?: string
+  /** User tokens: "user_id:ID" or "external_user_id:ID" (TinkApi's userKeyPart); client tokens: none. */
+  user?: string
 }
 
 export function tokenAccount(namespace: string, key: string): string {
@@ -113,9 +115,10 @@ export class SecretTokenCache implements TokenCache {
       const account = tokenAccount(t.namespace, key)
       await t.store.set(account, JSON.stringify(entry))
       await this.updateIndex(t, (list) => (list.includes(account) ? undefined : [...list, account]))
-      this.trace(`* cached client token in ${t.store.where} until ${token.expires_at}`)
+      const kind = key.split('|').length > 4 ? 'user' : 'client'
+      this.trace(`* cached ${kind} token in ${t.store.where} until ${token.expires_at}`)
     } catch (err) {
-      this.trace(`* could not cache the client token (${(err as Error).message})`)
+      this.trace(`* could not cache the token (${(err as Error).message})`)
     }
   }
 
@@ -141,6 +144,54 @@ export class SecretTokenCache implements TokenCache {
       this.trace(`* could not drop the cached token (${(err as Error).message})`)
     }
   }
+
+  async deleteWhere(clientId: string, match: (key: string) => boolean): Promise<number> {
+    const t = this.target(clientId)
+    if (!t) return 0
+    let n = 0
+    let index: string[]
+    try {
+      index = await readTokenIndex(t.store, t.namespace)
+    } catch (err) {
+      this.trace(`* token cache unavailable (${(err as Error).message}); cached tokens not dropped`)
+      return 0
+    }
+    for (const account of index) {
+      const raw = await t.store.get(account)
+      let key: string | undefined
+      try {
+        key = raw ? (JSON.parse(raw) as Partial<Entry>).key : undefined
+      } catch {
+        key = undefined
+      }
+      if (typeof key === 'string' && match(key)) {
+        await this.delete(key)
+        n++
+      }
+    }
+    return n
+  }
+}
+
+/** Where a token value sits in one namespace's cache, for `token inspect` (undefined = not there). */
+export async function findCachedToken(store: SecretStore, namespace: string, accessToken: string): Promise<CachedTokenInfo | undefined> {
+  for (const account of await readTokenIndex(store, namespace)) {
+    const value = await store.get(account)
+    if (!value) continue
+    try {
+      const entry = JSON.parse(value) as Entry
+      if (entry.token.access_token === accessToken) return infoOf(entry)
+    } catch {
+      // unreadable entries are skipped
+    }
+  }
+  return undefined
+}
+
+function infoOf(entry: Entry): CachedTokenInfo {
+  // TinkApi.cacheKey: client id | secret digest | base URL | sorted scopes [| user]
+  const [clientId = '', , baseUrl = '', scope = '', user] = entry.key.split('|')
+  return {clientId, baseUrl, scope, expiresAt: entry.token.expires_at, ...(user ? {user} : {})}
 }
 
 /** Cached tokens of one namespace, for `profile status` (never the token itself). */
@@ -150,10 +201,7 @@ export async function listCachedTokens(store: SecretStore, namespace: string): P
     const value = await store.get(account)
     if (!value) continue // gone (or a locked keychain answering nothing)
     try {
-      const entry = JSON.parse(value) as Entry
-      // TinkApi.cacheKey: client id | secret digest | base URL | sorted scopes
-      const [clientId = '', , baseUrl = '', scope = ''] = entry.key.split('|')
-      out.push({clientId, baseUrl, scope, expiresAt: entry.token.expires_at})
+      out.push(infoOf(JSON.parse(value) as Entry))
     } catch {
       // an entry we cannot read is skipped; token clear removes it
     }

@@ -40,11 +40,18 @@ export interface CreatedUser {
   [key: string]: unknown
 }
 
-/** Optional store of client tokens (the OS keychain, via profiles). */
+/** Optional store of client and user tokens (the OS keychain, via profiles). */
 export interface TokenCache {
   get(key: string): Promise<TokenResult | undefined>
   set(key: string, token: TokenResult): Promise<void>
   delete(key: string): Promise<void>
+  /** Deletes the entries of this client whose key matches; resolves how many. */
+  deleteWhere?(clientId: string, match: (key: string) => boolean): Promise<number>
+}
+
+/** The user part of a user token's cache key (the fifth |-separated field; client tokens have none). */
+export function userKeyPart(user: UserRef): string {
+  return user.userId !== undefined ? `user_id:${user.userId}` : `external_user_id:${user.externalUserId}`
 }
 
 /** The largest time a JavaScript Date represents (ECMAScript: 8.64e15 ms after the epoch). */
@@ -141,11 +148,11 @@ export class TinkApi {
     return (await this.freshFromCache(key)) ?? this.fetchClientToken(scope, key)
   }
 
-  private async freshFromCache(key: string): Promise<TokenResult | undefined> {
+  private async freshFromCache(key: string, kind: 'client' | 'user' = 'client'): Promise<TokenResult | undefined> {
     if (!this.cache) return undefined
     const cached = await this.cache.get(key)
     if (!cached || !isFresh(cached, this.now())) return undefined
-    this.trace(`* using cached client token (expires ${cached.expires_at})`)
+    this.trace(`* using cached ${kind} token (expires ${cached.expires_at})`)
     return cached
   }
 
@@ -154,6 +161,84 @@ export class TinkApi {
     const token = await this.clientToken(scope)
     if (this.cache && isCacheable(token)) await this.cache.set(key, token)
     return token
+  }
+
+  /**
+   * A user token for (user, scope): authorization grant + code exchange, cached like client
+   * tokens (per app, base URL, user and sorted scope set, until shortly before expiry), so a
+   * second call for the same user and scopes sends nothing. `noCache` mints a new one and does
+   * not store it. This is the one way to get a user token: `tink api`, `user get`,
+   * `credentials list` and `token get --external-user-id` use it; `cacheUserToken` stores one
+   * minted elsewhere (a Tink Link callback's code exchanged by the caller).
+   */
+  async userToken(user: UserRef, scope: string, opts: {noCache?: boolean} = {}): Promise<TokenResult> {
+    if (opts.noCache || !this.cache) return this.mintUserToken(user, scope)
+    const key = await this.userCacheKey(user, scope)
+    const cached = await this.freshFromCache(key, 'user')
+    if (cached) return cached
+    const token = await this.mintUserToken(user, scope)
+    if (isCacheable(token)) await this.cache.set(key, token)
+    return token
+  }
+
+  /** Stores a user token for (user, scope) where userToken() will find it. */
+  async cacheUserToken(user: UserRef, scope: string, token: TokenResult): Promise<void> {
+    if (this.cache && isCacheable(token)) await this.cache.set(await this.userCacheKey(user, scope), token)
+  }
+
+  /**
+   * Runs `fn` with a user token; a 401 on a cached one (revoked, e.g. by revoke-all) drops it
+   * and retries once with a new one.
+   */
+  async withUserToken<T>(user: UserRef, scope: string, fn: (accessToken: string) => Promise<T>, opts: {noCache?: boolean} = {}): Promise<T> {
+    if (opts.noCache || !this.cache) return fn((await this.mintUserToken(user, scope)).access_token)
+    const key = await this.userCacheKey(user, scope)
+    const cached = await this.freshFromCache(key, 'user')
+    if (cached) {
+      try {
+        return await fn(cached.access_token)
+      } catch (err) {
+        if (!(err instanceof CliError) || err.status !== 401) throw err
+        this.trace('* cached user token was refused (401); minting a new one')
+        await this.cache.delete(key)
+      }
+    }
+    const token = await this.mintUserToken(user, scope)
+    if (isCacheable(token)) await this.cache.set(key, token)
+    return fn(token.access_token)
+  }
+
+  private async mintUserToken(user: UserRef, scope: string): Promise<TokenResult> {
+    const {code} = await this.grant(user, scope)
+    return this.exchangeCode(code)
+  }
+
+  async userCacheKey(user: UserRef, scope: string): Promise<string> {
+    return `${await this.cacheKey(scope)}|${userKeyPart(user)}`
+  }
+
+  /**
+   * POST /api/v1/oauth/revoke-all (client token with authorization:revoke): every token of the
+   * user is revoked at Tink; the user's tokens in the cache are dropped. Resolves how many.
+   */
+  async revokeAll(user: UserRef): Promise<{droppedFromCache: number}> {
+    await this.withClientToken('authorization:revoke', async (accessToken) => {
+      await this.http.post({path: '/api/v1/oauth/revoke-all', what: 'revoke-all', bearer: accessToken, form: userFields(user)})
+    })
+    if (!this.cache?.deleteWhere) return {droppedFromCache: 0}
+    const {clientId} = await this.credentials()
+    const part = userKeyPart(user)
+    const base = this.http.baseUrl
+    const dropped = await this.cache.deleteWhere(clientId, (key) => {
+      const fields = key.split('|')
+      return fields[0] === clientId && fields[2] === base && fields[4] === part
+    })
+    return {droppedFromCache: dropped}
+  }
+
+  /** GET on a data endpoint with a user token; the response body as received (2xx only). */
+  async userGet(user: UserRef, scope: string, path: string, what: string): Promise<HttpResponse> {
+    return this.withUserToken(user, scope, (accessToken) => this.http.request({method: 'GET', path, what, bearer: accessToken}))
   }
 
   /** POST /api/v1/oauth/authorization-grant -> a single-use code for an existing user. */

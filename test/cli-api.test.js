@@ -1,0 +1,180 @@
+// tink api, user get, credentials list, token revoke/inspect and user tokens, in process against
+// the emulator with demo data (real HTTP over loopback).
+import {test, before, after} from 'node:test'
+import assert from 'node:assert/strict'
+import {createServer} from 'node:http'
+
+import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
+import {emulatorEnv, tempDir} from './helpers.js'
+import {runTink} from './support/in-process.js'
+
+// A client of this run only: user tokens are cached in the keychain per app, base URL, user and scopes.
+const CLIENT = {id: `cli-api-${process.pid}-${Date.now().toString(36)}`, secret: 'cli-api-secret', scopes: [...ALL_SCOPES]}
+const CONFIG = tempDir('tink-config-')
+let emu
+let env
+
+before(async () => {
+  emu = await startEmulator({quiet: true, demoData: true, seed: 7, clients: [CLIENT]})
+  env = {...emulatorEnv(emu, CLIENT), TINK_CONFIG_DIR: CONFIG}
+  for (const id of ['demo-1', 'demo-2', 'demo-3']) {
+    const r = await runTink(['user', 'create', '--external-user-id', id, '--market', 'GB', '--locale', 'en_GB'], {env})
+    assert.equal(r.code, 0, r.stderr)
+  }
+})
+after(() => emu.close())
+
+const since = (n) => emu.requests.slice(n).map((r) => `${r.method} ${r.path.split('?')[0]}`)
+
+test('api --paginate: every transaction of the user as one JSON array, over several pages', async () => {
+  const n = emu.requests.length
+  const r = await runTink(['api', '/data/v2/transactions', '--external-user-id', 'demo-1', '--paginate'], {env})
+  assert.equal(r.code, 0, r.stderr)
+  const items = JSON.parse(r.stdout)
+  assert.ok(items.length >= 250 && items.length <= 350, `${items.length} transactions`)
+  assert.equal(new Set(items.map((t) => t.id)).size, items.length, 'no page twice')
+  assert.ok(since(n).filter((p) => p === 'GET /data/v2/transactions').length >= 3, 'at least three pages')
+  const nd = await runTink(['api', '/data/v2/transactions', '-e', 'demo-1', '--paginate', '--ndjson', '-f', 'pageSize=100'], {env})
+  assert.equal(nd.code, 0, nd.stderr)
+  assert.equal(nd.stdout.trim().split('\n').length, items.length)
+})
+
+test('api: the second call for the same user and scope costs one request (cached user token)', async () => {
+  const first = await runTink(['api', '/data/v2/accounts', '--external-user-id', 'demo-2'], {env})
+  assert.equal(first.code, 0, first.stderr)
+  assert.equal(JSON.parse(first.stdout).accounts.length, 2)
+  const n = emu.requests.length
+  const second = await runTink(['api', '/data/v2/accounts', '--external-user-id', 'demo-2'], {env})
+  assert.equal(second.code, 0, second.stderr)
+  assert.deepEqual(since(n), ['GET /data/v2/accounts'])
+  assert.equal(second.stdout, first.stdout, 'the body as received')
+})
+
+test('api: the token is never printed, and redacted in --verbose', async () => {
+  const r = await runTink(['api', '/api/v1/user', '-e', 'demo-3', '--verbose', '--no-cache'], {env})
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stderr, /authorization: Bearer \*\*\*/)
+  for (const t of emu.requests.slice(-1).map((q) => q.headers?.authorization?.slice(7)).filter(Boolean)) {
+    assert.ok(!r.stderr.includes(t) && !r.stdout.includes(t))
+  }
+})
+
+test('api: usage errors before any request (unknown path without --scope, another host, --token with a value)', async () => {
+  const n = emu.requests.length
+  const cases = [
+    [['api', '/api/v1/unknown', '-e', 'demo-1'], /No known scope for \/api\/v1\/unknown.*--scope/],
+    [['api', 'https://elsewhere.example/data/v2/accounts', '-e', 'demo-1'], /not the API base URL/],
+    [['api', '/data/v2/accounts', '--token', 'abc'], /--token takes only "-"/],
+    [['api', '/data/v2/accounts', '-H', 'Authorization: Bearer x', '-e', 'demo-1'], /Authorization is not allowed/],
+  ]
+  for (const [args, re] of cases) {
+    const r = await runTink(args, {env})
+    assert.equal(r.code, 2, r.stderr)
+    assert.match(r.stderr, re)
+  }
+  assert.deepEqual(since(n), [])
+})
+
+test('api: error classes map to exit codes (404 -> 4, 403 scope -> 3, --json error document)', async () => {
+  const nf = await runTink(['api', '/data/v2/accounts/nope/balances', '-e', 'demo-1'], {env})
+  assert.equal(nf.code, 4, nf.stderr)
+  const scope = await runTink(['api', '/data/v2/accounts', '-e', 'demo-1', '--scope', 'user:read'], {env})
+  assert.equal(scope.code, 3, scope.stderr)
+  assert.match(scope.stderr, /HTTP 403/)
+  const j = await runTink(['api', '/data/v2/accounts', '-e', 'demo-1', '--scope', 'user:read', '--json'], {env})
+  assert.equal(j.code, 3)
+  assert.equal(JSON.parse(j.stdout).error.status ?? 403, 403)
+  const nouser = await runTink(['api', '/api/v1/user', '-e', 'nobody'], {env})
+  assert.equal(nouser.code, 4, nouser.stderr)
+})
+
+test('api: a redirect to another host is refused and the token goes nowhere', async () => {
+  const hits = []
+  const other = createServer((req, res) => {
+    hits.push(req.headers.authorization)
+    res.end('{}')
+  })
+  await new Promise((r) => other.listen(0, '127.0.0.1', r))
+  const redirector = createServer((req, res) => {
+    res.writeHead(302, {location: `http://localhost:${other.address().port}/steal`})
+    res.end()
+  })
+  await new Promise((r) => redirector.listen(0, '127.0.0.1', r))
+  try {
+    const r = await runTink(['api', '/data/v2/accounts', '--token', '-'], {env: {...env, TINK_API_URL: `http://127.0.0.1:${redirector.address().port}`}, input: 'secret-token-value'})
+    assert.equal(r.code, 5, r.stderr)
+    assert.match(r.stderr, /a redirect to http:\/\/localhost:\d+\/steal; not followed: the token is never sent to another origin/)
+    assert.ok(!r.stderr.includes('secret-token-value'))
+    assert.deepEqual(hits, [])
+  } finally {
+    other.close()
+    redirector.close()
+  }
+})
+
+test('user get: the user, and --json as received', async () => {
+  const r = await runTink(['user', 'get', '--external-user-id', 'demo-1'], {env})
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /external_user_id: +demo-1/)
+  assert.match(r.stdout, /market: +GB/)
+  const j = await runTink(['user', 'get', '--external-user-id', 'demo-1', '--json'], {env})
+  assert.equal(JSON.parse(j.stdout).externalUserId, 'demo-1')
+  const missing = await runTink(['user', 'get', '--external-user-id', 'nobody'], {env})
+  assert.equal(missing.code, 4)
+  const which = await runTink(['user', 'get'], {env})
+  assert.equal(which.code, 2)
+})
+
+test('credentials list: provider, status and the consent expiry in days; --json as received', async () => {
+  const r = await runTink(['credentials', 'list', '--external-user-id', 'demo-1'], {env})
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /uk-demobank-open-banking-redirect +UPDATED +\d{4}-\d\d-\d\dT[\d:]+Z +\d{4}-\d\d-\d\d \(in 90 days\)/)
+  const j = await runTink(['credentials', 'list', '--external-user-id', 'demo-1', '--json'], {env})
+  const body = JSON.parse(j.stdout)
+  assert.equal(body.credentials[0].status, 'UPDATED')
+  assert.equal(typeof body.credentials[0].sessionExpiryDate, 'number')
+  const missing = await runTink(['credentials', 'list', '--external-user-id', 'nobody'], {env})
+  assert.equal(missing.code, 4)
+})
+
+test('token revoke: refuses without a TTY and --yes; with --yes an earlier user token is refused (exit 3)', async () => {
+  const saved = await runTink(['token', 'get', '--external-user-id', 'demo-3', '--scope', 'user:read', '--raw'], {env})
+  assert.equal(saved.code, 0, saved.stderr)
+  const token = saved.stdout.trim()
+  const ok = await runTink(['api', '/api/v1/user', '--token', '-'], {env, input: token})
+  assert.equal(ok.code, 0, ok.stderr)
+  const n = emu.requests.length
+  const refused = await runTink(['token', 'revoke', '--external-user-id', 'demo-3'], {env})
+  assert.equal(refused.code, 2)
+  assert.match(refused.stderr, /without confirmation/)
+  assert.deepEqual(since(n), [])
+  const r = await runTink(['token', 'revoke', '--external-user-id', 'demo-3', '--yes', '--json'], {env})
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(JSON.parse(r.stdout).revoked, true)
+  const after = await runTink(['api', '/api/v1/user', '--token', '-'], {env, input: token})
+  assert.equal(after.code, 3, after.stderr)
+  // A new user token is minted after revoke-all (the cached one was dropped or refused).
+  const again = await runTink(['user', 'get', '--external-user-id', 'demo-3'], {env})
+  assert.equal(again.code, 0, again.stderr)
+})
+
+test('token inspect: a cached user token, a JWT (unverified), an opaque value; sends nothing', async () => {
+  const saved = await runTink(['token', 'get', '--external-user-id', 'demo-2', '--scope', 'accounts:read', '--raw'], {env})
+  const n = emu.requests.length
+  const cached = await runTink(['token', 'inspect', '-', '--json'], {env, input: saved.stdout.trim()})
+  assert.equal(cached.code, 0, cached.stderr)
+  const info = JSON.parse(cached.stdout)
+  if (info.cached) {
+    assert.equal(info.cached.kind, 'user')
+    assert.equal(info.cached.user, 'external_user_id:demo-2')
+    assert.equal(info.cached.scope, 'accounts:read')
+  }
+  const jwt = ['{"alg":"HS256","typ":"JWT"}', '{"sub":"u1","scope":"accounts:read"}'].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.sig'
+  const j = await runTink(['token', 'inspect', jwt], {env})
+  assert.equal(j.code, 0, j.stderr)
+  assert.match(j.stdout, /UNVERIFIED/)
+  assert.match(j.stdout, /"sub": "u1"/)
+  const o = await runTink(['token', 'inspect', 'not-a-token-anyone-has'], {env})
+  assert.match(o.stdout, /opaque/)
+  assert.deepEqual(since(n), [])
+})
