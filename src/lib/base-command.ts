@@ -1,7 +1,7 @@
 /**
  * The base of every command under oclif: the global flags, and flag parsing by oclif. The run
  * itself (Context factory, SIGINT, output, errors to exit codes) is an Invocation
- * (src/lib/invocation.ts), which the fast path for hot commands uses without oclif.
+ * (src/lib/invocation.ts).
  * Commands only parse, call src/lib, and render.
  */
 import {Command, Flags, Interfaces} from '@oclif/core'
@@ -68,7 +68,7 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
   protected flags!: CommandFlags<T>
   protected args!: Interfaces.InferredArgs<T['args']>
   protected io: IO = processIO()
-  /** The run itself (context, signals, output, errors): shared with the fast path, which skips oclif. */
+  /** The run itself (context, signals, output, errors). */
   protected inv?: Invocation<CommandFlags<T> & GlobalFlags>
 
   /** False for commands that manage profiles themselves (no profile layers, no token cache). */

@@ -3,8 +3,7 @@
  * token cache), Ctrl-C/SIGTERM, human and JSON output, and the single place where any error
  * becomes an exit code and a one-line message (or a JSON error document with --json).
  *
- * It does not import oclif: the oclif commands (TinkCommand) and the fast path for hot commands
- * (src/lib/fast.ts, which never loads oclif) run the same code through it, so both behave alike.
+ * It does not import oclif: the oclif commands (TinkCommand) run their bodies through it.
  */
 import {Context, processIO, type GlobalFlags, type IO} from './context.js'
 import {ExitCode, interrupted, toCliError} from './errors.js'

@@ -5,7 +5,6 @@
  */
 import type {Writable} from 'node:stream'
 import type {ChalkInstance} from 'chalk'
-import {loadEsm} from './esm.cjs'
 
 type Stream = Writable & {isTTY?: boolean}
 
@@ -30,7 +29,7 @@ let chalk: ChalkInstance | undefined
  * entry point awaits this before printing anything (chalk is an ES module, so loading is async).
  */
 export async function prepareColor(): Promise<void> {
-  if (!chalk && (useColor(process.stdout) || useColor(process.stderr))) chalk = new (await loadEsm<typeof import('chalk')>('chalk')).Chalk({level: 1})
+  if (!chalk && (useColor(process.stdout) || useColor(process.stderr))) chalk = new (await import('chalk')).Chalk({level: 1})
 }
 
 /** chalk, when the stream it is about to write to shows colour (stdout and stderr differ). */

@@ -11,7 +11,6 @@ import {mkdirSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {CliError, ExitCode, usageError} from './errors.js'
-import {loadEsm} from './esm.cjs'
 import {accounts, FileStore, KeytarStore, type SecretStore, type StorageKind} from './keychain.js'
 import type {SettingKey, SettingsLayer} from './settings.js'
 import {clearCachedTokens, ENV_NAMESPACE, SecretTokenCache} from './token-cache.js'
@@ -204,7 +203,7 @@ export class ProfileStore {
   private async save(): Promise<void> {
     this.usable() // never overwrite a file we could not read
     mkdirSync(this.dir, {recursive: true, mode: 0o700})
-    const {default: Conf} = await loadEsm<typeof import('conf')>('conf')
+    const {default: Conf} = await import('conf')
     const conf = new Conf<Record<string, unknown>>({
       projectName: PROJECT_NAME,
       projectSuffix: '',
@@ -458,7 +457,7 @@ export async function askProfile(io: WizardIO, given: ProfileAnswers, check: {
   market: (value: string) => string
   locale: (value: string) => string
 }): Promise<Required<Pick<ProfileAnswers, 'name' | 'clientId' | 'clientSecret'>> & ProfileAnswers & {replace: boolean}> {
-  const {input, password, select, confirm} = await loadEsm<typeof import('@inquirer/prompts')>('@inquirer/prompts')
+  const {input, password, select, confirm} = await import('@inquirer/prompts')
   const ctx = {input: io.stdin, output: io.stderr}
   const valid = (fn: (v: string) => unknown) => (v: string) => {
     try {
