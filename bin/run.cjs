@@ -21,10 +21,11 @@ if (argv.length === 1 && argv[0] === '--version') {
   // background threads that Node waits for before it exits: about 60 ms after the last byte of a
   // command that sent a request. V8's baseline compiler alone parses a few small responses (and
   // bulk runs, measured with bench/bulk.js) as fast. Set here, once, before anything is compiled,
-  // so every code cache is made and used under the same flags. Measured on Node 20 (2 cores,
-  // NODE_EXTRA_CA_CERTS unset, median of 15): `user create` 188 ms without, 127 ms with; --help
-  // and a cached `token get` unchanged (within 1 ms).
-  require('node:v8').setFlagsFromString('--liftoff-only')
+  // so every code cache is made and used under the same flags; only for the topics whose commands
+  // always send a request: a flag also makes Node compile its own modules without their built-in
+  // code cache, about 8 ms that --help or a cached `token get` would pay for nothing. Measured on
+  // Node 20 (2 cores, NODE_EXTRA_CA_CERTS unset): `user create` about 60 ms faster with it.
+  if (argv[0] === 'user' || argv[0] === 'grant') require('node:v8').setFlagsFromString('--liftoff-only')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache
   // (src/lib/compile-cache.cts): about 40 ms less than compiling it at every start.
   var bundle = require('node:path').join(__dirname, '..', 'dist', 'tink.cjs')
