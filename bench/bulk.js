@@ -15,6 +15,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {rawLoop as rawLoopInProcess} from './support/raw-loop.js'
 import {saveResults} from './startup.js'
+import {baseline, EXTRA_CERTS_NOTE, withoutExtraCerts} from './support/baseline.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.cjs')
@@ -31,7 +32,7 @@ function baseEnv(extra) {
     if (/^TINK_/.test(k) || /^(https?|no|all)_proxy$/i.test(k)) continue
     env[k] = v
   }
-  return {...env, NO_COLOR: '1', ...extra}
+  return withoutExtraCerts({...env, NO_COLOR: '1', ...extra})
 }
 
 function run(cmd, args, {env, input} = {}) {
@@ -136,6 +137,20 @@ export async function main(args) {
     tink.created = await countUsers(emu, 'tink-')
     results.push(tink)
 
+    // The build before the one-bundle change, the same way, right after (bench/support/baseline.js).
+    const old = baseline(ROOT, args)
+    let tinkOld
+    if (old) {
+      const oldFile = csvFile(dir, 'old-', users)
+      tinkOld = await measure('tink user create --file [old build]', users, async () => {
+        const r = await run(process.execPath, [old.bin, 'user', 'create', '--file', oldFile, '--concurrency', String(CONCURRENCY)], {env: cliEnv})
+        if (r.code !== 0) throw new Error(`old tink exited ${r.code}: ${r.stderr}`)
+        return {lines: r.lines, engineRate: Number(/\((\d+) rows\/s\)/.exec(r.stderr)?.[1])}
+      })
+      tinkOld.created = await countUsers(emu, 'old-')
+      results.push(tinkOld)
+    }
+
     const token = await clientToken(emu)
     const script = curlScript(dir, emu, token)
 
@@ -184,8 +199,10 @@ export async function main(args) {
       const x = rate / other.rate
       return `tink${note} / ${name}: ${x.toFixed(2)}x (goal >= ${goal}x) ${x >= goal ? 'ok' : 'MISSED'}`
     }
+    process.stdout.write(`${EXTRA_CERTS_NOTE}\n`)
     process.stdout.write(
       [
+        ...(tinkOld ? [ratio(tinkOld, 0.95, tink.rate, '', 'old build')] : []),
         ratio(seq, 10),
         ratio(xargs, 1),
         ratio(raw, 0.7),

@@ -1,21 +1,23 @@
 // `npm run bench -- startup`: what one `tink` call costs next to starting Node itself, and next
-// to a bare oclif CLI with one command (bench/minimal-oclif). Interleaved: every round runs every
-// case once, in a rotated order, so machine noise (other jobs on a 2-core box) hits all cases
-// alike; medians over --runs rounds (default 15) after --warmup rounds (default 3, which also
-// fill tink's compile cache and token cache). Peak memory is each process's maxRSS, from
-// /usr/bin/time when it exists. No network and no credentials: the emulator runs on loopback
-// and the cached-token cases use a throwaway profile in a temp config folder, its secret in the
-// OS keychain (re-run inside a private gnome-keyring session when there is no D-Bus session).
-// Writes the table to bench/results.json under "startup".
+// to the build before the one-bundle change (bench/support/baseline.js: --baseline DIR,
+// --baseline-rev REV, --no-baseline), side by side in the same run. Interleaved: every round runs
+// every case once, in a rotated order, so machine noise (other jobs on a 2-core box) hits all
+// cases alike; medians over --runs rounds (default 15) after --warmup rounds (default 3, which also
+// fill each build's compile cache and the token cache). NODE_EXTRA_CA_CERTS is unset for every
+// timed run. Peak memory is each process's maxRSS, from /usr/bin/time when it exists. No network
+// and no credentials: the emulator runs on loopback and the cached-token cases use a throwaway
+// profile in a temp config folder, its secret in the OS keychain (re-run inside a private
+// gnome-keyring session when there is no D-Bus session). Writes the table to bench/results.json
+// under "startup".
 import {spawnSync, spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {baseline, EXTRA_CERTS_NOTE, withoutExtraCerts} from './support/baseline.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.cjs')
-const MINI = join(ROOT, 'bench', 'minimal-oclif', 'bin', 'run.js')
 const TIME = '/usr/bin/time'
 
 function option(args, name, fallback) {
@@ -29,7 +31,7 @@ function cleanEnv(extra) {
     if (/^TINK_/.test(k) || /^(https?|no|all)_proxy$/i.test(k) || k === 'NODE_OPTIONS' || k === 'DEBUG') continue
     env[k] = v
   }
-  return {...env, NO_COLOR: '1', ...extra}
+  return withoutExtraCerts({...env, NO_COLOR: '1', ...extra})
 }
 
 /** The keychain cases need a Secret Service: re-run this benchmark inside a private one if needed. */
@@ -85,42 +87,40 @@ export async function main(args) {
   if (reexecInKeyringSession(args)) return
   const runs = Math.max(10, option(args, '--runs', 15))
   const warmup = option(args, '--warmup', 3)
+  const old = baseline(ROOT, args)
   const dir = mkdtempSync(join(tmpdir(), 'tink-bench-startup-'))
-  // A fresh cache folder: the warm-up rounds fill tink's compile cache, as a user's first calls do.
-  const env = cleanEnv({TINK_CONFIG_DIR: join(dir, 'config'), XDG_CACHE_HOME: join(dir, 'cache')})
+  // Fresh cache folders: the warm-up rounds fill each build's compile cache, as a user's first calls do.
+  const envFor = (name) => cleanEnv({TINK_CONFIG_DIR: join(dir, name, 'config'), XDG_CACHE_HOME: join(dir, name, 'cache')})
+  const env = envFor('new')
   const emu = await startEmulator(env)
   const withTime = existsSync(TIME)
   try {
-    // A profile whose secret is in the keychain; the warm-up caches its client tokens there.
-    const add = spawnSync(process.execPath, [BIN, 'profile', 'add', 'bench', '--base-url', emu.url, '--client-id', emu.clientId, '--client-secret-stdin'], {
-      env,
-      input: emu.clientSecret,
-      encoding: 'utf8',
-    })
-    if (add.status !== 0) throw new Error(`tink profile add failed (the keychain must answer: run inside a D-Bus session with a Secret Service): ${add.stderr}`)
-
+    const builds = [{key: '', bin: BIN, env}, ...(old ? [{key: '_old', bin: old.bin, env: envFor('old')}] : [])]
     let n = 0
     const token = (out) => {
       if (!/^\S+\n$/.test(out)) throw new Error(`token get --raw printed ${JSON.stringify(out)}`)
     }
-    const cases = [
-      {key: 'node', label: 'node -e 0', argv: ['-e', '0'], env},
-      {key: 'version', label: 'tink --version', argv: [BIN, '--version'], env, check: (o) => /^tink-auth-cli\/\S+ \S+ node-v/.test(o) || fail('version', o)},
-      {key: 'version_mini', label: 'mini --version (minimal oclif)', argv: [MINI, '--version'], env},
-      {key: 'help', label: 'tink --help', argv: [BIN, '--help'], env, check: (o) => o.includes('COMMANDS') || fail('help', o)},
-      // The help cache answers the row above after the first warm-up round; these two go through oclif.
-      {key: 'help_oclif', label: 'tink --help, help cache off', argv: [BIN, '--help'], env: {...env, TINK_NO_HELP_CACHE: '1'}},
-      {key: 'help_nocache', label: 'tink --help, help and compile cache off', argv: [BIN, '--help'], env: {...env, TINK_NO_HELP_CACHE: '1', TINK_NO_COMPILE_CACHE: '1'}},
-      {key: 'help_mini', label: 'mini --help (minimal oclif)', argv: [MINI, '--help'], env},
-      {key: 'token', label: 'tink token get --raw (cached)', argv: [BIN, 'token', 'get', '--raw'], env, check: token},
-      {key: 'user', label: 'tink user create (token cached)', argv: () => [BIN, 'user', 'create', '--external-user-id', `bench-${process.pid}-${n++}`, '--market', 'GB', '--json'], env, check: (o) => JSON.parse(o).user_id || fail('user', o)},
-      {key: 'hello_mini', label: 'mini hello (minimal oclif command)', argv: [MINI, 'hello'], env},
-    ]
-
-    // A cached token means no request: say so if --verbose shows one.
-    runOnce(cases.find((c) => c.key === 'token'), false)
-    const traced = spawnSync(process.execPath, [BIN, 'token', 'get', '--raw', '--verbose'], {env, encoding: 'utf8'})
-    if (traced.status !== 0 || /> POST/.test(traced.stderr)) throw new Error(`token get --raw was not served from the cache:\n${traced.stderr}`)
+    const cases = [{key: 'node', label: 'node -e 0', argv: ['-e', '0'], env}]
+    for (const b of builds) {
+      // A profile whose secret is in the keychain; the warm-up caches its client tokens there.
+      const add = spawnSync(process.execPath, [b.bin, 'profile', 'add', 'bench', '--base-url', emu.url, '--client-id', emu.clientId, '--client-secret-stdin'], {
+        env: b.env,
+        input: emu.clientSecret,
+        encoding: 'utf8',
+      })
+      if (add.status !== 0) throw new Error(`tink profile add failed (the keychain must answer: run inside a D-Bus session with a Secret Service): ${add.stderr}`)
+      const suffix = b.key ? ' [old]' : ''
+      cases.push(
+        {key: `version${b.key}`, label: `tink --version${suffix}`, argv: [b.bin, '--version'], env: b.env, check: (o) => /^tink-auth-cli\/\S+ \S+ node-v/.test(o) || fail('version', o)},
+        {key: `help${b.key}`, label: `tink --help${suffix}`, argv: [b.bin, '--help'], env: b.env, check: (o) => o.includes('COMMANDS') || fail('help', o)},
+        {key: `token${b.key}`, label: `tink token get --raw (cached)${suffix}`, argv: [b.bin, 'token', 'get', '--raw'], env: b.env, check: token},
+        {key: `user${b.key}`, label: `tink user create (token cached)${suffix}`, argv: () => [b.bin, 'user', 'create', '--external-user-id', `bench-${process.pid}-${n++}`, '--market', 'GB', '--json'], env: b.env, check: (o) => JSON.parse(o).user_id || fail('user', o)},
+      )
+      // A cached token means no request: say so if --verbose shows one.
+      runOnce(cases.find((c) => c.key === `token${b.key}`), false)
+      const traced = spawnSync(process.execPath, [b.bin, 'token', 'get', '--raw', '--verbose'], {env: b.env, encoding: 'utf8'})
+      if (traced.status !== 0 || /> POST/.test(traced.stderr)) throw new Error(`token get --raw was not served from the cache:\n${traced.stderr}`)
+    }
 
     const samples = Object.fromEntries(cases.map((c) => [c.key, {ms: [], rss: []}]))
     const rounds = warmup + runs
@@ -138,45 +138,45 @@ export async function main(args) {
 
     const med = Object.fromEntries(cases.map((c) => [c.key, median(samples[c.key].ms)]))
     const rss = Object.fromEntries(cases.map((c) => [c.key, samples[c.key].rss.length ? Math.max(...samples[c.key].rss) : undefined]))
-    const goals = {version: 1.6, help: 1.8, token: 1.8, user: 2.0}
-    const mini = {version: 'version_mini', help: 'help_mini', help_oclif: 'help_mini', help_nocache: 'help_mini', token: 'hello_mini', user: 'hello_mini'}
+    // Goals: at most this many times the old build's median, in the same run.
+    const goals = {version: 1.1, help: 1.3, token: 1.3, user: 1.3}
     const rows = cases.map((c) => {
-      const vsNode = med[c.key] / med.node
+      const vsOld = old && goals[c.key] ? med[c.key] / med[`${c.key}_old`] : undefined
       const goal = goals[c.key]
-      const vsMini = mini[c.key] ? med[c.key] / med[mini[c.key]] : undefined
       return {
         key: c.key,
         label: c.label,
         medianMs: Number(med[c.key].toFixed(1)),
         minMs: Number(Math.min(...samples[c.key].ms).toFixed(1)),
-        vsNode: Number(vsNode.toFixed(2)),
+        vsNode: Number((med[c.key] / med.node).toFixed(2)),
+        vsOld: vsOld === undefined ? undefined : Number(vsOld.toFixed(2)),
         goal,
-        goalMet: goal === undefined ? undefined : vsNode <= goal,
-        vsMinimalOclif: vsMini === undefined ? undefined : Number(vsMini.toFixed(2)),
-        fasterThanMinimalOclif: vsMini === undefined ? undefined : vsMini < 1,
+        goalMet: vsOld === undefined ? undefined : vsOld <= goal,
         maxRssMiB: rss[c.key] === undefined ? undefined : Number((rss[c.key] / 1024).toFixed(1)),
       }
     })
 
     const table = [
-      ['case', 'median ms', 'min ms', 'x node -e 0', 'goal', 'x minimal oclif', 'max RSS MiB'],
+      ['case', 'median ms', 'min ms', 'x node -e 0', 'x old build', 'goal', 'max RSS MiB'],
       ...rows.map((r) => [
         r.label,
         r.medianMs.toFixed(1),
         r.minMs.toFixed(1),
         r.vsNode.toFixed(2),
-        r.goal === undefined ? '' : `<= ${r.goal} ${r.goalMet ? 'ok' : 'MISSED'}`,
-        r.vsMinimalOclif === undefined ? '' : `${r.vsMinimalOclif.toFixed(2)} ${r.fasterThanMinimalOclif ? 'faster' : 'SLOWER'}`,
+        r.vsOld === undefined ? '' : r.vsOld.toFixed(2),
+        r.goal === undefined || r.vsOld === undefined ? '' : `<= ${r.goal} ${r.goalMet ? 'ok' : 'MISSED'}`,
         r.maxRssMiB === undefined ? 'n/a' : r.maxRssMiB.toFixed(1),
       ]),
     ]
     const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
     process.stdout.write(
       `\nstartup: ${runs} interleaved runs per case after ${warmup} warm-up rounds, medians; Node ${process.version}, ${os()}\n` +
+        `${EXTRA_CERTS_NOTE}\n` +
+        (old ? `old build: ${old.label}\n` : 'no old build (--no-baseline)\n') +
         table.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') +
-        '\n(token get and user create are compared with the minimal CLI running its one command)\n',
+        '\n',
     )
-    saveResults('startup', {at: new Date().toISOString(), node: process.version, machine: os(), runs, warmup, rows})
+    saveResults('startup', {at: new Date().toISOString(), node: process.version, machine: os(), extraCaCerts: 'unset', baseline: old?.label, runs, warmup, rows})
   } finally {
     await emu.stop()
     rmSync(dir, {recursive: true, force: true})

@@ -1,7 +1,8 @@
 // Help a user can learn from: every command described, every flag described, examples that run
 // exactly as written against a live emulator, completion scripts, and suggestions for typos.
 // Commands are discovered from oclif.manifest.json (and the manifests of the plugins named in
-// package.json), so a new command is checked the day it lands.
+// package.json), so a new command is checked the day it lands. `help` is @oclif/plugin-help's
+// command, bundled into tink's own (scripts/bundle.mjs): checked as a plugin's command.
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
@@ -14,11 +15,16 @@ import {keychainProblem} from './support/keychain.js'
 import {driveTerminal} from './support/cli.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
-const own = Object.values(JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')).commands)
-const plugins = (pkg.oclif.plugins ?? []).map((name) => {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'oclif.manifest.json'), 'utf8'))
-  return {name, commands: Object.values(manifest.commands).filter((c) => !c.hidden)}
-})
+const BUNDLED = {help: '@oclif/plugin-help'}
+const manifestCommands = Object.values(JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')).commands)
+const own = manifestCommands.filter((c) => !BUNDLED[c.id])
+const plugins = [
+  ...Object.entries(BUNDLED).map(([id, name]) => ({name, commands: manifestCommands.filter((c) => c.id === id)})),
+  ...(pkg.oclif.plugins ?? []).map((name) => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'oclif.manifest.json'), 'utf8'))
+    return {name, commands: Object.values(manifest.commands).filter((c) => !c.hidden)}
+  }),
+]
 const CLIENT = {id: 'tink-emulator-client', secret: 'tink-emulator-secret'}
 const HEX_USER = '0123456789abcdef0123456789abcdef'
 const RUN = randomBytes(3).toString('hex')

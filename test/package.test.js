@@ -90,7 +90,7 @@ describe('npm pack and npm install -g', () => {
   })
 
   test('the tarball holds only what runs: bin, dist, manifest, README, LICENSE, CHANGELOG, package.json', () => {
-    const allowed = /^(bin\/run\.cjs|dist\/.+\.c?js|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
+    const allowed = /^(bin\/run\.cjs|dist\/.+\.c?js|dist\/commands\.json|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
     const extra = files.filter((f) => !allowed.test(f))
     assert.deepEqual(extra, [], 'nothing else (no src, test, spec, scripts, maps or type declarations)')
     for (const needed of ['bin/run.cjs', 'oclif.manifest.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/commands/token/get.js', 'dist/emulator/index.js', 'dist/hooks/command-not-found.js']) {
@@ -99,8 +99,10 @@ describe('npm pack and npm install -g', () => {
     // The manifest must match the package version, or oclif ignores it (slow start, warnings).
     const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8'))
     assert.equal(manifest.version, pkg.version)
-    // Every command the manifest names is in the tarball.
-    for (const c of Object.values(manifest.commands)) assert.ok(files.includes(`dist/commands/${c.id.replaceAll(':', '/')}.js`), c.id)
+    // The bundle every command runs from is in the tarball, and so is each of tink's own command
+    // files (help is @oclif/plugin-help's, inside the bundle).
+    assert.ok(files.includes('dist/tink.cjs'), 'dist/tink.cjs')
+    for (const c of Object.values(manifest.commands)) if (c.id !== 'help') assert.ok(files.includes(`dist/commands/${c.id.replaceAll(':', '/')}.js`), c.id)
   })
 
   /** Runs the installed `tink` from outside the checkout, with a clean env and its own config. */

@@ -38,7 +38,7 @@ const SCOPE_TABLE: Array<[RegExp, string]> = [
 ]
 
 export function scopeForPath(path: string): string | undefined {
-  const bare = path.split(/[?#]/)[0]!.replace(/\/+$/, '')
+  const bare = path.split(/[?#]/)[0].replace(/\/+$/, '')
   return SCOPE_TABLE.find(([re]) => re.test(bare))?.[1]
 }
 
@@ -79,7 +79,7 @@ function parseHeaders(headers: string[] | undefined): Record<string, string> {
   for (const h of headers ?? []) {
     const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):\s*(.*)$/.exec(h)
     if (!m) throw usageError(`--header ${JSON.stringify(h.replace(/:.*/, ': ...'))} is not 'Name: value'`, "e.g. -H 'Accept-Language: en'")
-    const name = m[1]!.toLowerCase()
+    const name = m[1].toLowerCase()
     if (name === 'authorization') throw usageError('--header Authorization is not allowed: tink api sets the token itself', 'Use --token - to give a token on standard input')
     out[name] = m[2]!
   }

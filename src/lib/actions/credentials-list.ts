@@ -29,15 +29,20 @@ export async function credentialsList(f: Factory, flags: CommandFlags<typeof cre
   }
   const now = Date.now()
   const rows = list.map((c) => [
-    String(c.providerName ?? '-'),
-    String(c.status ?? '-'),
+    textOr(c.providerName, '-'),
+    textOr(c.status, '-'),
     typeof c.statusUpdated === 'number' ? new Date(c.statusUpdated).toISOString().replace(/\.\d+Z$/, 'Z') : '-',
     expiryText(c.sessionExpiryDate, now),
     c.status !== 'UPDATED' && typeof c.statusPayload === 'string' ? c.statusPayload : '',
   ])
   const head = ['PROVIDER', 'STATUS', 'STATUS UPDATED', 'CONSENT EXPIRES', 'ERROR']
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (r: string[]): string => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd()
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const line = (r: string[]): string => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]))).join('  ').trimEnd()
   f.out([line(head), ...rows.map(line)].join('\n'))
   return {result: body}
+}
+
+/** A field Tink sends as a string; anything else (absent, an object) shows as `fallback`. */
+function textOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value !== '' ? value : fallback
 }

@@ -2,7 +2,7 @@
 import {join} from 'node:path'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {formatFields} from '../cli/output.js'
-import {configDir} from '../config/paths.js'
+import {configDir} from '../config/paths.cjs'
 import type {Profile} from '../config/profiles.js'
 import {usageError} from '../errors/cli-error.js'
 import {accounts, KEYCHAIN_SERVICE, SECRETS_FILE} from '../secrets/keychain.js'

@@ -9,7 +9,7 @@ import {mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {CliError, usageError} from '../errors/cli-error.js'
 import type {StorageKind} from '../secrets/keychain.js'
-import {configDir, PROJECT_NAME} from './paths.js'
+import {configDir, PROJECT_NAME} from './paths.cjs'
 import type {SettingKey} from './settings.js'
 
 export const CONFIG_FILE = 'config.json'

@@ -4,10 +4,7 @@
  * is a POST, which undici's retry handler will not retry), redacted --verbose tracing, and the
  * mapping of every failure to a CliError with Tink's errorCode/errorMessage and X-Request-ID.
  */
-import {createRequire} from 'node:module'
-import {setFlagsFromString} from 'node:v8'
 import type {Dispatcher} from 'undici'
-import {SETTLE_COMPILE_CACHE} from '../compile-cache.cjs'
 import {CliError, ExitCode, exitForStatus, interrupted} from '../errors/cli-error.js'
 import {redactBody, redactHeader, scrubSecrets, secretValues} from '../secrets/redact.js'
 
@@ -104,50 +101,16 @@ const RETRYABLE_NETWORK_CODES = new Set([
 ])
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS/
 
-/** The two parts of undici the CLI uses. */
+/** The part of undici the CLI uses (requests go through the dispatcher's own request()). */
 interface UndiciParts {
   EnvHttpProxyAgent: (typeof import('undici'))['EnvHttpProxyAgent']
-  /** undici's request API, called with the dispatcher as `this` (as undici's index does). */
-  request: (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>
 }
 
-let undiciParts: UndiciParts | undefined
-/**
- * undici's index loads every API it has (fetch, cookies, WebSocket, EventSource, mock agents):
- * about 45 ms here, two thirds of it for nothing the CLI sends. These two files are what the CLI
- * uses (undici has no exports map, so they are reachable; the version is pinned with ~): about 18 ms.
- *
- * --liftoff-only: undici parses HTTP with llhttp compiled to WebAssembly, and V8 optimises that
- * module on background threads that Node waits for before it exits: about 60 ms after the last
- * byte of every call that sent a request. V8's baseline compiler alone parses a few small
- * responses just as well, so the process ends when its work does; and bulk work (measured on
- * 5,000 and 30,000 rows) runs as fast with it, in 20 MiB less memory. The flag is set after undici
- * and the Node modules it needs have loaded, just before the parser compiles at the first
- * connection: code-cache data (Node's own for its modules, tink's for packages) is valid only
- * under the flags it was made with, so set earlier it made Node compile http, http2 and tls from
- * source (about 10 ms). The compile cache is told first (SETTLE_COMPILE_CACHE), so the cache data
- * of what is loaded by then is taken under the flags the next run loads it with.
- */
-function loadUndici(): UndiciParts {
-  if (!undiciParts) {
-    const require = createRequire(import.meta.url)
-    const api = require('undici/lib/api/index.js') as {request: UndiciParts['request']}
-    // What undici's index does: the proxy agent tunnels with dispatcher.connect(), a method only
-    // this gives dispatchers.
-    Object.assign((require('undici/lib/dispatcher/dispatcher.js') as {prototype: object}).prototype, api)
-    undiciParts = {
-      EnvHttpProxyAgent: require('undici/lib/dispatcher/env-http-proxy-agent.js') as UndiciParts['EnvHttpProxyAgent'],
-      request: api.request,
-    }
-    ;(process as NodeJS.EventEmitter).emit(SETTLE_COMPILE_CACHE)
-    setFlagsFromString('--liftoff-only')
-  }
+let undiciParts: Promise<UndiciParts> | undefined
+/** undici's public entry, loaded at the first request: commands that send nothing never load it. */
+function loadUndici(): Promise<UndiciParts> {
+  undiciParts ??= import('undici').then(({EnvHttpProxyAgent}) => ({EnvHttpProxyAgent}))
   return undiciParts
-}
-
-/** Loads undici now rather than at the first request (the fast path overlaps it with keychain reads). */
-export function preloadUndici(): void {
-  loadUndici()
 }
 
 export class HttpClient {
@@ -172,8 +135,8 @@ export class HttpClient {
   }
 
   /** undici loads only when a request is made, so commands that send nothing never pay for it. */
-  private agent(): {undici: UndiciParts; dispatcher: Dispatcher} {
-    const undici = loadUndici()
+  private async agent(): Promise<{undici: UndiciParts; dispatcher: Dispatcher}> {
+    const undici = await loadUndici()
     if (!this.dispatcher) {
       const t = this.opts.timeoutMs
       this.dispatcher = new undici.EnvHttpProxyAgent({
@@ -289,7 +252,7 @@ export class HttpClient {
     | {kind: 'ok'; response: HttpResponse}
     | {kind: 'fail'; error: CliError; retryable: boolean; retryAfterMs?: number}
   > {
-    const {dispatcher, undici} = this.agent()
+    const {dispatcher} = await this.agent()
     const url = this.baseUrl + spec.path
     const headers: Record<string, string> = {
       'user-agent': this.opts.userAgent,
@@ -319,10 +282,10 @@ export class HttpClient {
     let res: Dispatcher.ResponseData
     try {
       const target = this.target(spec.path)
-      res = await undici.request.call(dispatcher, {
+      res = await dispatcher.request({
         origin: target.origin,
         path: target.path,
-        method: spec.method as Dispatcher.HttpMethod,
+        method: spec.method,
         headers,
         body,
       })
@@ -362,7 +325,7 @@ export class HttpClient {
       // Never followed: a Location on another origin would take the bearer token with it.
       let elsewhere = false
       try {
-        elsewhere = Boolean(responseHeaders.location) && new URL(responseHeaders.location!, url).origin !== new URL(url).origin
+        elsewhere = Boolean(responseHeaders.location) && new URL(responseHeaders.location, url).origin !== new URL(url).origin
       } catch {
         elsewhere = true
       }
