@@ -1,6 +1,6 @@
 /** `tink user create`: one user from flags, or every user of a file through the bulk engine. */
 import {runBulk} from '../bulk/engine.js'
-import {parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
+import {parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
 import {formatSummary} from '../bulk/render.js'
 import type {GlobalFlags} from '../context.js'
 import {usageError} from '../errors.js'
@@ -14,6 +14,7 @@ export interface UserCreateFlags extends GlobalFlags {
   'retention-class'?: string
   file?: string
   format?: string
+  delimiter?: string
   concurrency: number
   rate: string
   journal?: string
@@ -54,6 +55,7 @@ async function createFromFile(inv: Invocation<UserCreateFlags>, file: string): P
       op: 'create',
       file,
       format: parseFormat(flags.format),
+      delimiter: parseDelimiter(flags.delimiter),
       concurrency: flags.concurrency,
       rate: parseRate(flags.rate),
       journal: flags.journal,

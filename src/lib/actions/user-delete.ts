@@ -1,6 +1,6 @@
 /** `tink user delete`: Tink's delete chain for one user, or for every user of a file. */
 import {countBulkRows, runBulk} from '../bulk/engine.js'
-import {parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
+import {parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
 import {formatSummary} from '../bulk/render.js'
 import type {GlobalFlags} from '../context.js'
 import {CliError, ExitCode, usageError} from '../errors.js'
@@ -14,6 +14,7 @@ export interface UserDeleteFlags extends GlobalFlags {
   yes?: boolean
   file?: string
   format?: string
+  delimiter?: string
   concurrency: number
   rate: string
   journal?: string
@@ -44,13 +45,14 @@ async function deleteFromFile(inv: Invocation<UserDeleteFlags>, file: string): P
   rejectWithFile(flags, ['external-user-id', 'user-id'])
   const format = parseFormat(flags.format)
   const rate = parseRate(flags.rate)
+  const delimiter = parseDelimiter(flags.delimiter)
   if (!flags.yes) {
     if (!canPrompt(inv.io) || file === '-') throw usageError(`Refusing to delete the users in ${file === '-' ? 'standard input' : file} without confirmation`, 'Add --yes to confirm when not running on a terminal')
     const count = await countBulkRows(file, format)
     const ok = await askConfirm(inv.io, `Delete the ${count} users listed in ${file} and all their data at Tink? This cannot be undone.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
-  const {summary, exitCode} = await runBulk(ctx, {op: 'delete', file, format, concurrency: flags.concurrency, rate, journal: flags.journal}, inv.signal)
+  const {summary, exitCode} = await runBulk(ctx, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency, rate, journal: flags.journal}, inv.signal)
   inv.note(formatSummary(inv.io.stderr, summary))
   process.exitCode = exitCode
   return undefined

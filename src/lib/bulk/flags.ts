@@ -12,6 +12,18 @@ export function parseRate(value: string | undefined): number | undefined {
   return n
 }
 
+/** --delimiter: one character, or "tab"; undefined lets the header line decide. */
+export function parseDelimiter(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  if (value === 'tab' || value === '\\t' || value === '\t') return '\t'
+  if (value === 'comma') return ','
+  if (value === 'semicolon') return ';'
+  if ([...value].length !== 1 || value === '"' || value === '\n' || value === '\r') {
+    throw usageError(`Invalid --delimiter "${value}"`, 'Give one character such as , or ; or |, or tab')
+  }
+  return value
+}
+
 export function parseFormat(value: string | undefined): InputFormat | undefined {
   return value === 'csv' || value === 'ndjson' ? value : undefined
 }
@@ -24,7 +36,7 @@ export function rejectWithFile<F extends object>(flags: F, names: Array<keyof F 
 
 /** Bulk flags given without --file are a mistake worth saying so. */
 export function rejectWithoutFile(flags: {file?: string}, argv: readonly string[]): void {
-  const bulkOnly = ['--format', '--concurrency', '--rate', '--journal', '--if-exists']
+  const bulkOnly = ['--format', '--delimiter', '--concurrency', '--rate', '--journal', '--if-exists']
   const used = bulkOnly.find((f) => argv.some((a) => a === f || a.startsWith(f + '=')))
   if (used !== undefined && flags.file === undefined) throw usageError(`${used} needs --file`, 'Give --file PATH (or --file - for standard input) to work on many users')
 }
