@@ -242,23 +242,26 @@ describe('bulk input problems', () => {
       'ok-1,GB,en_US,',
       ',GB,en_US,',
       'ok-2,gb,en_US,',
-      '"ok-3,GB,en_US,',
       'ok-4,SE,sv_SE,FOREVER',
       'ok-5,GB',
       '"ok, 6",SE,sv_SE,TEMPORARY',
+      // RFC 4180: an unclosed quote makes every later line part of one field: reading stops here.
+      '"ok-3,GB,en_US,',
+      'after-1,GB,en_US,',
       '',
     ].join('\n'))
     emu.requests.length = 0
     const r = await runCli(['user', 'create', '--file', file], {env})
     assert.equal(r.code, 6, r.stderr)
     const rows = lines(r.stdout).sort((a, b) => a.row - b.row)
-    assert.deepEqual(rows.map((x) => [x.row, x.status]), [[2, 'created'], [3, 'invalid'], [4, 'invalid'], [5, 'invalid'], [6, 'invalid'], [7, 'invalid'], [8, 'created']])
+    assert.deepEqual(rows.map((x) => [x.row, x.status]), [[2, 'created'], [3, 'invalid'], [4, 'invalid'], [5, 'invalid'], [6, 'invalid'], [7, 'created'], [8, 'invalid']])
     assert.match(rows[1].error.message, /line 3: external_user_id is missing/)
     assert.match(rows[2].error.message, /Did you mean GB/)
-    assert.match(rows[3].error.message, /broken CSV quoting/)
-    assert.match(rows[4].error.message, /PERMANENT or TEMPORARY/)
-    assert.match(rows[5].error.message, /2 fields/)
-    assert.equal(rows[6].external_user_id, 'ok, 6')
+    assert.match(rows[3].error.message, /PERMANENT or TEMPORARY/)
+    assert.match(rows[4].error.message, /2 fields/)
+    assert.equal(rows[5].external_user_id, 'ok, 6')
+    assert.match(rows[6].error.message, /line 8: broken CSV quoting: a quoted field is never closed/)
+    assert.match(r.stderr, /Stopped: line 8 of the input: broken CSV quoting/)
     const sent = emu.requests.filter((q) => q.path === CREATE).map((q) => q.json?.external_user_id)
     assert.deepEqual(sent.sort(), ['ok, 6', 'ok-1'])
     assert.equal(emu.users().find((u) => u.external_user_id === 'ok, 6').retention_class, 'TEMPORARY')

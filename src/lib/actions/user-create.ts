@@ -1,6 +1,6 @@
 /** `tink user create`: one user from flags, or every user of a file through the bulk engine. */
 import {runBulk} from '../bulk/engine.js'
-import {DEFAULT_CONCURRENCY, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
+import {DEFAULT_CONCURRENCY, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
 import {formatSummary} from '../bulk/render.js'
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
@@ -57,6 +57,7 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
       op: 'create',
       file,
       format: parseFormat(flags.format),
+      delimiter: parseDelimiter(flags.delimiter),
       concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
       rate: parseRate(flags.rate),
       journal: flags.journal,

@@ -1,6 +1,6 @@
 /** `tink user delete`: Tink's delete chain for one user, or for every user of a file. */
 import {countBulkRows, runBulk} from '../bulk/engine.js'
-import {DEFAULT_CONCURRENCY, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
+import {DEFAULT_CONCURRENCY, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
 import {formatSummary} from '../bulk/render.js'
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
@@ -42,13 +42,14 @@ async function deleteFromFile(f: Factory, flags: UserDeleteFlags, file: string):
   rejectWithFile(flags, ['external-user-id', 'user-id'])
   const format = parseFormat(flags.format)
   const rate = parseRate(flags.rate)
+  const delimiter = parseDelimiter(flags.delimiter)
   if (!flags.yes) {
     if (!canPrompt(f.io) || file === '-') throw usageError(`Refusing to delete the users in ${file === '-' ? 'standard input' : file} without confirmation`, 'Add --yes to confirm when not running on a terminal')
     const count = await countBulkRows(file, format)
     const ok = await askConfirm(f.io, `Delete the ${count} users listed in ${file} and all their data at Tink? This cannot be undone.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
-  const {summary, exitCode} = await runBulk(f, {op: 'delete', file, format, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal}, f.signal)
+  const {summary, exitCode} = await runBulk(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal}, f.signal)
   f.note(formatSummary(f.io.stderr, summary))
   return {exitCode}
 }

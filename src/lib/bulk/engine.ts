@@ -9,14 +9,14 @@
  */
 import {hash, randomBytes} from 'node:crypto'
 import {setMaxListeners} from 'node:events'
+import {readlinkSync} from 'node:fs'
 import type {Factory} from '../cli/factory.js'
-import {CliError, ExitCode, type ExitCodeValue, usageError} from '../errors/cli-error.js'
+import {CliError, ExitCode, type ExitCodeValue, tinkSaid, usageError} from '../errors/cli-error.js'
 import {TinkApi, type CreateUserInput, type TokenResult, type UserRef} from '../tink/api.js'
 import {countRows, openInput, type InputFormat, type RawRow} from './input.js'
 import {Journal} from './journal.js'
-import {emptyCounts, Progress, type BulkSummary} from './render.js'
+import {emptyCounts, plural, Progress, type BulkSummary} from './render.js'
 import {CREATE_COLUMNS, DELETE_COLUMNS, rowKey, validateCreateRow, validateDeleteRow, type CreateDefaults} from './rows.js'
-import {HeapGuard} from './heap.js'
 import {SeenUsers} from './seen.js'
 import {SharedClientToken} from './token.js'
 import {BulkThrottle} from './throttle.js'
@@ -39,6 +39,8 @@ export interface BulkOptions {
   /** Path, or "-" for standard input. */
   file: string
   format?: InputFormat
+  /** CSV field delimiter; undefined = detected from the header line (",", ";" or tab). */
+  delimiter?: string
   concurrency: number
   /** Requests per second for the whole run; undefined = no cap (429s still slow it down). */
   rate?: number
@@ -100,7 +102,11 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   const io = ctx.io
   const op = opts.op
   // Everything that can be wrong with the command line or the file fails here, before any request.
-  const input = await openInput(opts.file, io.stdin, opts.format)
+  const input = await openInput(opts.file, io.stdin, opts.format, opts.delimiter)
+  if (input.delimiter !== undefined && input.delimiter !== ',') {
+    const how = input.delimiterSource === 'flag' ? 'as --delimiter says' : 'detected from the header; --delimiter sets it'
+    io.stderr.write(`Note: reading --file ${opts.file} with ${input.delimiter === '\t' ? 'tab' : `"${input.delimiter}"`} as the CSV delimiter (${how})\n`)
+  }
   checkColumns(op, input.columns, opts)
   const ignored = unknownColumns(input.columns)
   if (ignored.length > 0) io.stderr.write(`Note: ignoring column(s) ${ignored.join(', ')} of --file ${opts.file}\n`)
@@ -151,6 +157,8 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   let finished = 0
   let stopping = false
   let stoppedBecause: string | undefined
+  /** Rows of the input never taken because the run stopped early; undefined when unknown or none. */
+  let notProcessed: number | undefined
   let outputBroken = false
 
   const summary = (): BulkSummary => ({
@@ -165,13 +173,34 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     tokenFetches: token.fetches,
     journal: journal?.path,
     stoppedBecause,
+    notProcessed: stoppedBecause === undefined ? undefined : (notProcessed ?? (opts.file === '-' ? 'unknown' : 0)),
   })
 
-  const onStdoutError = (): void => {
-    // The reader went away (`| head`): stop taking rows; the journal still records what finished.
-    outputBroken = true
+  /** Set when output could not be written (stdout or the journal): the run stops, exit 7. */
+  let writeFailure: CliError | undefined
+  /** Result lines stdout has taken (what a write failure reports as written). */
+  let linesOut = 0
+  const stopWith = (reason: string): void => {
     stopping = true
+    stoppedBecause ??= reason
   }
+  const onStdoutError = (err: NodeJS.ErrnoException): void => {
+    if (outputBroken) return
+    outputBroken = true
+    // The reader went away (`| head`): nothing more can be reported, so nothing more is sent.
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return stopWith('standard output was closed (the reader went away); no more rows were sent')
+    // Anything else (a full disk, /dev/full) is output lost: said once, with what got through.
+    writeFailure = new CliError(`Cannot write the results to ${stdoutName()}: ${err.message}; the first ${plural(linesOut, 'result line')} were written`, {
+      exitCode: ExitCode.WRITE_FAILED,
+      code: 'stdout_write_failed',
+      hint: opts.journal ? `Free space and run the same command again with --journal ${opts.journal}: done rows are skipped` : 'Free space, or redirect stdout elsewhere, and run again',
+    })
+    stopWith(writeFailure.oneLine())
+  }
+  // oclif's own stdout listener rethrows every error but EPIPE (a stack trace, exit 1): the run
+  // owns stdout's errors while it writes, and hands them back only when stdout is still usable.
+  const otherListeners = io.stdout.listeners('error') as Array<(err: Error) => void>
+  io.stdout.removeAllListeners('error')
   io.stdout.on('error', onStdoutError)
 
   let graceTimer: NodeJS.Timeout | undefined
@@ -202,8 +231,18 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     flushScheduled = false
     if (pending.length === 0 || outputBroken) return
     const chunk = pending.join('')
+    const count = pending.length
     pending = []
-    if (!io.stdout.write(chunk)) {
+    let accepted: boolean
+    try {
+      accepted = io.stdout.write(chunk, (err) => {
+        if (!err) linesOut += count
+      })
+    } catch (err) {
+      // stdout on a file writes synchronously, and its failure (ENOSPC) is thrown, not emitted.
+      return onStdoutError(err as NodeJS.ErrnoException)
+    }
+    if (!accepted) {
       // Back-pressure: a slow reader of stdout slows the workers instead of filling memory.
       draining = new Promise<void>((resolve) => {
         const done = (): void => {
@@ -218,14 +257,21 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     }
   }
 
-  const heap = new HeapGuard()
   const emit = async (result: RowResult): Promise<void> => {
     counts[result.status]++
     finished++
-    heap.afterRow(finished)
     // A duplicate line is a property of the file, found again on every run; journaled, it would
     // read as a failure of its user and undo the first line's "done".
-    if (journal && !result.from_journal && result.error?.code !== DUPLICATE_ROW) journal.append(result)
+    if (journal && !result.from_journal && result.error?.code !== DUPLICATE_ROW && !writeFailure) {
+      try {
+        journal.append(result)
+      } catch (err) {
+        // The journal no longer records what is done: sending more would be work a resume cannot skip.
+        if (!(err instanceof CliError)) throw err
+        writeFailure = err
+        stopWith(err.oneLine())
+      }
+    }
     if (outputBroken) return
     if (draining) await draining
     pending.push(JSON.stringify(result) + '\n')
@@ -260,7 +306,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
    * taken, so line order decides which one is "first" whatever the concurrency. A few bytes per
    * distinct user (seen.ts).
    */
-  const seen = new SeenUsers()
+  const seen = journal?.rows ?? new SeenUsers()
   const duplicateOf = (key: string | undefined, line: number): number | undefined => (key === undefined ? undefined : seen.firstLine(key, line))
   const duplicate = (line: number, first: number): Pick<RowResult, 'status' | 'error'> => ({
     status: 'invalid',
@@ -274,7 +320,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     const input = checked.value
     const first = duplicateOf(rowKey('create', input), raw.line)
     if (first !== undefined) return {row: raw.line, external_user_id: input.external_user_id, ...duplicate(raw.line, first)}
-    const prior = journal?.done.get(rowKey('create', input)!)
+    const prior = journal?.done(rowKey('create', input)!)
     if (prior) return {row: raw.line, external_user_id: input.external_user_id, user_id: prior.user_id, status: prior.status, from_journal: true}
     const key = idempotencyKey({clientId, baseUrl}, nonce, input)
     for (let attempt = 0; ; attempt++) {
@@ -282,7 +328,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
         const user = await api.createUser(input, key)
         return {row: raw.line, external_user_id: input.external_user_id, user_id: user.user_id, status: 'created'}
       } catch (err) {
-        if (err instanceof CliError && err.status === 409) {
+        if (tinkSaid(err, 409)) {
           if (opts.ifExists === 'fail') return {row: raw.line, external_user_id: input.external_user_id, status: 'failed', error: failure(err)}
           return {row: raw.line, external_user_id: input.external_user_id, status: 'exists'}
         }
@@ -305,7 +351,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     const ref = checked.value
     const first = duplicateOf(rowKey('delete', who(ref)), raw.line)
     if (first !== undefined) return {row: raw.line, ...who(ref), ...duplicate(raw.line, first)}
-    const prior = journal?.done.get(rowKey('delete', who(ref))!)
+    const prior = journal?.done(rowKey('delete', who(ref))!)
     if (prior) return {row: raw.line, ...who(ref), status: prior.status, from_journal: true}
     let pastGrant = false
     let restarts = 0
@@ -317,7 +363,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
         await api.deleteTokenUser(userToken.access_token)
         return {row: raw.line, ...who(ref), status: 'deleted'}
       } catch (err) {
-        if (err instanceof CliError && err.status === 404) return {row: raw.line, ...who(ref), status: pastGrant ? 'deleted' : 'not_found'}
+        if (tinkSaid(err, 404)) return {row: raw.line, ...who(ref), status: pastGrant ? 'deleted' : 'not_found'}
         // A code used up by a lost answer (400) or a user token of a user deleted by a lost answer
         // (401) is settled by starting the chain again: its grant then tells what happened.
         const chainRestart = pastGrant && err instanceof CliError && (err.status === 400 || err.status === 401)
@@ -350,10 +396,8 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
       const result = await handle(next.value)
       if (result.from_journal) skipped++
       if (result.status === 'failed' && result.error?.code === 'interrupted') abandoned++
-      if (token.credentialsRejected && !stoppedBecause) {
-        stopping = true
-        stoppedBecause = `the token endpoint refused the client credentials: ${token.credentialsRejected.oneLine()}`
-      }
+      if (token.credentialsRejected) stopWith(`the token endpoint refused the client credentials: ${token.credentialsRejected.oneLine()}`)
+      if (next.value.stop !== undefined) stopWith(next.value.stop)
       await emit(result)
     }
   }
@@ -369,6 +413,11 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     clearTimeout(graceTimer)
     signal.removeEventListener('abort', onAbort)
     io.stdout.off('error', onStdoutError)
+    if (outputBroken) io.stdout.on('error', () => undefined) // a write still under way may fail after this
+    else for (const l of otherListeners) io.stdout.on('error', l)
+    // Rows never taken from the input are said, not silently dropped: counted by reading on
+    // (a file ends; standard input may never, so it is not waited for).
+    if (stopping && !signal.aborted && pendingReads === 0 && opts.file !== '-') notProcessed = await countRest(iterator)
     // A generator still waiting for its next line cannot be closed until that line comes (never,
     // from an abandoned pipe): then it is left to the process exit.
     if (pendingReads === 0) await iterator.return?.(undefined)
@@ -379,8 +428,35 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   let exitCode: ExitCodeValue = ExitCode.OK
   if (counts.failed + counts.invalid > 0) exitCode = ExitCode.PARTIAL
   if (token.credentialsRejected) exitCode = ExitCode.AUTH
+  // Stopped because stdout closed: interrupted from outside, as by a signal (README "Exit codes").
+  if (outputBroken && !writeFailure) exitCode = ExitCode.INTERRUPTED
+  if (writeFailure) exitCode = ExitCode.WRITE_FAILED
   if (signal.aborted) exitCode = ExitCode.INTERRUPTED
   return {summary: result, exitCode}
+}
+
+/** Reads the rest of the input without acting on it, counting its rows. */
+async function countRest(iterator: AsyncIterator<RawRow>): Promise<number | undefined> {
+  let n = 0
+  try {
+    for (;;) {
+      const next = await iterator.next()
+      if (next.done) return n
+      n++
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/** Where stdout goes, for an error that cannot write to it ("standard output (/dev/full)"). */
+function stdoutName(): string {
+  try {
+    const target = readlinkSync('/proc/self/fd/1')
+    return target.startsWith('/') ? `standard output (${target})` : 'standard output'
+  } catch {
+    return 'standard output'
+  }
 }
 
 function checkColumns(op: 'create' | 'delete', columns: string[] | undefined, opts: BulkOptions): void {

@@ -12,6 +12,18 @@ export function parseRate(value: string | undefined): number | undefined {
   return n
 }
 
+/** --delimiter: one character, or "tab"; undefined lets the header line decide. */
+export function parseDelimiter(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  if (value === 'tab' || value === '\\t' || value === '\t') return '\t'
+  if (value === 'comma') return ','
+  if (value === 'semicolon') return ';'
+  if ([...value].length !== 1 || value === '"' || value === '\n' || value === '\r') {
+    throw usageError(`Invalid --delimiter "${value}"`, 'Give one character such as , or ; or |, or tab')
+  }
+  return value
+}
+
 export function parseFormat(value: string | undefined): InputFormat | undefined {
   return value === 'csv' || value === 'ndjson' ? value : undefined
 }
@@ -22,7 +34,7 @@ export function rejectWithFile<F extends object>(flags: F, names: Array<keyof F 
   if (given.length > 0) throw usageError(`--${given[0]} cannot be combined with --file`, 'Put the users in the file, one per row')
 }
 
-const BULK_ONLY = ['format', 'concurrency', 'rate', 'journal', 'if-exists'] as const
+const BULK_ONLY = ['format', 'delimiter', 'concurrency', 'rate', 'journal', 'if-exists'] as const
 
 /** Bulk flags given without --file are a mistake worth saying so (they have no defaults in the parser, so given means typed). */
 export function rejectWithoutFile(flags: Partial<Record<'file' | (typeof BULK_ONLY)[number], unknown>>): void {

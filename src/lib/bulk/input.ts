@@ -1,29 +1,48 @@
 /**
- * Streaming readers for bulk input files: CSV with a header row, or NDJSON. Both read one line at
- * a time and yield one record per data line, so a 100,000-row file never sits in memory.
- * A line that cannot be parsed is yielded as a broken record with its line number instead of
- * stopping the run: the caller reports it `invalid` and carries on.
+ * Streaming readers for bulk input files: CSV (RFC 4180, through csv-parse: quoted fields may
+ * hold the delimiter, quotes and line breaks) with a header row, or NDJSON. Both stream, with
+ * back-pressure, and yield one record per data row, so a million-row file never sits in memory.
+ * A row that cannot be used is yielded as a broken record with its line number instead of stopping
+ * the run: the caller reports it `invalid` and carries on. Broken CSV quoting is the exception:
+ * where a quote opens, every later line could belong to the same field, so reading stops there.
+ *
+ * Under both formats, LineGuard checks the bytes line by line first: text must be UTF-8 (a Latin-1
+ * export is refused line by line, never decoded to U+FFFD and sent) and no line may be longer than
+ * MAX_LINE_BYTES (a stream without line breaks is an error, not a growing buffer).
  */
-import {createReadStream} from 'node:fs'
+import {constants, createReadStream, statSync} from 'node:fs'
 import {open} from 'node:fs/promises'
+import {isUtf8} from 'node:buffer'
 import {extname} from 'node:path'
-import type {Readable} from 'node:stream'
-import {createInterface} from 'node:readline'
+import {Transform, type Readable, type TransformCallback} from 'node:stream'
+import {parse as parseCsv, type CsvError, type InfoRecord, type Options} from 'csv-parse'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import {plural} from './render.js'
 
 export type InputFormat = 'csv' | 'ndjson'
 
 export type RawRow =
-  | {line: number; fields: Record<string, string | undefined>; error?: undefined}
-  | {line: number; error: string; fields?: Record<string, string | undefined>}
+  | {line: number; fields: Record<string, string | undefined>; error?: undefined; stop?: undefined}
+  /** stop: the input cannot be read past this row (broken CSV quoting): the run takes no more rows. */
+  | {line: number; error: string; fields?: Record<string, string | undefined>; stop?: string}
 
 export interface OpenedInput {
   format: InputFormat
   /** CSV: the header's columns; NDJSON: undefined (keys vary per line). */
   columns?: string[]
+  /** CSV: the field delimiter in use. */
+  delimiter?: string
+  /** CSV: how the delimiter was chosen, when it is not the plain comma default. */
+  delimiterSource?: 'flag' | 'header'
   rows: AsyncIterable<RawRow>
 }
+
+/** The longest line read (and, for CSV, the largest record): beyond it the input is refused. */
+export const MAX_LINE_BYTES = 1024 * 1024
+/** Delimiters detected from the CSV header (European Excel writes ";"). */
+const DELIMITERS = [',', ';', '\t'] as const
+
+const NOT_UTF8 = 'is not valid UTF-8 text (a Latin-1 or Windows-1252 export?); save the file as UTF-8 (CSV UTF-8 in Excel) and run again'
 
 /** `--format` wins; else the file extension; else (stdin, odd names) the first character decides. */
 export function formatFromName(file: string, explicit?: string): InputFormat | undefined {
@@ -34,86 +53,284 @@ export function formatFromName(file: string, explicit?: string): InputFormat | u
   return undefined
 }
 
+function unreadable(file: string, why: string): CliError {
+  return new CliError(`Cannot read --file ${file}: ${why}`, {exitCode: ExitCode.USAGE, code: 'file_unreadable', hint: 'Give the path of a regular CSV or NDJSON file, or - for standard input'})
+}
+
+/** What kind of thing `path` is when it is not a regular file ('a folder', 'a named pipe (FIFO)'...). */
+function notRegular(path: string): string | undefined {
+  let st
+  try {
+    st = statSync(path)
+  } catch {
+    return undefined // the open that follows says why (no such file, permission denied)
+  }
+  if (st.isFile()) return undefined
+  if (st.isDirectory()) return 'it is a folder'
+  if (st.isFIFO()) return 'it is a named pipe (FIFO), not a regular file; pipe it into --file - instead'
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'it is a device, not a regular file'
+  return 'it is not a regular file'
+}
+
 /** The readable for PATH, or stdin for "-"; a file that cannot be opened is exit 2 before anything is sent. */
 async function openStream(file: string, stdin: Readable): Promise<Readable> {
   if (file === '-') return stdin
   try {
-    // Opened first so a missing or unreadable file is a clean exit 2 here, not a stream error later.
-    const handle = await open(file, 'r')
-    // On Linux a folder opens fine and fails only on the first read: ask before that.
-    if ((await handle.stat()).isDirectory()) {
+    // Asked before opening: opening a FIFO waits for a writer, and a device (/dev/zero) never ends.
+    const why = notRegular(file)
+    if (why) throw unreadable(file, why)
+    // O_NONBLOCK: a FIFO put in its place since the check still cannot hang the open.
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
+    const again = (await handle.stat()).isFile()
+    if (!again) {
       await handle.close()
-      throw Object.assign(new Error('it is a folder'), {code: 'EISDIR'})
+      throw unreadable(file, 'it is not a regular file')
     }
     return handle.createReadStream({autoClose: true, highWaterMark: 64 * 1024})
   } catch (err) {
+    if (err instanceof CliError) throw err
     const code = (err as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String((err as Error).message)
-    throw new CliError(`Cannot read --file ${file}: ${why}`, {exitCode: ExitCode.USAGE, code: 'file_unreadable', hint: 'Give the path of a CSV or NDJSON file, or - for standard input'})
+    throw unreadable(file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String((err as Error).message))
   }
 }
 
 /**
- * Opens the input and reads as far as the CSV header (or the first NDJSON line, to sniff the
- * format of stdin), so a file that is not usable at all fails with exit 2 up front.
+ * Bytes in, the same bytes out (CSV) or one object per line (NDJSON), after checking each line:
+ * UTF-8, at most MAX_LINE_BYTES. Lines are counted as a person's editor counts them (LF or CRLF).
+ * The first non-blank line is kept for format and delimiter sniffing; lines that are not UTF-8
+ * are remembered (CSV) until the record that holds them is read.
  */
-export async function openInput(file: string, stdin: Readable, explicitFormat?: string): Promise<OpenedInput> {
-  const stream = await openStream(file, stdin)
-  const lines = createInterface({input: stream, crlfDelay: Infinity})[Symbol.asyncIterator]()
-  let lineNo = 0
-  let first: string | undefined
-  try {
+class LineGuard extends Transform {
+  /** Lines complete so far. */
+  private lines = 0
+  private carry?: Buffer
+  /** Lines (1-based) that are not UTF-8 and not yet claimed by a CSV record, in order. */
+  readonly badLines: number[] = []
+  firstLine?: {line: number; text: string | undefined}
+  private readonly firstSeen: Promise<void>
+  private resolveFirst!: () => void
+
+  constructor(private readonly mode: 'bytes' | 'lines') {
+    // The header may be up to MAX_LINE_BYTES: it is read before anything consumes the output.
+    super({readableObjectMode: mode === 'lines', readableHighWaterMark: mode === 'lines' ? 64 : 2 * MAX_LINE_BYTES})
+    this.firstSeen = new Promise((resolve) => (this.resolveFirst = resolve))
+    this.once('error', () => this.resolveFirst())
+  }
+
+  /** Resolves once the first non-blank line (or the end, or an error) has been seen. */
+  first(): Promise<void> {
+    return this.firstSeen
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk
+    let start = 0
     for (;;) {
-      const next = await lines.next()
-      if (next.done) break
-      lineNo++
-      const text = lineNo === 1 ? next.value.replace(/^\uFEFF/, '') : next.value
-      if (text.trim() !== '') {
-        first = text
-        break
+      const nl = buf.indexOf(10, start)
+      if (nl < 0) break
+      this.line(buf, start, nl)
+      start = nl + 1
+    }
+    this.carry = start < buf.length ? buf.subarray(start) : undefined
+    if (this.carry && this.carry.length > MAX_LINE_BYTES) {
+      return done(lineTooLong(this.lines + 1))
+    }
+    if (this.mode === 'bytes' && start > 0) this.push(buf.subarray(0, start))
+    done()
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.carry) {
+      const buf = this.carry
+      this.carry = undefined
+      this.line(buf, 0, buf.length)
+      if (this.mode === 'bytes') this.push(buf)
+    }
+    this.resolveFirst()
+    done()
+  }
+
+  private line(buf: Buffer, start: number, end: number): void {
+    const no = ++this.lines
+    const raw = buf.subarray(start, end > start && buf[end - 1] === 13 ? end - 1 : end)
+    const ok = isUtf8(raw)
+    if (!ok && this.mode === 'bytes') this.badLines.push(no)
+    if (this.firstLine === undefined) {
+      const text = ok ? raw.toString('utf8').replace(/^\uFEFF/, '') : undefined
+      if (text === undefined || text.trim() !== '') {
+        this.firstLine = {line: no, text}
+        this.resolveFirst()
       }
     }
-  } catch (err) {
-    throw new CliError(`Cannot read --file ${file}: ${(err as Error).message}`, {exitCode: ExitCode.USAGE, code: 'file_unreadable'})
+    if (this.mode === 'lines') this.push({line: no, text: ok ? raw.toString('utf8') : undefined})
   }
+}
+
+function lineTooLong(line: number): CliError {
+  return usageError(`line ${line} of --file is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (a file without line breaks, or not a text file)`, 'Give a CSV or NDJSON file with one row per line')
+}
+
+/**
+ * Opens the input and reads as far as the first non-blank line (the CSV header, or the first
+ * NDJSON line that tells stdin's format), so a file that is not usable at all fails with exit 2
+ * up front.
+ */
+export async function openInput(file: string, stdin: Readable, explicitFormat?: string, explicitDelimiter?: string): Promise<OpenedInput> {
+  const stream = await openStream(file, stdin)
+  const guessed = formatFromName(file, explicitFormat)
+  // Stdin of unknown format is guarded as bytes; its first line then decides.
+  const guard = new LineGuard(guessed === 'ndjson' ? 'lines' : 'bytes')
+  let failure: unknown
+  stream.on('error', (err) => guard.destroy(err))
+  guard.on('error', (err) => (failure ??= err))
+  stream.pipe(guard)
+  await guard.first()
+  if (failure !== undefined) {
+    stream.destroy()
+    if (failure instanceof CliError) throw failure
+    throw unreadable(file, (failure as Error).message)
+  }
+  const first = guard.firstLine
   if (first === undefined) throw usageError(`--file ${file} is empty`, 'Give a CSV file with a header row, or NDJSON with one object per line')
-  // NUL bytes or undecodable UTF-8 in the first line: an image, an archive, a spreadsheet.
-  // eslint-disable-next-line no-control-regex -- a NUL byte is how a binary file shows itself
-  if (/[\u0000\uFFFD]/.test(first)) {
-    await lines.return?.()
+  const close = (): void => {
+    stream.unpipe(guard)
+    stream.destroy()
+    guard.destroy()
+  }
+  if (first.text === undefined) {
+    close()
+    throw usageError(`--file ${file}: line ${first.line} ${NOT_UTF8}`)
+  }
+  // NUL bytes in the first line: an image, an archive, a spreadsheet.
+  if (first.text.includes('\u0000')) {
+    close()
     throw usageError(`--file ${file} is not a text file (it holds binary data)`, 'Give a CSV or NDJSON file in UTF-8; export spreadsheets as CSV first')
   }
-  const format = formatFromName(file, explicitFormat) ?? (first.trimStart().startsWith('{') ? 'ndjson' : 'csv')
-  const firstLine = lineNo
-
+  const format = guessed ?? (first.text.trimStart().startsWith('{') ? 'ndjson' : 'csv')
   if (format === 'ndjson') {
-    return {format, rows: ndjsonRows(first, firstLine, lines)}
+    // Guarded as bytes (stdin sniffed as NDJSON): split into lines here.
+    const lines = guessed === 'ndjson' ? (guard as AsyncIterable<GuardLine>) : splitLines(guard)
+    return {format, rows: ndjsonRows(lines, guard, close)}
   }
-  const header = parseCsvLine(first)
-  if (typeof header === 'string') throw usageError(`--file ${file}: the CSV header on line ${firstLine} is broken: ${header}`, 'The first line must name the columns, e.g. external_user_id,market,locale,retention_class')
+  const delimiter = explicitDelimiter ?? detectDelimiter(first.text)
+  const header = parseHeader(first.text, delimiter)
+  if (typeof header === 'string') {
+    close()
+    throw usageError(`--file ${file}: the CSV header on line ${first.line} is broken: ${header}`, 'The first line must name the columns, e.g. external_user_id,market,locale,retention_class')
+  }
   const columns = header.map((c) => c.trim().toLowerCase())
   const dup = columns.find((c, i) => columns.indexOf(c) !== i)
-  if (dup !== undefined) throw usageError(`--file ${file}: the CSV header names column "${dup}" twice`, 'Give each column once')
-  if (columns.some((c) => c === '')) throw usageError(`--file ${file}: the CSV header on line ${firstLine} has an empty column name`, 'Name every column, e.g. external_user_id,market,locale')
-  return {format, columns, rows: csvRows(columns, firstLine, lines)}
-}
-
-async function* ndjsonRows(first: string, firstLine: number, lines: AsyncIterator<string>): AsyncGenerator<RawRow> {
-  try {
-    yield ndjsonRow(first, firstLine)
-    let lineNo = firstLine
-    for (;;) {
-      const next = await lines.next()
-      if (next.done) return
-      lineNo++
-      if (next.value.trim() === '') continue
-      yield ndjsonRow(next.value, lineNo)
-    }
-  } finally {
-    // Stopping early (Ctrl-C) must release the file or stdin, or the process would not exit.
-    await lines.return?.()
+  const fail = (message: string, hint: string): never => {
+    close()
+    throw usageError(message, hint)
+  }
+  if (dup !== undefined) fail(`--file ${file}: the CSV header names column "${dup}" twice`, 'Give each column once')
+  if (columns.some((c) => c === '')) fail(`--file ${file}: the CSV header on line ${first.line} has an empty column name`, 'Name every column, e.g. external_user_id,market,locale')
+  return {
+    format,
+    columns,
+    delimiter,
+    delimiterSource: explicitDelimiter !== undefined ? 'flag' : delimiter !== ',' ? 'header' : undefined,
+    rows: csvRows(columns, first.line, delimiter, guard, close),
   }
 }
+
+/** The delimiter the header line uses most, outside quotes (a comma when none occurs). */
+export function detectDelimiter(header: string): string {
+  let best: string = ','
+  let bestCount = 0
+  for (const d of DELIMITERS) {
+    let count = 0
+    let quoted = false
+    for (const ch of header) {
+      if (ch === '"') quoted = !quoted
+      else if (ch === d && !quoted) count++
+    }
+    if (count > bestCount) {
+      best = d
+      bestCount = count
+    }
+  }
+  return best
+}
+
+function parseHeader(text: string, delimiter: string): string[] | string {
+  try {
+    const [cells] = parseCsvText(text, delimiter)
+    return cells ?? []
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+/** One CSV text parsed whole (the header line; tests). */
+function parseCsvText(text: string, delimiter: string): string[][] {
+  const out: string[][] = []
+  const p = parseCsv({delimiter, relax_column_count: true, record_delimiter: ['\r\n', '\n']})
+  p.on('data', (r: string[]) => out.push(r))
+  let error: Error | undefined
+  p.on('error', (e) => (error = e))
+  p.end(text)
+  if (error) throw error
+  return out
+}
+
+interface GuardLine {
+  line: number
+  text: string | undefined
+}
+
+/** Lines out of a byte-mode guard (standard input sniffed as NDJSON). */
+async function* splitLines(guard: LineGuard): AsyncGenerator<GuardLine> {
+  let carry = ''
+  let line = 0
+  let bad = 0
+  for await (const chunk of guard as AsyncIterable<Buffer>) {
+    const text = carry + chunk.toString('utf8')
+    const parts = text.split('\n')
+    carry = parts.pop() ?? ''
+    for (const part of parts) {
+      line++
+      while (guard.badLines[bad] !== undefined && guard.badLines[bad] < line) bad++
+      const isBad = guard.badLines[bad] === line
+      yield {line, text: isBad ? undefined : part.replace(/\r$/, '')}
+    }
+    guard.badLines.splice(0, bad)
+    bad = 0
+  }
+  if (carry !== '') {
+    line++
+    yield {line, text: guard.badLines.includes(line) ? undefined : carry.replace(/\r$/, '')}
+  }
+}
+
+async function* ndjsonRows(lines: AsyncIterable<GuardLine>, guard: LineGuard, close: () => void): AsyncGenerator<RawRow> {
+  try {
+    for await (const {line, text} of lines) {
+      if (text === undefined) {
+        yield {line, error: `not valid UTF-8 text${NOT_UTF8.slice('is not valid UTF-8 text'.length)}`}
+        continue
+      }
+      if (text.trim() === '') continue
+      yield ndjsonRow(text, line)
+    }
+  } catch (err) {
+    yield fatalRow(guard, err)
+  } finally {
+    // Stopping early (Ctrl-C) must release the file or stdin, or the process would not exit.
+    close()
+  }
+}
+
+/** The row that ends reading: a line too long, or the input failing under us. */
+function fatalRow(_guard: LineGuard, err: unknown): RawRow {
+  const message = err instanceof CliError ? err.message : `the input could not be read further: ${(err as Error).message}`
+  const line = /^line (\d+)/.exec(message)
+  return {line: line ? Number(line[1]) : 0, error: message, stop: `${message}; no more rows were read`}
+}
+
+/** The fields tink itself writes and reads back (its NDJSON results are valid input). */
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(['external_user_id', 'user_id', 'market', 'locale', 'retention_class'])
 
 function ndjsonRow(text: string, line: number): RawRow {
   let value: unknown
@@ -125,9 +342,14 @@ function ndjsonRow(text: string, line: number): RawRow {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return {line, error: 'not a JSON object; each line must be one object such as {"external_user_id":"u1"}'}
   const fields: Record<string, string | undefined> = {}
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const key = k.toLowerCase()
     if (v === null || v === undefined) continue
-    if (typeof v !== 'string') return {line, fields: stringFields(value as Record<string, unknown>), error: `field "${k}" must be a string`}
-    fields[k.toLowerCase()] = v
+    // Other fields (row, status, error, from_journal in tink's own output) are not ours to check.
+    if (typeof v !== 'string') {
+      if (KNOWN_FIELDS.has(key)) return {line, fields: stringFields(value as Record<string, unknown>), error: `field "${k}" must be a string`}
+      continue
+    }
+    fields[key] = v
   }
   return {line, fields}
 }
@@ -139,93 +361,106 @@ function stringFields(value: Record<string, unknown>): Record<string, string> {
   return out
 }
 
-async function* csvRows(columns: string[], headerLine: number, lines: AsyncIterator<string>): AsyncGenerator<RawRow> {
+interface CsvRecord {
+  record: string[]
+  info: {lines: number}
+}
+
+async function* csvRows(columns: string[], headerLine: number, delimiter: string, guard: LineGuard, close: () => void): AsyncGenerator<RawRow> {
+  // Broken quoting ends reading at that record: csv-parse reports it (skip) and then resyncs by
+  // guesswork, so every record after the first error is dropped (on_record), and the error is
+  // yielded after the good records parsed before it (a stream error would discard them).
+  let broken: CsvError | undefined
+  const parser = parseCsv({
+    delimiter,
+    skip_records_with_error: true,
+    on_record: ((record: string[], context: InfoRecord): CsvRecord | undefined => (broken ? undefined : {record, info: {lines: context.lines}})) as unknown as Options['on_record'],
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\r\n', '\n'],
+    max_record_size: MAX_LINE_BYTES,
+    // The header was read above: records before and on its line are skipped here.
+    from_line: headerLine + 1,
+  })
+  guard.on('error', (err) => parser.destroy(err))
+  parser.on('skip', (err: CsvError) => {
+    if (broken) return
+    broken = err
+    guard.unpipe(parser)
+    parser.end()
+  })
+  guard.pipe(parser)
+  let lastEnd = headerLine
   try {
-    yield* csvBody(columns, headerLine, lines)
-  } finally {
-    await lines.return?.()
-  }
-}
-
-async function* csvBody(columns: string[], headerLine: number, lines: AsyncIterator<string>): AsyncGenerator<RawRow> {
-  let lineNo = headerLine
-  for (;;) {
-    const next = await lines.next()
-    if (next.done) return
-    lineNo++
-    if (next.value.trim() === '') continue
-    const cells = parseCsvLine(next.value)
-    if (typeof cells === 'string') {
-      yield {line: lineNo, error: `broken CSV quoting: ${cells}`, fields: guessFirstCells(columns, next.value)}
-      continue
-    }
-    if (cells.length !== columns.length) {
-      const fields: Record<string, string> = {}
-      columns.forEach((c, i) => {
-        if (cells[i] !== undefined) fields[c] = cells[i]
-      })
-      yield {line: lineNo, fields, error: `has ${plural(cells.length, 'field')}, the header has ${columns.length}`}
-      continue
-    }
-    const fields: Record<string, string> = {}
-    for (let i = 0; i < columns.length; i++) fields[columns[i]] = cells[i]
-    yield {line: lineNo, fields}
-  }
-}
-
-/** Best effort for a line with broken quoting: the unquoted leading cells, to name the row in the report. */
-function guessFirstCells(columns: string[], text: string): Record<string, string> {
-  const fields: Record<string, string> = {}
-  const parts = text.split(',')
-  for (let i = 0; i < columns.length && i < parts.length; i++) {
-    if (parts[i].includes('"')) break
-    fields[columns[i]] = parts[i]
-  }
-  return fields
-}
-
-/**
- * One CSV record from one line (RFC 4180 quoting: "a, b" and "" for a quote). A record never
- * spans lines here: no column of this file (ids, market, locale) may hold a newline, and an
- * unterminated quote would otherwise swallow the rest of the file into one row. Returns the
- * cells, or a string saying what is broken.
- */
-export function parseCsvLine(line: string): string[] | string {
-  const cells: string[] = []
-  let i = 0
-  const n = line.length
-  for (;;) {
-    if (i < n && line[i] === '"') {
-      let cell = ''
-      i++
-      for (;;) {
-        const q = line.indexOf('"', i)
-        if (q < 0) return `unterminated quoted field starting at column ${cells.length + 1}`
-        cell += line.slice(i, q)
-        if (line[q + 1] === '"') {
-          cell += '"'
-          i = q + 2
-          continue
-        }
-        i = q + 1
-        break
+    for await (const {record: cells, info} of parser as AsyncIterable<CsvRecord>) {
+      const end = info.lines
+      // A quoted field may span lines: the row's number is the line it starts on, as an editor shows it.
+      let breaks = 0
+      for (const c of cells) for (let i = c.indexOf('\n'); i >= 0; i = c.indexOf('\n', i + 1)) breaks++
+      const line = end - breaks
+      lastEnd = end
+      const bad = claimBadLine(guard, line, end)
+      if (cells.length === 1 && cells[0].trim() === '' && bad === undefined) continue
+      if (bad !== undefined) {
+        yield {line, error: bad === line ? `not valid UTF-8 text${NOT_UTF8.slice('is not valid UTF-8 text'.length)}` : `line ${bad} ${NOT_UTF8}`}
+        continue
       }
-      if (i < n && line[i] !== ',') return `unexpected text after the closing quote of column ${cells.length + 1}`
-      cells.push(cell)
-    } else {
-      const comma = line.indexOf(',', i)
-      const end = comma < 0 ? n : comma
-      const cell = line.slice(i, end)
-      if (cell.includes('"')) return `a quote inside unquoted column ${cells.length + 1}; quote the whole field and double the quote ("")`
-      cells.push(cell)
-      i = end
+      if (cells.length !== columns.length) {
+        const fields: Record<string, string> = {}
+        columns.forEach((c, i) => {
+          if (cells[i] !== undefined) fields[c] = cells[i]!
+        })
+        yield {line, fields, error: `has ${plural(cells.length, 'field')}, the header has ${columns.length}`}
+        continue
+      }
+      const fields: Record<string, string> = {}
+      for (let i = 0; i < columns.length; i++) fields[columns[i]] = cells[i]!
+      yield {line, fields}
     }
-    if (i >= n) return cells
-    i++ // past the comma
-    if (i === n) {
-      cells.push('')
-      return cells
+    if (broken) throw broken
+  } catch (err) {
+    if (err instanceof CliError) {
+      yield fatalRow(guard, err)
+      return
     }
+    const e = err as CsvError
+    const at = lastEnd + 1
+    const reason = csvReason(e)
+    const message = `broken CSV quoting: ${reason}`
+    yield {line: at, error: message, stop: `line ${at} of the input: ${message}; a quote makes every later line part of that row, so no more rows were read`}
+  } finally {
+    close()
+    parser.destroy()
+  }
+}
+
+/** Which lines are not UTF-8 among [start, end]: the first one, and all up to end dropped. */
+function claimBadLine(guard: LineGuard, start: number, end: number): number | undefined {
+  const q = guard.badLines
+  let found: number | undefined
+  let i = 0
+  while (i < q.length && q[i] <= end) {
+    if (q[i] >= start && found === undefined) found = q[i]
+    i++
+  }
+  if (i > 0) q.splice(0, i)
+  return found
+}
+
+function csvReason(e: CsvError): string {
+  const where = typeof e.lines === 'number' ? ` (line ${e.lines})` : ''
+  switch (e.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return `a quoted field is never closed${where}`
+    case 'INVALID_OPENING_QUOTE':
+      return `a quote inside an unquoted field${where}; quote the whole field and double the quote ("")`
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return `unexpected text after a closing quote${where}`
+    case 'CSV_MAX_RECORD_SIZE':
+      return `a row longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB${where}, most likely an unclosed quote`
+    default:
+      return `${e.message}`
   }
 }
 
@@ -238,6 +473,8 @@ export async function countRows(file: string, explicitFormat?: string): Promise<
   let inLine = false
   let blank = true
   let firstByte: number | undefined
+  const why = notRegular(file)
+  if (why) throw unreadable(file, why)
   const stream = createReadStream(file, {highWaterMark: 256 * 1024})
   try {
     for await (const chunk of stream) {

@@ -8,12 +8,11 @@
  * row that was in flight when the run stopped is answered from Tink's replay, never created twice.
  */
 import {randomBytes} from 'node:crypto'
-import {closeSync, createReadStream, fstatSync, fsyncSync, openSync, readSync, writeSync} from 'node:fs'
-import {createInterface} from 'node:readline'
+import {closeSync, fstatSync, fsyncSync, openSync, readSync, statSync, writeSync} from 'node:fs'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import type {RowResult} from './engine.js'
 import {rowKey} from './rows.js'
-
+import {DONE_CODES, SeenUsers, type DoneStatus} from './seen.js'
 export interface JournalHeader {
   tink_bulk_journal: 1
   op: 'create' | 'delete'
@@ -29,27 +28,65 @@ export interface DoneRow {
 }
 
 /** Statuses that settle a row for good; failed and invalid rows are tried again on a re-run. */
-export const DONE_STATUSES: ReadonlySet<string> = new Set(['created', 'exists', 'deleted', 'not_found'])
+export const DONE_STATUSES: ReadonlySet<string> = new Set(DONE_CODES)
+
+/** Bytes read at a time when the journal is read at open. */
+const READ_CHUNK = 1024 * 1024
 
 export class Journal {
   private constructor(
     readonly path: string,
     readonly header: JournalHeader,
     private readonly fd: number,
-    /** Rows already settled by an earlier run, by row key. */
-    readonly done: Map<string, DoneRow>,
+    /**
+     * Every row key the journal names, with the status an earlier run settled it with: the same
+     * table then finds this run's duplicate rows (seen.ts), so a resumed run holds one compact
+     * table, not a Map of a million ids.
+     */
+    readonly rows: SeenUsers,
     readonly unreadableLines: number,
   ) {}
+
+  /** What an earlier run settled the row of `key` with, or undefined when it is still to do. */
+  done(key: string): DoneRow | undefined {
+    const hit = this.rows.done(key)
+    if (!hit) return undefined
+    return {status: hit.status, user_id: this.userIdAt(hit.offset)}
+  }
+
+  /** The user_id of the journal line at `offset` (read back only when a skipped row is reported). */
+  private userIdAt(offset: number): string | undefined {
+    let size = 4096
+    for (;;) {
+      const buf = Buffer.allocUnsafe(size)
+      const n = readSync(this.fd, buf, 0, size, offset)
+      const end = buf.subarray(0, n).indexOf(10)
+      if (end < 0 && n === size) {
+        size *= 4
+        continue
+      }
+      try {
+        const r = JSON.parse(buf.toString('utf8', 0, end < 0 ? n : end)) as Partial<RowResult>
+        return typeof r.user_id === 'string' ? r.user_id : undefined
+      } catch {
+        return undefined
+      }
+    }
+  }
 
   static async open(path: string, expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>): Promise<Journal> {
     let fd: number
     try {
+      // A FIFO, a device or a folder is no journal: refused by name before it is opened (opening
+      // a FIFO waits for a writer; a device would swallow or refuse the lines).
+      const kind = fileKind(path)
+      if (kind !== undefined && kind !== 'file') throw Object.assign(new Error(`it is ${kind}, not a regular file`), {code: 'ENOTREG'})
       fd = openSync(path, 'a+', 0o600)
     } catch (err) {
       throw new CliError(`Cannot open --journal ${path}: ${(err as Error).message}`, {exitCode: ExitCode.USAGE, code: 'journal_unreadable', hint: 'Give a path in a folder you can write to'})
     }
     try {
-      const {header, done, unreadable} = await readJournal(path, expect.op)
+      const {header, rows, unreadable} = readJournal(fd, path, expect.op)
       if (header) {
         if (header.client_id !== expect.client_id || header.base_url !== expect.base_url) {
           throw usageError(
@@ -58,12 +95,12 @@ export class Journal {
           )
         }
         endWithNewline(fd)
-        return new Journal(path, header, fd, done, unreadable)
+        return new Journal(path, header, fd, rows, unreadable)
       }
       if (fstatSync(fd).size > 0) throw usageError(`--journal ${path} is not a tink bulk journal`, 'Give a new file name, or the journal of an earlier run of the same command')
       const fresh: JournalHeader = {tink_bulk_journal: 1, op: expect.op, nonce: randomBytes(16).toString('hex'), client_id: expect.client_id, base_url: expect.base_url, started_at: new Date().toISOString()}
       writeSync(fd, JSON.stringify(fresh) + '\n')
-      return new Journal(path, fresh, fd, done, 0)
+      return new Journal(path, fresh, fd, rows, 0)
     } catch (err) {
       closeSync(fd)
       throw err
@@ -72,7 +109,16 @@ export class Journal {
 
   /** Appends one finished row. Synchronous on purpose: the line is with the OS before the row is reported. */
   append(result: RowResult): void {
-    writeSync(this.fd, JSON.stringify(result) + '\n')
+    const line = JSON.stringify(result) + '\n'
+    try {
+      writeSync(this.fd, line)
+    } catch (err) {
+      throw new CliError(`Cannot write --journal ${this.path}: ${(err as Error).message}; the line of row ${result.row} (${result.status}) was not recorded`, {
+        exitCode: ExitCode.WRITE_FAILED,
+        code: 'journal_write_failed',
+        hint: 'Free disk space (or give another --journal) and run the same command again: rows recorded before are skipped',
+      })
+    }
   }
 
   close(): void {
@@ -94,14 +140,33 @@ function endWithNewline(fd: number): void {
   if (last[0] !== 10) writeSync(fd, '\n')
 }
 
-async function readJournal(path: string, op: 'create' | 'delete'): Promise<{header?: JournalHeader; done: Map<string, DoneRow>; unreadable: number}> {
-  const done = new Map<string, DoneRow>()
+/** What is at `path`: undefined when nothing is (a new file), else 'file' or what it is instead. */
+export function fileKind(path: string): string | undefined {
+  let st
+  try {
+    st = statSync(path)
+  } catch {
+    return undefined
+  }
+  if (st.isFile()) return 'file'
+  if (st.isDirectory()) return 'a folder'
+  if (st.isFIFO()) return 'a named pipe (FIFO)'
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device'
+  if (st.isSocket()) return 'a socket'
+  return 'not a regular file'
+}
+
+/**
+ * Reads the journal through `fd` in large chunks, line by line with each line's byte offset (the
+ * table keeps the offset, not the line). Synchronous: the run cannot start before it is read.
+ */
+function readJournal(fd: number, path: string, op: 'create' | 'delete'): {header?: JournalHeader; rows: SeenUsers; unreadable: number} {
+  const rows = new SeenUsers()
   let header: JournalHeader | undefined
   let unreadable = 0
   let first = true
-  const lines = createInterface({input: createReadStream(path), crlfDelay: Infinity})
-  for await (const line of lines) {
-    if (line.trim() === '') continue
+  const onLine = (line: string, offset: number): void => {
+    if (line.trim() === '') return
     let value: unknown
     try {
       value = JSON.parse(line)
@@ -109,7 +174,7 @@ async function readJournal(path: string, op: 'create' | 'delete'): Promise<{head
       // A partial line from a run that was killed mid-write: that row was not reported, so it is redone.
       unreadable++
       first = false
-      continue
+      return
     }
     if (first) {
       first = false
@@ -119,17 +184,38 @@ async function readJournal(path: string, op: 'create' | 'delete'): Promise<{head
       }
       if (h.op !== op) throw usageError(`--journal ${path} is the journal of a bulk ${h.op}, not ${op}`, 'Use a separate journal file for each command')
       header = h as JournalHeader
-      continue
+      return
     }
     const r = value as Partial<RowResult>
     if (typeof r?.status !== 'string') {
       unreadable++
-      continue
+      return
     }
     const key = rowKey(op, r)
-    if (key === undefined) continue
-    if (DONE_STATUSES.has(r.status)) done.set(key, {status: r.status, user_id: r.user_id})
-    else done.delete(key)
+    if (key === undefined) return
+    rows.setDone(key, DONE_STATUSES.has(r.status) ? (r.status as DoneStatus) : undefined, offset)
   }
-  return {header, done, unreadable}
+  const chunk = Buffer.allocUnsafe(READ_CHUNK)
+  let carry: Buffer | undefined
+  let carryAt = 0
+  let position = 0
+  for (;;) {
+    const n = readSync(fd, chunk, 0, READ_CHUNK, position)
+    if (n === 0) break
+    const buf: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n)
+    const base = carry ? carryAt : position
+    position += n
+    let start = 0
+    for (;;) {
+      const nl = buf.indexOf(10, start)
+      if (nl < 0) break
+      onLine(buf.toString('utf8', start, nl), base + start)
+      start = nl + 1
+    }
+    // Copied: the chunk buffer is reused by the next read.
+    carry = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined
+    carryAt = base + start
+  }
+  if (carry) onLine(carry.toString('utf8'), carryAt)
+  return {header, rows, unreadable}
 }

@@ -24,8 +24,10 @@ export interface BulkSummary {
   rateLimitPauses: number
   tokenFetches: number
   journal?: string
-  /** Why the run stopped early, other than Ctrl-C (credentials refused). */
+  /** Why the run stopped early, other than Ctrl-C (credentials refused, stdout closed, a write failed, broken input). */
   stoppedBecause?: string
+  /** With stoppedBecause: input rows never taken (0 none, 'unknown' for standard input). */
+  notProcessed?: number | 'unknown'
 }
 
 export function emptyCounts(): Counts {
@@ -97,7 +99,15 @@ export function formatSummary(stream: Stream, s: BulkSummary): string {
   if (s.skipped > 0) lines.push(`${plural(s.skipped, 'row')} ${s.skipped === 1 ? 'was' : 'were'} already done in journal ${s.journal} and ${s.skipped === 1 ? 'was' : 'were'} not sent again`)
   if (s.abandoned > 0) lines.push(`${plural(s.abandoned, 'row')} in flight ${s.abandoned === 1 ? 'was' : 'were'} abandoned (reported failed); re-run with the same --journal to settle them`)
   if (s.rateLimitPauses > 0) lines.push(`Rate limited by the server ${s.rateLimitPauses === 1 ? 'once' : `${s.rateLimitPauses} times`}; all workers slowed down each time`)
-  if (s.stoppedBecause) lines.push(paint(stream, 'red', 'Stopped: ') + s.stoppedBecause)
+  if (s.stoppedBecause) {
+    lines.push(paint(stream, 'red', 'Stopped: ') + s.stoppedBecause)
+    const n = s.notProcessed
+    const rest = n === 'unknown' ? 'The rest of standard input was not processed' : n ? `${plural(n, 'row')} of the input ${n === 1 ? 'was' : 'were'} not processed` : undefined
+    const them = n === 1 ? 'it' : 'them'
+    if (rest) {
+      lines.push(s.journal ? `${rest}: run the same command again with --journal ${s.journal} to do ${them} (done rows are skipped)` : `${rest}: run the same command again to do ${them} (add --journal FILE to skip the rows already done)`)
+    }
+  }
   if (s.interrupted && s.journal) lines.push(`Run the same command again with --journal ${s.journal} to finish the remaining rows`)
   else if (s.interrupted) lines.push('Rows not reported above were not sent; add --journal FILE next time to resume where a run stopped')
   if (s.counts.failed + s.counts.invalid > 0 && !s.interrupted) {

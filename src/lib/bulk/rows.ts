@@ -61,7 +61,9 @@ export function validateDeleteRow(row: RawRow): Checked<UserRef> {
   if (row.error !== undefined) return {ok: false, reason: row.error}
   const ext = cell(row, 'external_user_id')
   const id = cell(row, 'user_id')
-  if (ext !== undefined && id !== undefined) return {ok: false, reason: 'give either user_id or external_user_id, not both'}
+  // Both given (tink's own NDJSON results carry both): user_id wins. It names exactly one user at
+  // Tink and cannot be reused, while an external id may since have been given to a new user; a row
+  // whose two ids disagree therefore deletes the user its user_id names (README, bulk delete).
   if (id !== undefined) {
     const checked = attempt(() => checkId(id, 'user_id'))
     return checked.ok ? {ok: true, value: {userId: checked.value}} : checked

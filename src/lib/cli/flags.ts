@@ -86,6 +86,10 @@ export const bulkFlags = {
     options: ['csv', 'ndjson'],
     helpGroup: 'BULK',
   }),
+  delimiter: Flags.string({
+    description: 'CSV field delimiter: one character (, ; |) or "tab". Default: detected from the header line (comma, semicolon or tab).',
+    helpGroup: 'BULK',
+  }),
   concurrency: Flags.integer({
     description: 'Requests in flight at once over the shared keep-alive connections. Default: 8.',
     min: 1,

@@ -11,6 +11,8 @@ export const ExitCode = {
   REJECTED: 4,
   UNAVAILABLE: 5,
   PARTIAL: 6,
+  /** Output could not be written: stdout or the bulk journal (a full disk, /dev/full). */
+  WRITE_FAILED: 7,
   INTERRUPTED: 130,
 } as const
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
@@ -25,6 +27,8 @@ export interface CliErrorOptions {
   requestId?: string
   /** One sentence saying how to fix it. */
   hint?: string
+  /** The answer carried Tink's own error body ({errorMessage, errorCode}), not a proxy's page. */
+  fromTink?: boolean
   cause?: unknown
 }
 
@@ -34,6 +38,7 @@ export class CliError extends Error {
   readonly code?: string
   readonly requestId?: string
   readonly hint?: string
+  readonly fromTink?: boolean
 
   constructor(message: string, options: CliErrorOptions) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
@@ -43,6 +48,7 @@ export class CliError extends Error {
     this.code = options.code
     this.requestId = options.requestId
     this.hint = options.hint
+    this.fromTink = options.fromTink
   }
 
   /** The single line shown to a person: what went wrong, the request id, and how to fix it. */
@@ -75,6 +81,8 @@ function codeForExit(exit: ExitCodeValue): string {
       return 'rejected'
     case ExitCode.UNAVAILABLE:
       return 'unavailable'
+    case ExitCode.WRITE_FAILED:
+      return 'write_failed'
     case ExitCode.INTERRUPTED:
       return 'interrupted'
     default:
@@ -88,6 +96,15 @@ export function usageError(message: string, hint?: string): CliError {
 
 export function interrupted(): CliError {
   return new CliError('Interrupted', {exitCode: ExitCode.INTERRUPTED, code: 'interrupted'})
+}
+
+/**
+ * Whether Tink itself answered `status` (404 "no such user", 409 "already exists"): only its own
+ * answer, with its error body, settles anything. The same status from a proxy, gateway or WAF (an
+ * HTML page, another JSON shape) says nothing about the user. One rule for single and bulk commands.
+ */
+export function tinkSaid(err: unknown, status: number): err is CliError {
+  return err instanceof CliError && err.status === status && err.fromTink === true
 }
 
 /** Exit code for an HTTP error status from Tink. */

@@ -215,7 +215,9 @@ export class HttpClient {
       const outcome = await this.attempt(spec)
       if (outcome.kind === 'ok') return outcome.response
       const {error, retryAfterMs} = outcome
-      if (throttle && error.status === 429) throttle.rateLimited(retryAfterMs, sentAt)
+      // The shared pause is held to the same cap as this request's own wait: a far-future date or a
+      // huge value pauses every worker for at most maxRetryAfterMs, then this request gives up.
+      if (throttle && error.status === 429) throttle.rateLimited(retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.opts.maxRetryAfterMs), sentAt)
       if (attempt >= retries || !outcome.retryable) throw afterAttempts(error, attempt + 1)
       let delay = this.backoff(attempt)
       if (retryAfterMs !== undefined) {
@@ -434,6 +436,7 @@ function afterAttempts(error: CliError, attempts: number): CliError {
     code: error.code,
     requestId: error.requestId,
     hint: error.hint,
+    fromTink: error.fromTink,
     cause: error.cause,
   })
 }
@@ -454,14 +457,27 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
-/** Retry-After in delta-seconds or as an HTTP date; undefined when absent or unreadable. */
+/**
+ * Retry-After in delta-seconds or as an HTTP date (RFC 9110: IMF-fixdate, or the obsolete RFC 850
+ * and asctime forms); undefined when absent, negative, unreadable or a date already past, and the
+ * caller then backs off exponentially. Only those forms: Date.parse reads nearly anything ("-5" is
+ * a year), which made garbage a zero wait.
+ */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined
   const v = value.trim()
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000)
-  const at = Date.parse(v)
-  if (Number.isNaN(at)) return undefined
-  return Math.max(0, at - now)
+  if (/^\d+(\.\d+)?$/.test(v)) {
+    const ms = Number(v) * 1000
+    return Number.isFinite(ms) ? Math.round(ms) : Number.MAX_SAFE_INTEGER
+  }
+  const httpDate =
+    /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v) ||
+    /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT$/.test(v) ||
+    /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/.test(v)
+  if (!httpDate) return undefined
+  const at = Date.parse(v.endsWith('GMT') ? v : `${v} GMT`)
+  if (Number.isNaN(at) || at <= now) return undefined
+  return at - now
 }
 
 /** Tink's error JSON, or a short printable excerpt of whatever else came back (HTML, empty). */
@@ -476,6 +492,7 @@ export function errorFromResponse(
 ): CliError {
   let tinkCode: string | undefined
   let tinkMessage: string | undefined
+  let fromTink = false
   if (body && (contentType?.includes('json') || /^\s*\{/.test(body))) {
     try {
       const parsed: unknown = JSON.parse(body)
@@ -483,6 +500,7 @@ export function errorFromResponse(
         const p = parsed as Record<string, unknown>
         if (typeof p.errorMessage === 'string') tinkMessage = p.errorMessage
         if (typeof p.errorCode === 'string') tinkCode = p.errorCode
+        fromTink = tinkMessage !== undefined && tinkCode !== undefined
         // OAuth-style errors also occur behind some gateways.
         if (!tinkMessage && typeof p.error_description === 'string') tinkMessage = p.error_description
         if (!tinkCode && typeof p.error === 'string') tinkCode = p.error
@@ -501,13 +519,16 @@ export function errorFromResponse(
   } else {
     detail = 'empty body'
   }
-  const exitCode = exitForStatus(status)
+  // A 404 or 409 without Tink's error body came from something in between: not a rejection by
+  // Tink (exit 4) but an unexpected answer (exit 5), which settles nothing (errors.ts tinkSaid).
+  const foreign = (status === 404 || status === 409) && !fromTink
   return new CliError(`${what} failed: HTTP ${status}: ${detail}`, {
-    exitCode,
+    exitCode: foreign ? ExitCode.UNAVAILABLE : exitForStatus(status),
     status,
     code: tinkCode ?? `http_${status}`,
     requestId,
-    hint: hintForStatus(status),
+    hint: foreign ? `This ${status} did not come from Tink (no Tink error body): a proxy, gateway or firewall answered, so nothing is known about the user; check --base-url and the network path` : hintForStatus(status),
+    fromTink,
   })
 }
 

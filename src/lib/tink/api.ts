@@ -4,7 +4,7 @@
  * takes its HTTP client and credentials from the caller, so it runs unchanged in tests.
  */
 import {createHash, randomUUID} from 'node:crypto'
-import {CliError, ExitCode} from '../errors/cli-error.js'
+import {CliError, ExitCode, tinkSaid} from '../errors/cli-error.js'
 import type {HttpClient, HttpResponse} from '../http/client.js'
 
 export interface ClientCredentials {
@@ -283,13 +283,14 @@ export class TinkApi {
           headers: {'idempotency-key': idempotencyKey},
         })
       } catch (err) {
-        if (err instanceof CliError && err.status === 409 && input.external_user_id !== undefined) {
+        if (tinkSaid(err, 409) && input.external_user_id !== undefined) {
           throw new CliError(`A user with external id "${input.external_user_id}" already exists (HTTP 409)`, {
             exitCode: ExitCode.REJECTED,
             status: 409,
             code: err.code,
             requestId: err.requestId,
             hint: 'Use another --external-user-id, or delete that user first with tink user delete',
+            fromTink: true,
           })
         }
         throw err
@@ -358,8 +359,7 @@ export function isCacheable(token: TokenResult): boolean {
  * is what the person asked for.)
  */
 function userNotFound(user: UserRef, err: unknown): unknown {
-  // Anything else thrown by the grant goes on as it was.
-  if (!(err instanceof CliError) || err.status !== 404) return err
+  if (!tinkSaid(err, 404)) return err
   const who = user.userId !== undefined ? `user id "${user.userId}"` : `external id "${user.externalUserId}"`
   return new CliError(`No user with ${who} (HTTP 404)`, {
     exitCode: ExitCode.REJECTED,
@@ -367,6 +367,7 @@ function userNotFound(user: UserRef, err: unknown): unknown {
     code: err.code,
     requestId: err.requestId,
     hint: 'Check the id, and that this client created the user (users belong to the app that created them)',
+    fromTink: true,
     cause: err,
   })
 }
