@@ -5,7 +5,6 @@ import {mkdtempSync, writeFileSync, readFileSync, readdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {spawn} from 'node:child_process'
-import {request} from 'undici'
 
 import {
   ALL_SCOPES,
@@ -14,6 +13,7 @@ import {
   parseFaultSpec,
   startEmulator,
 } from '../dist/emulator/index.js'
+import {call as httpCall} from './support/emulator-http.js'
 
 const T0 = Date.parse('2025-03-01T12:00:00Z')
 const TOKEN = '/api/v1/oauth/token'
@@ -25,29 +25,8 @@ const TINK_LINK = 'df05e4b379934cd09963197cc855bfe9'
 const LIMITED = {id: 'limited-app', secret: 'limited-secret', scopes: ['user:create', 'authorization:grant', 'accounts:read']}
 const OTHER = {id: 'other-app', secret: 'other-secret', scopes: [...ALL_SCOPES]}
 
-/** One HTTP call; the body is always consumed so keep-alive sockets are released. */
-async function call(emu, path, {method = 'POST', form, json, body, headers = {}, token} = {}) {
-  const h = {...headers}
-  let b = body
-  if (form !== undefined) {
-    b = new URLSearchParams(form).toString()
-    h['content-type'] ??= 'application/x-www-form-urlencoded'
-  }
-  if (json !== undefined) {
-    b = JSON.stringify(json)
-    h['content-type'] ??= 'application/json'
-  }
-  if (token) h.authorization = `Bearer ${token}`
-  const res = await request(emu.url + path, {method, body: b, headers: h})
-  const text = await res.body.text()
-  let data
-  try {
-    data = JSON.parse(text)
-  } catch {
-    // not JSON: data stays undefined
-  }
-  return {status: res.statusCode, headers: res.headers, text, data}
-}
+/** One HTTP call (POST unless told): every Tink endpoint the emulator serves here is a POST. */
+const call = (emu, path, opts = {}) => httpCall(emu, path, {method: 'POST', ...opts})
 
 const creds = (c = BUILTIN_CLIENT) => ({client_id: c.id, client_secret: c.secret})
 

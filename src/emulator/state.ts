@@ -1,7 +1,6 @@
 import {randomBytes} from 'node:crypto'
-import {mkdirSync, readFileSync} from 'node:fs'
-import {rename, writeFile} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {readFileSync} from 'node:fs'
+import {writeFileAtomic} from '../lib/config/atomic-write.cjs'
 
 export interface UserRecord {
   user_id: string
@@ -192,11 +191,8 @@ export class Store {
     const file = this.stateFile
     const started = performance.now()
     const body = JSON.stringify({version: STATE_VERSION, users: [...this.users.values()]}, null, 1) + '\n'
-    const tmp = `${file}.${process.pid}.tmp`
     this.writing = (async () => {
-      mkdirSync(dirname(file), {recursive: true})
-      await writeFile(tmp, body, {mode: 0o600})
-      await rename(tmp, file)
+      writeFileAtomic(file, body)
       this.debounceMs = Math.min(MAX_DEBOUNCE_MS, Math.max(PERSIST_DEBOUNCE_MS, 5 * (performance.now() - started)))
     })().finally(() => {
       this.writing = undefined

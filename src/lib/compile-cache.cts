@@ -11,10 +11,11 @@
  * against the source and its flags itself; the file name holds the Node version and the
  * bundle's size and modification time.
  */
-import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import Module from 'node:module'
 import {dirname, join} from 'node:path'
 import {constants, Script} from 'node:vm'
+import {writeFileAtomic} from './config/atomic-write.cjs'
 import {appDir} from './config/paths.cjs'
 
 export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -54,11 +55,8 @@ export function requireCached(file: string, argv: readonly string[], env: NodeJS
   if (!off && (cachedData === undefined || script.cachedDataRejected === true)) {
     process.once('exit', () => {
       try {
-        mkdirSync(dir, {recursive: true, mode: 0o700})
         // Several tink processes may end at once: each writes its own file and renames it over.
-        const tmp = `${cacheFile}.${process.pid}.tmp`
-        writeFileSync(tmp, script.createCachedData(), {mode: 0o600})
-        renameSync(tmp, cacheFile)
+        writeFileAtomic(cacheFile, script.createCachedData())
         // Files of other builds or Node versions are dead weight once this one exists.
         for (const name of readdirSync(dir)) if (!name.startsWith(prefix) && !name.endsWith('.tmp')) rmSync(join(dir, name), {force: true})
       } catch {

@@ -5,9 +5,8 @@ import {request} from 'undici'
 import {BUILTIN_CLIENT, TINK_LINK_CLIENT_ID} from '../../dist/emulator/index.js'
 
 /** One HTTP call; the body is always consumed so keep-alive sockets are released. */
-export async function call(emu, path, {method = 'GET', form, json, headers = {}, token} = {}) {
+export async function call(emu, path, {method = 'GET', form, json, body, headers = {}, token} = {}) {
   const h = {...headers}
-  let body
   if (form !== undefined) {
     body = new URLSearchParams(form).toString()
     h['content-type'] ??= 'application/x-www-form-urlencoded'

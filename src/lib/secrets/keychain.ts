@@ -10,7 +10,7 @@
 import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
-import {writeFileAtomic} from '../config/atomic-write.js'
+import {writeFileAtomic} from '../config/atomic-write.cjs'
 import {CliError, ExitCode} from '../errors/cli-error.js'
 
 export const KEYCHAIN_SERVICE = 'tink-auth-cli'

@@ -7,13 +7,13 @@ import {randomBytes} from 'node:crypto'
 import {chmodSync, closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs'
 import {dirname} from 'node:path'
 
-export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
   mkdirSync(dirname(path), {recursive: true, mode: 0o700})
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   const fd = openSync(tmp, 'wx', mode)
   try {
     try {
-      writeSync(fd, data)
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
     } finally {
       closeSync(fd)
     }
