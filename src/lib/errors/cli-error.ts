@@ -11,6 +11,12 @@ export const ExitCode = {
   REJECTED: 4,
   UNAVAILABLE: 5,
   PARTIAL: 6,
+  /** `tink link connect`: the customer cancelled in Tink Link (USER_CANCELLED). */
+  LINK_CANCELLED: 7,
+  /** `tink link connect`: Tink Link reported another error, or the callback was refused (state mismatch). */
+  LINK_FAILED: 8,
+  /** `tink link connect`: no callback within --wait seconds. */
+  LINK_TIMEOUT: 9,
   INTERRUPTED: 130,
 } as const
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
@@ -75,6 +81,12 @@ function codeForExit(exit: ExitCodeValue): string {
       return 'rejected'
     case ExitCode.UNAVAILABLE:
       return 'unavailable'
+    case ExitCode.LINK_CANCELLED:
+      return 'link_cancelled'
+    case ExitCode.LINK_FAILED:
+      return 'link_failed'
+    case ExitCode.LINK_TIMEOUT:
+      return 'link_timeout'
     case ExitCode.INTERRUPTED:
       return 'interrupted'
     default:
