@@ -56,17 +56,25 @@ describe('against the emulator', () => {
     assertOneLineError(r, 4, /authorization grant failed: HTTP 404/)
   })
 
-  test('grant delegate: the URL alone on stdout, the redirect-uri warning on stderr', async () => {
-    const r = await runCli(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'Grant User'], {env})
+  test('grant delegate: the URL alone on stdout, nothing on stderr', async () => {
+    const r = await runCli(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'Grant User', '--redirect-uri', 'https://example.com/cb'], {env})
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^https:\/\/link\.tink\.com\/1\.0\/transactions\/connect-accounts\?\S+\n$/)
     const url = new URL(r.stdout.trim())
     assert.equal(url.searchParams.get('client_id'), 'tink-emulator-client')
     assert.match(url.searchParams.get('authorization_code'), /\S/)
-    assert.match(r.stderr, /Warning: no --redirect-uri/)
+    assert.equal(r.stderr, '')
     const last = emu.requests.at(-1)
     assert.equal(last.path, DELEGATE_PATH)
     assert.equal(last.status, 200)
+  })
+
+  test('grant delegate without a redirect URI (no flag, env or profile): exit 2 naming the fix, nothing sent', async () => {
+    const before = emu.requests.length
+    const r = await runCli(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'Grant User'], {env})
+    assertOneLineError(r, 2, /--redirect-uri is required.*TINK_REDIRECT_URI/)
+    assert.equal(r.stdout, '')
+    assert.equal(emu.requests.length, before)
   })
 
   test('grant delegate --json: {"code", "url"} with the code in the URL', async () => {
@@ -151,7 +159,8 @@ describe('what the CLI sends, and the Tink Link URL', () => {
     srv.reset()
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(DELEGATE_PATH, {json: {code}})
-    const r = await runCli(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane', ...args], {env: serverEnv(srv, env)})
+    const redirect = args.includes('--redirect-uri') ? [] : ['--redirect-uri', 'https://example.com/cb']
+    const r = await runCli(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane', ...redirect, ...args], {env: serverEnv(srv, env)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout.split('\n').length, 2, 'one line on stdout')
     return r.stdout.trim()
