@@ -96,7 +96,7 @@ export function checkRedirectUri(value: string, origin = '--redirect-uri'): URL 
   try {
     return new URL(value)
   } catch {
-    throw usageError(`Invalid ${origin} "${value}"`, 'Give an absolute URL registered for your app, e.g. https://example.com/callback')
+    throw usageError(`Invalid ${origin.replace(/^flag /, "")} "${value}"`, 'Give an absolute URL registered for your app, e.g. https://example.com/callback')
   }
 }
 
