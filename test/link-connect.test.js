@@ -8,11 +8,12 @@
 import {test, before, after, describe} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {createServer} from 'node:net'
 
 import {startEmulator} from '../dist/emulator/index.js'
-import {BIN, cleanEnv, emulatorEnv, ROOT} from './helpers.js'
+import {BIN, cleanEnv, emulatorEnv, ROOT, runCli, tempDir} from './helpers.js'
 import {oneJson, spawnCli, stripAnsi} from './support/cli.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -269,5 +270,40 @@ describe('a redirect URI that is not loopback: paste the address back', () => {
     assert.equal(r.code, 8, r.stderr)
     assert.equal(oneJson(r.stdout).error.code, 'state_mismatch')
     assert.match(r.stderr, /^http:\/\/\S+\/1\.0\/transactions\/connect-accounts\?/m, 'the URL was shown')
+  })
+})
+
+describe('the token cache', () => {
+  test("the user token lands in the profile's token cache, keyed by the sorted scopes", async () => {
+    const config = tempDir('tink-link-cache-')
+    const login = await runCli(['login', 'linked', '--base-url', emu.url, '--client-id', 'tink-emulator-client', '--client-secret-stdin', '--insecure-storage', '--no-verify'], {
+      env: {TINK_CONFIG_DIR: config},
+      input: 'tink-emulator-secret',
+    })
+    assert.equal(login.code, 0, login.stderr)
+    const port = await freePort()
+    const run = spawnCli(['link', 'connect', '-e', `cached-${process.pid}`, '--create', '--no-browser', '--json', '--redirect-uri', `http://127.0.0.1:${port}/callback`], {
+      env: {TINK_CONFIG_DIR: config, TINK_LINK_URL: emu.url},
+    })
+    let stderr = ''
+    run.child.stderr.on('data', async (d) => {
+      stderr += d
+      const m = /^(http:\/\/\S+\/1\.0\/\S+)$/m.exec(stderr)
+      if (m && !run.sent) {
+        run.sent = true
+        const res = await fetch(m[1], {method: 'POST', body: new URLSearchParams({bank: 'demo-success'}), redirect: 'manual'})
+        await fetch(res.headers.get('location'))
+      }
+    })
+    const r = await run.done
+    assert.equal(r.code, 0, r.stderr)
+    const token = oneJson(r.stdout).token
+    const status = await runCli(['profile', 'status', 'linked', '--json'], {env: {TINK_CONFIG_DIR: config}})
+    assert.equal(status.code, 0, status.stderr)
+    const cached = JSON.parse(status.stdout)[0].cachedTokens
+    const entry = cached.find((c) => c.scope === 'accounts:read,balances:read,credentials:read,provider-consents:read,transactions:read')
+    assert.ok(entry, JSON.stringify(cached))
+    assert.equal(entry.expiresAt, token.expires_at)
+    assert.ok(readFileSync(join(config, 'secrets.json'), 'utf8').includes(token.access_token), 'stored in the profile secret store')
   })
 })
