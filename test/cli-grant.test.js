@@ -87,7 +87,7 @@ describe('against the emulator', () => {
   })
 
   test('grant delegate without --id-hint on a terminal asks for it, and sends the answer', async () => {
-    const r = await inTerminal(['grant', 'delegate', '--external-user-id', 'grant-user'], {prompt: /id hint/, answer: 'Jane Dö', env})
+    const r = await inTerminal(['grant', 'delegate', '--external-user-id', 'grant-user', '--redirect-uri', 'https://example.com/cb'], {prompt: /id hint/, answer: 'Jane Dö', env})
     assert.equal(r.code, 0, r.output)
     assert.match(r.output, /https:\/\/link\.tink\.com\/1\.0\/transactions\/connect-accounts\?/)
     const last = emu.requests.at(-1)
@@ -135,7 +135,7 @@ describe('what the CLI sends, and the Tink Link URL', () => {
   test('grant delegate: the form has the Tink Link actor, the continuous-access scopes and the id hint', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})
     srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
-    const r = await runCli(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane Doe'], {env: serverEnv(srv)})
+    const r = await runCli(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane Doe', '--redirect-uri', 'https://example.com/cb'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(srv.requests[0].form.scope, 'authorization:grant')
     const d = srv.requests[1]
@@ -143,13 +143,13 @@ describe('what the CLI sends, and the Tink Link URL', () => {
     assert.equal(d.headers.authorization, 'Bearer client-tok')
     assert.equal(d.headers['content-type'], 'application/x-www-form-urlencoded')
     assert.deepEqual(d.form, {external_user_id: 'e1', actor_client_id: TINK_LINK_ACTOR, scope: TINK_LINK_SCOPES, id_hint: 'Jane Doe'})
-    assert.equal(r.stdout, `https://link.tink.com/1.0/transactions/connect-accounts?client_id=${CLIENT.id}&authorization_code=dcode&market=GB&locale=en_US\n`)
+    assert.equal(r.stdout, `https://link.tink.com/1.0/transactions/connect-accounts?client_id=${CLIENT.id}&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&authorization_code=dcode&market=GB&locale=en_US\n`)
   })
 
   test('grant delegate with --actor-client-id, --scope and --user-id', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
-    const r = await runCli(['grant', 'delegate', '--user-id', 'u9', '--id-hint', 'Ann', '--actor-client-id', 'actor-2', '--scope', 'accounts:read', '--scope', 'user:read'], {env: serverEnv(srv)})
+    const r = await runCli(['grant', 'delegate', '--user-id', 'u9', '--id-hint', 'Ann', '--actor-client-id', 'actor-2', '--scope', 'accounts:read', '--scope', 'user:read', '--redirect-uri', 'https://example.com/cb'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(srv.requests[1].form, {user_id: 'u9', actor_client_id: 'actor-2', scope: 'accounts:read,user:read', id_hint: 'Ann'})
   })
