@@ -15,7 +15,8 @@ const srv = useTinkServer()
 const EVERY_COMMAND = [
   ['token', 'get'],
   ['grant', 'create', '--external-user-id', 'u1', '--scope', 'accounts:read'],
-  ['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Jane'],
+  ['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Jane', '--redirect-uri', 'https://example.com/cb'],
+  ['link', 'connect', '--external-user-id', 'u1', '--no-browser'],
   ['user', 'create', '--external-user-id', 'u1', '--market', 'GB'],
   ['user', 'delete', '--external-user-id', 'u1', '--yes'],
 ]

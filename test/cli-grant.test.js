@@ -57,17 +57,25 @@ describe('against the emulator', () => {
     assertOneLineError(r, 4, /authorization grant failed: HTTP 404/)
   })
 
-  test('grant delegate: the URL alone on stdout, the redirect-uri warning on stderr', async () => {
-    const r = await runTink(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'Grant User'], {env})
+  test('grant delegate: the URL alone on stdout, nothing on stderr', async () => {
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'Grant User', '--redirect-uri', 'https://example.com/cb'], {env})
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^https:\/\/link\.tink\.com\/1\.0\/transactions\/connect-accounts\?\S+\n$/)
     const url = new URL(r.stdout.trim())
     assert.equal(url.searchParams.get('client_id'), 'tink-emulator-client')
     assert.match(url.searchParams.get('authorization_code'), /\S/)
-    assert.match(r.stderr, /Warning: no --redirect-uri/)
+    assert.equal(r.stderr, '')
     const last = emu.requests.at(-1)
     assert.equal(last.path, DELEGATE_PATH)
     assert.equal(last.status, 200)
+  })
+
+  test('grant delegate without a redirect URI (no flag, env or profile): exit 2 naming the fix, nothing sent', async () => {
+    const before = emu.requests.length
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'Grant User'], {env})
+    assertOneLineError(r, 2, /--redirect-uri is required.*TINK_REDIRECT_URI/)
+    assert.equal(r.stdout, '')
+    assert.equal(emu.requests.length, before)
   })
 
   test('grant delegate --json: {"code", "url"} with the code in the URL', async () => {
@@ -80,7 +88,7 @@ describe('against the emulator', () => {
   })
 
   test('grant delegate without --id-hint on a terminal asks for it, and sends the answer', async () => {
-    const r = await inTerminal(['grant', 'delegate', '--external-user-id', 'grant-user'], {prompt: /id hint/, answer: 'Jane Dö', env})
+    const r = await inTerminal(['grant', 'delegate', '--external-user-id', 'grant-user', '--redirect-uri', 'https://example.com/cb'], {prompt: /id hint/, answer: 'Jane Dö', env})
     assert.equal(r.code, 0, r.output)
     assert.match(r.output, /https:\/\/link\.tink\.com\/1\.0\/transactions\/connect-accounts\?/)
     const last = emu.requests.at(-1)
@@ -128,7 +136,7 @@ describe('what the CLI sends, and the Tink Link URL', () => {
   test('grant delegate: the form has the Tink Link actor, the continuous-access scopes and the id hint', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})
     srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
-    const r = await runTink(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane Doe'], {env: serverEnv(srv)})
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane Doe', '--redirect-uri', 'https://example.com/cb'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(srv.requests[0].form.scope, 'authorization:grant')
     const d = srv.requests[1]
@@ -136,13 +144,13 @@ describe('what the CLI sends, and the Tink Link URL', () => {
     assert.equal(d.headers.authorization, 'Bearer client-tok')
     assert.equal(d.headers['content-type'], 'application/x-www-form-urlencoded')
     assert.deepEqual(d.form, {external_user_id: 'e1', actor_client_id: TINK_LINK_ACTOR, scope: TINK_LINK_SCOPES, id_hint: 'Jane Doe'})
-    assert.equal(r.stdout, `https://link.tink.com/1.0/transactions/connect-accounts?client_id=${CLIENT.id}&authorization_code=dcode&market=GB&locale=en_US\n`)
+    assert.equal(r.stdout, `https://link.tink.com/1.0/transactions/connect-accounts?client_id=${CLIENT.id}&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&authorization_code=dcode&market=GB&locale=en_US\n`)
   })
 
   test('grant delegate with --actor-client-id, --scope and --user-id', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
-    const r = await runTink(['grant', 'delegate', '--user-id', 'u9', '--id-hint', 'Ann', '--actor-client-id', 'actor-2', '--scope', 'accounts:read', '--scope', 'user:read'], {env: serverEnv(srv)})
+    const r = await runTink(['grant', 'delegate', '--user-id', 'u9', '--id-hint', 'Ann', '--actor-client-id', 'actor-2', '--scope', 'accounts:read', '--scope', 'user:read', '--redirect-uri', 'https://example.com/cb'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(srv.requests[1].form, {user_id: 'u9', actor_client_id: 'actor-2', scope: 'accounts:read,user:read', id_hint: 'Ann'})
   })
@@ -152,7 +160,8 @@ describe('what the CLI sends, and the Tink Link URL', () => {
     srv.reset()
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(DELEGATE_PATH, {json: {code}})
-    const r = await runTink(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane', ...args], {env: serverEnv(srv, env)})
+    const redirect = args.includes('--redirect-uri') ? [] : ['--redirect-uri', 'https://example.com/cb']
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane', ...redirect, ...args], {env: serverEnv(srv, env)})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout.split('\n').length, 2, 'one line on stdout')
     return r.stdout.trim()

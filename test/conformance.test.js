@@ -227,7 +227,7 @@ describe('every command against Prism mock (--errors): spec-generated answers', 
       runCli(['user', 'create', '--external-user-id', 'mock-user', '--market', 'GB', '--locale', 'en_US', '--json'], {env: mockEnv()}),
       runCli(['grant', 'create', '--external-user-id', 'mock-user', '--scope', 'accounts:read', '--json'], {env: mockEnv()}),
       runCli(['grant', 'create', '--external-user-id', 'mock-user', '--scope', 'accounts:read', '--exchange', '--json'], {env: mockEnv()}),
-      runCli(['grant', 'delegate', '--external-user-id', 'mock-user', '--id-hint', 'Jane Doe', '--json'], {env: mockEnv()}),
+      runCli(['grant', 'delegate', '--external-user-id', 'mock-user', '--id-hint', 'Jane Doe', '--redirect-uri', 'https://example.com/callback', '--json'], {env: mockEnv()}),
       runCli(['user', 'delete', '--external-user-id', 'mock-user', '--yes', '--json'], {env: mockEnv()}),
     ])
     await mock.settle()

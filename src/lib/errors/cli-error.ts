@@ -13,6 +13,12 @@ export const ExitCode = {
   PARTIAL: 6,
   /** Output could not be written: stdout or the bulk journal (a full disk, /dev/full). */
   WRITE_FAILED: 7,
+  /** `tink link connect`: the customer cancelled in Tink Link (USER_CANCELLED). */
+  LINK_CANCELLED: 8,
+  /** `tink link connect`: Tink Link reported another error, or the callback was refused (state mismatch). */
+  LINK_FAILED: 9,
+  /** `tink link connect`: no callback within --wait seconds. */
+  LINK_TIMEOUT: 10,
   INTERRUPTED: 130,
 } as const
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
@@ -83,6 +89,12 @@ function codeForExit(exit: ExitCodeValue): string {
       return 'unavailable'
     case ExitCode.WRITE_FAILED:
       return 'write_failed'
+    case ExitCode.LINK_CANCELLED:
+      return 'link_cancelled'
+    case ExitCode.LINK_FAILED:
+      return 'link_failed'
+    case ExitCode.LINK_TIMEOUT:
+      return 'link_timeout'
     case ExitCode.INTERRUPTED:
       return 'interrupted'
     default:
