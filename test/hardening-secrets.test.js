@@ -64,7 +64,7 @@ const COMMANDS = [
   ['token get --client-secret-stdin', ['token', 'get', '--no-cache', '--client-secret-stdin'], C.secret, TOKEN_PATH, [C.access]],
   ['grant create', ['grant', 'create', '--external-user-id', 'u1', '--scope', 'accounts:read'], undefined, GRANT_PATH, []],
   ['grant create --exchange', ['grant', 'create', '--external-user-id', 'u1', '--scope', 'user:delete', '--exchange'], undefined, TOKEN_PATH, [C.user]],
-  ['grant delegate', ['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Jane'], undefined, DELEGATE_PATH, []],
+  ['grant delegate', ['grant', 'delegate', '--external-user-id', 'u1', '--id-hint', 'Jane', '--redirect-uri', 'https://example.com/cb'], undefined, DELEGATE_PATH, []],
   ['user create', ['user', 'create', '--external-user-id', 'u1', '--market', 'GB'], undefined, CREATE_PATH, []],
   ['user delete', ['user', 'delete', '--external-user-id', 'u1', '--yes'], undefined, DELETE_PATH, []],
 ]

@@ -8,6 +8,7 @@ export default class TokenInspect extends TinkCommand<typeof TokenInspect> {
 The token may be given as an argument because it is sent nowhere; "-" (or no argument, with a pipe) reads it from standard input.`
   static override examples = [
     {description: 'Inspect a token from a variable', command: 'printf \'%s\' "$TOKEN" | <%= config.bin %> <%= command.id %> -'},
+    {description: 'Inspect the cached token a command just used, as JSON', command: '<%= config.bin %> token get --scope user:create --raw | <%= config.bin %> <%= command.id %> - --json'},
   ]
 
   static override args = {token: Args.string({description: 'The token, or - to read it from standard input.'})}
