@@ -242,7 +242,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
       accepted = io.stdout.write(chunk, (err) => {
         // A write that fails later (ENOSPC on a file, EPIPE) reports here first: the run, not
         // oclif's listener, owns that error, even when it comes after the last row.
-        if (err) onStdoutError(err as NodeJS.ErrnoException)
+        if (err) onStdoutError(err)
         else linesOut += count
         taken()
       })
