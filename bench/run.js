@@ -7,7 +7,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const available = readdirSync(here).filter((f) => f.endsWith('.js') && f !== 'run.js').map((f) => f.slice(0, -3))
-const WHOLE = ['startup', 'bulk']
+const WHOLE = ['startup', 'bulk', 'bulk-memory']
 const [name, ...rest] = process.argv.slice(2)
 if (name === '--help' || (name && !available.includes(name))) {
   process.stderr.write(`${name === '--help' ? '' : `Unknown benchmark "${name}". `}Usage: npm run bench [-- <${available.join('|')}> [options]] (none: ${WHOLE.join(', ')})\n`)

@@ -39,6 +39,16 @@ describe('bulk input and output against the emulator', () => {
     assert.ok(has('victim-7'), 'the line inside a quoted field was taken for a row')
   })
 
+  test('rows without a locale get their market\'s own (GB en_GB, SE sv_SE, US en_US, NO no_NO); --locale still wins', async () => {
+    const r = await runCli(['user', 'create', '--file', file('loc.csv', 'external_user_id,market\nloc-gb,GB\nloc-se,SE\nloc-us,US\nloc-no,NO\n')], {env})
+    assert.equal(r.code, 0, r.stderr)
+    const locale = (ext) => emu.users().find((u) => u.external_user_id === ext)?.locale
+    assert.deepEqual(['loc-gb', 'loc-se', 'loc-us', 'loc-no'].map(locale), ['en_GB', 'sv_SE', 'en_US', 'no_NO'])
+    const flagged = await runCli(['user', 'create', '--file', file('loc-flag.csv', 'external_user_id,market\nloc-de,DE\n'), '--locale', 'en_US'], {env})
+    assert.equal(flagged.code, 0, flagged.stderr)
+    assert.equal(locale('loc-de'), 'en_US')
+  })
+
   test('";" and tab delimiters are detected from the header and said on stderr; --delimiter sets one', async () => {
     const semi = await runCli(['user', 'create', '--file', file('semi.csv', 'external_user_id;market;locale\nsemi-1;GB;en_GB\n"semi;2";SE;sv_SE\n')], {env})
     assert.equal(semi.code, 0, semi.stderr)

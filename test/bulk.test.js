@@ -429,6 +429,27 @@ describe('bulk input problems', () => {
     assert.equal(lines(out).length, 4)
   })
 
+  test('streaming: a quoted field spanning lines is one row, sent when its closing line arrives, numbered by its first line', async () => {
+    const child = spawn(process.execPath, [BIN, 'user', 'create', '--file', '-', '--format', 'csv', '--market', 'GB'], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
+    let out = ''
+    let waiting
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d
+      if (waiting && lines(out).length >= waiting.n) waiting.resolve()
+    })
+    const outputLines = (n) => new Promise((resolve) => (lines(out).length >= n ? resolve() : (waiting = {n, resolve})))
+    child.stdin.write('external_user_id,note\nml-1,plain\nml-2,"a note\n')
+    await outputLines(1)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.deepEqual(lines(out).map((x) => x.external_user_id), ['ml-1'], 'a row whose quoted field is still open was taken')
+    child.stdin.write('ml-9,on two lines"\nml-3,plain\n')
+    await outputLines(3)
+    assert.deepEqual(lines(out).map((x) => [x.row, x.external_user_id, x.status]).sort(), [[2, 'ml-1', 'created'], [3, 'ml-2', 'created'], [5, 'ml-3', 'created']])
+    assert.equal(emu.users().some((u) => u.external_user_id === 'ml-9'), false, 'the line inside the quoted field was taken for a row')
+    child.stdin.end()
+    assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0)
+  })
+
   test('Ctrl-C while stdin stays open: the run stops at once with its summary, exit 130', async () => {
     const child = spawn(process.execPath, [BIN, 'user', 'create', '--file', '-', '--format', 'csv', '--market', 'GB'], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
     let out = ''

@@ -36,6 +36,17 @@ test('the command reference is generated from the commands and up to date (npm r
   assert.equal(have, want, 'README.md command reference is stale: run `npm run readme` and commit README.md')
 })
 
+test('bulk help says what a bulk run does: --delimiter, exit 7 for a failed write, exit 130 for a closed stdout', async () => {
+  for (const verb of ['create', 'delete']) {
+    const r = await runCli(['user', verb, '--help'], {env: {}})
+    assert.equal(r.code, 0, r.stderr)
+    const help = r.stdout.replace(/\s+/g, ' ')
+    assert.match(help, /set with --delimiter/, `user ${verb}`)
+    assert.match(help, /7 a write failed \(stdout or --journal/, `user ${verb}`)
+    assert.match(help, /130 interrupted \(Ctrl-C.*\) or stdout was closed/, `user ${verb}`)
+  }
+})
+
 test('the README documents every exit code and environment variable the code defines', () => {
   const errors = readFileSync(join(ROOT, 'src', 'lib', 'errors', 'cli-error.ts'), 'utf8')
   const codes = [...errors.slice(errors.indexOf('export const ExitCode = {'), errors.indexOf('} as const')).matchAll(/:\s*(\d+)/g)].map((m) => m[1])

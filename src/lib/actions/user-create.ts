@@ -65,7 +65,8 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
       defaults: {
         // The built-in GB is not a choice anyone made: a row without a market is invalid unless a flag, env or profile gives one.
         market: market && market.source !== 'default' ? checkMarket(market.value, market.origin) : undefined,
-        locale: locale ? checkLocale(locale.value, locale.origin) : undefined,
+        // Nor is the built-in en_US: a row without a locale gets its market's own (defaultLocale).
+        locale: locale && locale.source !== 'default' ? checkLocale(locale.value, locale.origin) : undefined,
         retention_class: flags['retention-class'] === undefined ? undefined : checkRetentionClass(flags['retention-class']),
       },
     },

@@ -227,16 +227,24 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   let pending: string[] = []
   let flushScheduled = false
   let draining: Promise<void> | undefined
+  /** Settles when stdout has taken (or refused) the last chunk written. */
+  let lastWrite: Promise<void> | undefined
   const flush = (): void => {
     flushScheduled = false
     if (pending.length === 0 || outputBroken) return
     const chunk = pending.join('')
     const count = pending.length
     pending = []
-    let accepted: boolean
+    let accepted = true
     try {
+      let taken!: () => void
+      lastWrite = new Promise<void>((resolve) => (taken = resolve))
       accepted = io.stdout.write(chunk, (err) => {
-        if (!err) linesOut += count
+        // A write that fails later (ENOSPC on a file, EPIPE) reports here first: the run, not
+        // oclif's listener, owns that error, even when it comes after the last row.
+        if (err) onStdoutError(err)
+        else linesOut += count
+        taken()
       })
     } catch (err) {
       // stdout on a file writes synchronously, and its failure (ENOSPC) is thrown, not emitted.
@@ -409,6 +417,8 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     await Promise.all(Array.from({length: opts.concurrency}, () => worker()))
   } finally {
     flush()
+    // Until the last chunk is taken, its failure is still this run's to report (exit 7).
+    if (!outputBroken) await lastWrite
     progress.stop()
     clearTimeout(graceTimer)
     signal.removeEventListener('abort', onAbort)

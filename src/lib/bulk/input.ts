@@ -15,7 +15,8 @@ import {open} from 'node:fs/promises'
 import {isUtf8} from 'node:buffer'
 import {extname} from 'node:path'
 import {Transform, type Readable, type TransformCallback} from 'node:stream'
-import {parse as parseCsv, type CsvError, type InfoRecord, type Options} from 'csv-parse'
+import type {CsvError} from 'csv-parse'
+import {parse as parseCsvSync} from 'csv-parse/sync'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import {plural} from './render.js'
 
@@ -41,6 +42,8 @@ export interface OpenedInput {
 export const MAX_LINE_BYTES = 1024 * 1024
 /** Delimiters detected from the CSV header (European Excel writes ";"). */
 const DELIMITERS = [',', ';', '\t'] as const
+/** Bytes looked at for NUL to tell a binary file from text (as git and grep do), before any line is judged. */
+const BINARY_SNIFF_BYTES = 8000
 
 const NOT_UTF8 = 'is not valid UTF-8 text (a Latin-1 or Windows-1252 export?); save the file as UTF-8 (CSV UTF-8 in Excel) and run again'
 
@@ -54,7 +57,7 @@ export function formatFromName(file: string, explicit?: string): InputFormat | u
 }
 
 function unreadable(file: string, why: string): CliError {
-  return new CliError(`Cannot read --file ${file}: ${why}`, {exitCode: ExitCode.USAGE, code: 'file_unreadable', hint: 'Give the path of a regular CSV or NDJSON file, or - for standard input'})
+  return new CliError(`Cannot read --file ${file}: ${why}`, {exitCode: ExitCode.USAGE, code: 'file_unreadable', hint: 'Give the path of a CSV or NDJSON file, or - for standard input'})
 }
 
 /** What kind of thing `path` is when it is not a regular file ('a folder', 'a named pipe (FIFO)'...). */
@@ -107,6 +110,9 @@ class LineGuard extends Transform {
   /** Lines (1-based) that are not UTF-8 and not yet claimed by a CSV record, in order. */
   readonly badLines: number[] = []
   firstLine?: {line: number; text: string | undefined}
+  /** A NUL byte in the first BINARY_SNIFF_BYTES: an image, an archive, a spreadsheet, not text. */
+  binary = false
+  private sniffed = 0
   private readonly firstSeen: Promise<void>
   private resolveFirst!: () => void
 
@@ -123,6 +129,11 @@ class LineGuard extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    if (this.sniffed < BINARY_SNIFF_BYTES) {
+      const head = chunk.subarray(0, BINARY_SNIFF_BYTES - this.sniffed)
+      if (head.includes(0)) this.binary = true
+      this.sniffed += head.length
+    }
     const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk
     let start = 0
     for (;;) {
@@ -197,14 +208,14 @@ export async function openInput(file: string, stdin: Readable, explicitFormat?: 
     stream.destroy()
     guard.destroy()
   }
+  // Binary before UTF-8: a PNG's first line is not UTF-8 either, but "save it as UTF-8" would mislead.
+  if (guard.binary || first.text?.includes('\u0000')) {
+    close()
+    throw usageError(`--file ${file} is not a text file (it holds binary data)`, 'Give a CSV or NDJSON file in UTF-8; export spreadsheets as CSV first')
+  }
   if (first.text === undefined) {
     close()
     throw usageError(`--file ${file}: line ${first.line} ${NOT_UTF8}`)
-  }
-  // NUL bytes in the first line: an image, an archive, a spreadsheet.
-  if (first.text.includes('\u0000')) {
-    close()
-    throw usageError(`--file ${file} is not a text file (it holds binary data)`, 'Give a CSV or NDJSON file in UTF-8; export spreadsheets as CSV first')
   }
   const format = guessed ?? (first.text.trimStart().startsWith('{') ? 'ndjson' : 'csv')
   if (format === 'ndjson') {
@@ -213,7 +224,7 @@ export async function openInput(file: string, stdin: Readable, explicitFormat?: 
     return {format, rows: ndjsonRows(lines, guard, close)}
   }
   const delimiter = explicitDelimiter ?? detectDelimiter(first.text)
-  const header = parseHeader(first.text, delimiter)
+  const header = parseHeader(first.text, delimiter, first.line)
   if (typeof header === 'string') {
     close()
     throw usageError(`--file ${file}: the CSV header on line ${first.line} is broken: ${header}`, 'The first line must name the columns, e.g. external_user_id,market,locale,retention_class')
@@ -254,25 +265,14 @@ export function detectDelimiter(header: string): string {
   return best
 }
 
-function parseHeader(text: string, delimiter: string): string[] | string {
+/** The header's cells, or what is wrong with its quoting. */
+function parseHeader(text: string, delimiter: string, line: number): string[] | string {
   try {
-    const [cells] = parseCsvText(text, delimiter)
+    const [cells] = parseCsvSync(text, {delimiter, relax_column_count: true})
     return cells ?? []
   } catch (err) {
-    return (err as Error).message
+    return csvReason(err as CsvError, line)
   }
-}
-
-/** One CSV text parsed whole (the header line; tests). */
-function parseCsvText(text: string, delimiter: string): string[][] {
-  const out: string[][] = []
-  const p = parseCsv({delimiter, relax_column_count: true, record_delimiter: ['\r\n', '\n']})
-  p.on('data', (r: string[]) => out.push(r))
-  let error: Error | undefined
-  p.on('error', (e) => (error = e))
-  p.end(text)
-  if (error) throw error
-  return out
 }
 
 interface GuardLine {
@@ -361,95 +361,137 @@ function stringFields(value: Record<string, unknown>): Record<string, string> {
   return out
 }
 
-interface CsvRecord {
-  record: string[]
-  info: {lines: number}
-}
-
+/**
+ * CSV data records, cut at line ends: a record ends at the first line break outside a quoted
+ * field, so each row is handed on as soon as its line has arrived. (A streaming csv-parse holds
+ * its last record back until more input or the end comes, which from a pipe that stays open may be
+ * never.) A record without quotes is split at the delimiter, exactly what RFC 4180 makes of it;
+ * one with quotes is parsed whole by csv-parse, which also names what is wrong with broken quoting.
+ */
 async function* csvRows(columns: string[], headerLine: number, delimiter: string, guard: LineGuard, close: () => void): AsyncGenerator<RawRow> {
-  // Broken quoting ends reading at that record: csv-parse reports it (skip) and then resyncs by
-  // guesswork, so every record after the first error is dropped (on_record), and the error is
-  // yielded after the good records parsed before it (a stream error would discard them).
-  let broken: CsvError | undefined
-  const parser = parseCsv({
-    delimiter,
-    skip_records_with_error: true,
-    on_record: ((record: string[], context: InfoRecord): CsvRecord | undefined => (broken ? undefined : {record, info: {lines: context.lines}})) as unknown as Options['on_record'],
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    record_delimiter: ['\r\n', '\n'],
-    max_record_size: MAX_LINE_BYTES,
-    // The header was read above: records before and on its line are skipped here.
-    from_line: headerLine + 1,
-  })
-  guard.on('error', (err) => parser.destroy(err))
-  parser.on('skip', (err: CsvError) => {
-    if (broken) return
-    broken = err
-    guard.unpipe(parser)
-    parser.end()
-  })
-  guard.pipe(parser)
-  let lastEnd = headerLine
-  try {
-    for await (const {record: cells, info} of parser as AsyncIterable<CsvRecord>) {
-      const end = info.lines
-      // A quoted field may span lines: the row's number is the line it starts on, as an editor shows it.
-      let breaks = 0
-      for (const c of cells) for (let i = c.indexOf('\n'); i >= 0; i = c.indexOf('\n', i + 1)) breaks++
-      const line = end - breaks
-      lastEnd = end
-      const bad = claimBadLine(guard, line, end)
-      if (cells.length === 1 && cells[0].trim() === '' && bad === undefined) continue
-      if (bad !== undefined) {
-        yield {line, error: bad === line ? `not valid UTF-8 text${NOT_UTF8.slice('is not valid UTF-8 text'.length)}` : `line ${bad} ${NOT_UTF8}`}
-        continue
-      }
-      if (cells.length !== columns.length) {
-        const fields: Record<string, string> = {}
-        columns.forEach((c, i) => {
-          if (cells[i] !== undefined) fields[c] = cells[i]!
-        })
-        yield {line, fields, error: `has ${plural(cells.length, 'field')}, the header has ${columns.length}`}
-        continue
-      }
-      const fields: Record<string, string> = {}
-      for (let i = 0; i < columns.length; i++) fields[columns[i]] = cells[i]!
-      yield {line, fields}
-    }
-    if (broken) throw broken
-  } catch (err) {
-    if (err instanceof CliError) {
-      yield fatalRow(guard, err)
-      return
-    }
-    const e = err as CsvError
-    const at = lastEnd + 1
-    const reason = csvReason(e)
+  const options = {delimiter, relax_column_count: true, record_delimiter: ['\r\n', '\n'], max_record_size: MAX_LINE_BYTES}
+  const scan = new QuoteScanner(delimiter)
+  /** The lines of a record that spans lines (a quoted field holds a line break), and where it starts. */
+  let parts: string[] = []
+  let start = 0
+  let size = 0
+  let badLine: number | undefined
+  const broken = (line: number, reason: string): RawRow => {
     const message = `broken CSV quoting: ${reason}`
-    yield {line: at, error: message, stop: `line ${at} of the input: ${message}; a quote makes every later line part of that row, so no more rows were read`}
+    return {line, error: message, stop: `line ${line} of the input: ${message}; a quote makes every later line part of that row, so no more rows were read`}
+  }
+  /** The row of one complete record, or undefined for a blank line; `stop` set when reading must end. */
+  const recordRow = (line: number, text: string, quoted: boolean, bad: number | undefined): RawRow | undefined => {
+    if (bad !== undefined) return {line, error: bad === line ? `not valid UTF-8 text${NOT_UTF8.slice('is not valid UTF-8 text'.length)}` : `line ${bad} ${NOT_UTF8}`}
+    let cells: string[]
+    if (!quoted) {
+      if (text.trim() === '') return undefined
+      cells = text.split(delimiter)
+    } else {
+      try {
+        cells = parseCsvSync(text, options)[0] ?? ['']
+      } catch (err) {
+        return broken(line, csvReason(err as CsvError, line))
+      }
+      if (cells.length === 1 && cells[0].trim() === '') return undefined
+    }
+    if (cells.length !== columns.length) {
+      const fields: Record<string, string> = {}
+      columns.forEach((c, i) => {
+        if (cells[i] !== undefined) fields[c] = cells[i]!
+      })
+      return {line, fields, error: `has ${plural(cells.length, 'field')}, the header has ${columns.length}`}
+    }
+    const fields: Record<string, string> = {}
+    for (let i = 0; i < columns.length; i++) fields[columns[i]] = cells[i]!
+    return {line, fields}
+  }
+  try {
+    for await (const {line, text} of splitLines(guard)) {
+      if (line <= headerLine) continue
+      if (parts.length === 0) {
+        // The common case: a line that is a whole record.
+        if (text === undefined || !text.includes('"')) {
+          const row = recordRow(line, text ?? '', false, text === undefined ? line : undefined)
+          if (row) yield row
+          continue
+        }
+        start = line
+        size = 0
+        badLine = undefined
+      }
+      if (text === undefined) badLine ??= line
+      parts.push(text ?? '')
+      size += (text ?? '').length + 1
+      if (text !== undefined) scan.feed(text)
+      if (scan.open) {
+        if (size > MAX_LINE_BYTES) {
+          yield broken(start, `a row longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (line ${start}), most likely an unclosed quote`)
+          return
+        }
+        scan.lineBreak()
+        continue
+      }
+      const row = recordRow(start, parts.join('\n'), true, badLine)
+      parts = []
+      scan.reset()
+      if (row) yield row
+      if (row?.stop !== undefined) return
+    }
+    // The input ended inside a quoted field.
+    if (parts.length > 0) {
+      const row = recordRow(start, parts.join('\n'), true, badLine)
+      if (row) yield row
+    }
+  } catch (err) {
+    yield fatalRow(guard, err)
   } finally {
     close()
-    parser.destroy()
   }
 }
 
-/** Which lines are not UTF-8 among [start, end]: the first one, and all up to end dropped. */
-function claimBadLine(guard: LineGuard, start: number, end: number): number | undefined {
-  const q = guard.badLines
-  let found: number | undefined
-  let i = 0
-  while (i < q.length && q[i] <= end) {
-    if (q[i] >= start && found === undefined) found = q[i]
-    i++
+/**
+ * Whether a CSV record is still inside a quoted field at the end of a line: a quote opens a field
+ * only at its start (after a delimiter or at the record's start), "" inside is a quote, and any
+ * other quote closes it. Quotes elsewhere are errors csv-parse reports once the record is whole.
+ */
+class QuoteScanner {
+  open = false
+  private fieldStart = true
+  constructor(private readonly delimiter: string) {}
+
+  feed(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]
+      if (this.open) {
+        if (ch === '"') {
+          if (text[i + 1] === '"') i++
+          else this.open = false
+        }
+        this.fieldStart = false
+      } else if (ch === '"' && this.fieldStart) {
+        this.open = true
+        this.fieldStart = false
+      } else {
+        this.fieldStart = ch === this.delimiter
+      }
+    }
   }
-  if (i > 0) q.splice(0, i)
-  return found
+
+  /** A line break inside the quoted field: its content, not the end of the record. */
+  lineBreak(): void {
+    this.fieldStart = false
+  }
+
+  reset(): void {
+    this.open = false
+    this.fieldStart = true
+  }
 }
 
-function csvReason(e: CsvError): string {
-  const where = typeof e.lines === 'number' ? ` (line ${e.lines})` : ''
+/** What is wrong with a record that starts on line `start`, in words (csv-parse counts lines from the record). */
+function csvReason(e: CsvError, start: number): string {
+  const where = typeof e.lines === 'number' ? ` (line ${start + Math.max(1, e.lines) - 1})` : ''
   switch (e.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return `a quoted field is never closed${where}`

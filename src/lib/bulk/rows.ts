@@ -5,6 +5,7 @@
  */
 import {CliError} from '../errors/cli-error.js'
 import type {CreateUserInput, UserRef} from '../tink/api.js'
+import {defaultLocale} from '../tink/markets.js'
 import {checkId, checkLocale, checkMarket, checkRetentionClass} from '../tink/validate.js'
 import type {RawRow} from './input.js'
 
@@ -44,7 +45,8 @@ export function validateCreateRow(row: RawRow, defaults: CreateDefaults): Checke
   if (marketValue === undefined) return {ok: false, reason: 'market is missing; add a market column or pass --market'}
   const market = attempt(() => checkMarket(marketValue, cell(row, 'market') === undefined ? '--market' : 'column market'))
   if (!market.ok) return market
-  const localeValue = cell(row, 'locale') ?? defaults.locale ?? 'en_US'
+  // No locale column, flag, env or profile value: the market's own (GB -> en_GB), not en_US for everyone.
+  const localeValue = cell(row, 'locale') ?? defaults.locale ?? defaultLocale(market.value)
   const locale = attempt(() => checkLocale(localeValue, cell(row, 'locale') === undefined ? '--locale' : 'column locale'))
   if (!locale.ok) return locale
   const input: CreateUserInput = {external_user_id: id.value, market: market.value, locale: locale.value}

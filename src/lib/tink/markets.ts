@@ -13,3 +13,41 @@ export function isLocale(value: unknown): value is string {
   const m = /^([a-z]{2})_([A-Z]{2})$/.exec(value)
   return m !== null && ISO_COUNTRIES.has(m[2])
 }
+
+/**
+ * The language most of each market's people use, by ISO 3166-1 code: with it, a user created
+ * without a locale gets the market's own (GB -> en_GB, SE -> sv_SE), not en_US everywhere. From
+ * CLDR's likely subtags; where those name a language with a three-letter code (fil, pap, tpi...),
+ * the market's official two-letter one (en, nl) is used, as a Tink locale has two letters.
+ */
+const MARKET_LANGUAGES: Readonly<Record<string, string>> = {
+  AD: 'ca', AE: 'ar', AF: 'fa', AG: 'en', AI: 'en', AL: 'sq', AM: 'hy', AO: 'pt', AQ: 'en', AR: 'es', AS: 'sm',
+  AT: 'de', AU: 'en', AW: 'nl', AX: 'sv', AZ: 'az', BA: 'bs', BB: 'en', BD: 'bn', BE: 'nl', BF: 'fr', BG: 'bg',
+  BH: 'ar', BI: 'rn', BJ: 'fr', BL: 'fr', BM: 'en', BN: 'ms', BO: 'es', BQ: 'nl', BR: 'pt', BS: 'en', BT: 'dz',
+  BV: 'no', BW: 'en', BY: 'ru', BZ: 'en', CA: 'en', CC: 'ms', CD: 'fr', CF: 'sg', CG: 'fr', CH: 'de', CI: 'fr',
+  CK: 'en', CL: 'es', CM: 'fr', CN: 'zh', CO: 'es', CR: 'es', CU: 'es', CV: 'pt', CW: 'nl', CX: 'en', CY: 'el',
+  CZ: 'cs', DE: 'de', DJ: 'fr', DK: 'da', DM: 'en', DO: 'es', DZ: 'ar', EC: 'es', EE: 'et', EG: 'ar', EH: 'ar',
+  ER: 'ti', ES: 'es', ET: 'am', FI: 'fi', FJ: 'en', FK: 'en', FM: 'en', FO: 'fo', FR: 'fr', GA: 'fr', GB: 'en',
+  GD: 'en', GE: 'ka', GF: 'fr', GG: 'en', GH: 'ak', GI: 'en', GL: 'kl', GM: 'en', GN: 'fr', GP: 'fr', GQ: 'es',
+  GR: 'el', GS: 'en', GT: 'es', GU: 'en', GW: 'pt', GY: 'en', HK: 'zh', HM: 'en', HN: 'es', HR: 'hr', HT: 'ht',
+  HU: 'hu', ID: 'id', IE: 'en', IL: 'he', IM: 'en', IN: 'hi', IO: 'en', IQ: 'ar', IR: 'fa', IS: 'is', IT: 'it',
+  JE: 'en', JM: 'en', JO: 'ar', JP: 'ja', KE: 'sw', KG: 'ky', KH: 'km', KI: 'en', KM: 'ar', KN: 'en', KP: 'ko',
+  KR: 'ko', KW: 'ar', KY: 'en', KZ: 'ru', LA: 'lo', LB: 'ar', LC: 'en', LI: 'de', LK: 'si', LR: 'en', LS: 'st',
+  LT: 'lt', LU: 'fr', LV: 'lv', LY: 'ar', MA: 'ar', MC: 'fr', MD: 'ro', ME: 'sr', MF: 'fr', MG: 'mg', MH: 'en',
+  MK: 'mk', ML: 'bm', MM: 'my', MN: 'mn', MO: 'zh', MP: 'en', MQ: 'fr', MR: 'ar', MS: 'en', MT: 'mt', MU: 'fr',
+  MV: 'dv', MW: 'en', MX: 'es', MY: 'ms', MZ: 'pt', NA: 'af', NC: 'fr', NE: 'ha', NF: 'en', NG: 'en', NI: 'es',
+  NL: 'nl', NO: 'no', NP: 'ne', NR: 'en', NU: 'en', NZ: 'en', OM: 'ar', PA: 'es', PE: 'es', PF: 'fr', PG: 'en',
+  PH: 'en', PK: 'ur', PL: 'pl', PM: 'fr', PN: 'en', PR: 'es', PS: 'ar', PT: 'pt', PW: 'en', PY: 'gn', QA: 'ar',
+  RE: 'fr', RO: 'ro', RS: 'sr', RU: 'ru', RW: 'rw', SA: 'ar', SB: 'en', SC: 'fr', SD: 'ar', SE: 'sv', SG: 'en',
+  SH: 'en', SI: 'sl', SJ: 'no', SK: 'sk', SL: 'en', SM: 'it', SN: 'wo', SO: 'so', SR: 'nl', SS: 'ar', ST: 'pt',
+  SV: 'es', SX: 'en', SY: 'ar', SZ: 'en', TC: 'en', TD: 'ar', TF: 'fr', TG: 'fr', TH: 'th', TJ: 'tg', TK: 'en',
+  TL: 'pt', TM: 'tk', TN: 'ar', TO: 'to', TR: 'tr', TT: 'en', TV: 'en', TW: 'zh', TZ: 'sw', UA: 'uk', UG: 'sw',
+  UM: 'en', US: 'en', UY: 'es', UZ: 'uz', VA: 'it', VC: 'en', VE: 'es', VG: 'en', VI: 'en', VN: 'vi', VU: 'bi',
+  WF: 'fr', WS: 'sm', YE: 'ar', YT: 'fr', ZA: 'en', ZM: 'en', ZW: 'sn',
+}
+
+/** The locale a user in `market` gets when none is given ("GB" -> "en_GB"); en_US for a code not in the table. */
+export function defaultLocale(market: string): string {
+  const language = MARKET_LANGUAGES[market]
+  return language === undefined ? 'en_US' : `${language}_${market}`
+}
