@@ -231,6 +231,11 @@ describe('every example runs as written against the emulator', () => {
             assert.equal(minted.code, 0, minted.stderr)
             env.CODE = minted.stdout.trim()
           }
+          if (line.includes('$TOKEN')) {
+            const minted = await runCli(['token', 'get', '--external-user-id', 'user-123', '--scope', 'user:read,accounts:read', '--raw'], {env})
+            assert.equal(minted.code, 0, minted.stderr)
+            env.TOKEN = minted.stdout.trim()
+          }
           if (c.id === 'emulator:start') return await foreground(line, dir, env)
           if (onTerminal[line]) {
             used.add(line)

@@ -7,7 +7,7 @@ export default class TokenRevoke extends TinkCommand<typeof TokenRevoke> {
 Asks for confirmation on a terminal; --yes skips the question. Without a terminal, --yes is required and nothing is sent without it.`
   static override examples = [
     {description: 'Revoke the tokens of a user without a question', command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --yes'},
-    {description: "Revoke by Tink's user id, the result as JSON (on a terminal it asks first)", command: '<%= config.bin %> <%= command.id %> --user-id 0123456789abcdef0123456789abcdef --json'},
+    {description: "Revoke by Tink's user id in a script, the result as JSON", command: '<%= config.bin %> <%= command.id %> --user-id 0123456789abcdef0123456789abcdef --yes --json'},
   ]
 
   static override flags = tokenRevokeFlags
