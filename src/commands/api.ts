@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
-import {api, apiFlags} from '../../lib/actions/api.js'
-import {TinkCommand} from '../../lib/cli/base-command.js'
+import {api, apiFlags} from '../lib/actions/api.js'
+import {TinkCommand} from '../lib/cli/base-command.js'
 
 export default class Api extends TinkCommand<typeof Api> {
   static override summary = 'Call any Tink API path with the right token.'
