@@ -13,10 +13,12 @@ const color = process.stdout.isTTY && !process.env.NO_COLOR
 const bold = (s) => (color ? `\u001b[1m${s}\u001b[22m` : s)
 const dim = (s) => (color ? `\u001b[2m${s}\u001b[22m` : s)
 
-const emu = await startEmulator({quiet: true})
+// --demo-data: every user created gets a connected Demo Bank, so the data commands have something to show.
+const emu = await startEmulator({quiet: true, demoData: true})
 const env = {
   ...process.env,
   TINK_API_URL: emu.url,
+  TINK_LINK_URL: emu.url,
   TINK_CLIENT_ID: BUILTIN_CLIENT.id,
   TINK_CLIENT_SECRET: BUILTIN_CLIENT.secret,
   NO_COLOR: process.env.NO_COLOR ?? (color ? undefined : '1'),
@@ -44,7 +46,7 @@ const external = `demo-customer-${Date.now().toString(36)}`
 let failed = false
 try {
   process.stdout.write(`${bold('tink demo')}: the support and provisioning flow against the embedded Tink emulator at ${emu.url}\n`)
-  process.stdout.write(dim(`The commands below run with:\n  export TINK_API_URL=${emu.url}\n  export TINK_CLIENT_ID=${BUILTIN_CLIENT.id}\n  export TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}\n`))
+  process.stdout.write(dim(`The commands below run with:\n  export TINK_API_URL=${emu.url} TINK_LINK_URL=${emu.url}\n  export TINK_CLIENT_ID=${BUILTIN_CLIENT.id}\n  export TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}\n`))
 
   step(1, 'A client token, as a script would take it (only the token on stdout):')
   await run(['token', 'get', '--scope', 'user:create', '--raw'])
@@ -52,13 +54,19 @@ try {
   step(2, 'Create a permanent user for the customer:')
   const created = JSON.parse(await run(['user', 'create', '--external-user-id', external, '--market', 'GB', '--locale', 'en_US', '--json']))
 
-  step(3, 'Mint a delegated grant and the Tink Link URL to send the customer:')
+  step(3, "Mint a delegated grant and the Tink Link URL to send the customer (the emulator serves Tink Link too: open it in a browser):")
   await run(['grant', 'delegate', '--external-user-id', external, '--id-hint', 'Demo Customer', '--redirect-uri', 'https://example.com/callback', '--test'])
 
   step(4, "Grant data access and exchange the code for a user token (the API's own flow):")
   await run(['grant', 'create', '--user-id', created.user_id, '--scope', 'accounts:read,transactions:read', '--exchange', '--json'])
 
-  step(5, 'Delete the user (the whole grant -> exchange -> delete chain in one command):')
+  step(5, 'Did the customer connect, and until when does the consent last? (the support question):')
+  await run(['credentials', 'list', '--user-id', created.user_id])
+
+  step(6, "Call any Tink API with the right token attached: the customer's accounts:")
+  await run(['api', '/data/v2/accounts', '--user-id', created.user_id])
+
+  step(7, 'Delete the user (the whole grant -> exchange -> delete chain in one command):')
   await run(['user', 'delete', '--external-user-id', external, '--yes'])
 
   const left = emu.users().filter((u) => u.external_user_id === external)

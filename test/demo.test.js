@@ -26,9 +26,10 @@ test('npm run demo: five steps against the embedded emulator, each command line 
   assert.equal(r.code, 0, all)
   assert.equal(r.stderr, '', all)
   assert.doesNotMatch(r.stdout, /\u001b\[/, 'no colour codes when NO_COLOR is set')
-  assert.match(r.stdout, /export TINK_API_URL=http:\/\/127\.0\.0\.1:\d+/)
+  const emulatorUrl = /export TINK_API_URL=(http:\/\/127\.0\.0\.1:\d+) TINK_LINK_URL=\1\b/.exec(r.stdout)?.[1]
+  assert.ok(emulatorUrl, `the export line points the API and Tink Link at the emulator:\n${r.stdout}`)
 
-  for (const n of [1, 2, 3, 4, 5]) assert.match(r.stdout, new RegExp(`^${n}\\. \\S`, 'm'), `step ${n} is announced:\n${r.stdout}`)
+  for (const n of [1, 2, 3, 4, 5, 6, 7]) assert.match(r.stdout, new RegExp(`^${n}\\. \\S`, 'm'), `step ${n} is announced:\n${r.stdout}`)
 
   const token = stepOutput(r.stdout, 'token get')
   assert.equal(token.line, '$ tink token get --scope user:create --raw')
@@ -44,7 +45,7 @@ test('npm run demo: five steps against the embedded emulator, each command line 
   const delegate = stepOutput(r.stdout, 'grant delegate')
   assert.match(delegate.line, new RegExp(`--external-user-id ${ext} --id-hint 'Demo Customer'`))
   const url = new URL(delegate.output)
-  assert.equal(url.origin + url.pathname, 'https://link.tink.com/1.0/transactions/connect-accounts')
+  assert.equal(url.origin + url.pathname, `${emulatorUrl}/1.0/transactions/connect-accounts`)
   assert.match(url.searchParams.get('authorization_code'), /^\S{16,}$/)
   assert.equal(url.searchParams.get('redirect_uri'), 'https://example.com/callback')
   assert.equal(url.searchParams.get('client_id'), 'tink-emulator-client')
@@ -55,6 +56,15 @@ test('npm run demo: five steps against the embedded emulator, each command line 
   assert.equal(userToken.scope, 'accounts:read,transactions:read')
   assert.equal(typeof userToken.access_token, 'string')
   assert.ok(userToken.expires_at, 'a user token with its expiry')
+
+  const creds = stepOutput(r.stdout, 'credentials list')
+  assert.equal(creds.line, `$ tink credentials list --user-id ${user.user_id}`)
+  assert.match(creds.output, /^PROVIDER\s+STATUS/m)
+  assert.match(creds.output, /UPDATED .*\(in \d+ days\)/)
+
+  const accounts = stepOutput(r.stdout, 'api')
+  assert.equal(accounts.line, `$ tink api /data/v2/accounts --user-id ${user.user_id}`)
+  assert.equal(JSON.parse(accounts.output).accounts.length, 2)
 
   const del = stepOutput(r.stdout, 'user delete')
   assert.equal(del.line, `$ tink user delete --external-user-id ${ext} --yes`)
