@@ -7,12 +7,14 @@ import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {startEmulator} from '../dist/emulator/index.js'
 import {BIN, cleanEnv, ROOT, runCli, tempDir} from './helpers.js'
 import {keychainProblem} from './support/keychain.js'
 import {driveTerminal} from './support/cli.js'
+import {browserSkip, finishInBrowser, linkUrlFrom, recordingBrowser} from './support/link-browser.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const BUNDLED = {help: '@oclif/plugin-help'}
@@ -149,6 +151,19 @@ const onTerminal = {
   'tink profile remove old-test': () => [{expect: 'Remove profile "old-test"', keys: 'y' + ENTER}],
 }
 const needsKeychain = new Set(['tink login'])
+/**
+ * `tink link connect` needs a person in a browser: headless Chromium is that person
+ * (test/support/link-browser.js), handed the Link URL the way the example hands it out:
+ * - 'opened': the system browser, which the test's $BROWSER records;
+ * - 'stderr': printed on stderr (--no-browser), read while the process runs;
+ * - 'paste': printed on stderr, and the address the browser ended on (the app's https callback,
+ *   answered inside Chromium) is pasted back on stdin.
+ */
+const inBrowser = {
+  'tink link connect --external-user-id demo-1 --create': 'opened',
+  'tink link connect --user-id 0123456789abcdef0123456789abcdef --no-browser --json': 'stderr',
+  'tink link connect --external-user-id user-123 --redirect-uri https://example.com/callback': 'paste',
+}
 
 
 describe('every example runs as written against the emulator', () => {
@@ -191,7 +206,7 @@ describe('every example runs as written against the emulator', () => {
   })
 
   after(() => {
-    for (const key of Object.keys(onTerminal)) assert.ok(used.has(key), `the treatment for "${key}" matches no example any more: update it`)
+    for (const key of [...Object.keys(onTerminal), ...Object.keys(inBrowser)]) assert.ok(used.has(key), `the treatment for "${key}" matches no example any more: update it`)
   })
 
   /** A fresh world per example: emulator with seeded users, prepared profiles, a working folder. */
@@ -201,7 +216,8 @@ describe('every example runs as written against the emulator', () => {
     cpSync(join(base, 'users.csv'), join(dir, 'users.csv'))
     // user create's examples create these users, so they must not exist yet.
     if (command.id !== 'user:create') cpSync(join(base, 'seed.json'), join(dir, 'state.json'))
-    const emu = await startEmulator({port, stateFile: join(dir, 'state.json')})
+    // https://example.com/callback: the app's own callback of link connect's paste example.
+    const emu = await startEmulator({port, stateFile: join(dir, 'state.json'), redirectUris: ['https://example.com/callback']})
     const env = {
       ...cleanEnv({TINK_CONFIG_DIR: join(dir, 'config')}),
       PATH: `${join(base, 'bin')}:${process.env.PATH}`,
@@ -248,6 +264,11 @@ describe('every example runs as written against the emulator', () => {
             }
             return
           }
+          if (inBrowser[line]) {
+            used.add(line)
+            if (browserSkip) return t.skip(browserSkip)
+            return await throughBrowser(line, inBrowser[line], dir, {...env, TINK_LINK_URL: emu.url, TINK_REDIRECT_URI: `http://localhost:${await freePort()}/callback`})
+          }
           const r = await shell(line, dir, env)
           assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`)
           if (/--json/.test(line) && !/>/.test(line)) JSON.parse(r.stdout)
@@ -264,9 +285,41 @@ describe('every example runs as written against the emulator', () => {
   }
 })
 
-function shell(line, cwd, env) {
+/** A loopback port nothing listens on right now (link connect's default localhost:3000 may be taken). */
+function freePort() {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', line], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']})
+    const s = createServer().once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port
+      s.close(() => resolve(p))
+    })
+  })
+}
+
+/** A `tink link connect` example with Chromium as the customer; see inBrowser. */
+async function throughBrowser(line, how, cwd, env) {
+  const browser = how === 'opened' ? recordingBrowser(cwd) : undefined
+  if (browser) env.BROWSER = browser.BROWSER
+  let child
+  const run = shell(line, cwd, env, {stdin: how === 'paste' ? 'pipe' : 'ignore', started: (c) => (child = c)})
+  const url = browser ? await browser.opened() : await Promise.race([linkUrlFrom(child.stderr), run.then((r) => assert.fail(`exit ${r.code} before a Link URL\nstderr: ${r.stderr}`))])
+  const {address} = await finishInBrowser(url)
+  if (how === 'paste') {
+    assert.ok(address.startsWith('https://example.com/callback?'), address)
+    child.stdin.end(address + '\n')
+  }
+  const r = await run
+  assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`)
+  const token = /--json/.test(line) ? JSON.parse(r.stdout).token.access_token : /^access_token:\s+(\S+)$/m.exec(r.stdout)?.[1]
+  assert.ok(token, r.stdout)
+  const accounts = await fetch(`${env.TINK_API_URL}/data/v2/accounts`, {headers: {authorization: `Bearer ${token}`}})
+  assert.equal(accounts.status, 200, 'the user token reads the connected accounts')
+}
+
+function shell(line, cwd, env, {stdin = 'ignore', started} = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', line], {cwd, env, stdio: [stdin, 'pipe', 'pipe']})
+    started?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))

@@ -2,22 +2,21 @@
 // playwright-core (which never downloads a browser). A user opens the Link URL of a delegated
 // grant, picks a Demo Bank and submits; the browser follows the 303 to a loopback callback
 // server, whose received query is what the app would see. One flow is done with the keyboard
-// only. Skipped when Chromium is absent, except under CI=true, where that is a failure.
+// only. Skipped when Chromium is absent, except under CI=true, where that is a failure
+// (test/support/link-browser.js).
 import {test, before, after} from 'node:test'
 import assert from 'node:assert/strict'
-import {existsSync, mkdirSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {createServer} from 'node:http'
 import {join} from 'node:path'
 
 import {BUILTIN_CLIENT, startEmulator} from '../dist/emulator/index.js'
 import {ROOT} from './helpers.js'
 import {clientToken, createUser, delegatedCode} from './support/emulator-http.js'
+import {browserSkip, finishInBrowser, launchBrowser} from './support/link-browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOT = join(ROOT, 'docs', 'img', 'emulator-link.png')
-const present = existsSync(CHROMIUM)
-const inCi = process.env.CI === 'true'
-const skip = present || inCi ? false : `${CHROMIUM} is absent (apt-get install chromium); under CI=true this fails instead`
+const skip = browserSkip
 
 let emu
 let browser
@@ -27,8 +26,6 @@ const received = []
 
 before(async () => {
   if (skip) return
-  assert.ok(present, `${CHROMIUM} is required under CI=true (the CI script installs the chromium package)`)
-  const {chromium} = await import('playwright-core')
   emu = await startEmulator({seed: 3})
   callback = createServer((req, res) => {
     const url = new URL(req.url, 'http://x')
@@ -38,7 +35,7 @@ before(async () => {
     res.end('<!DOCTYPE html><html lang="en"><title>Callback</title><p>Back at the app.</p></html>')
   })
   await new Promise((resolve) => callback.listen(0, '127.0.0.1', resolve))
-  browser = await chromium.launch({executablePath: CHROMIUM})
+  browser = await launchBrowser()
 })
 
 after(async () => {
@@ -62,19 +59,13 @@ async function linkUrl(state) {
   return `${emu.url}/1.0/transactions/connect-accounts?${q}`
 }
 
-/** Opens the page, lets `choose` pick and submit, and returns what the callback received. */
-async function throughBrowser(state, choose) {
-  const page = await browser.newPage()
-  try {
-    await page.goto(await linkUrl(state))
-    const before = received.length
-    await Promise.all([page.waitForURL(/\/callback\?/), choose(page)])
-    assert.equal(received.length, before + 1, 'the callback got exactly one request')
-    assert.match(await page.textContent('p'), /Back at the app/)
-    return received.at(-1)
-  } finally {
-    await page.close()
-  }
+/** Picks the bank labelled `choice` by mouse and returns what the callback received. */
+async function throughBrowser(state, choice) {
+  const before = received.length
+  const {text} = await finishInBrowser(await linkUrl(state), {choice, browser})
+  assert.equal(received.length, before + 1, 'the callback got exactly one request')
+  assert.match(text, /Back at the app/)
+  return received.at(-1)
 }
 
 test('Demo Bank, keyboard only: Tab to the bank list, arrow keys to choose, Enter submits; screenshot for the README', {skip}, async () => {
@@ -110,10 +101,7 @@ test('each other Demo Bank, by mouse: cancel, authentication error, temporary er
     ['Demo Bank (wrong password)', 'AUTHENTICATION_ERROR'],
     ['Demo Bank (unavailable)', 'TEMPORARY_ERROR'],
   ]) {
-    const q = await throughBrowser(error, async (page) => {
-      await page.getByLabel(label).check()
-      await page.getByRole('button', {name: 'Continue'}).click()
-    })
+    const q = await throughBrowser(error, label)
     assert.equal(q.error, error, JSON.stringify(q))
     assert.equal(q.state, error)
     assert.equal(q.provider_name, 'uk-demobank-open-banking-redirect')

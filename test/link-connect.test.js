@@ -8,18 +8,16 @@
 import {test, before, after, describe} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {createServer} from 'node:net'
 
 import {startEmulator} from '../dist/emulator/index.js'
 import {BIN, cleanEnv, emulatorEnv, ROOT, runCli, tempDir} from './helpers.js'
 import {oneJson, spawnCli, stripAnsi} from './support/cli.js'
+import {browserSkip, finishInBrowser, launchBrowser} from './support/link-browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const present = existsSync(CHROMIUM)
-const inCi = process.env.CI === 'true'
-const noBrowser = present || inCi ? false : `${CHROMIUM} is absent (apt-get install chromium); under CI=true this fails instead`
+const noBrowser = browserSkip
 const APP_CALLBACK = 'https://app.example.com/tink/callback'
 
 let emu
@@ -31,9 +29,7 @@ before(async () => {
   emu = await startEmulator({seed: 5, redirectUris: [APP_CALLBACK]})
   env = {...emulatorEnv(emu), TINK_LINK_URL: emu.url}
   if (noBrowser) return
-  assert.ok(present, `${CHROMIUM} is required under CI=true`)
-  const {chromium} = await import('playwright-core')
-  browser = await chromium.launch({executablePath: CHROMIUM})
+  browser = await launchBrowser()
 })
 
 after(async () => {
@@ -80,15 +76,7 @@ async function connect(extra = []) {
 
 /** Opens the Link URL, picks the Demo Bank labelled `label`, submits, and returns the page text. */
 async function pickInBrowser(url, label) {
-  const page = await browser.newPage()
-  try {
-    await page.goto(url.href)
-    await page.getByLabel(label).check()
-    await Promise.all([page.waitForURL(/\/callback\?/), page.getByRole('button', {name: 'Continue'}).click()])
-    return await page.textContent('body')
-  } finally {
-    await page.close()
-  }
+  return (await finishInBrowser(url.href, {choice: label, browser})).text
 }
 
 describe('in a real browser', {skip: noBrowser}, () => {
@@ -141,14 +129,7 @@ describe('in a real browser', {skip: noBrowser}, () => {
       const m = /^(http:\/\/\S+\/1\.0\/\S+)$/m.exec(stderr)
       if (m) resolve(new URL(m[1]))
     }))
-    const page = await browser.newPage()
-    try {
-      await page.goto(url.href)
-      await page.getByLabel('Demo Bank (connects successfully)').check()
-      await Promise.all([page.waitForURL(/\/cb\?/), page.getByRole('button', {name: 'Continue'}).click()])
-    } finally {
-      await page.close()
-    }
+    await pickInBrowser(url, 'Demo Bank (connects successfully)')
     const r = await run.done
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^\S+\n$/, 'the token alone')

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import {execFile, spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {chmodSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
@@ -12,6 +12,7 @@ import {promisify} from 'node:util'
 import {startEmulator} from '../dist/emulator/index.js'
 import {BIN, cleanEnv, emulatorEnv, ROOT, runCli, tempDir} from './helpers.js'
 import {keychainProblem} from './support/keychain.js'
+import {browserSkip, finishInBrowser, recordingBrowser} from './support/link-browser.js'
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const RUN = randomBytes(3).toString('hex')
@@ -166,13 +167,7 @@ describe('the README guides, run as written against the emulator', () => {
     assert.equal(refused.code, 3)
     assert.equal(refused.stdout, '')
   })
-  test('4. connect a bank account: link connect opens the browser (BROWSER), Demo Bank in Chromium, a user token', async (t) => {
-    const chromiumPath = '/usr/bin/chromium'
-    if (!existsSync(chromiumPath)) {
-      if (process.env.CI === 'true') assert.fail(`${chromiumPath} is required under CI=true`)
-      t.skip(`${chromiumPath} is absent (apt-get install chromium); under CI=true this fails instead`)
-      return
-    }
+  test('4. connect a bank account: link connect opens the browser (BROWSER), Demo Bank in Chromium, a user token', {skip: browserSkip}, async () => {
     const port = await new Promise((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const p = s.address().port
@@ -182,29 +177,11 @@ describe('the README guides, run as written against the emulator', () => {
     const {dir, env} = world({...emulatorEnv(emu), TINK_LINK_URL: emu.url})
     // The guide's default redirect URI is localhost:3000; a free port here, set the way the guide says (TINK_REDIRECT_URI).
     env.TINK_REDIRECT_URI = `http://localhost:${port}/callback`
-    // "The system browser": the open package runs xdg-open, which hands the URL to $BROWSER.
-    const opened = join(dir, 'opened.url')
-    writeFileSync(join(dir, 'browser.sh'), `#!/bin/sh\nprintf '%s\\n' "$1" > '${opened}'\n`)
-    chmodSync(join(dir, 'browser.sh'), 0o755)
-    env.BROWSER = join(dir, 'browser.sh')
+    const browser = recordingBrowser(dir)
+    env.BROWSER = browser.BROWSER
     const run = sh(guide('connect'), dir, env)
-    let url
-    for (let i = 0; i < 200 && !url; i++) {
-      await new Promise((r) => setTimeout(r, 100))
-      if (existsSync(opened)) url = readFileSync(opened, 'utf8').trim() || undefined
-    }
-    assert.ok(url, 'the browser was asked to open the Tink Link URL')
-    const {chromium} = await import('playwright-core')
-    const browser = await chromium.launch({executablePath: chromiumPath})
-    try {
-      const page = await browser.newPage()
-      await page.goto(url)
-      await page.getByLabel('Demo Bank (connects successfully)').check()
-      await Promise.all([page.waitForURL(/\/callback\?/), page.getByRole('button', {name: 'Continue'}).click()])
-      assert.match(await page.textContent('body'), /You can close this tab/)
-    } finally {
-      await browser.close()
-    }
+    const {text} = await finishInBrowser(await browser.opened())
+    assert.match(text, /You can close this tab/)
     const r = await run
     assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`)
     assert.match(r.stderr, /Created user demo-1/)

@@ -9,10 +9,10 @@ import {testIO} from '../../dist/lib/cli/io.js'
 
 let config
 
-/** `tink ...args` in process. `env` is merged over cleanEnv(); `input` is stdin (closed after it). */
-export async function runTink(args, {env = {}, input, stdinTTY = false, stdoutTTY = false, stderrTTY = false} = {}) {
+/** `tink ...args` in process. `env` is merged over cleanEnv(); `input` is stdin (closed after it); `columns` the terminal width of TTY streams. */
+export async function runTink(args, {env = {}, input, stdinTTY = false, stdoutTTY = false, stderrTTY = false, columns} = {}) {
   config ??= await Config.load({root: ROOT})
-  const io = testIO({stdin: input, stdinTTY, stdoutTTY, stderrTTY, env: cleanEnv(env)})
+  const io = testIO({stdin: input, stdinTTY, stdoutTTY, stderrTTY, columns, env: cleanEnv(env)})
   const {id, argv} = findCommand(args)
   if (!id) throw new Error(`runTink: no command in ${JSON.stringify(args)} (help and unknown commands are tested as subprocesses)`)
   const Command = await config.findCommand(id).load()
@@ -24,7 +24,7 @@ export async function runTink(args, {env = {}, input, stdinTTY = false, stdoutTT
   } finally {
     process.exitCode = before
   }
-  return {code: cmd.exitCode, stdout: io.stdoutText(), stderr: io.stderrText(), signal: null}
+  return {code: cmd.exitCode, stdout: io.stdoutText(), stderr: io.stderrText(), screen: io.screenText(), signal: null}
 }
 
 /** The longest run of leading words that names a command (topic separator " "), as oclif finds it. */

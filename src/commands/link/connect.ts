@@ -8,7 +8,7 @@ Exit codes beyond the usual: 8 the customer cancelled (USER_CANCELLED), 9 anothe
 
   static override examples = [
     {description: 'Against the emulator: create the user, finish in the browser, get a token', command: '<%= config.bin %> <%= command.id %> --external-user-id demo-1 --create'},
-    {description: 'On a machine without a browser: print the URL, JSON out', command: '<%= config.bin %> <%= command.id %> --user-id 0b7c... --no-browser --json'},
+    {description: 'On a machine without a browser: print the URL, JSON out', command: '<%= config.bin %> <%= command.id %> --user-id 0123456789abcdef0123456789abcdef --no-browser --json'},
     {description: "With your app's real callback: paste the address the browser ends on", command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --redirect-uri https://example.com/callback'},
   ]
 

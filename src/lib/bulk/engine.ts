@@ -15,7 +15,7 @@ import {CliError, ExitCode, type ExitCodeValue, tinkSaid, usageError} from '../e
 import {TinkApi, type CreateUserInput, type TokenResult, type UserRef} from '../tink/api.js'
 import {countRows, openInput, type InputFormat, type RawRow} from './input.js'
 import {Journal} from './journal.js'
-import {emptyCounts, plural, Progress, type BulkSummary} from './render.js'
+import {emptyCounts, plural, Progress, progressSeconds, type BulkSummary} from './render.js'
 import {CREATE_COLUMNS, DELETE_COLUMNS, rowKey, validateCreateRow, validateDeleteRow, type CreateDefaults} from './rows.js'
 import {SeenUsers} from './seen.js'
 import {SharedClientToken} from './token.js'
@@ -220,7 +220,12 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   if (signal.aborted) onAbort()
   else signal.addEventListener('abort', onAbort, {once: true})
 
-  const progress = new Progress(io.stderr, io.stderr.isTTY ? await countBulkRows(opts.file, input.format).catch(() => undefined) : undefined, () => finished)
+  const progress = new Progress(io.stderr, io.stderr.isTTY ? await countBulkRows(opts.file, input.format).catch(() => undefined) : undefined, () => finished, {
+    op,
+    counts,
+    plainSeconds: progressSeconds(io.env),
+    stdoutTTY: Boolean(io.stdout.isTTY),
+  })
 
   // Output lines of one event-loop turn go out in one write: a write per row is a system call per
   // row on a file or pipe, a fifth of the CPU time of a large run. Still streamed, turn by turn.
@@ -239,6 +244,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     try {
       let taken!: () => void
       lastWrite = new Promise<void>((resolve) => (taken = resolve))
+      progress.hideForOutput()
       accepted = io.stdout.write(chunk, (err) => {
         // A write that fails later (ENOSPC on a file, EPIPE) reports here first: the run, not
         // oclif's listener, owns that error, even when it comes after the last row.
@@ -246,6 +252,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
         else linesOut += count
         taken()
       })
+      progress.showAfterOutput()
     } catch (err) {
       // stdout on a file writes synchronously, and its failure (ENOSPC) is thrown, not emitted.
       return onStdoutError(err as NodeJS.ErrnoException)

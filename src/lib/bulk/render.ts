@@ -1,6 +1,11 @@
 /**
- * What a person sees of a bulk run, all on stderr: a progress line with rate and ETA when stderr
- * is a terminal (nothing at all when it is not), and the closing summary.
+ * What a person sees of a bulk run, all on stderr, and the closing summary. On a terminal: one
+ * progress line redrawn in place, cut to the terminal's width (never wrapped), with the counts
+ * so far and the rate. Without one (a CI log): a plain line every PROGRESS_SECONDS (10 s; env
+ * TINK_PROGRESS_SECONDS), so a long run shows it is alive; a short one prints the summary alone.
+ * When stdout is the same terminal, the result lines are written with the bar taken away first
+ * and drawn again after (clear, write, redraw): results and bar never share a line, and the
+ * results stream as they come rather than being held until the end.
  */
 import type {Writable} from 'node:stream'
 import {paint} from '../cli/output.js'
@@ -34,45 +39,97 @@ export function emptyCounts(): Counts {
   return {created: 0, exists: 0, deleted: 0, not_found: 0, invalid: 0, failed: 0}
 }
 
+const PROGRESS_SECONDS = 10
+const REDRAW_MS = 200
+
+/** Seconds between plain progress lines off a terminal: TINK_PROGRESS_SECONDS (a positive number), else 10. */
+export function progressSeconds(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.TINK_PROGRESS_SECONDS)
+  return Number.isFinite(n) && n > 0 ? n : PROGRESS_SECONDS
+}
+
+/**
+ * Control characters (ESC, CR, BEL, C1...) shown as \xNN: text from an input file must not move
+ * the cursor, recolour or retitle the user's terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+}
+
+export interface ProgressOptions {
+  op: 'create' | 'delete'
+  /** The run's counts, read live at each draw. */
+  counts: Readonly<Counts>
+  /** Seconds between plain lines when stderr is not a terminal. */
+  plainSeconds?: number
+  /** stdout is the terminal too: result writes go between hideForOutput() and showAfterOutput(). */
+  stdoutTTY?: boolean
+}
+
 export class Progress {
   private timer?: NodeJS.Timeout
   private readonly started = performance.now()
   private shown = false
+  private stopped = false
 
   constructor(
     private readonly stream: Stream,
     private readonly total: number | undefined,
     private readonly done: () => number,
+    private readonly opts: ProgressOptions,
   ) {}
 
-  /** Starts only on a terminal: a log file or CI output gets the summary alone. */
   start(): void {
-    if (!this.stream.isTTY) return
-    this.timer = setInterval(() => this.draw(), 200)
+    if (this.stream.isTTY) this.timer = setInterval(() => this.draw(), REDRAW_MS)
+    else this.timer = setInterval(() => this.stream.write(printable(this.line()) + '\n'), (this.opts.plainSeconds ?? PROGRESS_SECONDS) * 1000)
     this.timer.unref()
   }
 
   stop(): void {
+    this.stopped = true
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
-    if (this.shown) this.stream.write('\r\x1b[2K')
+    this.erase()
   }
 
-  private draw(): void {
+  /** Before result lines go to a stdout that is this terminal: the bar leaves its line. */
+  hideForOutput(): void {
+    if (this.opts.stdoutTTY) this.erase()
+  }
+
+  /** After them: the bar comes back below the results. */
+  showAfterOutput(): void {
+    if (this.opts.stdoutTTY && this.timer && this.stream.isTTY && !this.stopped) this.draw()
+  }
+
+  private erase(): void {
+    if (!this.shown) return
+    this.stream.write('\r\x1b[2K')
+    this.shown = false
+  }
+
+  /** The progress text: bar (when the total is known), rows, counts so far, rate, ETA. */
+  line(): string {
     const done = this.done()
     const secs = (performance.now() - this.started) / 1000
     const rate = secs > 0 ? done / secs : 0
-    let line: string
+    const c = this.opts.counts
+    const order: Array<keyof Counts> = this.opts.op === 'create' ? ['created', 'exists', 'failed', 'invalid'] : ['deleted', 'not_found', 'failed', 'invalid']
+    const counts = order.map((k) => `${c[k]} ${k.replace('_', ' ')}`).join(', ')
     if (this.total && this.total > 0) {
-      const width = Math.max(10, Math.min(30, (this.stream.columns ?? 80) - 50))
       const frac = Math.min(1, done / this.total)
-      const filled = Math.round(frac * width)
       const eta = rate > 0 ? Math.max(0, (this.total - done) / rate) : undefined
-      line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${this.total} rows  ${rate.toFixed(0)}/s  ETA ${eta === undefined ? '?' : formatSeconds(eta)}`
-    } else {
-      line = `${done} rows  ${rate.toFixed(0)}/s`
+      const bar = this.stream.isTTY ? `[${'#'.repeat(Math.round(frac * 20))}${'-'.repeat(20 - Math.round(frac * 20))}] ` : ''
+      return `${bar}${done}/${this.total} rows (${counts})  ${rate.toFixed(0)} rows/s  ETA ${eta === undefined ? '?' : formatSeconds(eta)}`
     }
-    this.stream.write('\r\x1b[2K' + line)
+    return `${done} rows (${counts})  ${rate.toFixed(0)} rows/s`
+  }
+
+  private draw(): void {
+    // One column short of the width: a character in the last column makes some terminals wrap.
+    const width = Math.max(1, (this.stream.columns ?? 80) - 1)
+    this.stream.write('\r\x1b[2K' + [...printable(this.line())].slice(0, width).join(''))
     this.shown = true
   }
 }
@@ -100,7 +157,7 @@ export function formatSummary(stream: Stream, s: BulkSummary): string {
   if (s.abandoned > 0) lines.push(`${plural(s.abandoned, 'row')} in flight ${s.abandoned === 1 ? 'was' : 'were'} abandoned (reported failed); re-run with the same --journal to settle them`)
   if (s.rateLimitPauses > 0) lines.push(`Rate limited by the server ${s.rateLimitPauses === 1 ? 'once' : `${s.rateLimitPauses} times`}; all workers slowed down each time`)
   if (s.stoppedBecause) {
-    lines.push(paint(stream, 'red', 'Stopped: ') + s.stoppedBecause)
+    lines.push(paint(stream, 'red', 'Stopped: ') + printable(s.stoppedBecause))
     const n = s.notProcessed
     const rest = n === 'unknown' ? 'The rest of standard input was not processed' : n ? `${plural(n, 'row')} of the input ${n === 1 ? 'was' : 'were'} not processed` : undefined
     const them = n === 1 ? 'it' : 'them'

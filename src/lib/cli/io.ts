@@ -22,12 +22,16 @@ export interface TestIOOptions {
   stdinTTY?: boolean
   stdoutTTY?: boolean
   stderrTTY?: boolean
+  /** The terminal's width, as a TTY stream's `columns` says (on the TTY streams only). */
+  columns?: number
   env?: NodeJS.ProcessEnv
 }
 
 export interface TestIO extends IO {
   stdoutText(): string
   stderrText(): string
+  /** stdout and stderr in the order written, as one terminal showing both would receive them. */
+  screenText(): string
 }
 
 export function testIO(opts: TestIOOptions = {}): TestIO {
@@ -36,14 +40,19 @@ export function testIO(opts: TestIOOptions = {}): TestIO {
   if (opts.stdin !== undefined) stdin.write(opts.stdin)
   // A terminal's stdin stays open: a prompt reads what is typed; a pipe ends.
   if (!opts.stdinTTY) stdin.end()
+  const screen: Buffer[] = []
   const capture = (tty: boolean | undefined) => {
     const chunks: Buffer[] = []
-    const stream = new PassThrough() as PassThrough & {isTTY?: boolean}
+    const stream = new PassThrough() as PassThrough & {isTTY?: boolean; columns?: number}
     if (tty) stream.isTTY = true
-    stream.on('data', (c: Buffer) => chunks.push(c))
+    if (tty && opts.columns !== undefined) stream.columns = opts.columns
+    stream.on('data', (c: Buffer) => {
+      chunks.push(c)
+      screen.push(c)
+    })
     return {stream, text: () => Buffer.concat(chunks).toString('utf8')}
   }
   const out = capture(opts.stdoutTTY)
   const err = capture(opts.stderrTTY)
-  return {stdin, stdout: out.stream, stderr: err.stream, env: opts.env ?? {}, stdoutText: out.text, stderrText: err.text}
+  return {stdin, stdout: out.stream, stderr: err.stream, env: opts.env ?? {}, stdoutText: out.text, stderrText: err.text, screenText: () => Buffer.concat(screen).toString('utf8')}
 }
