@@ -63,7 +63,13 @@ function sanitize(p: ProfileData): ProfileData {
   for (const k of ['region', 'baseUrl', 'linkBaseUrl', 'market', 'locale', 'redirectUri', 'createdAt'] as const) {
     if (typeof p[k] === 'string' && p[k]) out[k] = p[k]
   }
+  // A hand-edited URL with user:password@ never reaches output or disk; checkBaseUrl refuses it.
+  for (const k of ['baseUrl', 'linkBaseUrl'] as const) if (out[k]) out[k] = withoutUserinfo(out[k])
   return out
+}
+
+function withoutUserinfo(url: string): string {
+  return url.replace(/^([^/]*\/\/)[^/?#]*@/, '$1***@')
 }
 
 /** A config file that cannot be used as it is: bad input a person fixes (exit 2), not a bug. */
