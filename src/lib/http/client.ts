@@ -153,6 +153,11 @@ export class HttpClient {
         bodyTimeout: t,
         keepAliveTimeout: 30_000,
         connections: this.opts.connections,
+        // Explicit, so NODE_TLS_REJECT_UNAUTHORIZED=0 in an inherited environment cannot make
+        // tink send a secret to a server it cannot verify; a private CA goes in NODE_EXTRA_CA_CERTS.
+        connect: {rejectUnauthorized: true},
+        requestTls: {rejectUnauthorized: true},
+        proxyTls: {rejectUnauthorized: true},
       })
       // One abort listener for the client, not one per request (undici adds and removes one for
       // each, a few µs a request in bulk work): aborting destroys the connections, which fails
