@@ -12,10 +12,11 @@ import {startTinkServer} from './support/tink-server.js'
 
 const servers = []
 after(() => Promise.all(servers.map((s) => s.close())))
-async function server() {
+/** A scriptable server; `token: true` answers every token request with a client token. */
+async function server({token = false} = {}) {
   const srv = await startTinkServer()
   servers.push(srv)
-  srv.script(TOKEN_PATH, {json: {access_token: 'tok-abc', token_type: 'bearer', expires_in: 1800, scope: 'user:create'}})
+  if (token) srv.script(TOKEN_PATH, {json: {access_token: 'tok-abc', token_type: 'bearer', expires_in: 1800, scope: 'user:create'}})
   return srv
 }
 let seq = 0
@@ -53,4 +54,35 @@ describe('a URL with credentials is refused everywhere, and never shown', () => 
     assert.match(r.stderr, /credentials/)
     assert.doesNotMatch(r.stderr, /pa55word/)
   })
+})
+
+describe('a secret echoed back in any encoding is masked in errors, headers and --verbose', () => {
+  const SECRET = 'Zq9/s3cr+t väl&ue'
+  const ID = 'echo-client-id'
+  const b = (t) => Buffer.from(t, 'utf8')
+  const FORMS = {
+    base64: b(SECRET).toString('base64'),
+    base64NoPad: b(SECRET).toString('base64').replace(/=+$/, ''),
+    base64url: b(SECRET).toString('base64url'),
+    basic: b(`${ID}:${SECRET}`).toString('base64'),
+    basicUrl: b(`${ID}:${SECRET}`).toString('base64url'),
+    hex: b(SECRET).toString('hex'),
+    HEX: b(SECRET).toString('hex').toUpperCase(),
+    unicode: [...SECRET].map((c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')).join(''),
+    UNICODE: [...SECRET].map((c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()).join(''),
+    pctLower: encodeURIComponent(SECRET).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+    pctMixed: encodeURIComponent(SECRET).replace(/%([0-9A-F])([0-9A-F])/g, (_, a, c) => `%${a}${c.toLowerCase()}`),
+    pctEvery: [...b(SECRET)].map((x) => '%' + x.toString(16).padStart(2, '0')).join(''),
+  }
+  for (const [name, form] of Object.entries(FORMS)) {
+    test(name, async () => {
+      const srv = await server()
+      srv.script(TOKEN_PATH, {status: 400, headers: {'content-type': 'text/html', 'x-echo': form}, body: `<html><pre>rejected ${form} here</pre></html>`})
+      const r = await runTink(['token', 'get', '--no-cache', '--retries', '0', '--verbose'], {env: {TINK_API_URL: srv.url, TINK_CLIENT_ID: ID, TINK_CLIENT_SECRET: SECRET}})
+      assert.equal(r.code, 4, r.stderr)
+      assert.ok(!(r.stdout + r.stderr).includes(form), `${name} form leaked:\n${r.stderr}`)
+      const j = await runTink(['token', 'get', '--no-cache', '--retries', '0', '--json'], {env: {TINK_API_URL: srv.url, TINK_CLIENT_ID: ID, TINK_CLIENT_SECRET: SECRET}})
+      assert.ok(!(j.stdout + j.stderr).includes(form), `${name} form leaked in --json`)
+    })
+  }
 })
