@@ -86,3 +86,19 @@ describe('a secret echoed back in any encoding is masked in errors, headers and 
     })
   }
 })
+
+describe('a usage error never echoes a secret, whatever the flag syntax', () => {
+  const V = 'PastedSecretVALUE42'
+  const SHAPES = [[`--client-secret-stdin=${V}`], ['--client-secret', V], [`--client-secret=${V}`], [`--secret=${V}`], [V], ['--client-id', 'x', V], ['--client-secret-stdin', V], [V, 'second']]
+  for (const cmd of [['token', 'get'], ['profile', 'add', 'p1'], ['login']]) {
+    for (const shape of SHAPES) {
+      test(`${cmd.join(' ')} ${shape.join(' ')}`, async () => {
+        const r = await runTink([...cmd, ...shape], {input: ''})
+        assert.equal(r.code, 2, r.stderr)
+        assert.ok(!(r.stdout + r.stderr).includes(V), r.stderr)
+        const j = await runTink([...cmd, ...shape, '--json'], {input: ''})
+        assert.ok(!(j.stdout + j.stderr).includes(V), j.stdout)
+      })
+    }
+  }
+})
