@@ -12,7 +12,7 @@ import {HttpClient, type HttpClientOptions} from '../http/client.js'
 import {TinkApi, type ClientCredentials} from '../tink/api.js'
 import {checkBaseUrl, checkRegion, checkTimeout, REGIONS} from '../tink/validate.js'
 import type {IO} from './io.js'
-import {paint, writeJson} from './output.js'
+import {paint, sanitizeForTerminal, writeJson} from './output.js'
 import {profileSetup, type ProfileSetup} from './profile-setup.js'
 
 /** The flags every API command shares, and command flags that are also profile settings. */
@@ -145,21 +145,21 @@ export class Factory {
   }
 
   trace(line: string): void {
-    if (this.verbose) this.io.stderr.write(line + '\n')
+    if (this.verbose) this.io.stderr.write(sanitizeForTerminal(line) + '\n')
   }
 
   /** Human output on stdout (suppressed with --json: the returned value is printed instead). */
   out(text: string): void {
-    if (!this.json) this.io.stdout.write(text + '\n')
+    if (!this.json) this.io.stdout.write(sanitizeForTerminal(text) + '\n')
   }
 
   /** Messages for people: always stderr, never mixed into machine output. */
   note(text: string): void {
-    this.io.stderr.write(text + '\n')
+    this.io.stderr.write(sanitizeForTerminal(text) + '\n')
   }
 
   warnLine(text: string): void {
-    this.io.stderr.write(paint(this.io.stderr, 'yellow', 'Warning: ', this.io.env) + text + '\n')
+    this.io.stderr.write(paint(this.io.stderr, 'yellow', 'Warning: ', this.io.env) + sanitizeForTerminal(text) + '\n')
   }
 
   /** One JSON document on stdout. */
@@ -256,7 +256,7 @@ export class Factory {
         timeoutMs: this.timeoutMs(),
         retries: this.flags.retries ?? 3,
         userAgent: `tink-auth-cli/${this.version} node/${process.version}`,
-        trace: this.verbose ? (line) => this.io.stderr.write(line + '\n') : undefined,
+        trace: this.verbose ? (line) => this.trace(line) : undefined,
         signal: this.signal,
         ...tuning,
       })
