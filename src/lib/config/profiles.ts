@@ -5,9 +5,9 @@
  *
  * Reading happens on every command, so it uses node:fs directly; conf is imported only to write.
  */
-import {mkdirSync, readFileSync} from 'node:fs'
+import {closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
-import {CliError, usageError} from '../errors/cli-error.js'
+import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import type {StorageKind} from '../secrets/keychain.js'
 import {configDir, PROJECT_NAME} from './paths.js'
 import type {SettingKey} from './settings.js'
@@ -101,7 +101,10 @@ export class ProfileStore {
   ) {}
 
   static load(env: NodeJS.ProcessEnv): ProfileStore {
-    const dir = configDir(env)
+    return ProfileStore.loadDir(configDir(env))
+  }
+
+  private static loadDir(dir: string): ProfileStore {
     const path = join(dir, CONFIG_FILE)
     const broken = (problem: CliError) => new ProfileStore(dir, {profiles: {}}, problem)
     let text: string
@@ -174,27 +177,51 @@ export class ProfileStore {
   }
 
   async put(name: string, profile: ProfileData, opts: {makeActive?: boolean} = {}): Promise<void> {
-    this.data.profiles[checkProfileName(name)] = sanitize(profile)
-    if (opts.makeActive || !this.activeName) this.data.active = name
-    await this.save()
+    checkProfileName(name)
+    await this.update((data) => {
+      data.profiles[name] = sanitize(profile)
+      if (opts.makeActive || !(data.active && data.profiles[data.active])) data.active = name
+    })
   }
 
   async use(name: string): Promise<void> {
     this.require(name)
-    this.data.active = name
-    await this.save()
+    await this.update((data) => {
+      if (!data.profiles[name]) throw this.require(name)
+      data.active = name
+    })
   }
 
   async remove(name: string): Promise<void> {
-    delete this.data.profiles[name]
-    if (this.data.active === name) delete this.data.active
-    await this.save()
+    await this.update((data) => {
+      delete data.profiles[name]
+      if (data.active === name) delete data.active
+    })
+  }
+
+  /**
+   * Read-modify-write under the config lock: the file is read again once the lock is held and
+   * only this one change is applied, so two tink login / profile add runs at once both keep
+   * their profile (a write from a copy read earlier would drop the other's).
+   */
+  private async update(change: (data: ConfigData) => void): Promise<void> {
+    this.usable() // never overwrite a file we could not read
+    mkdirSync(this.dir, {recursive: true, mode: 0o700})
+    const release = await acquireLock(this.path + '.lock')
+    try {
+      const fresh = ProfileStore.loadDir(this.dir)
+      if (fresh.problem) throw fresh.problem
+      const data: ConfigData = {active: fresh.data.active, profiles: {...fresh.data.profiles}}
+      change(data)
+      await this.write(data)
+      this.data = data
+    } finally {
+      release()
+    }
   }
 
   /** conf does the atomic 0600 write; the folder is made 0700 first (conf would use 0777 - umask). */
-  private async save(): Promise<void> {
-    this.usable() // never overwrite a file we could not read
-    mkdirSync(this.dir, {recursive: true, mode: 0o700})
+  private async write(data: ConfigData): Promise<void> {
     const {default: Conf} = await import('conf')
     const conf = new Conf<Record<string, unknown>>({
       projectName: PROJECT_NAME,
@@ -203,9 +230,70 @@ export class ProfileStore {
       configFileMode: 0o600,
       accessPropertiesByDotNotation: false,
     })
-    const out: Record<string, unknown> = {profiles: this.data.profiles}
-    if (this.data.active) out.active = this.data.active
+    const out: Record<string, unknown> = {profiles: data.profiles}
+    if (data.active) out.active = data.active
     conf.store = out
+  }
+}
+
+/** A lock older than this is from a run that died holding it (a write takes milliseconds). */
+const STALE_LOCK_MS = 10_000
+const LOCK_WAIT_MS = 15_000
+
+/**
+ * An exclusive lock file (O_EXCL create) holding the owner's pid. A lock whose owner is gone, or
+ * that is older than STALE_LOCK_MS, is stale and taken over.
+ */
+async function acquireLock(path: string): Promise<() => void> {
+  const deadline = Date.now() + LOCK_WAIT_MS
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx', 0o600)
+      writeSync(fd, String(process.pid))
+      closeSync(fd)
+      return () => {
+        try {
+          unlinkSync(path)
+        } catch {
+          // already gone
+        }
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    }
+    if (lockIsStale(path)) {
+      try {
+        unlinkSync(path)
+      } catch {
+        // another run took it over first
+      }
+      continue
+    }
+    if (Date.now() > deadline) {
+      throw new CliError(`The config file is locked by another tink run (${path})`, {
+        exitCode: ExitCode.UNAVAILABLE,
+        code: 'config_locked',
+        hint: `Wait for the other run to finish; if none is running, remove ${path}`,
+      })
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30))
+  }
+}
+
+function lockIsStale(path: string): boolean {
+  try {
+    const age = Date.now() - statSync(path).mtimeMs
+    if (age > STALE_LOCK_MS) return true
+    const pid = Number(readFileSync(path, 'utf8'))
+    if (!Number.isInteger(pid) || pid <= 0) return age > 1_000 // a lock still being written has no pid yet
+    try {
+      process.kill(pid, 0)
+      return false
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ESRCH'
+    }
+  } catch {
+    return false // gone already: the next create attempt decides
   }
 }
 
