@@ -10,7 +10,7 @@ import {defaultsLayer, envLayer, ENV_VARS, SettingsResolver, valuesLayer, type S
 import {CliError, ExitCode, interrupted, usageError, type ExitCodeValue} from '../errors/cli-error.js'
 import {HttpClient, type HttpClientOptions} from '../http/client.js'
 import {TinkApi, type ClientCredentials} from '../tink/api.js'
-import {checkBaseUrl, checkRegion, checkTimeout, REGIONS} from '../tink/validate.js'
+import {checkBaseUrl, checkRegion, checkTimeoutMs, REGIONS} from '../tink/validate.js'
 import type {IO} from './io.js'
 import {paint, sanitizeForTerminal, writeJson} from './output.js'
 import {profileSetup, type ProfileSetup} from './profile-setup.js'
@@ -219,7 +219,7 @@ export class Factory {
   }
 
   timeoutMs(): number {
-    return checkTimeout(this.flags.timeout ?? '30') * 1000
+    return checkTimeoutMs(this.flags.timeout ?? '30')
   }
 
   /** Client id and secret from the first layer that has each; exit 3 when either is missing. */

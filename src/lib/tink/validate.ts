@@ -54,12 +54,14 @@ export function checkBaseUrl(value: string, origin: string, allowInsecureHttp = 
   return url.toString().replace(/\/+$/, '')
 }
 
-export function checkTimeout(value: string): number {
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) {
-    throw usageError(`Invalid --timeout "${value}"`, 'Give a number of seconds greater than 0 and at most 3600, e.g. --timeout 30')
+/** --timeout in seconds (decimals allowed) as whole milliseconds: undici wants integers. */
+export function checkTimeoutMs(value: string): number {
+  const n = value.trim() === '' ? NaN : Number(value)
+  const ms = Math.round(n * 1000)
+  if (!Number.isFinite(n) || ms < 1 || n > 3600) {
+    throw usageError(`Invalid --timeout "${value}"`, 'Give a number of seconds greater than 0 and at most 3600, e.g. --timeout 30 or --timeout 2.5')
   }
-  return n
+  return ms
 }
 
 const SCOPE = /^[a-z][a-z0-9-]*(:[a-z0-9-]+)+$/
