@@ -163,3 +163,26 @@ describe('flag values', () => {
     assert.equal(r.stdout, 'tok-abc\n')
   })
 })
+
+describe('user create without --locale sends the market\'s own locale', () => {
+  for (const [market, locale] of [['GB', 'en_GB'], ['SE', 'sv_SE'], ['US', 'en_US'], ['DE', 'de_DE'], ['FR', 'fr_FR'], ['NO', 'no_NO'], ['FI', 'fi_FI'], ['DK', 'da_DK'], ['ES', 'es_ES'], ['IT', 'it_IT'], ['PT', 'pt_PT'], ['NL', 'nl_NL'], ['AT', 'de_AT'], ['PL', 'pl_PL'], ['EE', 'et_EE']]) {
+    test(`${market} -> ${locale}`, async () => {
+      const srv = await server({token: true})
+      srv.script(CREATE_PATH, (req) => ({json: {user_id: 'uid-1', external_user_id: req.json.external_user_id}}))
+      const r = await runTink(['user', 'create', '--external-user-id', 'u1', '--market', market], {env: envFor(srv)})
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(srv.requests.find((q) => q.path === CREATE_PATH).json.locale, locale)
+    })
+  }
+  test('every market the CLI accepts has a valid locale of that market', async () => {
+    const {ISO_COUNTRIES, defaultLocale, isLocale} = await import('../dist/lib/tink/markets.js')
+    for (const m of ISO_COUNTRIES) assert.ok(isLocale(defaultLocale(m)) && defaultLocale(m).endsWith(`_${m}`), m)
+  })
+  test('an explicit --locale still wins', async () => {
+    const srv = await server({token: true})
+    srv.script(CREATE_PATH, (req) => ({json: {user_id: 'uid-1', external_user_id: req.json.external_user_id}}))
+    const r = await runTink(['user', 'create', '--external-user-id', 'u1', '--market', 'SE', '--locale', 'en_US'], {env: envFor(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(srv.requests.find((q) => q.path === CREATE_PATH).json.locale, 'en_US')
+  })
+})

@@ -8,12 +8,13 @@ import {bulkFlags, type CommandFlags} from '../cli/flags.js'
 import {formatFields} from '../cli/output.js'
 import {usageError} from '../errors/cli-error.js'
 import type {CreatedUser, CreateUserInput} from '../tink/api.js'
+import {defaultLocale} from '../tink/markets.js'
 import {checkId, checkLocale, checkMarket, checkRetentionClass, RETENTION_CLASSES} from '../tink/validate.js'
 
 export const userCreateFlags = {
   'external-user-id': Flags.string({char: 'e', description: "Your app's id for the user (unique per app)."}),
   market: Flags.string({char: 'm', description: 'Market, ISO 3166-1 alpha-2 (e.g. GB, SE, US). Env: TINK_MARKET; else the profile default.'}),
-  locale: Flags.string({char: 'l', description: 'Locale, language_COUNTRY (e.g. en_US). Env: TINK_LOCALE. Default: en_US.'}),
+  locale: Flags.string({char: 'l', description: "Locale, language_COUNTRY (e.g. en_US). Env: TINK_LOCALE. Default: the market's own (GB en_GB, SE sv_SE, US en_US)."}),
   'retention-class': Flags.string({description: `${RETENTION_CLASSES.join(' or ')} (temporary users are deleted after 24 h). Default: Tink's (PERMANENT).`}),
   ...bulkFlags,
   'if-exists': Flags.string({
@@ -33,10 +34,12 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
   const market = await f.settings().get('market')
   if (!market || market.source === 'default') throw usageError('--market is required', 'Give the ISO 3166-1 alpha-2 market, e.g. --market GB (or set TINK_MARKET)')
   const locale = await f.settings().get('locale')
+  const checkedMarket = checkMarket(market.value, market.origin)
   const input: CreateUserInput = {
     external_user_id: checkId(ext, '--external-user-id'),
-    market: checkMarket(market.value, market.origin),
-    locale: checkLocale(locale?.value ?? 'en_US', locale?.origin),
+    market: checkedMarket,
+    // No locale chosen anywhere: the market's own (sv_SE in SE), not the built-in en_US.
+    locale: !locale || locale.source === 'default' ? defaultLocale(checkedMarket) : checkLocale(locale.value, locale.origin),
   }
   if (flags['retention-class'] !== undefined) input.retention_class = checkRetentionClass(flags['retention-class'])
   await f.preflight({needsCredentials: true})
