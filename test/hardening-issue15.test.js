@@ -186,3 +186,13 @@ describe('user create without --locale sends the market\'s own locale', () => {
     assert.equal(srv.requests.find((q) => q.path === CREATE_PATH).json.locale, 'en_US')
   })
 })
+
+describe('grant delegate for an unknown user', () => {
+  test('404: the hint is the exact command that creates the user', async () => {
+    const srv = await server({token: true})
+    srv.script(DELEGATE_PATH, {status: 404, json: {errorMessage: 'User not found', errorCode: 'user_not_found'}})
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'cust-9', '--id-hint', 'Jane', '--market', 'SE'], {env: envFor(srv)})
+    assert.equal(r.code, 4, r.stderr)
+    assert.match(r.stderr, /Create the user first: tink user create --external-user-id cust-9 --market SE/)
+  })
+})

@@ -4,7 +4,8 @@ import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {askText, canPrompt} from '../cli/prompt.js'
 import {userRef} from '../cli/user-ref.js'
-import {usageError} from '../errors/cli-error.js'
+import {CliError, usageError} from '../errors/cli-error.js'
+import type {UserRef} from '../tink/api.js'
 import {TINK_LINK_ACTOR_CLIENT_ID, TINK_LINK_SCOPES} from '../tink/api.js'
 import {buildLinkUrl, checkFlow, checkFlowParams, LINK_FLOWS} from '../tink/link.js'
 import {checkId, checkIdHint, checkLocale, checkMarket, joinScopes} from '../tink/validate.js'
@@ -57,7 +58,9 @@ export async function grantDelegate(f: Factory, flags: CommandFlags<typeof grant
 
   const api = await f.api()
   const {clientId} = await f.credentials()
-  const {code} = await api.delegate(user, scope, idHint, actor)
+  const {code} = await api.delegate(user, scope, idHint, actor).catch((err: unknown) => {
+    throw unknownUser(err, user, market)
+  })
   const url = buildLinkUrl({
     linkBaseUrl,
     flow,
@@ -75,3 +78,15 @@ export async function grantDelegate(f: Factory, flags: CommandFlags<typeof grant
   f.out(url)
   return {result: {code, url}}
 }
+
+/** A delegate for a user Tink does not know (404): the user has to be created first; say how. */
+function unknownUser(err: unknown, user: UserRef, market: string): unknown {
+  if (!(err instanceof CliError) || err.status !== 404) return err
+  const hint =
+    user.externalUserId !== undefined
+      ? `Create the user first: tink user create --external-user-id ${shellWord(user.externalUserId)} --market ${market}`
+      : 'Check the --user-id (users belong to the app that created them), or create the user first with tink user create'
+  return new CliError(err.message, {exitCode: err.exitCode, status: 404, code: err.code, requestId: err.requestId, hint, cause: err})
+}
+
+const shellWord = (w: string): string => (/^[\w.@:+-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`)
