@@ -196,3 +196,26 @@ describe('grant delegate for an unknown user', () => {
     assert.match(r.stderr, /Create the user first: tink user create --external-user-id cust-9 --market SE/)
   })
 })
+
+describe('topics and aliases', () => {
+  test('tink token --raw (a topic with a flag) is a usage error, exit 2, naming its commands; the flag value is not echoed', async () => {
+    for (const args of [['token', '--raw'], ['user', '--secret=TopicLeak1'], ['grant', '-x']]) {
+      const r = await runCli(args)
+      assert.equal(r.code, 2, r.stderr)
+      assert.equal(r.stdout, '')
+      assert.match(r.stderr, /^Error: "tink \w+" is a topic, not a command.*tink \w+ \w+/)
+      assert.doesNotMatch(r.stderr, /TopicLeak1/)
+    }
+    const j = await runCli(['token', '--raw', '--json'])
+    assert.equal(j.code, 2)
+    assert.equal(JSON.parse(j.stdout).error.exitCode, 2)
+    const help = await runCli(['token', '--help'])
+    assert.equal(help.code, 0)
+  })
+  test('emulator start --faults is an alias of --fault', async () => {
+    const r = await runCli(['emulator', 'start', '--faults', 'not-a-spec', '--port', '0'])
+    assert.equal(r.code, 2, r.stderr)
+    assert.doesNotMatch(r.stderr, /Nonexistent flag/)
+    assert.match(r.stderr, /fault/i)
+  })
+})
