@@ -219,3 +219,20 @@ describe('topics and aliases', () => {
     assert.match(r.stderr, /fault/i)
   })
 })
+
+describe('login -p NAME', () => {
+  test('saves the profile under NAME, not default', async () => {
+    const dir = tempDir()
+    for (const cmd of [['login', '-p', 'work'], ['profile', 'add', '--profile', 'other']]) {
+      const r = await runTink([...cmd, '--client-id', 'cid', '--client-secret-stdin', '--insecure-storage', '--no-verify'], {input: 'sec', env: {TINK_CONFIG_DIR: dir}})
+      assert.equal(r.code, 0, r.stderr)
+    }
+    const list = JSON.parse((await runTink(['profile', 'list', '--json'], {env: {TINK_CONFIG_DIR: dir}})).stdout)
+    const names = JSON.stringify(list)
+    assert.match(names, /"work"/)
+    assert.match(names, /"other"/)
+    assert.doesNotMatch(names, /"default"/)
+    const both = await runTink(['login', 'a', '-p', 'b', '--client-id', 'cid', '--client-secret-stdin', '--no-verify'], {input: 'sec', env: {TINK_CONFIG_DIR: dir}})
+    assert.equal(both.code, 2)
+  })
+})

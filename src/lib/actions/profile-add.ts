@@ -38,8 +38,13 @@ export const profileAddFlags = {
   }
 export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileAddFlags>, args: {name?: string}): Promise<Outcome<SavedProfile>> {
 const store = f.profiles()
+  // `tink login -p NAME` names the profile as surely as `tink login NAME` does.
+  if (args.name !== undefined && flags.profile !== undefined && args.name !== flags.profile) {
+    throw usageError(`Two profile names given: "${args.name}" and -p "${flags.profile}"`, 'Give the name once, e.g. tink login NAME')
+  }
+  const named = args.name ?? flags.profile
   const given: ProfileAnswers = {
-    name: args.name === undefined ? undefined : checkProfileName(args.name),
+    name: named === undefined ? undefined : checkProfileName(named),
     region: flags.region === undefined ? undefined : checkRegion(flags.region),
     baseUrl: flags['base-url'] === undefined ? undefined : checkBaseUrl(flags['base-url'], '--base-url', flags['allow-insecure-http']),
     clientId: flags['client-id']?.trim() || undefined,
