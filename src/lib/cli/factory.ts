@@ -210,6 +210,13 @@ export class Factory {
     return REGIONS[r].api
   }
 
+  /** What a destructive command will act on, for its confirmation prompt: `profile "eu-prod", API api.tink.com`. */
+  async targetLabel(): Promise<string> {
+    const name = this.profile()?.profile?.name
+    const host = new URL(await this.baseUrl()).host
+    return `${name ? `profile "${name}"` : 'no profile (credentials from flags or environment)'}, API ${host}`
+  }
+
   async linkBaseUrl(): Promise<string> {
     const settings = this.settings()
     const explicit = await settings.get('linkBaseUrl')

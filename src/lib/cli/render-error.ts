@@ -16,7 +16,8 @@ export interface RenderOptions {
 
 export function renderError(io: IO, err: unknown, opts: RenderOptions): ExitCodeValue {
   let error: CliError = toCliError(err)
-  if (opts.interrupted && error.exitCode !== ExitCode.USAGE) error = interrupted()
+  // An interruption a command already described (which step, what state) keeps its words.
+  if (opts.interrupted && error.exitCode !== ExitCode.USAGE && error.exitCode !== ExitCode.INTERRUPTED) error = interrupted()
   if ((err as {name?: string} | undefined)?.name === 'ExitPromptError') error = interrupted()
   if (opts.json) writeJson(io.stdout, error.toJSON())
   else io.stderr.write(`${paint(io.stderr, 'red', 'Error:', io.env)} ${sanitizeForTerminal(error.oneLine())}\n`)

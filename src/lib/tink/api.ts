@@ -25,6 +25,9 @@ export interface TokenResponse {
 /** The token as received, plus `expires_at` when the lifetime is usable. */
 export type TokenResult = TokenResponse & {expires_at?: string}
 
+/** The steps of Tink's delete chain: a user:delete grant, its exchange for a user token, the delete. */
+export type DeleteStep = 'grant' | 'exchange' | 'delete'
+
 export type UserRef = {userId: string; externalUserId?: undefined} | {externalUserId: string; userId?: undefined}
 
 export interface CreateUserInput {
@@ -219,9 +222,13 @@ export class TinkApi {
    * The documented delete chain: client token (authorization:grant) -> grant with
    * scope=user:delete -> exchange the code for a user token -> POST /api/v1/user/delete.
    */
-  async deleteUser(user: UserRef): Promise<void> {
+  /** `onStep` hears each step of the chain as it starts, so an interruption can say where it struck. */
+  async deleteUser(user: UserRef, onStep?: (step: DeleteStep) => void): Promise<void> {
+    onStep?.('grant')
     const {code} = await this.grant(user, 'user:delete').catch((err: unknown) => Promise.reject(userNotFound(user, err)))
+    onStep?.('exchange')
     const userToken = await this.exchangeCode(code)
+    onStep?.('delete')
     await this.deleteTokenUser(userToken.access_token)
   }
 
