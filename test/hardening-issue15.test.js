@@ -265,3 +265,26 @@ describe('destructive commands', () => {
     })
   }
 })
+
+describe('user create whose first attempt got no answer', () => {
+  test('the retry\'s 409 is reported as most likely created by this command: exit 0, no hint to delete', async () => {
+    const srv = await server({token: true})
+    srv.script(CREATE_PATH, {destroy: true}, {status: 409, json: {errorMessage: 'User already exists', errorCode: 'user_already_exists'}})
+    const r = await runTink(['user', 'create', '--external-user-id', 'lost-1', '--market', 'GB'], {env: envFor(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /most likely this command created it/)
+    assert.doesNotMatch(r.stderr, /delete/i)
+    const srv2 = await server({token: true})
+    srv2.script(CREATE_PATH, {destroy: true}, {status: 409, json: {errorMessage: 'User already exists'}})
+    const j = await runTink(['user', 'create', '--external-user-id', 'lost-2', '--market', 'GB', '--json'], {env: envFor(srv2)})
+    assert.equal(j.code, 0, j.stdout)
+    assert.deepEqual(JSON.parse(j.stdout), {user_id: null, external_user_id: 'lost-2', created: 'probably'})
+  })
+  test('a 409 on the first attempt is still "already exists" (exit 4)', async () => {
+    const srv = await server({token: true})
+    srv.script(CREATE_PATH, {status: 409, json: {errorMessage: 'User already exists'}})
+    const r = await runTink(['user', 'create', '--external-user-id', 'dup', '--market', 'GB'], {env: envFor(srv)})
+    assert.equal(r.code, 4)
+    assert.match(r.stderr, /already exists/)
+  })
+})

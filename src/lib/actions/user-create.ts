@@ -6,8 +6,8 @@ import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {bulkFlags, type CommandFlags} from '../cli/flags.js'
 import {formatFields} from '../cli/output.js'
-import {usageError} from '../errors/cli-error.js'
-import type {CreatedUser, CreateUserInput} from '../tink/api.js'
+import {CliError, usageError} from '../errors/cli-error.js'
+import {USER_CREATED_BY_EARLIER_ATTEMPT, type CreatedUser, type CreateUserInput} from '../tink/api.js'
 import {defaultLocale} from '../tink/markets.js'
 import {checkId, checkLocale, checkMarket, checkRetentionClass, RETENTION_CLASSES} from '../tink/validate.js'
 
@@ -26,7 +26,10 @@ export const userCreateFlags = {
 
 type UserCreateFlags = CommandFlags<typeof userCreateFlags>
 
-export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Outcome<CreatedUser>> {
+/** A user this call most likely created, whose id the 409 did not give. */
+type MaybeCreatedUser = {user_id: null; external_user_id: string; created: 'probably'}
+
+export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Outcome<CreatedUser | MaybeCreatedUser>> {
   rejectWithoutFile(flags)
   if (flags.file !== undefined) return createFromFile(f, flags, flags.file)
   const ext = flags['external-user-id']
@@ -44,7 +47,15 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
   if (flags['retention-class'] !== undefined) input.retention_class = checkRetentionClass(flags['retention-class'])
   await f.preflight({needsCredentials: true})
 
-  const user = await (await f.api()).createUser(input)
+  let user: CreatedUser
+  try {
+    user = await (await f.api()).createUser(input)
+  } catch (err) {
+    if (!(err instanceof CliError) || err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) throw err
+    // Tink does not give the id of an existing user to a client token: say so, exit 0, no hint to delete.
+    f.note(`${err.message}. Its user id is not in the answer; Tink gives it with the user's own data`)
+    return {result: {user_id: null, external_user_id: input.external_user_id as string, created: 'probably'}}
+  }
   f.out(formatFields([['user_id', user.user_id], ['external_user_id', user.external_user_id]]))
   return {result: {user_id: user.user_id, external_user_id: user.external_user_id ?? input.external_user_id}}
 }

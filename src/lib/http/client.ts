@@ -51,6 +51,8 @@ export interface PostSpec {
   json?: unknown
   bearer?: string
   headers?: Record<string, string>
+  /** Told about each failed attempt that is about to be retried (status undefined: no answer came). */
+  onRetry?: (error: CliError) => void
 }
 
 export interface HttpResponse {
@@ -230,6 +232,7 @@ export class HttpClient {
         delay = Math.max(retryAfterMs, 0)
       }
       attempt++
+      spec.onRetry?.(error)
       this.trace(`* retry ${attempt}/${this.opts.retries} in ${delay} ms (${error.message})`)
       await sleep(delay, this.opts.signal)
     }
