@@ -19,6 +19,8 @@ export interface HttpClientOptions {
   userAgent: string
   /** Receives --verbose trace lines (already redacted). */
   trace?: (line: string) => void
+  /** Told about every wait longer than ANNOUNCE_AFTER_MS (a person at a terminal should know why nothing happens). */
+  announce?: (line: string) => void
   signal?: AbortSignal
   /** Statuses that are retried. Default: 429, 502, 503, 504. */
   retryStatuses?: readonly number[]
@@ -61,6 +63,9 @@ export interface HttpResponse {
   body: string
   requestId?: string
 }
+
+/** Waits longer than this are announced (HttpClientOptions.announce). */
+export const ANNOUNCE_AFTER_MS = 2_000
 
 export const DEFAULT_RETRY_STATUSES: readonly number[] = [429, 502, 503, 504]
 const RETRYABLE_NETWORK_CODES = new Set([
@@ -125,8 +130,8 @@ export function preloadUndici(): void {
 
 export class HttpClient {
   readonly baseUrl: string
-  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle'>> &
-    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle'>
+  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'announce'>> &
+    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'announce'>
   private dispatcher?: Dispatcher
   private unlisten?: () => void
   /** Origin and path per API path: parsed once, not once per request of a bulk run. */
@@ -233,6 +238,10 @@ export class HttpClient {
       }
       attempt++
       spec.onRetry?.(error)
+      if (delay > ANNOUNCE_AFTER_MS) {
+        const why = retryAfterMs !== undefined ? 'the server asked for it (Retry-After)' : error.message
+        this.opts.announce?.(`Waiting ${Math.round(delay / 1000)} s before retrying the ${spec.what} (attempt ${attempt + 1} of ${this.opts.retries + 1}): ${why}`)
+      }
       this.trace(`* retry ${attempt}/${this.opts.retries} in ${delay} ms (${error.message})`)
       await sleep(delay, this.opts.signal)
     }
@@ -280,6 +289,12 @@ export class HttpClient {
     }
     const started = performance.now()
     let res: Dispatcher.ResponseData
+    // A slow server: say what is awaited and for how long at most, once, after a while.
+    const announce = this.opts.announce
+    const slow = announce
+      ? setTimeout(() => announce(`Still waiting for the ${spec.what} answer from ${this.target(spec.path).origin} (gives up after ${Math.round(this.opts.timeoutMs / 1000)} s)`), ANNOUNCE_AFTER_MS)
+      : undefined
+    slow?.unref()
     try {
       const target = this.target(spec.path)
       res = await undici.request.call(dispatcher, {
@@ -291,6 +306,8 @@ export class HttpClient {
       })
     } catch (err) {
       return this.networkFailure(spec, err)
+    } finally {
+      clearTimeout(slow)
     }
 
     const responseHeaders: Record<string, string> = {}
