@@ -309,3 +309,27 @@ describe('long waits are announced on a terminal', () => {
     assert.match(r.stderr, /Still waiting for the token request answer from http:\/\/127\.0\.0\.1:\d+ \(gives up after 20 s\)/)
   })
 })
+
+describe('hints name what the user actually used', () => {
+  test('a wrong secret from a profile: tink login NAME --force, not the environment variables', async () => {
+    const dir = tempDir()
+    const srv = await server()
+    srv.script(TOKEN_PATH, {status: 401, json: {errorMessage: 'Client credentials are invalid', errorCode: 'invalid_client'}})
+    const add = await runTink(['profile', 'add', 'acme', '--client-id', 'cid', '--client-secret-stdin', '--insecure-storage', '--no-verify', '--base-url', srv.url], {input: 'wrong', env: {TINK_CONFIG_DIR: dir}})
+    assert.equal(add.code, 0, add.stderr)
+    const r = await runTink(['token', 'get', '--no-cache'], {env: {TINK_CONFIG_DIR: dir}})
+    assert.equal(r.code, 3, r.stderr)
+    assert.match(r.stderr, /tink login acme --force/)
+    assert.doesNotMatch(r.stderr, /TINK_CLIENT_SECRET/)
+    const env = await runTink(['token', 'get', '--no-cache'], {env: envFor(srv)})
+    assert.match(env.stderr, /TINK_CLIENT_SECRET/)
+    const stdin = await runTink(['token', 'get', '--no-cache', '--client-id', 'x', '--client-secret-stdin', '--base-url', srv.url], {input: 'y'})
+    assert.match(stdin.stderr, /--client-secret-stdin/)
+  })
+  test('token clear with environment credentials and no keychain: nothing is cached, no internal key names', async () => {
+    const r = await runTink(['token', 'clear'], {env: {TINK_CLIENT_ID: 'a', TINK_CLIENT_SECRET: 'b', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent-h15-bus'}})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /Nothing to clear/)
+    assert.doesNotMatch(r.stderr, /\(env\)|token-index/)
+  })
+})

@@ -6,7 +6,7 @@
  */
 import type {Readable} from 'node:stream'
 import {ProfileStore} from '../config/profiles.js'
-import {defaultsLayer, envLayer, ENV_VARS, SettingsResolver, valuesLayer, type SettingKey, type SettingsLayer} from '../config/settings.js'
+import {defaultsLayer, envLayer, ENV_VARS, SettingsResolver, valuesLayer, type SettingKey, type SettingsLayer, type SettingSource} from '../config/settings.js'
 import {CliError, ExitCode, interrupted, usageError, type ExitCodeValue} from '../errors/cli-error.js'
 import {HttpClient, type HttpClientOptions} from '../http/client.js'
 import {TinkApi, type ClientCredentials} from '../tink/api.js'
@@ -73,6 +73,8 @@ export class Factory {
   private tinkApi?: TinkApi
   private baseUrlPromise?: Promise<string>
   private credentialsPromise?: Promise<ClientCredentials>
+  /** Where the client secret came from, once credentials() has resolved (for the 401 hint). */
+  private secretSource?: SettingSource
 
   constructor(options: FactoryOptions) {
     this.options = options
@@ -210,6 +212,24 @@ export class Factory {
     return REGIONS[r].api
   }
 
+  /** How to fix credentials the API refused (401), named after where they came from. */
+  private authHint(): string | undefined {
+    const name = this.profile()?.profile?.name
+    switch (this.secretSource) {
+      case 'keychain':
+      case 'file':
+      case 'profile':
+        return name ? `Check the client id and secret of profile "${name}" and its region; store the right secret with tink login ${name} --force` : undefined
+      case 'stdin':
+      case 'flag':
+        return 'Check --client-id, the secret piped to --client-secret-stdin, and the region'
+      case 'env':
+        return `Check ${ENV_VARS.clientId}, ${ENV_VARS.clientSecret} and the region`
+      default:
+        return undefined
+    }
+  }
+
   /** What a destructive command will act on, for its confirmation prompt: `profile "eu-prod", API api.tink.com`. */
   async targetLabel(): Promise<string> {
     const name = this.profile()?.profile?.name
@@ -248,6 +268,7 @@ export class Factory {
       })
     }
     this.trace(`* client id from ${id.origin}; client secret from ${secret.origin}`)
+    this.secretSource = secret.source
     return {clientId: id.value, clientSecret: secret.value}
   }
 
@@ -265,6 +286,7 @@ export class Factory {
         userAgent: `tink-auth-cli/${this.version} node/${process.version}`,
         trace: this.verbose ? (line) => this.trace(line) : undefined,
         // On a terminal only: a script's stderr is a log, where the error line says enough.
+        authHint: () => this.authHint(),
         announce: this.io.stderr.isTTY ? (line) => this.note(line) : undefined,
         signal: this.signal,
         ...tuning,

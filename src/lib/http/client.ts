@@ -19,6 +19,8 @@ export interface HttpClientOptions {
   userAgent: string
   /** Receives --verbose trace lines (already redacted). */
   trace?: (line: string) => void
+  /** The hint for a 401: how to fix the credentials where they came from (a profile, the environment). */
+  authHint?: () => string | undefined
   /** Told about every wait longer than ANNOUNCE_AFTER_MS (a person at a terminal should know why nothing happens). */
   announce?: (line: string) => void
   signal?: AbortSignal
@@ -130,8 +132,8 @@ export function preloadUndici(): void {
 
 export class HttpClient {
   readonly baseUrl: string
-  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'announce'>> &
-    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'announce'>
+  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'announce' | 'authHint'>> &
+    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'announce' | 'authHint'>
   private dispatcher?: Dispatcher
   private unlisten?: () => void
   /** Origin and path per API path: parsed once, not once per request of a bulk run. */
@@ -352,7 +354,10 @@ export class HttpClient {
       }
     }
     const scrub = (t: string): string => scrubSecrets(t, sent())
-    const error = errorFromResponse(spec.what, status, scrub(text), responseHeaders['content-type'], requestId && scrub(requestId), scrub)
+    let error = errorFromResponse(spec.what, status, scrub(text), responseHeaders['content-type'], requestId && scrub(requestId), scrub)
+    // Only the caller knows where the credentials came from, so only it can say how to fix them.
+    const authHint = status === 401 ? this.opts.authHint?.() : undefined
+    if (authHint) error = new CliError(error.message, {exitCode: error.exitCode, status, code: error.code, requestId: error.requestId, hint: authHint})
     const retryable = this.opts.retryStatuses.includes(status)
     return {kind: 'fail', error, retryable, retryAfterMs: retryable ? parseRetryAfter(responseHeaders['retry-after']) : undefined}
   }
