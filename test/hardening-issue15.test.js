@@ -333,3 +333,17 @@ describe('hints name what the user actually used', () => {
     assert.doesNotMatch(r.stderr, /\(env\)|token-index/)
   })
 })
+
+describe('README for a new user', () => {
+  test('quick start and install give the exact Node floor, how to run from a clone, and the registry line as once published', async () => {
+    const {readFileSync} = await import('node:fs')
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const section = (title) => readme.split(/^## /m).find((s) => s.startsWith(title))
+    const floor = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).engines.node.replace('>=', '')
+    for (const title of ['Quick start', 'Install']) {
+      assert.ok(section(title).includes(`Node.js ${floor} or newer`), `${title} says Node.js ${floor}`)
+      assert.match(section(title), /npm link|npx tink/)
+    }
+    assert.match(section('Install'), /npm install -g tink-auth-cli .*once published/)
+  })
+})
