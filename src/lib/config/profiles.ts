@@ -184,6 +184,19 @@ export class ProfileStore {
     })
   }
 
+  /** Changes one field of a profile (read again under the lock, like every write). */
+  async setField(name: string, key: Exclude<keyof ProfileData, 'clientId' | 'storage' | 'createdAt'>, value: string | undefined): Promise<void> {
+    this.require(name)
+    await this.update((data) => {
+      const p = data.profiles[name]
+      if (!p) throw this.require(name)
+      const next: ProfileData = {...p}
+      if (value === undefined) delete next[key]
+      else next[key] = value
+      data.profiles[name] = sanitize(next)
+    })
+  }
+
   async use(name: string): Promise<void> {
     this.require(name)
     await this.update((data) => {
