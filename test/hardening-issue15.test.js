@@ -6,8 +6,8 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, test} from 'node:test'
 import {runTink} from './support/in-process.js'
-import {runCli, tempDir} from './helpers.js'
-import {CREATE_PATH, DELEGATE_PATH, DELETE_PATH, GRANT_PATH, inTerminal, spawnCli, TOKEN_PATH} from './support/cli.js'
+import {BIN, cleanEnv, runCli, tempDir} from './helpers.js'
+import {CREATE_PATH, DELEGATE_PATH, DELETE_PATH, driveTerminal, GRANT_PATH, inTerminal, spawnCli, TOKEN_PATH} from './support/cli.js'
 import {startTinkServer} from './support/tink-server.js'
 
 const servers = []
@@ -369,5 +369,34 @@ describe('profile set NAME KEY VALUE', () => {
       const r = await runTink(['profile', 'set', ...args], {env})
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
     }
+  })
+})
+
+describe('the login wizard checks the secret as soon as it is entered', () => {
+  test('a refused secret is asked again (with the client id), keeping the other answers', async () => {
+    const srv = await server()
+    srv.script(TOKEN_PATH, (req) => (req.form.client_secret === 'right-secret'
+      ? {json: {access_token: 'tok-abc', token_type: 'bearer', expires_in: 1800}}
+      : {status: 401, json: {errorMessage: 'Client credentials are invalid', errorCode: 'invalid_client'}}))
+    const dir = tempDir()
+    const cmd = [process.execPath, BIN, 'login', '--base-url', srv.url, '--insecure-storage'].map((a) => `'${a}'`).join(' ')
+    const r = await driveTerminal(cmd, [
+      {expect: 'Profile name', keys: 'wiz\r'},
+      {expect: 'Client id', keys: 'cid-1\r'},
+      {expect: 'Client secret', keys: 'wrong-secret\r'},
+      {expect: 'Try again', keys: ''},
+      {expect: 'Client id', keys: '\r'},
+      {expect: 'Client secret', keys: 'right-secret\r'},
+      {expect: 'Default market', keys: '\r'},
+      {expect: 'Default locale', keys: '\r'},
+      {expect: 'Redirect URI', keys: '\r'},
+    ], {env: cleanEnv({TINK_CONFIG_DIR: dir}), label: 'wizard retry'})
+    assert.equal(r.code, 0, r.screen)
+    assert.match(r.screen, /refused client id "cid-1"/)
+    assert.ok(r.screen.indexOf('refused') < r.screen.indexOf('Default market'), 'checked before the other questions')
+    const tokens = srv.requests.filter((q) => q.path === TOKEN_PATH)
+    assert.deepEqual(tokens.map((q) => q.form.client_secret), ['wrong-secret', 'right-secret'])
+    const list = JSON.parse((await runTink(['profile', 'list', '--json'], {env: {TINK_CONFIG_DIR: dir}})).stdout)
+    assert.match(JSON.stringify(list), /"wiz"/)
   })
 })
