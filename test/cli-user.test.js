@@ -48,7 +48,7 @@ describe('against the emulator', () => {
     const doc = oneJson(r.stdout)
     assert.deepEqual(doc, {user_id: user('bob').user_id, external_user_id: 'bob'})
     assert.equal(user('bob').market, 'GB')
-    assert.equal(user('bob').locale, 'en_US', 'locale defaults to en_US')
+    assert.equal(user('bob').locale, 'en_GB', "locale defaults to the market's own")
   })
 
   test('user create twice: the second is a clear error, exit 4; --json gives the error document', async () => {

@@ -84,6 +84,23 @@ describe('TLS with a private CA', () => {
     assertOneLineError(r, 5, /is not trusted/)
   })
 
+  test('NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment does not switch verification off: refused, no secret sent', async () => {
+    requests = []
+    const proxy = await startConnectProxy()
+    try {
+      for (const via of [{}, {HTTPS_PROXY: proxy.url}]) {
+        const r = await token(`https://localhost:${https.port}`, {NODE_TLS_REJECT_UNAUTHORIZED: '0', ...via})
+        // Node itself warns about the variable on stderr; tink's own line follows it.
+        assert.equal(r.code, 5, r.stderr)
+        assert.equal(r.stdout, '')
+        assert.match(r.stderr, /^Error: token request: TLS certificate of .* is not trusted/m)
+      }
+    } finally {
+      await proxy.close()
+    }
+    assert.deepEqual(requests, [], 'the untrusted server never got the secret')
+  })
+
   test('verification is never disabled by a flag: no such flag exists, and guesses are usage errors', async () => {
     for (const id of ['token get', 'grant create', 'grant delegate', 'user create', 'user delete', 'profile add']) {
       const help = await runCli([...id.split(' '), '--help'])

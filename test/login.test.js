@@ -81,7 +81,7 @@ describe('tink login on a terminal', () => {
     assert.equal(token.code, 0, token.stderr)
   })
 
-  test('a wrong secret is refused by the API and nothing is saved', async (t) => {
+  test('a wrong secret is refused by the API, asked again (3 tries in all), and nothing is saved', async (t) => {
     if (!needsKeychain(t)) return
     const dir = tempDir()
     const r = await runOnTerminal(
@@ -89,6 +89,12 @@ describe('tink login on a terminal', () => {
       [
         {expect: 'Client id', keys: client.id + ENTER},
         {expect: 'Client secret', keys: 'not-the-secret' + ENTER},
+        {expect: 'attempt 2 of 3', keys: ''},
+        {expect: 'Client id', keys: ENTER},
+        {expect: 'Client secret', keys: 'still-not-it' + ENTER},
+        {expect: 'attempt 3 of 3', keys: ''},
+        {expect: 'Client id', keys: ENTER},
+        {expect: 'Client secret', keys: 'nor-this' + ENTER},
       ],
       {TINK_CONFIG_DIR: dir},
     )

@@ -40,6 +40,17 @@ export function unknownCommandError(config: Interfaces.Config, id: string): CliE
   })
 }
 
+/** Flags given to a topic (`tink token --raw`): name its commands; the flags are not repeated (one may hold a secret). */
+export function topicWithFlagsError(config: Interfaces.Config, topic: string): CliError {
+  const typed = toConfiguredId(topic, config)
+  const commands = config.commands.filter((c) => !c.hidden && c.id.startsWith(topic + ':')).map((c) => `${config.bin} ${toConfiguredId(c.id, config)}`)
+  return new CliError(`"${config.bin} ${typed}" is a topic, not a command: its flags belong to one of its commands`, {
+    exitCode: ExitCode.USAGE,
+    code: 'invalid_usage',
+    hint: `Use ${commands.join(' or ')} (see ${config.bin} ${typed} --help)`,
+  })
+}
+
 /** The machine contract holds here too: with --json, the error is the one document on stdout. */
 export async function report(error: CliError, argv: readonly string[]): Promise<void> {
   const io = systemIO()

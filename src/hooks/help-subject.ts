@@ -21,6 +21,14 @@ const hook: Hook<'init'> = async function (opts) {
   } else if (beforeDashes.some((a) => helpFlags.includes(a))) {
     // oclif already joined the leading words into `id` (topic separator " ").
     subject = id
+  } else if (!config.findCommand(id) && config.findTopic(id) && beforeDashes.some((a) => a.startsWith('-'))) {
+    // `tink token --raw`: flags for a topic, which runs nothing. oclif would print the topic's
+    // help and exit 0, so a script would carry on as if a token had been printed.
+    const {topicWithFlagsError, report} = await import('./command-not-found.js')
+    await report(topicWithFlagsError(config, id), argv)
+    const {ExitCode} = await import('../lib/errors/cli-error.js')
+    this.exit(ExitCode.USAGE)
+    return
   } else {
     return
   }

@@ -14,7 +14,7 @@ export const emulatorStartFlags = {
   }),
   state: Flags.string({description: 'JSON file that keeps users across restarts (written atomically).'}),
   'token-ttl': Flags.integer({description: 'Lifetime in seconds of every access token. Default: 1800 for client tokens, 7200 for user tokens.'}),
-  fault: Flags.string({description: 'Fault injection spec, e.g. "503=0.1,429=0.05,create:reset-after-commit=0.02,latency=20ms".'}),
+  fault: Flags.string({aliases: ['faults'], description: 'Fault injection spec, e.g. "503=0.1,429=0.05,create:reset-after-commit=0.02,latency=20ms".'}),
   client: Flags.string({
     description: 'Extra client as ID:SECRET:scope1,scope2 (scopes omitted = all). Repeatable.',
     multiple: true,

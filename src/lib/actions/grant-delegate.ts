@@ -4,7 +4,7 @@ import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {askText, canPrompt} from '../cli/prompt.js'
 import {userRef} from '../cli/user-ref.js'
-import {usageError} from '../errors/cli-error.js'
+import {CliError, tinkSaid, usageError} from '../errors/cli-error.js'
 import {TINK_LINK_ACTOR_CLIENT_ID, TINK_LINK_SCOPES, type UserRef} from '../tink/api.js'
 import {buildLinkUrl, checkFlow, checkLinkParams, INPUT_PROVIDER_MAX, INPUT_USERNAME_MAX, LINK_FLOWS, LINK_PRODUCTS, LINK_THEMES, type LinkFlow, type LinkParams} from '../tink/link.js'
 import {checkId, checkIdHint, checkLocale, checkMarket, joinScopes} from '../tink/validate.js'
@@ -104,7 +104,9 @@ export function checkRedirectUri(value: string, origin = '--redirect-uri'): URL 
 export async function delegateLink(f: Factory, req: LinkRequest, scope: string, redirectUri: string): Promise<{code: string; url: string}> {
   const api = await f.api()
   const {clientId} = await f.credentials()
-  const {code} = await api.delegate(req.user, scope, req.idHint, req.actor)
+  const {code} = await api.delegate(req.user, scope, req.idHint, req.actor).catch((err: unknown) => {
+    throw unknownUser(err, req.user, req.market)
+  })
   const url = buildLinkUrl({linkBaseUrl: req.linkBaseUrl, flow: req.flow, clientId, code, market: req.market, locale: req.locale, redirectUri, ...req.params})
   return {code, url}
 }
@@ -126,3 +128,15 @@ export async function grantDelegate(f: Factory, flags: CommandFlags<typeof grant
   f.out(url)
   return {result: {code, url}}
 }
+
+/** A delegate for a user Tink does not know (404): the user has to be created first; say how. */
+function unknownUser(err: unknown, user: UserRef, market: string): unknown {
+  if (!tinkSaid(err, 404) || !(err instanceof CliError)) return err
+  const hint =
+    user.externalUserId !== undefined
+      ? `Create the user first: tink user create --external-user-id ${shellWord(user.externalUserId)} --market ${market}`
+      : 'Check the --user-id (users belong to the app that created them), or create the user first with tink user create'
+  return new CliError(err.message, {exitCode: err.exitCode, status: 404, code: err.code, requestId: err.requestId, hint, cause: err})
+}
+
+const shellWord = (w: string): string => (/^[\w.@:+-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`)

@@ -38,8 +38,13 @@ export const profileAddFlags = {
   }
 export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileAddFlags>, args: {name?: string}): Promise<Outcome<SavedProfile>> {
 const store = f.profiles()
+  // `tink login -p NAME` names the profile as surely as `tink login NAME` does.
+  if (args.name !== undefined && flags.profile !== undefined && args.name !== flags.profile) {
+    throw usageError(`Two profile names given: "${args.name}" and -p "${flags.profile}"`, 'Give the name once, e.g. tink login NAME')
+  }
+  const named = args.name ?? flags.profile
   const given: ProfileAnswers = {
-    name: args.name === undefined ? undefined : checkProfileName(args.name),
+    name: named === undefined ? undefined : checkProfileName(named),
     region: flags.region === undefined ? undefined : checkRegion(flags.region),
     baseUrl: flags['base-url'] === undefined ? undefined : checkBaseUrl(flags['base-url'], '--base-url', flags['allow-insecure-http']),
     clientId: flags['client-id']?.trim() || undefined,
@@ -52,6 +57,7 @@ const store = f.profiles()
   if (secret?.source === 'stdin') given.clientSecret = secret.value
 
   let replace = flags.force
+  let verified = false
   let answers: ProfileAnswers
   if ((!given.clientId || !given.clientSecret) && canPrompt(f.io)) {
     const wizard = await askProfile(f.io, given, {
@@ -59,6 +65,13 @@ const store = f.profiles()
       baseUrl: (v) => checkBaseUrl(v, 'the API base URL', flags['allow-insecure-http']),
       market: (v) => checkMarket(v),
       locale: (v) => checkLocale(v),
+      credentials: flags['no-verify']
+        ? undefined
+        : async (a) => {
+            const region = a.baseUrl && !a.region ? undefined : (a.region ?? 'eu')
+            await verify(f, a.clientId, a.clientSecret, {region, baseUrl: a.baseUrl}, verifyOrigins(flags, a))
+            verified = true
+          },
     })
     replace ||= wizard.replace
     answers = wizard
@@ -77,12 +90,8 @@ const store = f.profiles()
   // Try the keychain first: if it cannot save (absent, or locked: a locked gnome-keyring still
   // answers reads), say so before any request is sent.
   if (storage === 'keychain') await sharedKeychain().checkWritable(accounts.probe(name), `save the client secret of profile "${name}" in the OS keychain`)
-  if (!flags['no-verify']) {
-    const origins = {
-      region: flags.region !== undefined ? 'flag --region' : answers.region ? 'chosen in the wizard' : 'the default',
-      baseUrl: flags['base-url'] !== undefined ? 'flag --base-url' : 'entered in the wizard',
-    }
-    await verify(f, answers.clientId as string, answers.clientSecret as string, {region, baseUrl: answers.baseUrl}, origins)
+  if (!flags['no-verify'] && !verified) {
+    await verify(f, answers.clientId as string, answers.clientSecret as string, {region, baseUrl: answers.baseUrl}, verifyOrigins(flags, answers))
   }
 
   const {profile, secretStore} = await saveProfile(
@@ -192,4 +201,12 @@ function describeSaved(saved: {region?: string; baseUrl?: string}): string {
 function checkRedirect(value: string): string {
   if (!URL.canParse(value.trim())) throw usageError(`Invalid --redirect-uri "${value}"`, 'Give an absolute URL registered for your app, e.g. https://example.com/callback')
   return value.trim()
+}
+
+/** Where the API the credentials are checked against came from, for the verify note. */
+function verifyOrigins(flags: {region?: string; 'base-url'?: string}, answers: {region?: string}): {region: string; baseUrl: string} {
+  return {
+    region: flags.region !== undefined ? 'flag --region' : answers.region ? 'chosen in the wizard' : 'the default',
+    baseUrl: flags['base-url'] !== undefined ? 'flag --base-url' : 'entered in the wizard',
+  }
 }

@@ -5,6 +5,7 @@ import type {CommandFlags} from '../cli/flags.js'
 import {askConfirm, canPrompt} from '../cli/prompt.js'
 import {removeProfile} from '../config/profile-save.js'
 import {interrupted, usageError} from '../errors/cli-error.js'
+import {REGIONS} from '../tink/validate.js'
 
 export const profileRemoveFlags = {yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'})}
 
@@ -14,7 +15,9 @@ export async function profileRemove(f: Factory, flags: CommandFlags<typeof profi
   store.require(name)
   if (!flags.yes) {
     if (!canPrompt(f.io)) throw usageError(`Refusing to remove profile "${name}" without confirmation`, 'Pass --yes to confirm')
-    if (!(await askConfirm(f.io, `Remove profile "${name}", its stored secret and cached tokens?`))) throw interrupted()
+    const p = store.require(name)
+    const host = new URL(p.baseUrl ?? REGIONS[p.region === 'us' ? 'us' : 'eu'].api).host
+    if (!(await askConfirm(f.io, `Remove profile "${name}" (API ${host}), its stored secret and cached tokens?`))) throw interrupted()
   }
   const {deleted, secretFound, secretError, where} = await removeProfile(store, name, (line) => f.warnLine(line))
   if (secretError) f.warnLine(`profile "${name}" removed, but its secrets could not be deleted: ${secretError}. Their keychain accounts start with "${name}:" (list them with: secret-tool search --all service tink-auth-cli)`)

@@ -6,14 +6,15 @@ import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {bulkFlags, type CommandFlags} from '../cli/flags.js'
 import {formatFields} from '../cli/output.js'
-import {usageError} from '../errors/cli-error.js'
-import type {CreatedUser, CreateUserInput} from '../tink/api.js'
+import {CliError, usageError} from '../errors/cli-error.js'
+import {USER_CREATED_BY_EARLIER_ATTEMPT, type CreatedUser, type CreateUserInput} from '../tink/api.js'
+import {defaultLocale} from '../tink/markets.js'
 import {checkId, checkLocale, checkMarket, checkRetentionClass, RETENTION_CLASSES} from '../tink/validate.js'
 
 export const userCreateFlags = {
   'external-user-id': Flags.string({char: 'e', description: "Your app's id for the user (unique per app)."}),
   market: Flags.string({char: 'm', description: 'Market, ISO 3166-1 alpha-2 (e.g. GB, SE, US). Env: TINK_MARKET; else the profile default.'}),
-  locale: Flags.string({char: 'l', description: 'Locale, language_COUNTRY (e.g. en_US). Env: TINK_LOCALE. Default: en_US.'}),
+  locale: Flags.string({char: 'l', description: "Locale, language_COUNTRY (e.g. en_US). Env: TINK_LOCALE. Default: the market's own (GB en_GB, SE sv_SE, US en_US)."}),
   'retention-class': Flags.string({description: `${RETENTION_CLASSES.join(' or ')} (temporary users are deleted after 24 h). Default: Tink's (PERMANENT).`}),
   ...bulkFlags,
   'if-exists': Flags.string({
@@ -25,7 +26,10 @@ export const userCreateFlags = {
 
 type UserCreateFlags = CommandFlags<typeof userCreateFlags>
 
-export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Outcome<CreatedUser>> {
+/** A user this call most likely created, whose id the 409 did not give. */
+type MaybeCreatedUser = {user_id: null; external_user_id: string; created: 'probably'}
+
+export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Outcome<CreatedUser | MaybeCreatedUser>> {
   rejectWithoutFile(flags)
   if (flags.file !== undefined) return createFromFile(f, flags, flags.file)
   const ext = flags['external-user-id']
@@ -33,15 +37,25 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
   const market = await f.settings().get('market')
   if (!market || market.source === 'default') throw usageError('--market is required', 'Give the ISO 3166-1 alpha-2 market, e.g. --market GB (or set TINK_MARKET)')
   const locale = await f.settings().get('locale')
+  const checkedMarket = checkMarket(market.value, market.origin)
   const input: CreateUserInput = {
     external_user_id: checkId(ext, '--external-user-id'),
-    market: checkMarket(market.value, market.origin),
-    locale: checkLocale(locale?.value ?? 'en_US', locale?.origin),
+    market: checkedMarket,
+    // No locale chosen anywhere: the market's own (sv_SE in SE), not the built-in en_US.
+    locale: !locale || locale.source === 'default' ? defaultLocale(checkedMarket) : checkLocale(locale.value, locale.origin),
   }
   if (flags['retention-class'] !== undefined) input.retention_class = checkRetentionClass(flags['retention-class'])
   await f.preflight({needsCredentials: true})
 
-  const user = await (await f.api()).createUser(input)
+  let user: CreatedUser
+  try {
+    user = await (await f.api()).createUser(input)
+  } catch (err) {
+    if (!(err instanceof CliError) || err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) throw err
+    // Tink does not give the id of an existing user to a client token: say so, exit 0, no hint to delete.
+    f.note(`${err.message}. Its user id is not in the answer; Tink gives it with the user's own data`)
+    return {result: {user_id: null, external_user_id: input.external_user_id as string, created: 'probably'}}
+  }
   f.out(formatFields([['user_id', user.user_id], ['external_user_id', user.external_user_id]]))
   return {result: {user_id: user.user_id, external_user_id: user.external_user_id ?? input.external_user_id}}
 }

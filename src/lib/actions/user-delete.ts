@@ -8,6 +8,7 @@ import {bulkFlags, userFlags, type CommandFlags} from '../cli/flags.js'
 import {askConfirm, canPrompt} from '../cli/prompt.js'
 import {describeUser, userRef} from '../cli/user-ref.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
+import type {DeleteStep} from '../tink/api.js'
 
 export const userDeleteFlags = {
   ...userFlags,
@@ -28,11 +29,17 @@ export async function userDelete(f: Factory, flags: UserDeleteFlags): Promise<Ou
   await f.preflight({needsCredentials: true})
   if (!flags.yes) {
     if (!canPrompt(f.io)) throw usageError(`Refusing to delete the user ${label} without confirmation`, 'Add --yes to confirm when not running on a terminal')
-    const ok = await askConfirm(f.io, `Delete the user ${label} and all its data at Tink? This cannot be undone.`)
+    const ok = await askConfirm(f.io, `Delete the user ${label} and all its data at Tink (${await f.targetLabel()})? This cannot be undone.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
 
-  await (await f.api()).deleteUser(user)
+  let step: DeleteStep | undefined
+  try {
+    await (await f.api()).deleteUser(user, (s) => (step = s))
+  } catch (err) {
+    if (f.signal.aborted && step) throw interruptedAt(step, label)
+    throw err
+  }
   f.out(`Deleted the user ${label}`)
   return {result: {deleted: true, ...who}}
 }
@@ -46,10 +53,21 @@ async function deleteFromFile(f: Factory, flags: UserDeleteFlags, file: string):
   if (!flags.yes) {
     if (!canPrompt(f.io) || file === '-') throw usageError(`Refusing to delete the users in ${file === '-' ? 'standard input' : file} without confirmation`, 'Add --yes to confirm when not running on a terminal')
     const count = await countBulkRows(file, format)
-    const ok = await askConfirm(f.io, `Delete the ${count} users listed in ${file} and all their data at Tink? This cannot be undone.`)
+    const ok = await askConfirm(f.io, `Delete the ${count} users listed in ${file} and all their data at Tink (${await f.targetLabel()})? This cannot be undone.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
   const {summary, exitCode} = await runBulk(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal}, f.signal)
   f.note(formatSummary(f.io.stderr, summary))
   return {exitCode}
+}
+
+/** Ctrl-C mid-chain: which step it struck, and what state the user may be in. */
+function interruptedAt(step: DeleteStep, label: string): CliError {
+  const again = 'run the same command again: a user already deleted is reported as missing'
+  const message = {
+    grant: `Interrupted during the delete grant request (step 1 of 3); nothing was deleted: the user ${label} still exists`,
+    exchange: `Interrupted while exchanging the delete grant for a user token (step 2 of 3); nothing was deleted: the user ${label} still exists`,
+    delete: `Interrupted after the delete request was sent (step 3 of 3); the user ${label} may be deleted`,
+  }[step]
+  return new CliError(message, {exitCode: ExitCode.INTERRUPTED, code: 'interrupted', hint: step === 'delete' ? `To be sure, ${again}` : `To delete it, ${again}`})
 }

@@ -4,7 +4,7 @@
  * the one error renderer and the process exit code are handled here and nowhere else.
  */
 import {Command, Interfaces} from '@oclif/core'
-import {ExitCode, type ExitCodeValue} from '../errors/cli-error.js'
+import {ExitCode, usageError, type ExitCodeValue} from '../errors/cli-error.js'
 import {Factory, type Outcome} from './factory.js'
 import {GLOBAL_FLAGS, type CommandFlags} from './flags.js'
 import {systemIO, type IO} from './io.js'
@@ -51,6 +51,7 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
       args: withoutStdin(this.ctor.args),
       strict: this.ctor.strict,
     })
+    rejectEmptyValues(flags, {...(this.ctor as typeof TinkCommand).baseFlags, ...this.ctor.flags})
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
     this.built = new Factory({
@@ -98,4 +99,19 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
  */
 function withoutStdin(args: Interfaces.ArgInput | undefined): Interfaces.ArgInput {
   return Object.fromEntries(Object.entries(args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
+}
+
+/**
+ * `--base-url ""` (an unset shell variable, usually) must not quietly mean "not given": an empty
+ * value is an error for every flag that takes one, before anything is sent.
+ */
+function rejectEmptyValues(flags: Record<string, unknown>, defs: Interfaces.FlagInput): void {
+  for (const [name, def] of Object.entries(defs)) {
+    if (def.type !== 'option') continue
+    const value = flags[name]
+    const values = Array.isArray(value) ? value : [value]
+    if (values.some((v) => typeof v === 'string' && v.trim() === '')) {
+      throw usageError(`--${name} is empty`, `Give a value for --${name}, or leave the flag out`)
+    }
+  }
 }

@@ -6,13 +6,13 @@
  */
 import type {Readable} from 'node:stream'
 import {ProfileStore} from '../config/profiles.js'
-import {defaultsLayer, envLayer, ENV_VARS, SettingsResolver, valuesLayer, type SettingKey, type SettingsLayer} from '../config/settings.js'
+import {defaultsLayer, envLayer, ENV_VARS, SettingsResolver, valuesLayer, type SettingKey, type SettingsLayer, type SettingSource} from '../config/settings.js'
 import {CliError, ExitCode, interrupted, usageError, type ExitCodeValue} from '../errors/cli-error.js'
 import {HttpClient, proxyFromEnv, type HttpClientOptions} from '../http/client.js'
 import {TinkApi, type ClientCredentials} from '../tink/api.js'
-import {checkBaseUrl, checkRegion, checkTimeout, REGIONS} from '../tink/validate.js'
+import {checkBaseUrl, checkRegion, checkTimeoutMs, REGIONS} from '../tink/validate.js'
 import type {IO} from './io.js'
-import {paint, writeJson} from './output.js'
+import {paint, sanitizeForTerminal, writeJson} from './output.js'
 import {profileSetup, type ProfileSetup} from './profile-setup.js'
 
 /** The flags every API command shares, and command flags that are also profile settings. */
@@ -73,6 +73,8 @@ export class Factory {
   private tinkApi?: TinkApi
   private baseUrlPromise?: Promise<string>
   private credentialsPromise?: Promise<ClientCredentials>
+  /** Where the client secret came from, once credentials() has resolved (for the 401 hint). */
+  private secretSource?: SettingSource
 
   constructor(options: FactoryOptions) {
     this.options = options
@@ -145,21 +147,21 @@ export class Factory {
   }
 
   trace(line: string): void {
-    if (this.verbose) this.io.stderr.write(line + '\n')
+    if (this.verbose) this.io.stderr.write(sanitizeForTerminal(line) + '\n')
   }
 
   /** Human output on stdout (suppressed with --json: the returned value is printed instead). */
   out(text: string): void {
-    if (!this.json) this.io.stdout.write(text + '\n')
+    if (!this.json) this.io.stdout.write(sanitizeForTerminal(text) + '\n')
   }
 
   /** Messages for people: always stderr, never mixed into machine output. */
   note(text: string): void {
-    this.io.stderr.write(text + '\n')
+    this.io.stderr.write(sanitizeForTerminal(text) + '\n')
   }
 
   warnLine(text: string): void {
-    this.io.stderr.write(paint(this.io.stderr, 'yellow', 'Warning: ', this.io.env) + text + '\n')
+    this.io.stderr.write(paint(this.io.stderr, 'yellow', 'Warning: ', this.io.env) + sanitizeForTerminal(text) + '\n')
   }
 
   /** One JSON document on stdout. */
@@ -210,6 +212,31 @@ export class Factory {
     return REGIONS[r].api
   }
 
+  /** How to fix credentials the API refused (401), named after where they came from. */
+  private authHint(): string | undefined {
+    const name = this.profile()?.profile?.name
+    switch (this.secretSource) {
+      case 'keychain':
+      case 'file':
+      case 'profile':
+        return name ? `Check the client id and secret of profile "${name}" and its region; store the right secret with tink login ${name} --force` : undefined
+      case 'stdin':
+      case 'flag':
+        return 'Check --client-id, the secret piped to --client-secret-stdin, and the region'
+      case 'env':
+        return `Check ${ENV_VARS.clientId}, ${ENV_VARS.clientSecret} and the region`
+      default:
+        return undefined
+    }
+  }
+
+  /** What a destructive command will act on, for its confirmation prompt: `profile "eu-prod", API api.tink.com`. */
+  async targetLabel(): Promise<string> {
+    const name = this.profile()?.profile?.name
+    const host = new URL(await this.baseUrl()).host
+    return `${name ? `profile "${name}"` : 'no profile (credentials from flags or environment)'}, API ${host}`
+  }
+
   async linkBaseUrl(): Promise<string> {
     const settings = this.settings()
     const explicit = await settings.get('linkBaseUrl')
@@ -219,7 +246,7 @@ export class Factory {
   }
 
   timeoutMs(): number {
-    return checkTimeout(this.flags.timeout ?? '30') * 1000
+    return checkTimeoutMs(this.flags.timeout ?? '30')
   }
 
   /** Client id and secret from the first layer that has each; exit 3 when either is missing. */
@@ -241,6 +268,7 @@ export class Factory {
       })
     }
     this.trace(`* client id from ${id.origin}; client secret from ${secret.origin}`)
+    this.secretSource = secret.source
     return {clientId: id.value, clientSecret: secret.value}
   }
 
@@ -256,7 +284,10 @@ export class Factory {
         timeoutMs: this.timeoutMs(),
         retries: this.flags.retries ?? 3,
         userAgent: `tink-auth-cli/${this.version} node/${process.version}`,
-        trace: this.verbose ? (line) => this.io.stderr.write(line + '\n') : undefined,
+        trace: this.verbose ? (line) => this.trace(line) : undefined,
+        // On a terminal only: a script's stderr is a log, where the error line says enough.
+        authHint: () => this.authHint(),
+        announce: this.io.stderr.isTTY ? (line) => this.note(line) : undefined,
         signal: this.signal,
         proxy: proxyFromEnv(this.io.env),
         ...tuning,

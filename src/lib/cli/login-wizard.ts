@@ -2,7 +2,9 @@
  * `tink login` on a terminal: asks only for what flags and stdin did not give. Prompts go to
  * stderr (stdout stays for the result); inquirer loads here and nowhere on the scripted path.
  */
-import {CliError, usageError} from '../errors/cli-error.js'
+import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
+
+const MAX_CREDENTIAL_TRIES = 3
 import {checkProfileName} from '../config/profiles.js'
 
 export interface ProfileAnswers {
@@ -26,6 +28,8 @@ export async function askProfile(io: WizardIO, given: ProfileAnswers, check: {
   baseUrl: (value: string) => string
   market: (value: string) => string
   locale: (value: string) => string
+  /** Checks the credentials against the API; throws a CliError with exit 3 when they are refused. */
+  credentials?: (answers: {clientId: string; clientSecret: string; region?: string; baseUrl?: string}) => Promise<void>
 }): Promise<Required<Pick<ProfileAnswers, 'name' | 'clientId' | 'clientSecret'>> & ProfileAnswers & {replace: boolean}> {
   const {input, password, select, confirm} = await import('@inquirer/prompts')
   const ctx = {input: io.stdin, output: io.stderr}
@@ -61,8 +65,20 @@ export async function askProfile(io: WizardIO, given: ProfileAnswers, check: {
     else region = choice
   }
   const required = (v: string) => (v.trim() ? true : 'Required')
-  const clientId = given.clientId ?? (await input({message: 'Client id', validate: required}, ctx)).trim()
-  const clientSecret = given.clientSecret ?? (await password({message: 'Client secret', mask: '*', validate: required}, ctx)).trim()
+  let clientId = given.clientId ?? (await input({message: 'Client id', validate: required}, ctx)).trim()
+  let clientSecret = given.clientSecret ?? (await password({message: 'Client secret', mask: '*', validate: required}, ctx)).trim()
+  // Checked at once: a refused secret is asked again (with the client id), keeping every other answer.
+  for (let attempt = 1; check.credentials; attempt++) {
+    try {
+      await check.credentials({clientId, clientSecret, region, baseUrl})
+      break
+    } catch (err) {
+      if (!(err instanceof CliError) || err.exitCode !== ExitCode.AUTH || attempt >= MAX_CREDENTIAL_TRIES) throw err
+      io.stderr.write(`${err.message}\nTry again (attempt ${attempt + 1} of ${MAX_CREDENTIAL_TRIES}).\n`)
+      clientId = (await input({message: 'Client id', default: clientId, validate: required}, ctx)).trim()
+      clientSecret = (await password({message: 'Client secret', mask: '*', validate: required}, ctx)).trim()
+    }
+  }
   const market = given.market ?? (await input({message: 'Default market (ISO 3166-1 alpha-2)', default: 'GB', validate: valid(check.market)}, ctx)).trim()
   const locale = given.locale ?? (await input({message: 'Default locale', default: 'en_US', validate: valid(check.locale)}, ctx)).trim()
   const redirectUri =

@@ -8,6 +8,28 @@ import type {ChalkInstance} from 'chalk'
 
 type Stream = Writable & {isTTY?: boolean}
 
+/**
+ * Text tink did not write (a server's error message or code, an HTML excerpt, a value from an
+ * input file) must not drive the terminal: clear the screen, retitle the window, hide text or
+ * fake a prompt. Escape sequences (CSI, OSC, DCS and friends) are dropped whole; any other C0/C1
+ * control character (and DEL) is shown as a visible code point, so nothing disappears silently.
+ * Newlines and tabs stay: tink's own multi-line output is made of them.
+ */
+export function sanitizeForTerminal(text: string): string {
+  return (
+    text
+      // OSC/DCS/SOS/PM/APC strings up to their terminator (BEL or ST), then CSI sequences, then other ESC pairs.
+      // eslint-disable-next-line no-control-regex
+      .replace(/(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[\s\S]*?(?:\u0007|\u001b\\|\u009c|$)/g, '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?/g, '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/\u001b[ -/]*[0-~]?/g, '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  )
+}
+
 export function writeJson(stream: Stream, value: unknown): void {
   stream.write(JSON.stringify(value, null, 2) + '\n')
 }

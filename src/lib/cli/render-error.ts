@@ -4,7 +4,7 @@
  */
 import {CliError, ExitCode, interrupted, toCliError, type ExitCodeValue} from '../errors/cli-error.js'
 import type {IO} from './io.js'
-import {paint, writeJson} from './output.js'
+import {paint, sanitizeForTerminal, writeJson} from './output.js'
 
 export interface RenderOptions {
   json: boolean
@@ -16,10 +16,11 @@ export interface RenderOptions {
 
 export function renderError(io: IO, err: unknown, opts: RenderOptions): ExitCodeValue {
   let error: CliError = toCliError(err)
-  if (opts.interrupted && error.exitCode !== ExitCode.USAGE) error = interrupted()
+  // An interruption a command already described (which step, what state) keeps its words.
+  if (opts.interrupted && error.exitCode !== ExitCode.USAGE && error.exitCode !== ExitCode.INTERRUPTED) error = interrupted()
   if ((err as {name?: string} | undefined)?.name === 'ExitPromptError') error = interrupted()
   if (opts.json) writeJson(io.stdout, error.toJSON())
-  else io.stderr.write(`${paint(io.stderr, 'red', 'Error:', io.env)} ${error.oneLine()}\n`)
+  else io.stderr.write(`${paint(io.stderr, 'red', 'Error:', io.env)} ${sanitizeForTerminal(error.oneLine())}\n`)
   if (opts.verbose && error.exitCode === ExitCode.UNEXPECTED && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n')
   return error.exitCode
 }

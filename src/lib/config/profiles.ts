@@ -8,6 +8,7 @@
 import {mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {CliError, usageError} from '../errors/cli-error.js'
+import {acquireLock} from './atomic-write.cjs'
 import type {StorageKind} from '../secrets/keychain.js'
 import {configDir, PROJECT_NAME} from './paths.cjs'
 import type {SettingKey} from './settings.js'
@@ -63,7 +64,13 @@ function sanitize(p: ProfileData): ProfileData {
   for (const k of ['region', 'baseUrl', 'linkBaseUrl', 'market', 'locale', 'redirectUri', 'createdAt'] as const) {
     if (typeof p[k] === 'string' && p[k]) out[k] = p[k]
   }
+  // A hand-edited URL with user:password@ never reaches output or disk; checkBaseUrl refuses it.
+  for (const k of ['baseUrl', 'linkBaseUrl'] as const) if (out[k]) out[k] = withoutUserinfo(out[k])
   return out
+}
+
+function withoutUserinfo(url: string): string {
+  return url.replace(/^([^/]*\/\/)[^/?#]*@/, '$1***@')
 }
 
 /** A config file that cannot be used as it is: bad input a person fixes (exit 2), not a bug. */
@@ -95,7 +102,10 @@ export class ProfileStore {
   ) {}
 
   static load(env: NodeJS.ProcessEnv): ProfileStore {
-    const dir = configDir(env)
+    return ProfileStore.loadDir(configDir(env))
+  }
+
+  private static loadDir(dir: string): ProfileStore {
     const path = join(dir, CONFIG_FILE)
     const broken = (problem: CliError) => new ProfileStore(dir, {profiles: {}}, problem)
     let text: string
@@ -168,27 +178,64 @@ export class ProfileStore {
   }
 
   async put(name: string, profile: ProfileData, opts: {makeActive?: boolean} = {}): Promise<void> {
-    this.data.profiles[checkProfileName(name)] = sanitize(profile)
-    if (opts.makeActive || !this.activeName) this.data.active = name
-    await this.save()
+    checkProfileName(name)
+    await this.update((data) => {
+      data.profiles[name] = sanitize(profile)
+      if (opts.makeActive || !(data.active && data.profiles[data.active])) data.active = name
+    })
+  }
+
+  /** Changes one field of a profile (read again under the lock, like every write). */
+  async setField(name: string, key: Exclude<keyof ProfileData, 'clientId' | 'storage' | 'createdAt'>, value: string | undefined): Promise<void> {
+    this.require(name)
+    await this.update((data) => {
+      const p = data.profiles[name]
+      if (!p) throw removedMeanwhile(name)
+      const next: ProfileData = {...p}
+      if (value === undefined) delete next[key]
+      else next[key] = value
+      data.profiles[name] = sanitize(next)
+    })
   }
 
   async use(name: string): Promise<void> {
     this.require(name)
-    this.data.active = name
-    await this.save()
+    await this.update((data) => {
+      if (!data.profiles[name]) throw removedMeanwhile(name)
+      data.active = name
+    })
   }
 
   async remove(name: string): Promise<void> {
-    delete this.data.profiles[name]
-    if (this.data.active === name) delete this.data.active
-    await this.save()
+    await this.update((data) => {
+      delete data.profiles[name]
+      if (data.active === name) delete data.active
+    })
+  }
+
+  /**
+   * Read-modify-write under the config lock: the file is read again once the lock is held and
+   * only this one change is applied, so two tink login / profile add runs at once both keep
+   * their profile (a write from a copy read earlier would drop the other's).
+   */
+  private async update(change: (data: ConfigData) => void): Promise<void> {
+    this.usable() // never overwrite a file we could not read
+    mkdirSync(this.dir, {recursive: true, mode: 0o700})
+    const release = await acquireLock(this.path + '.lock')
+    try {
+      const fresh = ProfileStore.loadDir(this.dir)
+      if (fresh.problem) throw fresh.problem
+      const data: ConfigData = {active: fresh.data.active, profiles: {...fresh.data.profiles}}
+      change(data)
+      await this.write(data)
+      this.data = data
+    } finally {
+      release()
+    }
   }
 
   /** conf does the atomic 0600 write; the folder is made 0700 first (conf would use 0777 - umask). */
-  private async save(): Promise<void> {
-    this.usable() // never overwrite a file we could not read
-    mkdirSync(this.dir, {recursive: true, mode: 0o700})
+  private async write(data: ConfigData): Promise<void> {
     const {default: Conf} = await import('conf')
     const conf = new Conf<Record<string, unknown>>({
       projectName: PROJECT_NAME,
@@ -197,9 +244,13 @@ export class ProfileStore {
       configFileMode: 0o600,
       accessPropertiesByDotNotation: false,
     })
-    const out: Record<string, unknown> = {profiles: this.data.profiles}
-    if (this.data.active) out.active = this.data.active
+    const out: Record<string, unknown> = {profiles: data.profiles}
+    if (data.active) out.active = data.active
     conf.store = out
   }
 }
 
+/** Read again under the lock, the profile is gone: another tink process removed it since this one read the file. */
+function removedMeanwhile(name: string): CliError {
+  return usageError(`Profile "${name}" was removed by another tink command meanwhile; nothing changed`, 'See tink profile list')
+}

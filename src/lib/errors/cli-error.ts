@@ -176,6 +176,13 @@ export function parseErrorLine(message: string): string {
     let reason = line.replace(/^Missing required flag ([\w-]+)$/, 'Missing required flag --$1')
     // `--client-secret=...` is a natural guess at a flag that does not exist: never echo the value.
     if (/^Nonexistent flags?:/.test(reason)) reason = reason.replace(/(--[\w-]+)=.*?(?=, --|$)/g, '$1=***')
+    // A stray word is often a pasted secret (`--client-secret VALUE`, `--client-secret-stdin=VALUE`
+    // leaves VALUE over): say how many, never what.
+    const stray = /^Unexpected arguments?: (.*)$/.exec(reason)
+    if (stray) {
+      const n = stray[1].split(', ').length
+      reason = `Unexpected ${n === 1 ? 'argument' : `${n} arguments`} (not shown, in case ${n === 1 ? 'it is' : 'one is'} a secret; secrets go through stdin or environment variables)`
+    }
     const exclusive = /^--([\w-]+)=.* cannot also be provided when using --([\w-]+)$/.exec(line)
     if (exclusive) reason = `--${[exclusive[1], exclusive[2]].sort().join(' and --')} cannot be used together`
     if (!reasons.includes(reason)) reasons.push(reason)

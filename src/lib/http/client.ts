@@ -16,6 +16,10 @@ export interface HttpClientOptions {
   userAgent: string
   /** Receives --verbose trace lines (already redacted). */
   trace?: (line: string) => void
+  /** The hint for a 401: how to fix the credentials where they came from (a profile, the environment). */
+  authHint?: () => string | undefined
+  /** Told about every wait longer than ANNOUNCE_AFTER_MS (a person at a terminal should know why nothing happens). */
+  announce?: (line: string) => void
   signal?: AbortSignal
   /** Statuses that are retried. Default: 429, 502, 503, 504. */
   retryStatuses?: readonly number[]
@@ -66,6 +70,8 @@ export interface PostSpec {
   json?: unknown
   bearer?: string
   headers?: Record<string, string>
+  /** Told about each failed attempt that is about to be retried (status undefined: no answer came). */
+  onRetry?: (error: CliError) => void
 }
 
 /** Any request: `tink api` and the data endpoints. POST is `request` with method POST. */
@@ -85,6 +91,9 @@ export interface HttpResponse {
   body: string
   requestId?: string
 }
+
+/** Waits longer than this are announced (HttpClientOptions.announce). */
+export const ANNOUNCE_AFTER_MS = 2_000
 
 export const DEFAULT_RETRY_STATUSES: readonly number[] = [429, 502, 503, 504]
 const RETRYABLE_NETWORK_CODES = new Set([
@@ -115,8 +124,8 @@ function loadUndici(): Promise<UndiciParts> {
 
 export class HttpClient {
   readonly baseUrl: string
-  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy'>> &
-    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy'>
+  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint'>> &
+    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint'>
   private dispatcher?: Dispatcher
   private unlisten?: () => void
   /** Origin and path per API path: parsed once, not once per request of a bulk run. */
@@ -147,6 +156,11 @@ export class HttpClient {
         connections: this.opts.connections,
         // Explicit values (possibly empty): undici would otherwise read process.env, not the run's environment.
         ...(this.opts.proxy ?? proxyFromEnv(process.env)),
+        // Explicit, so NODE_TLS_REJECT_UNAUTHORIZED=0 in an inherited environment cannot make
+        // tink send a secret to a server it cannot verify; a private CA goes in NODE_EXTRA_CA_CERTS.
+        connect: {rejectUnauthorized: true},
+        requestTls: {rejectUnauthorized: true},
+        proxyTls: {rejectUnauthorized: true},
       })
       // One abort listener for the client, not one per request (undici adds and removes one for
       // each, a few µs a request in bulk work): aborting destroys the connections, which fails
@@ -233,6 +247,11 @@ export class HttpClient {
         delay = Math.max(retryAfterMs, 0)
       }
       attempt++
+      spec.onRetry?.(error)
+      if (delay > ANNOUNCE_AFTER_MS) {
+        const why = retryAfterMs !== undefined ? 'the server asked for it (Retry-After)' : error.message
+        this.opts.announce?.(`Waiting ${Math.round(delay / 1000)} s before retrying the ${spec.what} (attempt ${attempt + 1} of ${retries + 1}): ${why}`)
+      }
       this.trace(`* retry ${attempt}/${retries} in ${delay} ms (${error.message})`)
       await sleep(delay, this.opts.signal)
     }
@@ -282,6 +301,12 @@ export class HttpClient {
     }
     const started = performance.now()
     let res: Dispatcher.ResponseData
+    // A slow server: say what is awaited and for how long at most, once, after a while.
+    const announce = this.opts.announce
+    const slow = announce
+      ? setTimeout(() => announce(`Still waiting for the ${spec.what} answer from ${this.target(spec.path).origin} (gives up after ${Math.round(this.opts.timeoutMs / 1000)} s)`), ANNOUNCE_AFTER_MS)
+      : undefined
+    slow?.unref()
     try {
       const target = this.target(spec.path)
       res = await dispatcher.request({
@@ -293,6 +318,8 @@ export class HttpClient {
       })
     } catch (err) {
       return this.networkFailure(spec, err)
+    } finally {
+      clearTimeout(slow)
     }
 
     const responseHeaders: Record<string, string> = {}
@@ -345,7 +372,10 @@ export class HttpClient {
       }
     }
     const scrub = (t: string): string => scrubSecrets(t, sent())
-    const error = errorFromResponse(spec.what, status, scrub(text), responseHeaders['content-type'], requestId && scrub(requestId), scrub)
+    let error = errorFromResponse(spec.what, status, scrub(text), responseHeaders['content-type'], requestId && scrub(requestId), scrub)
+    // Only the caller knows where the credentials came from, so only it can say how to fix them.
+    const authHint = status === 401 ? this.opts.authHint?.() : undefined
+    if (authHint) error = new CliError(error.message, {exitCode: error.exitCode, status, code: error.code, requestId: error.requestId, hint: authHint})
     const retryable = this.opts.retryStatuses.includes(status)
     return {kind: 'fail', error, retryable, retryAfterMs: retryable ? parseRetryAfter(responseHeaders['retry-after']) : undefined}
   }

@@ -7,10 +7,10 @@
  * There is no silent fallback from one store to the other. A keychain failure becomes a
  * CliError that names the cause and offers the two ways on (env vars, or --insecure-storage).
  */
-import {readFileSync} from 'node:fs'
+import {mkdirSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import {join} from 'node:path'
-import {writeFileAtomic} from '../config/atomic-write.cjs'
+import {dirname, join} from 'node:path'
+import {acquireLock, writeFileAtomic} from '../config/atomic-write.cjs'
 import {CliError, ExitCode} from '../errors/cli-error.js'
 
 export const KEYCHAIN_SERVICE = 'tink-auth-cli'
@@ -251,17 +251,32 @@ export class FileStore implements SecretStore {
 
   async set(account: string, value: string): Promise<void> {
     this.announce()
-    const data = this.read()
-    data[account] = value
-    this.write(data)
+    await this.locked((data) => {
+      data[account] = value
+      return true
+    })
   }
 
   async delete(account: string): Promise<boolean> {
-    const data = this.read()
-    if (!(account in data)) return false
-    delete data[account]
-    this.write(data)
-    return true
+    return this.locked((data) => {
+      if (!(account in data)) return false
+      delete data[account]
+      return true
+    })
+  }
+
+  /** Read-modify-write under a lock file: concurrent runs each keep their secret. `change` says whether to write. */
+  private async locked(change: (data: Record<string, string>) => boolean): Promise<boolean> {
+    mkdirSync(dirname(this.path), {recursive: true, mode: 0o700})
+    const release = await acquireLock(this.path + '.lock')
+    try {
+      const data = this.read()
+      if (!change(data)) return false
+      this.write(data)
+      return true
+    } finally {
+      release()
+    }
   }
 }
 

@@ -69,7 +69,10 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 /** Below this length a secret is masked only where it stands as a value (see scrubSecrets). */
 export const SHORT_SECRET = 8
 
-/** The ways a server may write `s` back: raw, JSON, HTML, URL-encoded once and twice. */
+/**
+ * The ways a server may write `s` back: raw, JSON (also fully \\u-escaped), HTML, URL-encoded once
+ * and twice (any hex case, or every byte), base64, base64url and hex.
+ */
 export function encodedForms(s: string): string[] {
   const json = JSON.stringify(s).slice(1, -1)
   // Some JSON writers escape `/` and everything outside printable ASCII (and <>&' for HTML safety).
@@ -82,8 +85,26 @@ export function encodedForms(s: string): string[] {
   const once = [uri, form, uri.replace(/%20/g, '+')]
   const twice = once.flatMap((e) => [encodeURIComponent(e), new URLSearchParams({x: e}).toString().slice(2)])
   const forms = new Set([s, json, jsonAscii, jsonAscii.replace(/\\u([0-9a-f]{4})/g, (_, h: string) => '\\u' + h.toUpperCase()), htmlText, htmlQuoted, htmlQuoted.replace(/'/g, '&#39;'), htmlQuoted.replace(/'/g, '&#x27;'), ...once, ...twice])
-  // Percent-encoding hex may come back in lower case (%2b).
-  for (const f of [...forms]) if (/%[0-9A-F]{2}/.test(f)) forms.add(f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()))
+  // Every character \uXXXX-escaped (some JSON writers do that to non-ASCII-safe output), either case.
+  const allUnicode = [...s].map((c) => [...c].map((u) => '\\u' + u.charCodeAt(0).toString(16).padStart(4, '0')).join('')).join('')
+  forms.add(allUnicode).add(allUnicode.toUpperCase().replace(/\\U/g, '\\u'))
+  // Every byte percent-encoded (%73%65...), as some gateways log a value.
+  const bytes = Buffer.from(s, 'utf8')
+  forms.add([...bytes].map((b) => '%' + b.toString(16).padStart(2, '0').toUpperCase()).join(''))
+  // Binary-to-text encodings a gateway may echo (a Basic auth header, a debug dump): base64 with
+  // and without padding, base64url, hex in either case.
+  const b64 = bytes.toString('base64')
+  forms.add(b64).add(b64.replace(/=+$/, '')).add(bytes.toString('base64url'))
+  forms.add(bytes.toString('hex')).add(bytes.toString('hex').toUpperCase())
+  // Percent-encoding hex may come back in lower case (%2b) or mixed.
+  for (const f of [...forms]) {
+    if (/%[0-9A-F]{2}/.test(f)) {
+      forms.add(f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()))
+      forms.add(f.replace(/%[0-9A-F]{2}/g, (h) => '%' + h[1] + h[2].toLowerCase()))
+      forms.add(f.replace(/%[0-9A-F]{2}/g, (h) => '%' + h[1].toLowerCase() + h[2]))
+    }
+  }
+  forms.delete('')
   return [...forms]
 }
 
@@ -103,6 +124,9 @@ export function secretValues(form: Record<string, string | undefined> | undefine
   const fields = {...(form ?? {}), ...(json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {})}
   for (const [k, v] of Object.entries(fields)) if (SECRET_FIELDS.has(k) && typeof v === 'string' && v) out.push(v)
   if (bearer) out.push(bearer)
+  // Basic auth carries base64(`id:secret`), whose base64 does not contain the secret's own.
+  const id = fields.client_id
+  if (typeof id === 'string' && typeof fields.client_secret === 'string' && fields.client_secret) out.push(`${id}:${fields.client_secret}`)
   // Encoded forms are scrubSecrets' business: these are the values as they were sent.
   return [...new Set(out)]
 }

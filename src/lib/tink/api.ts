@@ -25,6 +25,12 @@ export interface TokenResponse {
 /** The token as received, plus `expires_at` when the lifetime is usable. */
 export type TokenResult = TokenResponse & {expires_at?: string}
 
+/** createUser's CliError code for a 409 that most likely answers this call's own lost first attempt. */
+export const USER_CREATED_BY_EARLIER_ATTEMPT = 'user_created_by_earlier_attempt'
+
+/** The steps of Tink's delete chain: a user:delete grant, its exchange for a user token, the delete. */
+export type DeleteStep = 'grant' | 'exchange' | 'delete'
+
 export type UserRef = {userId: string; externalUserId?: undefined} | {externalUserId: string; userId?: undefined}
 
 export interface CreateUserInput {
@@ -274,6 +280,9 @@ export class TinkApi {
   async createUser(input: CreateUserInput, idempotencyKey: string = randomUUID()): Promise<CreatedUser> {
     return this.withClientToken('user:create', async (accessToken) => {
       let res: HttpResponse
+      // An attempt that got no answer may have created the user; a server that ignores the
+      // Idempotency-Key then answers the retry 409 about the user this very call made.
+      let unanswered = false
       try {
         res = await this.http.post({
           path: '/api/v1/user/create',
@@ -281,8 +290,15 @@ export class TinkApi {
           bearer: accessToken,
           json: input,
           headers: {'idempotency-key': idempotencyKey},
+          onRetry: (e) => (unanswered ||= e.status === undefined),
         })
       } catch (err) {
+        if (tinkSaid(err, 409) && unanswered) {
+          throw new CliError(
+            `A user with external id "${input.external_user_id}" exists: most likely this command created it (its first attempt got no answer, and the retry was told the user already exists)`,
+            {exitCode: ExitCode.OK, status: 409, code: USER_CREATED_BY_EARLIER_ATTEMPT, requestId: err.requestId},
+          )
+        }
         if (tinkSaid(err, 409) && input.external_user_id !== undefined) {
           throw new CliError(`A user with external id "${input.external_user_id}" already exists (HTTP 409)`, {
             exitCode: ExitCode.REJECTED,
@@ -305,11 +321,15 @@ export class TinkApi {
    * The documented delete chain: client token (authorization:grant) -> grant with
    * scope=user:delete -> exchange the code for a user token -> POST /api/v1/user/delete.
    */
-  async deleteUser(user: UserRef): Promise<void> {
+  /** `onStep` hears each step of the chain as it starts, so an interruption can say where it struck. */
+  async deleteUser(user: UserRef, onStep?: (step: DeleteStep) => void): Promise<void> {
+    onStep?.('grant')
     const {code} = await this.grant(user, 'user:delete').catch((err: unknown) => {
       throw userNotFound(user, err)
     })
+    onStep?.('exchange')
     const userToken = await this.exchangeCode(code)
+    onStep?.('delete')
     await this.deleteTokenUser(userToken.access_token)
   }
 

@@ -19,13 +19,27 @@ export function checkRegion(value: string, origin = '--region'): Region {
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/i
 
-/** An http(s) origin; plain http only to loopback unless explicitly allowed. */
+/**
+ * An http(s) origin; plain http only to loopback unless explicitly allowed. Every base URL (flag,
+ * environment, profile, hand-edited config) passes here, so this is the one place that refuses
+ * credentials in a URL: they would be sent to the host, printed in traces and stored in the
+ * config file in clear. The refusal never repeats the URL.
+ */
 export function checkBaseUrl(value: string, origin: string, allowInsecureHttp = false): string {
+  if (!value.trim()) throw usageError(`${origin} is empty`, 'Give an absolute URL such as https://api.tink.com')
   let url: URL
   try {
     url = new URL(value.trim())
   } catch {
-    throw usageError(`Invalid URL "${value}" (from ${origin})`, 'Give an absolute URL such as https://api.tink.com')
+    // An unparsable URL may still hold `user:pass@`: show it only when it cannot.
+    const shown = /@/.test(value) ? '' : ` "${value}"`
+    throw usageError(`Invalid URL${shown} (from ${origin})`, 'Give an absolute URL such as https://api.tink.com')
+  }
+  if (url.username || url.password || /^[^/]*\/\/[^/?#]*@/.test(value.trim())) {
+    throw usageError(
+      `Refusing a URL with credentials (user:password@) in ${origin}; the URL is not shown`,
+      'Give the URL without user:password@; client credentials go in TINK_CLIENT_ID/TINK_CLIENT_SECRET or a profile',
+    )
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw usageError(`Unsupported URL scheme "${url.protocol}" in ${origin}`, 'Use an https:// URL')
@@ -40,12 +54,14 @@ export function checkBaseUrl(value: string, origin: string, allowInsecureHttp = 
   return url.toString().replace(/\/+$/, '')
 }
 
-export function checkTimeout(value: string): number {
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) {
-    throw usageError(`Invalid --timeout "${value}"`, 'Give a number of seconds greater than 0 and at most 3600, e.g. --timeout 30')
+/** --timeout in seconds (decimals allowed) as whole milliseconds: undici wants integers. */
+export function checkTimeoutMs(value: string): number {
+  const n = value.trim() === '' ? NaN : Number(value)
+  const ms = Math.round(n * 1000)
+  if (!Number.isFinite(n) || ms < 1 || n > 3600) {
+    throw usageError(`Invalid --timeout "${value}"`, 'Give a number of seconds greater than 0 and at most 3600, e.g. --timeout 30 or --timeout 2.5')
   }
-  return n
+  return ms
 }
 
 const SCOPE = /^[a-z][a-z0-9-]*(:[a-z0-9-]+)+$/
