@@ -41,7 +41,7 @@ const CASES = [
   ['user delete with both ids', ['user', 'delete', '--yes', '--user-id', 'x', ...U], {pattern: /--external-user-id and --user-id cannot be used together/}],
   ['grant delegate with both ids', ['grant', 'delegate', '--id-hint', 'Jane', '--user-id', 'x', ...U], {pattern: /cannot be used together/}],
   // Empty or whitespace ids
-  ['empty --external-user-id', ['grant', 'create', '--scope', 'a:b', '--external-user-id', ''], {pattern: /--external-user-id is empty.*non-empty value/}],
+  ['empty --external-user-id', ['grant', 'create', '--scope', 'a:b', '--external-user-id', ''], {pattern: /--external-user-id is empty.*Give a value for --external-user-id, or leave the flag out/}],
   ['whitespace --user-id', ['grant', 'create', '--scope', 'a:b', '--user-id', '   '], {pattern: /--user-id is empty/}],
   ['padded --external-user-id', ['user', 'create', '--market', 'GB', '--external-user-id', ' u1 '], {pattern: /leading or trailing spaces.*Remove the spaces/}],
   ['control character in an id', ['user', 'delete', '--yes', '--external-user-id', 'u\u00011'], {pattern: /control characters.*printable/}],
@@ -86,7 +86,7 @@ const CASES = [
   ['--client-secret-stdin with empty stdin', ['token', 'get', '--client-secret-stdin'], {input: '', pattern: /Nothing on standard input for the client secret/}],
   ['--code - with two lines', ['token', 'get', '--code', '-'], {input: 'a\nb\n', pattern: /more than one line.*exactly one value/}],
   ['stdin wanted twice', ['token', 'get', '--client-secret-stdin', '--code', '-'], {input: 'x', pattern: /already used for the client secret.*another way/}],
-  ['empty --code', ['token', 'get', '--code', ''], {pattern: /--code is empty.*- to read it from stdin/}],
+  ['empty --code', ['token', 'get', '--code', ''], {pattern: /--code is empty.*Give a value for --code, or leave the flag out/}],
   ['--code with --refresh-token', ['token', 'get', '--code', 'c', '--refresh-token', 'r'], {pattern: /--code and --refresh-token cannot be used together/}],
   // Confirmation and plain HTTP
   ['user delete without --yes, no terminal', ['user', 'delete', ...U], {pattern: /Refusing to delete the user with external id u1 without confirmation.*Add --yes/}],

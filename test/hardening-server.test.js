@@ -225,7 +225,7 @@ describe('redirects and huge bodies', () => {
 describe('Tink errors: 401, 403, 429', () => {
   test('401 with Tink error JSON: exit 3, its message and code, the request id, the credentials hint', async () => {
     srv.script(TOKEN_PATH, tinkError(401, 'invalid_client', 'Client authentication failed', {'x-request-id': 'rid-401'}))
-    assertOneLineError(await token(), 3, /token request failed: HTTP 401: Client authentication failed \[invalid_client\] \(X-Request-ID: rid-401\)\. Check the client id and secret/)
+    assertOneLineError(await token(), 3, /token request failed: HTTP 401: Client authentication failed \[invalid_client\] \(X-Request-ID: rid-401\)\. Check TINK_CLIENT_ID, TINK_CLIENT_SECRET and the region/)
     assert.equal(srv.requests.length, 1, 'not retried')
   })
 

@@ -36,8 +36,6 @@ export const tokenGetFlags = {
 
 export async function tokenGet(f: Factory, flags: CommandFlags<typeof tokenGetFlags>): Promise<Outcome<TokenResult>> {
   const scope = joinScopes(flags.scope)
-  if (flags.code !== undefined && !flags.code.trim()) throw usageError('--code is empty', 'Give the authorization code, or - to read it from stdin')
-  if (flags['refresh-token'] !== undefined && !flags['refresh-token'].trim()) throw usageError('--refresh-token is empty', 'Give the refresh token, or - to read it from stdin')
   const code = flags.code === '-' ? await f.readStdin('the authorization code') : flags.code
   const refresh = flags['refresh-token'] === '-' ? await f.readStdin('the refresh token') : flags['refresh-token']
   const user = flags['external-user-id'] !== undefined || flags['user-id'] !== undefined ? userRef(flags) : undefined

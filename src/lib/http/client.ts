@@ -373,8 +373,9 @@ export class HttpClient {
     }
     const scrub = (t: string): string => scrubSecrets(t, sent())
     let error = errorFromResponse(spec.what, status, scrub(text), responseHeaders['content-type'], requestId && scrub(requestId), scrub)
-    // Only the caller knows where the credentials came from, so only it can say how to fix them.
-    const authHint = status === 401 ? this.opts.authHint?.() : undefined
+    // Only the caller knows where the client credentials came from, so only it can say how to fix
+    // them; a 401 for a bearer token (revoked, expired) is not about them.
+    const authHint = status === 401 && spec.form?.client_secret !== undefined ? this.opts.authHint?.() : undefined
     if (authHint) error = new CliError(error.message, {exitCode: error.exitCode, status, code: error.code, requestId: error.requestId, hint: authHint})
     const retryable = this.opts.retryStatuses.includes(status)
     return {kind: 'fail', error, retryable, retryAfterMs: retryable ? parseRetryAfter(responseHeaders['retry-after']) : undefined}
