@@ -47,7 +47,10 @@ ${commands.map((c) => `  get ${JSON.stringify(c.id)}() { return ${c.load} },`).j
 }
 exports.helpSubject = require('./hooks/help-subject.js').default
 Object.defineProperty(exports, 'commandNotFound', {enumerable: true, get: () => require('./hooks/command-not-found.js').default})
-exports.run = (argv, dir) => require('@oclif/core').execute({args: argv, dir})
+exports.run = (argv, dir) => {
+  require('./lib/cli/keychain-warm-up.js').warmUpKeychain(argv, process.env)
+  return require('@oclif/core').execute({args: argv, dir})
+}
 `
 writeFileSync('dist/bundle-entry.cjs', entry)
 writeFileSync('dist/commands.json', JSON.stringify(commands.map((c) => c.id), null, 2) + '\n')
