@@ -28,8 +28,13 @@ export function cacheKey(argv: readonly string[], words: readonly string[]): str
   return words.includes(first) ? first : 'other'
 }
 
-/** Requires `file` (a CommonJS bundle) through the code cache; returns its exports. */
-export function requireCached(file: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): unknown {
+/**
+ * Requires `file` (a CommonJS bundle) through the code cache; returns its exports. `v8Flags` names
+ * the V8 flags the entry point set (e.g. `liftoff`): V8 rejects data made under other flags, so
+ * command lines of one topic with and without them keep files of their own instead of replacing
+ * each other's.
+ */
+export function requireCached(file: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env, v8Flags = ''): unknown {
   // oclif import()s the commands of ES-module plugins (autocomplete): code vm.Script compiled can
   // do that only through an option Node 20 calls experimental (and warns about when used).
   if (argv[0] === 'autocomplete') return require(file)
@@ -40,7 +45,7 @@ export function requireCached(file: string, argv: readonly string[], env: NodeJS
   const prefix = `node-${process.version}-${process.arch}-${tag}-`
   // The command ids the build wrote beside the bundle name the files (a typo gets none of its own).
   const words = (require(join(dirname(file), 'commands.json')) as string[]).map((id) => id.split(':')[0])
-  const key = cacheKey(argv, words)
+  const key = cacheKey(argv, words) + (v8Flags ? `-${v8Flags}` : '')
   const writes: (() => void)[] = []
   // The bundle's chunks (dist/chunks/NAME.cjs, scripts/bundle.mjs) load through the same cache,
   // each with a file of its own beside the bundle's; they are rebuilt with the bundle, so its
