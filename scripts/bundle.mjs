@@ -12,9 +12,10 @@
 //
 // Out of the bundle: keytar (a native module, required where the keychain is used) and `typescript`
 // (oclif's ts-path has a literal require of it, for development only). undici, conf,
-// @inquirer/prompts, chalk and the emulator are in the file but run only when a command imports
-// them (esbuild turns an import() of a bundled module into a lazy require). The one import() left
-// is oclif's, for ES-module plugins (autocomplete).
+// @inquirer/prompts, chalk and csv-parse are chunks of their own (dist/chunks, below), required
+// when a command imports them; the emulator is in the file but runs only when `emulator start`
+// imports it (esbuild turns an import() of a bundled module into a lazy require). The one import()
+// left is oclif's, for ES-module plugins (autocomplete).
 import {build} from 'esbuild'
 import {readdirSync, writeFileSync} from 'node:fs'
 import {join, relative, sep} from 'node:path'
