@@ -118,13 +118,23 @@ export async function main(args) {
   const memoryRows = option(args, '--memory-rows', 100_000)
   const dir = mkdtempSync(join(tmpdir(), 'tink-bench-'))
   const emu = await startEmulatorProcess()
-  const cliEnv = baseEnv({TINK_API_URL: emu.url, TINK_CLIENT_ID: emu.clientId, TINK_CLIENT_SECRET: emu.clientSecret, TINK_CONFIG_DIR: dir})
+  const cliEnv = baseEnv({TINK_API_URL: emu.url, TINK_CLIENT_ID: emu.clientId, TINK_CLIENT_SECRET: emu.clientSecret, TINK_CONFIG_DIR: dir, XDG_CACHE_HOME: join(dir, 'cache-new')})
+  // Each build its own cache folder (as in bench/startup.js): a build removes the code cache
+  // files of other builds, so in one folder every run would start without its cache.
+  const oldEnv = {...cliEnv, XDG_CACHE_HOME: join(dir, 'cache-old')}
   const results = []
   try {
     process.stderr.write(`emulator at ${emu.url}; ${users} users per run, concurrency ${CONCURRENCY}\n`)
 
     // Warm the emulator's JIT first, so the method measured first is not penalised for it.
     await rawLoop(emu, await clientToken(emu), 'warm-', 3000)
+
+    // One small run of each build first, so each times with its code cache, as on a user's machine.
+    const old = baseline(ROOT, args)
+    for (const [bin, env, prefix] of [[BIN, cliEnv, 'warm-new-'], ...(old ? [[old.bin, oldEnv, 'warm-old-']] : [])]) {
+      const r = await run(process.execPath, [bin, 'user', 'create', '--file', csvFile(dir, prefix, 50), '--concurrency', String(CONCURRENCY)], {env})
+      if (r.code !== 0) throw new Error(`warm-up run exited ${r.code}: ${r.stderr}`)
+    }
 
     // tink: the whole CLI process, start-up included.
     const tinkFile = csvFile(dir, 'tink-', users)
@@ -138,12 +148,11 @@ export async function main(args) {
     results.push(tink)
 
     // The build before the one-bundle change, the same way, right after (bench/support/baseline.js).
-    const old = baseline(ROOT, args)
     let tinkOld
     if (old) {
       const oldFile = csvFile(dir, 'old-', users)
       tinkOld = await measure('tink user create --file [old build]', users, async () => {
-        const r = await run(process.execPath, [old.bin, 'user', 'create', '--file', oldFile, '--concurrency', String(CONCURRENCY)], {env: cliEnv})
+        const r = await run(process.execPath, [old.bin, 'user', 'create', '--file', oldFile, '--concurrency', String(CONCURRENCY)], {env: oldEnv})
         if (r.code !== 0) throw new Error(`old tink exited ${r.code}: ${r.stderr}`)
         return {lines: r.lines, engineRate: Number(/\((\d+) rows\/s\)/.exec(r.stderr)?.[1])}
       })

@@ -18,16 +18,20 @@ if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(pjson.name + '/' + pjson.version + ' ' + (wsl ? 'wsl' : process.platform) + '-' + arch + ' node-' + process.version + '\n')
 } else {
   // undici parses HTTP with llhttp compiled to WebAssembly, and V8 optimises that module on
-  // background threads that Node waits for before it exits: about 60 ms after the last byte of a
+  // background threads that Node waits for before it exits: a wait after the last byte of every
   // command that sent a request. V8's baseline compiler alone parses a few small responses (and
   // bulk runs, measured with bench/bulk.js) as fast. Set here, once, before anything is compiled,
-  // so every code cache is made and used under the same flags; only for the topics whose commands
-  // always send a request: a flag also makes Node compile its own modules without their built-in
-  // code cache, about 8 ms that --help or a cached `token get` would pay for nothing. Measured on
-  // Node 20 (2 cores, NODE_EXTRA_CA_CERTS unset): `user create` about 60 ms faster with it.
-  if (argv[0] === 'user' || argv[0] === 'grant') require('node:v8').setFlagsFromString('--liftoff-only')
+  // so every code cache is made and used under the same flags; only for command lines that always
+  // send a request: a flag also makes Node compile its own modules without their built-in code
+  // cache, which --help or a cached `token get` (answered from the token cache, no request) would
+  // pay for nothing. Measured with the startup benchmark: `user create` and `token get --no-cache`
+  // (figures in docs/performance.md).
+  var topic = argv[0]
+  var sends = topic === 'user' || topic === 'grant' || topic === 'credentials' || topic === 'api' ||
+    (topic === 'token' && (argv[1] === 'revoke' || argv.some(function (a) { return /^--(no-cache|code|refresh-token)(=|$)/.test(a) })))
+  if (sends) require('node:v8').setFlagsFromString('--liftoff-only')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache
   // (src/lib/compile-cache.cts): about 40 ms less than compiling it at every start.
   var bundle = require('node:path').join(__dirname, '..', 'dist', 'tink.cjs')
-  require('../dist/lib/compile-cache.cjs').requireCached(bundle, argv).run(argv, __dirname)
+  require('../dist/lib/compile-cache.cjs').requireCached(bundle, argv, process.env, sends ? 'liftoff' : '').run(argv, __dirname)
 }

@@ -12,9 +12,10 @@
 //
 // Out of the bundle: keytar (a native module, required where the keychain is used) and `typescript`
 // (oclif's ts-path has a literal require of it, for development only). undici, conf,
-// @inquirer/prompts, chalk and the emulator are in the file but run only when a command imports
-// them (esbuild turns an import() of a bundled module into a lazy require). The one import() left
-// is oclif's, for ES-module plugins (autocomplete).
+// @inquirer/prompts, chalk and csv-parse are chunks of their own (dist/chunks, below), required
+// when a command imports them; the emulator is in the file but runs only when `emulator start`
+// imports it (esbuild turns an import() of a bundled module into a lazy require). The one import()
+// left is oclif's, for ES-module plugins (autocomplete).
 import {build} from 'esbuild'
 import {readdirSync, writeFileSync} from 'node:fs'
 import {join, relative, sep} from 'node:path'
@@ -47,14 +48,23 @@ ${commands.map((c) => `  get ${JSON.stringify(c.id)}() { return ${c.load} },`).j
 }
 exports.helpSubject = require('./hooks/help-subject.js').default
 Object.defineProperty(exports, 'commandNotFound', {enumerable: true, get: () => require('./hooks/command-not-found.js').default})
-exports.run = (argv, dir) => require('@oclif/core').execute({args: argv, dir})
+exports.run = (argv, dir) => {
+  require('./lib/cli/keychain-warm-up.js').warmUpKeychain(argv, process.env)
+  return require('@oclif/core').execute({args: argv, dir})
+}
 `
 writeFileSync('dist/bundle-entry.cjs', entry)
 writeFileSync('dist/commands.json', JSON.stringify(commands.map((c) => c.id), null, 2) + '\n')
 
-await build({
-  entryPoints: ['dist/bundle-entry.cjs'],
-  outfile: 'dist/tink.cjs',
+// Packages that only some commands use are chunks of their own (dist/chunks/NAME.cjs, each one
+// package and what it imports), not part of dist/tink.cjs: every run reads the main bundle and
+// hands it to V8, so its size is paid by --help and a cached `token get` too. An import of one of
+// these packages becomes a require() of its chunk, which runs when the import runs;
+// src/lib/compile-cache.cts loads chunks with the same code cache as the bundle.
+const CHUNKS = {undici: 'undici', conf: 'conf', chalk: 'chalk', 'inquirer-prompts': '@inquirer/prompts', 'csv-parse': 'csv-parse'}
+const chunkOf = new Map(Object.entries(CHUNKS).map(([file, pkg]) => [pkg, file]))
+
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -67,4 +77,28 @@ await build({
   charset: 'ascii',
   legalComments: 'none',
   logLevel: 'warning',
+}
+
+/** The main bundle's imports of a chunked package: a module that require()s the chunk's file. */
+const toChunks = {
+  name: 'chunks',
+  setup(b) {
+    b.onResolve({filter: /^[@a-z]/}, (args) => (chunkOf.has(args.path) ? {path: args.path, namespace: 'chunk'} : undefined))
+    // An ES module that re-exports the chunk: `import X from 'conf'` gets the package's default export.
+    b.onLoad({filter: /.*/, namespace: 'chunk'}, (args) => {
+      const file = JSON.stringify(`./chunks/${chunkOf.get(args.path)}.cjs`)
+      return {contents: `export * from ${file}\nexport {default} from ${file}\n`, loader: 'js'}
+    })
+    b.onResolve({filter: /^\.\/chunks\//}, (args) => ({path: args.path, external: true}))
+  },
+}
+
+await build({...common, entryPoints: ['dist/bundle-entry.cjs'], outfile: 'dist/tink.cjs', plugins: [toChunks]})
+// Chunks sit in dist/chunks, one level below the bundle: the URL modules resolve files from stays the bundle's.
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.entries(CHUNKS).map(([file, pkg]) => [file, pkg])),
+  outdir: 'dist/chunks',
+  outExtension: {'.js': '.cjs'},
+  banner: {js: "var __tink_bundle_url = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'tink.cjs')).href;"},
 })

@@ -29,48 +29,75 @@ export function cacheKey(argv: readonly string[], words: readonly string[]): str
   return words.includes(first) ? first : 'other'
 }
 
-/** Requires `file` (a CommonJS bundle) through the code cache; returns its exports. */
-export function requireCached(file: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): unknown {
+/**
+ * Requires `file` (a CommonJS bundle) through the code cache; returns its exports. `v8Flags` names
+ * the V8 flags the entry point set (e.g. `liftoff`): V8 rejects data made under other flags, so
+ * command lines of one topic with and without them keep files of their own instead of replacing
+ * each other's.
+ */
+export function requireCached(file: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env, v8Flags = ''): unknown {
   // oclif import()s the commands of ES-module plugins (autocomplete): code vm.Script compiled can
   // do that only through an option Node 20 calls experimental (and warns about when used).
   if (argv[0] === 'autocomplete') return require(file)
   const off = env.TINK_NO_COMPILE_CACHE === '1' || env.TINK_NO_COMPILE_CACHE === 'true'
-  const source = readFileSync(file, 'latin1')
   const {size, mtimeMs} = statSync(file)
   const tag = `${size.toString(36)}-${Math.round(mtimeMs).toString(36)}`
   const dir = compileCacheDir(env)
   const prefix = `node-${process.version}-${process.arch}-${tag}-`
   // The command ids the build wrote beside the bundle name the files (a typo gets none of its own).
   const words = (require(join(dirname(file), 'commands.json')) as string[]).map((id) => id.split(':')[0])
-  const cacheFile = join(dir, `${prefix}${cacheKey(argv, words)}.cache`)
-  let cachedData: Buffer | undefined
-  if (!off) {
-    try {
-      cachedData = readFileSync(cacheFile)
-    } catch {
-      // none yet
-    }
+  const key = cacheKey(argv, words) + (v8Flags ? `-${v8Flags}` : '')
+  const writes: (() => void)[] = []
+  // The bundle's chunks (dist/chunks/NAME.cjs, scripts/bundle.mjs) load through the same cache,
+  // each with a file of its own beside the bundle's; they are rebuilt with the bundle, so its
+  // tag stands for theirs.
+  const chunks = new Map<string, unknown>()
+  const bundleRequire = Module.createRequire(file)
+  const chunkRequire = (id: string): unknown => {
+    if (!id.startsWith('./chunks/')) return bundleRequire(id)
+    if (!chunks.has(id)) chunks.set(id, load(join(dirname(file), id), `${key}-${id.slice('./chunks/'.length, -'.cjs'.length)}`, bundleRequire))
+    return chunks.get(id)
   }
-  const script = new Script(Module.wrap(source), {filename: file, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER})
-  if (!off && (cachedData === undefined || script.cachedDataRejected === true)) {
-    process.once('exit', () => {
+
+  /** What require() does for a file, compiled with the cache file named by `name`. */
+  function load(path: string, name: string, req: (id: string) => unknown): unknown {
+    const cacheFile = join(dir, `${prefix}${name}.cache`)
+    let cachedData: Buffer | undefined
+    if (!off) {
       try {
-        // Several tink processes may end at once: each writes its own file and renames it over.
-        writeFileAtomic(cacheFile, script.createCachedData())
-        // Files of other builds or Node versions are dead weight once this one exists.
-        for (const name of readdirSync(dir)) if (!name.startsWith(prefix) && !name.endsWith('.tmp')) rmSync(join(dir, name), {force: true})
+        cachedData = readFileSync(cacheFile)
       } catch {
-        // A read-only or full disk: the next run compiles again.
+        // none yet
       }
-    })
+    }
+    const source = readFileSync(path, 'latin1')
+    const script = new Script(Module.wrap(source), {filename: path, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER})
+    if (!off && (cachedData === undefined || script.cachedDataRejected === true)) writes.push(() => save(cacheFile, script))
+    // With the module in require.cache, so oclif's require() of the bundle (its command map and
+    // hooks) gets these same exports.
+    const mod = new Module(path, module)
+    mod.filename = path
+    require.cache[path] = mod
+    const fn = script.runInThisContext() as (...args: unknown[]) => unknown
+    fn.call(mod.exports, mod.exports, req, mod, path, dirname(path))
+    mod.loaded = true
+    return mod.exports
   }
-  // What require() does for a file, with the module in require.cache, so oclif's require() of the
-  // bundle (its command map and hooks) gets these same exports.
-  const mod = new Module(file, module)
-  mod.filename = file
-  require.cache[file] = mod
-  const fn = script.runInThisContext() as (...args: unknown[]) => unknown
-  fn.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file))
-  mod.loaded = true
-  return mod.exports
+
+  function save(cacheFile: string, script: Script): void {
+    // Several tink processes may end at once: each writes its own file and renames it over.
+    writeFileAtomic(cacheFile, script.createCachedData())
+  }
+
+  process.once('exit', () => {
+    if (writes.length === 0) return
+    try {
+      for (const write of writes) write()
+      // Files of other builds or Node versions are dead weight once this one exists.
+      for (const name of readdirSync(dir)) if (!name.startsWith(prefix) && !name.endsWith('.tmp')) rmSync(join(dir, name), {force: true})
+    } catch {
+      // A read-only or full disk: the next run compiles again.
+    }
+  })
+  return load(file, key, Object.assign(chunkRequire, bundleRequire))
 }

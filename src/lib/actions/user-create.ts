@@ -1,5 +1,4 @@
 /** `tink user create`: one user from flags, or every user of a file through the bulk engine. */
-import {runBulk} from '../bulk/engine.js'
 import {DEFAULT_CONCURRENCY, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
 import {formatSummary} from '../bulk/render.js'
 import {Flags} from '@oclif/core'
@@ -65,6 +64,8 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
   rejectWithFile(flags, ['external-user-id'])
   const market = await f.settings().get('market')
   const locale = await f.settings().get('locale')
+  // The bulk engine (and the CSV parser's chunk) loads only for --file: a single user does not need it.
+  const {runBulk} = await import('../bulk/engine.js')
   const {summary, exitCode} = await runBulk(
     f,
     {

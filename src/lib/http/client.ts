@@ -7,6 +7,7 @@
 import type {Dispatcher} from 'undici'
 import {CliError, ExitCode, exitForStatus, interrupted} from '../errors/cli-error.js'
 import {redactBody, redactHeader, scrubSecrets, secretValues} from '../secrets/redact.js'
+import {loadUndici} from './undici.cjs'
 
 export interface HttpClientOptions {
   baseUrl: string
@@ -115,13 +116,6 @@ interface UndiciParts {
   EnvHttpProxyAgent: (typeof import('undici'))['EnvHttpProxyAgent']
 }
 
-let undiciParts: Promise<UndiciParts> | undefined
-/** undici's public entry, loaded at the first request: commands that send nothing never load it. */
-function loadUndici(): Promise<UndiciParts> {
-  undiciParts ??= import('undici').then(({EnvHttpProxyAgent}) => ({EnvHttpProxyAgent}))
-  return undiciParts
-}
-
 export class HttpClient {
   readonly baseUrl: string
   private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint'>> &
@@ -145,7 +139,7 @@ export class HttpClient {
 
   /** undici loads only when a request is made, so commands that send nothing never pay for it. */
   private async agent(): Promise<{undici: UndiciParts; dispatcher: Dispatcher}> {
-    const undici = await loadUndici()
+    const undici: UndiciParts = loadUndici()
     if (!this.dispatcher) {
       const t = this.opts.timeoutMs
       this.dispatcher = new undici.EnvHttpProxyAgent({
