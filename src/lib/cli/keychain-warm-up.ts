@@ -5,9 +5,10 @@
  * command's module) instead of being waited for when the command reads its secret or cached token.
  *
  * It looks only at the first word (as bin/run.cjs does for V8 flags and the compile cache does for
- * its file): the topics whose commands read a client secret or the token cache. When any profile
- * keeps its secret in a file, it does nothing: which profile a run uses is oclif's to parse, and a
- * file-store run should not touch the keychain at all. The lookup is of an account that never
+ * its file): the topics whose commands read a client secret or the token cache. It does nothing
+ * where the run may not use the keychain at all: no profile, a secret in the environment (those
+ * credentials never touch the keychain), or any profile keeping its secret in a file (which
+ * profile a run uses is oclif's to parse). The lookup is of an account that never
  * exists; its failures are left to the real call, which reports them.
  */
 import {ProfileStore} from '../config/profiles.js'
@@ -17,7 +18,8 @@ const KEYCHAIN_TOPICS = new Set(['token', 'user', 'grant', 'credentials', 'api']
 
 export function warmUpKeychain(argv: readonly string[], env: NodeJS.ProcessEnv): void {
   if (!KEYCHAIN_TOPICS.has(argv[0] ?? '') || argv.includes('--help') || argv.includes('-h')) return
+  if (env.TINK_CLIENT_SECRET?.trim()) return
   const store = ProfileStore.load(env)
-  if (store.problem || store.list().some((p) => p.storage === 'file')) return
+  if (store.problem || store.names().length === 0 || store.list().some((p) => p.storage === 'file')) return
   sharedKeychain().warmUp()
 }
