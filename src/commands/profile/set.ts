@@ -6,7 +6,7 @@ import {TinkCommand} from '../../lib/cli/base-command.js'
 export default class ProfileSet extends TinkCommand<typeof ProfileSet> {
   static override summary = 'Change one default of a profile (market, locale, redirect URI, region, API or Tink Link URL) without entering its secret again.'
   static override description = `Keys: ${PROFILE_SET_KEYS.join(', ')}. The client id goes with its secret: replace both with tink login NAME --force.`
-  static override examples = ['<%= config.bin %> <%= command.id %> eu-prod market SE', '<%= config.bin %> <%= command.id %> eu-prod redirect-uri https://example.com/callback']
+  static override examples = ['<%= config.bin %> <%= command.id %> us-prod market US', '<%= config.bin %> <%= command.id %> us-prod redirect-uri https://example.com/callback']
   static override args = {
     name: Args.string({description: 'Profile name', required: true}),
     key: Args.string({description: `What to change: ${PROFILE_SET_KEYS.join(', ')}`, required: true}),
