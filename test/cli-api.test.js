@@ -8,7 +8,7 @@ import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
 import {emulatorEnv, tempDir} from './helpers.js'
 import {runTink} from './support/in-process.js'
 
-// A client of this run only: user tokens are cached in the keychain per app, base URL, user and scopes.
+// A client of this run only: a profile's user tokens are cached per app, base URL, user and scopes.
 const CLIENT = {id: `cli-api-${process.pid}-${Date.now().toString(36)}`, secret: 'cli-api-secret', scopes: [...ALL_SCOPES]}
 const CONFIG = tempDir('tink-config-')
 let emu
@@ -40,11 +40,15 @@ test('api --paginate: every transaction of the user as one JSON array, over seve
 })
 
 test('api: the second call for the same user and scope costs one request (cached user token)', async () => {
-  const first = await runTink(['api', '/data/v2/accounts', '--external-user-id', 'demo-2'], {env})
+  // A profile's credentials (env credentials are never cached), in the file store to need no keychain.
+  const profile = {TINK_CONFIG_DIR: tempDir('tink-config-')}
+  const add = await runTink(['profile', 'add', 'api', '--base-url', emu.url, '--client-id', CLIENT.id, '--client-secret-stdin', '--insecure-storage', '--no-verify'], {env: profile, input: CLIENT.secret})
+  assert.equal(add.code, 0, add.stderr)
+  const first = await runTink(['api', '/data/v2/accounts', '--external-user-id', 'demo-2'], {env: profile})
   assert.equal(first.code, 0, first.stderr)
   assert.equal(JSON.parse(first.stdout).accounts.length, 2)
   const n = emu.requests.length
-  const second = await runTink(['api', '/data/v2/accounts', '--external-user-id', 'demo-2'], {env})
+  const second = await runTink(['api', '/data/v2/accounts', '--external-user-id', 'demo-2'], {env: profile})
   assert.equal(second.code, 0, second.stderr)
   assert.deepEqual(since(n), ['GET /data/v2/accounts'])
   assert.equal(second.stdout, first.stdout, 'the body as received')

@@ -19,9 +19,9 @@ const SHARED_SPEC = join(ROOT, '..', 'shared', 'spec', 'tink-oauth.openapi.yaml'
 const TOKEN = '/api/v1/oauth/token'
 const GRANT = '/api/v1/oauth/authorization-grant'
 const LINK = 'https://link.tink.com/1.0/transactions/connect-accounts?'
-// A client id of this run only: client tokens are cached in the OS keychain per (client id, API
-// URL, scopes), and a token left there by an earlier run on a reused port must not stand in for
-// a request this file means to send through Prism.
+// A client id of this run only: a profile's client tokens are cached per (client id, API URL,
+// scopes), and a token left there by an earlier run on a reused port must not stand in for a
+// request this file means to send through Prism.
 const CLIENT = {id: `conformance-${process.pid}-${Date.now().toString(36)}`, secret: 'conformance-secret', scopes: [...ALL_SCOPES]}
 
 test('spec/tink-oauth.openapi.yaml holds the shared spec unchanged, plus operations marked as added beyond it', {
@@ -205,8 +205,11 @@ describe('every command through Prism proxy (--errors) in front of the emulator'
 
 describe('every command against Prism mock (--errors): spec-generated answers', () => {
   test('token get: a negative expires_in gives no expires_at and is never cached', async () => {
+    // A profile's credentials (env credentials are never cached at all), in the file store.
     const config = tempDir('tink-config-')
-    const env = {TINK_CONFIG_DIR: config}
+    const env = {TINK_CONFIG_DIR: config, TINK_CLIENT_ID: undefined, TINK_CLIENT_SECRET: undefined, TINK_API_URL: undefined}
+    const add = await runCli(['profile', 'add', 'prism', '--base-url', mock.url, '--client-id', CLIENT.id, '--client-secret-stdin', '--insecure-storage', '--no-verify'], {env, input: CLIENT.secret})
+    assert.equal(add.code, 0, add.stderr)
     const mark = mock.mark()
     const first = await viaPrism(mock, ['token', 'get', '--scope', 'user:create', '--json'], {env})
     const t1 = assertConforms('token get (mock)', first)

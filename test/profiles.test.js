@@ -220,18 +220,29 @@ describe('profiles with the OS keychain', () => {
 
   test('a cached token is never served for a wrong or rotated secret', async (t) => {
     if (!needsKeychain(t)) return
-    const good = {TINK_API_URL: emu.url, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: client.secret}
+    const dir = tempDir()
+    const name = uniq('rot')
+    await addProfile(dir, name, ['--no-verify'])
+    const env = {TINK_CONFIG_DIR: dir}
     const scope = ['--scope', 'accounts:read']
     const start = tokenRequests(emu).length
-    const first = await runTink(['token', 'get', ...scope, '--raw'], {env: good})
+    const first = await runTink(['token', 'get', ...scope, '--raw'], {env})
     assert.equal(first.code, 0, first.stderr)
-    const again = await runTink(['token', 'get', ...scope, '--raw'], {env: good})
+    const again = await runTink(['token', 'get', ...scope, '--raw'], {env})
     assert.equal(again.stdout, first.stdout, 'the right secret is served from the cache')
     assert.equal(tokenRequests(emu).length, start + 1)
 
-    const wrong = await runTink(['token', 'get', ...scope, '--raw'], {env: {...good, TINK_CLIENT_SECRET: 'not-the-secret'}})
+    // The same client id with another secret from the environment: not the profile's credentials.
+    const wrong = await runTink(['token', 'get', ...scope, '--raw'], {env: {...env, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: 'not-the-secret'}})
     assert.equal(wrong.code, 3, 'the server is asked, and refuses')
     assert.equal(wrong.stdout, '')
+    assert.equal(tokenRequests(emu).length, start + 2)
+  })
+
+  test('environment credentials are not cached: each command fetches its own token', async () => {
+    const env = {TINK_API_URL: emu.url, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: client.secret}
+    const start = tokenRequests(emu).length
+    for (let i = 0; i < 2; i++) assert.equal((await runTink(['token', 'get', '--scope', 'accounts:read', '--raw'], {env})).code, 0)
     assert.equal(tokenRequests(emu).length, start + 2)
   })
 

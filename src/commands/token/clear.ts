@@ -3,7 +3,7 @@ import {TinkCommand} from '../../lib/cli/base-command.js'
 
 export default class TokenClear extends TinkCommand<typeof TokenClear> {
   static override summary = "Empty the client-token cache of a profile (-p NAME; default: the active one)."
-  static override description = 'Cached client tokens live in the profile\'s secret store (OS keychain, or the --insecure-storage file). With no profile at all, clears the tokens cached for env credentials.'
+  static override description = 'Cached client tokens live in the profile\'s secret store (OS keychain, or the --insecure-storage file). Tokens of credentials from the environment or flags are never cached: with no profile there is nothing to clear.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> -p us-prod']
 
   static override flags = tokenClearFlags

@@ -6,8 +6,7 @@ import type {Factory, Outcome} from '../cli/factory.js'
 import {formatFields} from '../cli/output.js'
 import {usageError} from '../errors/cli-error.js'
 import type {SecretStore} from '../secrets/keychain.js'
-import {sharedKeychain} from '../secrets/stores.js'
-import {ENV_NAMESPACE, findCachedToken, type CachedTokenInfo} from '../secrets/token-cache.js'
+import {findCachedToken, type CachedTokenInfo} from '../secrets/token-cache.js'
 
 export const tokenInspectFlags = {}
 
@@ -46,7 +45,6 @@ export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: s
   const setup = f.profile()
   const places: Array<{store: SecretStore; namespace: string; profile?: string}> = []
   if (setup?.secretStore && setup.profile) places.push({store: setup.secretStore, namespace: setup.profile.name, profile: setup.profile.name})
-  places.push({store: sharedKeychain(), namespace: ENV_NAMESPACE})
   for (const p of places) {
     try {
       const info = await findCachedToken(p.store, p.namespace, token)
@@ -69,7 +67,7 @@ export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: s
     const expires = c.expiresInSeconds === undefined ? undefined : c.expiresInSeconds > 0 ? `in ${Math.round(c.expiresInSeconds / 60)} min (${c.expiresAt})` : `expired (${c.expiresAt})`
     lines.push('From the token cache:', formatFields([
       ['kind', `${c.kind} token`],
-      ['profile', c.profile ?? '(env credentials)'],
+      ['profile', c.profile],
       ['client_id', c.clientId],
       ['base_url', c.baseUrl],
       ['user', c.user],

@@ -3,8 +3,8 @@ import type {CliError} from '../errors/cli-error.js'
 import {PROFILE_KEYS, type Profile, type ProfileStore} from '../config/profiles.js'
 import type {SettingsLayer} from '../config/settings.js'
 import {accounts, type SecretStore} from '../secrets/keychain.js'
-import {missingSecret, secretStoreFor, sharedKeychain} from '../secrets/stores.js'
-import {ENV_NAMESPACE, SecretTokenCache} from '../secrets/token-cache.js'
+import {missingSecret, secretStoreFor} from '../secrets/stores.js'
+import {SecretTokenCache} from '../secrets/token-cache.js'
 import type {TokenCache} from '../tink/api.js'
 
 export interface ProfileSetupOptions {
@@ -101,10 +101,13 @@ export function profileSetup(opts: ProfileSetupOptions): ProfileSetup {
     })
   }
 
+  // A secret from a flag or the environment is not the profile's: those credentials belong to
+  // no profile, and their tokens are not cached at all. Caching them in the keychain would make
+  // every env-credential run wait on a keychain that may hang (CI, containers, SSH sessions).
+  const secretGiven = Boolean(opts.credentialFlags?.clientSecret || env.TINK_CLIENT_SECRET?.trim())
   const tokenCache = new SecretTokenCache((clientId) => {
-    if (profile && secretStore && clientId === profile.clientId) return {store: secretStore, namespace: profile.name}
-    // Credentials of no profile: cached only where the keychain answers (cache errors are silent).
-    return {store: sharedKeychain(), namespace: ENV_NAMESPACE}
+    if (profile && secretStore && !secretGiven && clientId === profile.clientId) return {store: secretStore, namespace: profile.name}
+    return undefined
   }, opts.trace)
 
   const missingCredentialsHint = profile

@@ -12,9 +12,12 @@ import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {acquireLock, writeFileAtomic} from '../config/atomic-write.cjs'
 import {CliError, ExitCode} from '../errors/cli-error.js'
+import {probeSecretService, type ProbeResult} from './dbus-probe.js'
 
 export const KEYCHAIN_SERVICE = 'tink-auth-cli'
 export const KEYCHAIN_TIMEOUT_MS = 5000
+/** How long the Secret Service probe (Linux) waits for the session bus to answer. */
+export const BUS_PROBE_TIMEOUT_MS = 1500
 export const SECRETS_FILE = 'secrets.json'
 
 export type StorageKind = 'keychain' | 'file'
@@ -97,7 +100,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** keytar is CommonJS: required synchronously, so warmUp() can start a lookup at once. */
+/** keytar is CommonJS: required synchronously. */
 function requireKeytar(): Keytar {
   return createRequire(import.meta.url)('keytar') as Keytar
 }
@@ -111,11 +114,23 @@ export class KeytarStore implements SecretStore {
   readonly where = `OS keychain (service ${KEYCHAIN_SERVICE})`
   private keytar?: Keytar
   private broken?: {cause: KeychainCause; detail: string}
+  private probe?: Promise<ProbeResult>
 
   constructor(
     private readonly timeoutMs = KEYCHAIN_TIMEOUT_MS,
     private readonly trace: (line: string) => void = () => {},
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
+
+  /**
+   * Linux only (macOS and Windows keychains are not reached over D-Bus): once per process,
+   * before keytar is first called, whether the Secret Service answers at all.
+   */
+  private busAnswers(): Promise<ProbeResult> {
+    if (process.platform !== 'linux' || typeof process.getuid !== 'function') return Promise.resolve('unknown')
+    this.probe ??= probeSecretService(this.env.DBUS_SESSION_BUS_ADDRESS, process.getuid(), Math.min(BUS_PROBE_TIMEOUT_MS, this.timeoutMs))
+    return this.probe
+  }
 
   /** keytar, loaded on first use; a module that cannot load is remembered as the cause and thrown. */
   private load(): Keytar {
@@ -129,21 +144,6 @@ export class KeytarStore implements SecretStore {
     }
   }
 
-  /**
-   * Loads keytar and starts a first lookup (of an account that never exists) without waiting for
-   * it: on Linux the first call of a process opens a Secret Service session over D-Bus (about
-   * 8 ms), which then overlaps loading the rest of the command. Failures are left to the real
-   * call, which reports them.
-   */
-  warmUp(): void {
-    if (this.keytar || this.broken) return
-    try {
-      this.load().getPassword(KEYCHAIN_SERVICE, accounts.probe('(warm-up)')).catch(() => undefined)
-    } catch {
-      // not installed: the real call says so
-    }
-  }
-
   private async call<T>(action: string, fn: (k: Keytar) => Promise<T>): Promise<T> {
     if (this.broken) throw new KeychainError(this.broken.cause, this.broken.detail, action)
     let keytar: Keytar
@@ -153,7 +153,14 @@ export class KeytarStore implements SecretStore {
       throw new KeychainError(this.broken!.cause, this.broken!.detail, action)
     }
     try {
-      return await withTimeout(fn(keytar), this.timeoutMs)
+      return await withTimeout(
+        this.busAnswers().then((bus) => {
+          // keytar would block a thread the process cannot exit without: never start it here.
+          if (bus === 'silent') throw new Error(`no answer within ${Math.min(BUS_PROBE_TIMEOUT_MS, this.timeoutMs) / 1000} s on the D-Bus session bus`)
+          return fn(keytar)
+        }),
+        this.timeoutMs,
+      )
     } catch (err) {
       const message = errMessage(err)
       const cause = /no answer within/.test(message) ? 'timeout' : classifyKeychainError(message)

@@ -1,7 +1,8 @@
 /**
  * The client-token cache: one entry per (client id, API base URL, sorted scope set), kept in the
  * secret store of the profile the credentials belong to (keychain or the --insecure-storage
- * file), never in the config file. Freshness and cacheability rules live in tink.ts.
+ * file), never in the config file; credentials that belong to no profile (env or flags) are not
+ * cached. Freshness and cacheability rules live in tink.ts.
  *
  * A cache is an optimisation: if the store fails, the command goes on without it (a --verbose
  * trace line says so). The credential lookup, not the cache, reports a broken keychain.
@@ -14,9 +15,6 @@
 import {createHash} from 'node:crypto'
 import {accounts, type SecretStore} from './keychain.js'
 import type {TokenCache, TokenResult} from '../tink/api.js'
-
-/** Namespace for tokens of env/flag credentials that belong to no profile. */
-export const ENV_NAMESPACE = '(env)'
 
 export interface CacheTarget {
   store: SecretStore
