@@ -18,7 +18,7 @@ const KEYCHAIN_TOPICS = new Set(['token', 'user', 'grant', 'credentials', 'api']
 
 export function warmUpKeychain(argv: readonly string[], env: NodeJS.ProcessEnv): void {
   if (!KEYCHAIN_TOPICS.has(argv[0] ?? '') || argv.includes('--help') || argv.includes('-h')) return
-  if (env.TINK_CLIENT_SECRET?.trim()) return
+  if (env.TINK_CLIENT_SECRET?.trim() || argv.includes('--client-secret-stdin')) return
   const store = ProfileStore.load(env)
   if (store.problem || store.names().length === 0 || store.list().some((p) => p.storage === 'file')) return
   sharedKeychain().warmUp()

@@ -171,6 +171,16 @@ export class KeytarStore implements SecretStore {
   }
 
   /**
+   * Starts the first lookup now, through the same probe and timeout as every call: the entry point
+   * calls this while oclif loads, so the Secret Service session opens meanwhile. A failure is
+   * remembered and reported by the real call.
+   */
+  warmUp(): void {
+    if (this.keytar || this.broken) return
+    this.call('reach the keychain', (k) => k.getPassword(KEYCHAIN_SERVICE, accounts.probe('(warm-up)'))).catch(() => undefined)
+  }
+
+  /**
    * A locked collection still answers reads (with nothing) and fails only on writes, so a read
    * cannot tell whether saving will work: this writes and deletes a probe item. `action` says
    * what the command was doing, for the error.
