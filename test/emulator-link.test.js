@@ -5,21 +5,12 @@ import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 
 import {ALL_SCOPES, BUILTIN_CLIENT, startEmulator} from '../dist/emulator/index.js'
+import {LINK_FLOWS} from '../dist/lib/tink/link.js'
 import {call, clientToken, createUser, delegatedCode, linkPath, runLink, userToken} from './support/emulator-http.js'
 
 const REDIRECT = 'http://localhost:3000/callback'
-const FLOWS = [
-  'transactions/connect-accounts',
-  'transactions/update-consent',
-  'transactions/extend-consent',
-  'products/connect-accounts',
-  'products/update-consent',
-  'account-check/connect',
-  'account-check/update-consent',
-  'credentials/add',
-  'credentials/refresh',
-  'credentials/authenticate',
-]
+// The flows Tink documents (the CLI's list, which the emulator serves): all ten, checked below.
+const FLOWS = [...LINK_FLOWS]
 const NEEDS_CREDENTIALS = new Set(['transactions/update-consent', 'transactions/extend-consent', 'products/update-consent', 'account-check/update-consent', 'credentials/refresh', 'credentials/authenticate'])
 const REPORT = (flow) => flow.startsWith('account-check/') || flow.startsWith('products/')
 const HEX = /^[0-9a-f]{32}$/
@@ -90,6 +81,11 @@ describe('Link page (GET)', () => {
     assert.equal(r.status, 404)
     assert.match(r.text, /UNKNOWN_FLOW/)
   })
+})
+
+test('the flows served are the ten Tink documents', () => {
+  const documented = 'account-check/connect account-check/update-consent credentials/add credentials/authenticate credentials/refresh products/connect-accounts products/update-consent transactions/connect-accounts transactions/extend-consent transactions/update-consent'
+  assert.deepEqual([...FLOWS].sort(), documented.split(' '))
 })
 
 describe('continuous access (delegated authorization_code): every flow, every outcome', () => {

@@ -3,46 +3,23 @@
  * server-rendered pages (no script, no external assets) so a browser, curl or a keyboard-only
  * user can complete a flow. Every value taken from the request goes through esc().
  */
+import {CREDENTIALS_FLOWS, LINK_FLOWS, LINK_PRODUCTS as PRODUCTS, type LinkFlow} from '../lib/tink/link.js'
 
-export const LINK_FLOWS = [
-  'transactions/connect-accounts',
-  'transactions/update-consent',
-  'transactions/extend-consent',
-  'products/connect-accounts',
-  'products/update-consent',
-  'account-check/connect',
-  'account-check/update-consent',
-  'credentials/add',
-  'credentials/refresh',
-  'credentials/authenticate',
-] as const
-export type LinkFlowName = (typeof LINK_FLOWS)[number]
+// Tink's flows, the flows that act on existing credentials and Tink's product names: the same
+// facts the CLI builds its URLs from, so the two cannot drift apart.
+export {LINK_FLOWS} from '../lib/tink/link.js'
+export type LinkFlowName = LinkFlow
 
 export const isLinkFlow = (s: string): s is LinkFlowName => (LINK_FLOWS as readonly string[]).includes(s)
 
 /** Flows that act on existing credentials: they need credentials_id (Tink: "only used with permanent users"). */
-export const NEEDS_CREDENTIALS: ReadonlySet<LinkFlowName> = new Set<LinkFlowName>([
-  'transactions/update-consent',
-  'transactions/extend-consent',
-  'products/update-consent',
-  'account-check/update-consent',
-  'credentials/refresh',
-  'credentials/authenticate',
-])
+export const NEEDS_CREDENTIALS: ReadonlySet<LinkFlowName> = new Set<LinkFlowName>(CREDENTIALS_FLOWS)
 
 /** credentials/* manage a permanent user's credentials, so they need a delegated authorization_code. */
 export const needsAuthorizationCode = (flow: LinkFlowName): boolean => flow.startsWith('credentials/')
 
-/** Product names Tink Link accepts in `products` (Tink's product list; the emulator checks membership only). */
-export const LINK_PRODUCTS: ReadonlySet<string> = new Set([
-  'ACCOUNT_CHECK',
-  'TRANSACTIONS',
-  'BALANCE_CHECK',
-  'INCOME_CHECK',
-  'EXPENSE_CHECK',
-  'RISK_INSIGHTS',
-  'PAYMENT_INITIATION',
-])
+/** Product names Tink Link accepts in `products` (the emulator checks membership only). */
+export const LINK_PRODUCTS: ReadonlySet<string> = new Set(PRODUCTS)
 
 export const BANK_CHOICES = [
   {value: 'demo-success', label: 'Demo Bank', hint: 'connects successfully'},
