@@ -280,27 +280,42 @@ interface GuardLine {
   text: string | undefined
 }
 
-/** Lines out of a byte-mode guard (standard input sniffed as NDJSON). */
+/**
+ * Lines out of a byte-mode guard (CSV, and standard input sniffed as NDJSON). Each line is decoded
+ * from its own bytes: a line cut from one string of the whole chunk (split, slice) would be a V8
+ * sliced string that keeps the chunk (up to the guard's buffer, megabytes) alive for as long as any
+ * of its lines or fields is, and the chunk's array of lines lives until its last row is taken.
+ * Held across many young-generation collections, both were promoted to the old generation, chunk
+ * after chunk, and grew the heap with the file.
+ */
 async function* splitLines(guard: LineGuard): AsyncGenerator<GuardLine> {
-  let carry = ''
+  let carry: Buffer | undefined
   let line = 0
   let bad = 0
+  const text = (buf: Buffer, start: number, end: number): string | undefined => {
+    line++
+    while (guard.badLines[bad] !== undefined && guard.badLines[bad] < line) bad++
+    if (guard.badLines[bad] === line) return undefined
+    return buf.toString('utf8', start, end > start && buf[end - 1] === 13 ? end - 1 : end)
+  }
   for await (const chunk of guard as AsyncIterable<Buffer>) {
-    const text = carry + chunk.toString('utf8')
-    const parts = text.split('\n')
-    carry = parts.pop() ?? ''
-    for (const part of parts) {
-      line++
-      while (guard.badLines[bad] !== undefined && guard.badLines[bad] < line) bad++
-      const isBad = guard.badLines[bad] === line
-      yield {line, text: isBad ? undefined : part.replace(/\r$/, '')}
+    // The guard hands on whole lines (only the last line of the input may lack its line break).
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk
+    let start = 0
+    for (;;) {
+      const nl = buf.indexOf(10, start)
+      if (nl < 0) break
+      const t = text(buf, start, nl)
+      yield {line, text: t}
+      start = nl + 1
     }
+    carry = start < buf.length ? buf.subarray(start) : undefined
     guard.badLines.splice(0, bad)
     bad = 0
   }
-  if (carry !== '') {
-    line++
-    yield {line, text: guard.badLines.includes(line) ? undefined : carry.replace(/\r$/, '')}
+  if (carry) {
+    const t = text(carry, 0, carry.length)
+    yield {line, text: t}
   }
 }
 
