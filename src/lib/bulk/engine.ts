@@ -113,7 +113,10 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   await ctx.preflight({needsCredentials: true})
   const {clientId} = await ctx.credentials()
   const baseUrl = await ctx.baseUrl()
-  const journal = opts.journal ? await Journal.open(opts.journal, {op, client_id: clientId, base_url: baseUrl}) : undefined
+  // The rows of a file, counted up front (a byte scan): what the table of users is sized for, and
+  // the progress bar's total. Standard input cannot be counted; its table grows as it goes.
+  const expectedRows = await countBulkRows(opts.file, input.format).catch(() => undefined)
+  const journal = opts.journal ? await Journal.open(opts.journal, {op, client_id: clientId, base_url: baseUrl}, expectedRows) : undefined
   if (journal && journal.unreadableLines > 0) {
     io.stderr.write(`Note: ${journal.unreadableLines} unreadable line(s) in --journal ${journal.path} (a run stopped mid-write); those rows are done again\n`)
   }
@@ -219,7 +222,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   if (signal.aborted) onAbort()
   else signal.addEventListener('abort', onAbort, {once: true})
 
-  const progress = new Progress(io.stderr, io.stderr.isTTY ? await countBulkRows(opts.file, input.format).catch(() => undefined) : undefined, () => finished)
+  const progress = new Progress(io.stderr, io.stderr.isTTY ? expectedRows : undefined, () => finished)
 
   // Output lines of one event-loop turn go out in one write: a write per row is a system call per
   // row on a file or pipe, a fifth of the CPU time of a large run. Still streamed, turn by turn.
@@ -313,7 +316,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
    * taken, so line order decides which one is "first" whatever the concurrency. A few bytes per
    * distinct user (seen.ts).
    */
-  const seen = journal?.rows ?? new SeenUsers()
+  const seen = journal?.rows ?? new SeenUsers({expected: expectedRows})
   const duplicateOf = (key: string | undefined, line: number): number | undefined => (key === undefined ? undefined : seen.firstLine(key, line))
   const duplicate = (line: number, first: number): Pick<RowResult, 'status' | 'error'> => ({
     status: 'invalid',
