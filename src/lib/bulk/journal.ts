@@ -54,15 +54,21 @@ export class Journal {
     return {status: hit.status, user_id: this.userIdAt(hit.offset)}
   }
 
+  /**
+   * One buffer for every read-back, grown for a longer line: a resumed run reads a line back for
+   * each of its rows, and a fresh buffer each time is a million short-lived allocations outside
+   * the heap, freed only when the collector gets to them.
+   */
+  private lineBuffer = Buffer.allocUnsafe(4096)
+
   /** The user_id of the journal line at `offset` (read back only when a skipped row is reported). */
   private userIdAt(offset: number): string | undefined {
-    let size = 4096
     for (;;) {
-      const buf = Buffer.allocUnsafe(size)
-      const n = readSync(this.fd, buf, 0, size, offset)
+      const buf = this.lineBuffer
+      const n = readSync(this.fd, buf, 0, buf.length, offset)
       const end = buf.subarray(0, n).indexOf(10)
-      if (end < 0 && n === size) {
-        size *= 4
+      if (end < 0 && n === buf.length) {
+        this.lineBuffer = Buffer.allocUnsafe(buf.length * 4)
         continue
       }
       try {
@@ -74,7 +80,6 @@ export class Journal {
     }
   }
 
-  /** `expectedRows`: the rows of this run's file, when known (the table is sized for them). */
   static async open(path: string, expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>, expectedRows?: number): Promise<Journal> {
     let fd: number
     try {
