@@ -113,7 +113,10 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   await ctx.preflight({needsCredentials: true})
   const {clientId} = await ctx.credentials()
   const baseUrl = await ctx.baseUrl()
-  const journal = opts.journal ? await Journal.open(opts.journal, {op, client_id: clientId, base_url: baseUrl}) : undefined
+  // The rows of a file, counted up front (a byte scan): what the table of users is sized for, and
+  // the progress bar's total. Standard input cannot be counted; its table grows as it goes.
+  const expectedRows = await countBulkRows(opts.file, input.format).catch(() => undefined)
+  const journal = opts.journal ? await Journal.open(opts.journal, {op, client_id: clientId, base_url: baseUrl}, expectedRows) : undefined
   if (journal && journal.unreadableLines > 0) {
     io.stderr.write(`Note: ${journal.unreadableLines} unreadable line(s) in --journal ${journal.path} (a run stopped mid-write); those rows are done again\n`)
   }
@@ -205,14 +208,13 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
 
   let graceTimer: NodeJS.Timeout | undefined
   // Ctrl-C ends the wait for the next row: from a pipe that stays open it might never come.
-  // One entry per read in progress (at most one per worker): a long-lived promise raced against
-  // every read would keep a reaction per row, 100,000 rows' worth.
-  const waitingReads = new Set<(value: IteratorResult<RawRow>) => void>()
-  /** Reads of the input not answered yet (a race lost to Ctrl-C leaves one behind). */
-  let pendingReads = 0
+  /** Workers waiting for their next row, in the order they asked (see takeRow). */
+  const waiting: Array<{resolve: (value: IteratorResult<RawRow>) => void; reject: (err: unknown) => void}> = []
+  /** A read of the input not answered yet: at most one (a race lost to Ctrl-C leaves it behind). */
+  let reading = false
   const onAbort = (): void => {
     stopping = true
-    for (const wake of waitingReads) wake({done: true, value: undefined})
+    for (const w of waiting.splice(0)) w.resolve({done: true, value: undefined})
     // Nothing reads it any more; an open stdin would keep the process alive.
     if (opts.file === '-') io.stdin.destroy()
     graceTimer = setTimeout(() => hardStop.abort(), (opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
@@ -220,7 +222,9 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   if (signal.aborted) onAbort()
   else signal.addEventListener('abort', onAbort, {once: true})
 
-  const progress = new Progress(io.stderr, io.stderr.isTTY ? await countBulkRows(opts.file, input.format).catch(() => undefined) : undefined, () => finished, {
+  // The rows are counted up front (the table of users is sized from it), so the progress line
+  // has a total and a time left on a terminal and in the plain lines alike.
+  const progress = new Progress(io.stderr, expectedRows, () => finished, {
     op,
     counts,
     plainSeconds: progressSeconds(io.env),
@@ -321,7 +325,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
    * taken, so line order decides which one is "first" whatever the concurrency. A few bytes per
    * distinct user (seen.ts).
    */
-  const seen = journal?.rows ?? new SeenUsers()
+  const seen = journal?.rows ?? new SeenUsers({expected: expectedRows})
   const duplicateOf = (key: string | undefined, line: number): number | undefined => (key === undefined ? undefined : seen.firstLine(key, line))
   const duplicate = (line: number, first: number): Pick<RowResult, 'status' | 'error'> => ({
     status: 'invalid',
@@ -393,19 +397,40 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   const handle = op === 'create' ? createRow : deleteRow
   const iterator = input.rows[Symbol.asyncIterator]()
 
+  /**
+   * The next row for a worker. The input is read one row at a time, whatever the concurrency, and
+   * each row goes to the worker that has waited longest. Not one next() per worker: an async
+   * generator queues the next() calls it has not answered yet in a chain of requests it never
+   * unlinks, each holding its answer (the row, its fields, its strings), so once a request of the
+   * chain lived through a young-generation collection, every later row was dragged into the old
+   * generation after it and the heap grew with the file.
+   */
+  const takeRow = (): Promise<IteratorResult<RawRow>> =>
+    new Promise((resolve, reject) => {
+      waiting.push({resolve, reject})
+      readRow()
+    })
+  const readRow = (): void => {
+    if (reading || waiting.length === 0) return
+    reading = true
+    iterator.next().then(
+      (next) => {
+        reading = false
+        // Nobody waits after Ctrl-C: that row is not taken.
+        waiting.shift()?.resolve(next)
+        readRow()
+      },
+      (err: unknown) => {
+        reading = false
+        waiting.shift()?.reject(err)
+        readRow()
+      },
+    )
+  }
+
   const worker = async (): Promise<void> => {
     while (!stopping) {
-      pendingReads++
-      const next = await new Promise<IteratorResult<RawRow>>((resolve, reject) => {
-        waitingReads.add(resolve)
-        iterator
-          .next()
-          .then(resolve, reject)
-          .finally(() => {
-            waitingReads.delete(resolve)
-            pendingReads--
-          })
-      })
+      const next = await takeRow()
       if (next.done) return
       rows++
       const result = await handle(next.value)
@@ -434,10 +459,10 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     else for (const l of otherListeners) io.stdout.on('error', l)
     // Rows never taken from the input are said, not silently dropped: counted by reading on
     // (a file ends; standard input may never, so it is not waited for).
-    if (stopping && !signal.aborted && pendingReads === 0 && opts.file !== '-') notProcessed = await countRest(iterator)
+    if (stopping && !signal.aborted && !reading && opts.file !== '-') notProcessed = await countRest(iterator)
     // A generator still waiting for its next line cannot be closed until that line comes (never,
     // from an abandoned pipe): then it is left to the process exit.
-    if (pendingReads === 0) await iterator.return?.(undefined)
+    if (!reading) await iterator.return?.(undefined)
     journal?.close()
   }
 

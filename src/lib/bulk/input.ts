@@ -42,6 +42,8 @@ export interface OpenedInput {
 export const MAX_LINE_BYTES = 1024 * 1024
 /** Delimiters detected from the CSV header (European Excel writes ";"). */
 const DELIMITERS = [',', ';', '\t'] as const
+/** What the guard reads ahead of the rows in bytes mode: about one chunk of the file stream. */
+const READ_AHEAD_BYTES = 64 * 1024
 /** Bytes looked at for NUL to tell a binary file from text (as git and grep do), before any line is judged. */
 const BINARY_SNIFF_BYTES = 8000
 
@@ -110,6 +112,8 @@ class LineGuard extends Transform {
   /** Lines (1-based) that are not UTF-8 and not yet claimed by a CSV record, in order. */
   readonly badLines: number[] = []
   firstLine?: {line: number; text: string | undefined}
+  /** Bytes mode: blank lines before the first line, counted but not handed on. */
+  leadingBlankLines = 0
   /** A NUL byte in the first BINARY_SNIFF_BYTES: an image, an archive, a spreadsheet, not text. */
   binary = false
   private sniffed = 0
@@ -117,8 +121,10 @@ class LineGuard extends Transform {
   private resolveFirst!: () => void
 
   constructor(private readonly mode: 'bytes' | 'lines') {
-    // The header may be up to MAX_LINE_BYTES: it is read before anything consumes the output.
-    super({readableObjectMode: mode === 'lines', readableHighWaterMark: mode === 'lines' ? 64 : 2 * MAX_LINE_BYTES})
+    // Bytes mode hands on nothing before the first line (the header, up to MAX_LINE_BYTES), so
+    // nothing fills the buffer before a reader exists; after that, a chunk or so is read ahead:
+    // every read of the async iterator takes the whole buffer as one new Buffer.
+    super({readableObjectMode: mode === 'lines', readableHighWaterMark: mode === 'lines' ? 64 : READ_AHEAD_BYTES})
     this.firstSeen = new Promise((resolve) => (this.resolveFirst = resolve))
     this.once('error', () => this.resolveFirst())
   }
@@ -136,17 +142,20 @@ class LineGuard extends Transform {
     }
     const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk
     let start = 0
+    /** Where the bytes to hand on begin: past the blank lines before the first line. */
+    let from = 0
     for (;;) {
       const nl = buf.indexOf(10, start)
       if (nl < 0) break
       this.line(buf, start, nl)
       start = nl + 1
+      if (this.firstLine === undefined) from = start
     }
     this.carry = start < buf.length ? buf.subarray(start) : undefined
     if (this.carry && this.carry.length > MAX_LINE_BYTES) {
       return done(lineTooLong(this.lines + 1))
     }
-    if (this.mode === 'bytes' && start > 0) this.push(buf.subarray(0, start))
+    if (this.mode === 'bytes' && start > from) this.push(buf.subarray(from, start))
     done()
   }
 
@@ -155,7 +164,7 @@ class LineGuard extends Transform {
       const buf = this.carry
       this.carry = undefined
       this.line(buf, 0, buf.length)
-      if (this.mode === 'bytes') this.push(buf)
+      if (this.mode === 'bytes' && this.firstLine !== undefined) this.push(buf)
     }
     this.resolveFirst()
     done()
@@ -171,7 +180,7 @@ class LineGuard extends Transform {
       if (text === undefined || text.trim() !== '') {
         this.firstLine = {line: no, text}
         this.resolveFirst()
-      }
+      } else if (this.mode === 'bytes') this.leadingBlankLines = no
     }
     if (this.mode === 'lines') this.push({line: no, text: ok ? raw.toString('utf8') : undefined})
   }
@@ -280,27 +289,43 @@ interface GuardLine {
   text: string | undefined
 }
 
-/** Lines out of a byte-mode guard (standard input sniffed as NDJSON). */
+/**
+ * Lines out of a byte-mode guard (CSV, and standard input sniffed as NDJSON). Each line is decoded
+ * from its own bytes: a line cut from one string of the whole chunk (split, slice) would be a V8
+ * sliced string that keeps the chunk (up to the guard's buffer, megabytes) alive for as long as any
+ * of its lines or fields is, and the chunk's array of lines lives until its last row is taken.
+ * Held across many young-generation collections, both were promoted to the old generation, chunk
+ * after chunk, and grew the heap with the file.
+ */
 async function* splitLines(guard: LineGuard): AsyncGenerator<GuardLine> {
-  let carry = ''
-  let line = 0
+  let carry: Buffer | undefined
+  // The blank lines before the first line are not handed on; they still count.
+  let line = guard.leadingBlankLines
   let bad = 0
+  const text = (buf: Buffer, start: number, end: number): string | undefined => {
+    line++
+    while (guard.badLines[bad] !== undefined && guard.badLines[bad] < line) bad++
+    if (guard.badLines[bad] === line) return undefined
+    return buf.toString('utf8', start, end > start && buf[end - 1] === 13 ? end - 1 : end)
+  }
   for await (const chunk of guard as AsyncIterable<Buffer>) {
-    const text = carry + chunk.toString('utf8')
-    const parts = text.split('\n')
-    carry = parts.pop() ?? ''
-    for (const part of parts) {
-      line++
-      while (guard.badLines[bad] !== undefined && guard.badLines[bad] < line) bad++
-      const isBad = guard.badLines[bad] === line
-      yield {line, text: isBad ? undefined : part.replace(/\r$/, '')}
+    // The guard hands on whole lines (only the last line of the input may lack its line break).
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk
+    let start = 0
+    for (;;) {
+      const nl = buf.indexOf(10, start)
+      if (nl < 0) break
+      const t = text(buf, start, nl)
+      yield {line, text: t}
+      start = nl + 1
     }
+    carry = start < buf.length ? buf.subarray(start) : undefined
     guard.badLines.splice(0, bad)
     bad = 0
   }
-  if (carry !== '') {
-    line++
-    yield {line, text: guard.badLines.includes(line) ? undefined : carry.replace(/\r$/, '')}
+  if (carry) {
+    const t = text(carry, 0, carry.length)
+    yield {line, text: t}
   }
 }
 

@@ -54,15 +54,21 @@ export class Journal {
     return {status: hit.status, user_id: this.userIdAt(hit.offset)}
   }
 
+  /**
+   * One buffer for every read-back, grown for a longer line: a resumed run reads a line back for
+   * each of its rows, and a fresh buffer each time is a million short-lived allocations outside
+   * the heap, freed only when the collector gets to them.
+   */
+  private lineBuffer = Buffer.allocUnsafe(4096)
+
   /** The user_id of the journal line at `offset` (read back only when a skipped row is reported). */
   private userIdAt(offset: number): string | undefined {
-    let size = 4096
     for (;;) {
-      const buf = Buffer.allocUnsafe(size)
-      const n = readSync(this.fd, buf, 0, size, offset)
+      const buf = this.lineBuffer
+      const n = readSync(this.fd, buf, 0, buf.length, offset)
       const end = buf.subarray(0, n).indexOf(10)
-      if (end < 0 && n === size) {
-        size *= 4
+      if (end < 0 && n === buf.length) {
+        this.lineBuffer = Buffer.allocUnsafe(buf.length * 4)
         continue
       }
       try {
@@ -74,7 +80,7 @@ export class Journal {
     }
   }
 
-  static async open(path: string, expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>): Promise<Journal> {
+  static async open(path: string, expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>, expectedRows?: number): Promise<Journal> {
     let fd: number
     try {
       // A FIFO, a device or a folder is no journal: refused by name before it is opened (opening
@@ -86,7 +92,7 @@ export class Journal {
       throw new CliError(`Cannot open --journal ${path}: ${(err as Error).message}`, {exitCode: ExitCode.USAGE, code: 'journal_unreadable', hint: 'Give a path in a folder you can write to'})
     }
     try {
-      const {header, rows, unreadable} = readJournal(fd, path, expect.op)
+      const {header, rows, unreadable} = readJournal(fd, path, expect.op, expectedRows ?? 0)
       if (header) {
         if (header.client_id !== expect.client_id || header.base_url !== expect.base_url) {
           throw usageError(
@@ -160,8 +166,12 @@ export function fileKind(path: string): string | undefined {
  * Reads the journal through `fd` in large chunks, line by line with each line's byte offset (the
  * table keeps the offset, not the line). Synchronous: the run cannot start before it is read.
  */
-function readJournal(fd: number, path: string, op: 'create' | 'delete'): {header?: JournalHeader; rows: SeenUsers; unreadable: number} {
-  const rows = new SeenUsers()
+function readJournal(fd: number, path: string, op: 'create' | 'delete', fileRows: number): {header?: JournalHeader; rows: SeenUsers; unreadable: number} {
+  const chunk = Buffer.allocUnsafe(READ_CHUNK)
+  const size = fstatSync(fd).size
+  // Sized for the larger of the journal and the file: a resume names mostly the same users in
+  // both, and a table that has to double on the way holds the old one and the new at once.
+  const rows = new SeenUsers({expected: Math.max(fileRows, countLines(fd, chunk, size)), maxOffset: size})
   let header: JournalHeader | undefined
   let unreadable = 0
   let first = true
@@ -195,7 +205,6 @@ function readJournal(fd: number, path: string, op: 'create' | 'delete'): {header
     if (key === undefined) return
     rows.setDone(key, DONE_STATUSES.has(r.status) ? (r.status as DoneStatus) : undefined, offset)
   }
-  const chunk = Buffer.allocUnsafe(READ_CHUNK)
   let carry: Buffer | undefined
   let carryAt = 0
   let position = 0
@@ -218,4 +227,17 @@ function readJournal(fd: number, path: string, op: 'create' | 'delete'): {header
   }
   if (carry) onLine(carry.toString('utf8'), carryAt)
   return {header, rows, unreadable}
+}
+
+/** Line breaks in the first `size` bytes of `fd` (a byte scan, before the lines are parsed). */
+function countLines(fd: number, chunk: Buffer, size: number): number {
+  let lines = 0
+  for (let position = 0; position < size; ) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - position), position)
+    if (n === 0) break
+    position += n
+    const read = chunk.subarray(0, n)
+    for (let at = read.indexOf(10); at >= 0; at = read.indexOf(10, at + 1)) lines++
+  }
+  return lines
 }

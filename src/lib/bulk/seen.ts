@@ -4,7 +4,8 @@
  * with the byte offset of that journal line (the user_id is read back from there when the row is
  * reported). A Map of the ids held about 110 bytes a row and, at a million rows, kept the heap
  * above the collector's limit for the whole run; this keeps typed arrays outside the JS heap: a
- * 64-bit digest, a line, a state byte and (with a journal) an offset, about 42 bytes a row at most.
+ * 64-bit digest, a line, a state byte and (with a journal) a 32-bit offset (64-bit past 4 GiB), 17
+ * bytes a slot, in a table sized for the rows expected.
  *
  * Two different ids could share a digest (for 1,000,000 ids, a chance of about 3 in 100 million):
  * the later one would then be reported invalid as a duplicate and not sent, never sent twice.
@@ -17,16 +18,41 @@ export type DoneStatus = (typeof DONE_CODES)[number]
 /** State byte: bit 7 = slot in use; bits 0-2 = index + 1 into DONE_CODES (0 = not done). */
 const USED = 0x80
 const INITIAL_SLOTS = 1024
+/**
+ * Keys per slot at most. Linear probing stays short up to here, and the table is sized for the
+ * rows it is told to expect rather than in powers of two: at a million rows a table twice the
+ * keys (and, while it doubled, the old one beside the new) was most of the run's memory.
+ */
+const MAX_LOAD = 0.7
+/** Journal offsets below this fit the 32-bit column; a larger journal gets 64-bit offsets. */
+const OFFSET32_LIMIT = 2 ** 32
+
+export interface SeenOptions {
+  /** Keys the table should hold without growing (the rows of the file, of the journal). */
+  expected?: number
+  /** The largest journal offset it will be given (the journal's size when read). */
+  maxOffset?: number
+}
 
 export class SeenUsers {
-  private hi = new Uint32Array(INITIAL_SLOTS)
-  private lo = new Uint32Array(INITIAL_SLOTS)
+  private hi: Uint32Array
+  private lo: Uint32Array
   /** First line of the key in this run's file; 0 = not seen in this run yet (lines start at 1). */
-  private line = new Int32Array(INITIAL_SLOTS)
-  private state = new Uint8Array(INITIAL_SLOTS)
+  private line: Int32Array
+  private state: Uint8Array
   /** Byte offset of the journal line that settled the key; allocated only when a journal is read. */
-  private offset?: Float64Array
+  private offset?: Uint32Array | Float64Array
+  private readonly wideOffsets: boolean
   private count = 0
+
+  constructor(options: SeenOptions = {}) {
+    const slots = Math.max(INITIAL_SLOTS, Math.ceil((options.expected ?? 0) / MAX_LOAD) + 1)
+    this.hi = new Uint32Array(slots)
+    this.lo = new Uint32Array(slots)
+    this.line = new Int32Array(slots)
+    this.state = new Uint8Array(slots)
+    this.wideOffsets = (options.maxOffset ?? 0) >= OFFSET32_LIMIT
+  }
 
   /** The first line that named `key`; when none has, records `line` as that and returns undefined. */
   firstLine(key: string, line: number): number | undefined {
@@ -41,7 +67,7 @@ export class SeenUsers {
     const at = this.claim(key)
     const code = status === undefined ? 0 : DONE_CODES.indexOf(status) + 1
     this.state[at] = USED | code
-    if (code !== 0) (this.offset ??= new Float64Array(this.state.length))[at] = journalOffset
+    if (code !== 0) (this.offset ??= this.offsets(this.state.length))[at] = journalOffset
   }
 
   /** The status and journal offset an earlier run settled `key` with, if it did. */
@@ -57,6 +83,10 @@ export class SeenUsers {
     return this.count
   }
 
+  private offsets(slots: number): Uint32Array | Float64Array {
+    return this.wideOffsets ? new Float64Array(slots) : new Uint32Array(slots)
+  }
+
   /** The slot of `key`, taken for it when it was not there yet. */
   private claim(key: string): number {
     const [hi, lo] = digest(key)
@@ -65,18 +95,21 @@ export class SeenUsers {
     this.hi[at] = hi
     this.lo[at] = lo
     this.state[at] = USED
-    if (++this.count * 2 > this.state.length) {
+    if (++this.count > this.state.length * MAX_LOAD) {
       this.grow()
       at = this.slot(hi, lo)
     }
     return at
   }
 
-  /** Open addressing, linear probing: the slot holding (hi, lo), or the empty slot where it belongs. */
+  /**
+   * Open addressing, linear probing: the slot holding (hi, lo), or the empty slot where it belongs.
+   * The home slot scales `lo` to the table's size (multiply-shift), so any size works.
+   */
   private slot(hi: number, lo: number): number {
-    const mask = this.state.length - 1
-    let i = lo & mask
-    while (this.state[i] !== 0 && (this.hi[i] !== hi || this.lo[i] !== lo)) i = (i + 1) & mask
+    const size = this.state.length
+    let i = Math.floor((lo / 2 ** 32) * size)
+    while (this.state[i] !== 0 && (this.hi[i] !== hi || this.lo[i] !== lo)) i = i + 1 === size ? 0 : i + 1
     return i
   }
 
@@ -87,7 +120,7 @@ export class SeenUsers {
     this.lo = new Uint32Array(size)
     this.line = new Int32Array(size)
     this.state = new Uint8Array(size)
-    this.offset = offset ? new Float64Array(size) : undefined
+    this.offset = offset ? this.offsets(size) : undefined
     for (let i = 0; i < state.length; i++) {
       if (state[i] === 0) continue
       const to = this.slot(hi[i], lo[i])
