@@ -62,9 +62,10 @@ test('without a terminal: a plain line every TINK_PROGRESS_SECONDS on stderr, no
   const r = await runTink(['user', 'create', '--file', csv(30), '--concurrency', '1'], {env: {...env, TINK_PROGRESS_SECONDS: '0.3'}})
   assert.equal(r.code, 0, r.stderr)
   assert.doesNotMatch(r.stderr, /\x1b/)
-  const plain = r.stderr.split('\n').filter((l) => /^\d+ rows \(/.test(l))
+  const plain = r.stderr.split('\n').filter((l) => /^\d+\/30 rows \(/.test(l))
   assert.ok(plain.length >= 2, r.stderr)
-  for (const l of plain) assert.match(l, /^\d+ rows \(\d+ created, \d+ exists, \d+ failed, \d+ invalid\) {2}\d+ rows\/s$/)
+  // The rows are counted up front, so a CI log shows the total and the time left too.
+  for (const l of plain) assert.match(l, /^\d+\/30 rows \(\d+ created, \d+ exists, \d+ failed, \d+ invalid\) {2}\d+ rows\/s {2}ETA \S+$/)
   for (const l of r.stdout.trim().split('\n')) assert.equal(JSON.parse(l).status, 'created')
 })
 

@@ -12,7 +12,9 @@ import {join} from 'node:path'
 
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
 import {emulatorEnv, ROOT, runCli, tempDir} from './helpers.js'
-import {countAllReceived, countReceived, scanLog, SPEC, startPrism} from './support/prism.js'
+import {countAllReceived, countReceived, freePort, scanLog, SPEC, startPrism} from './support/prism.js'
+import {spawnCli} from './support/cli.js'
+import {runLink} from './support/emulator-http.js'
 import {request} from 'undici'
 
 const SHARED_SPEC = join(ROOT, '..', 'shared', 'spec', 'tink-oauth.openapi.yaml')
@@ -192,6 +194,35 @@ describe('every command through Prism proxy (--errors) in front of the emulator'
     const r = await viaPrism(proxy, ['token', 'revoke', '--external-user-id', ext, '--yes', '--json'])
     assertConforms('token revoke', r)
     assert.equal(countReceived(r.log, '/api/v1/oauth/revoke-all'), 1)
+  })
+
+  test('link connect: every request of the flow (user create, delegate, grant, token) conforms', async () => {
+    const mark = proxy.mark()
+    const before = emu.requests.length
+    const redirect = `http://127.0.0.1:${await freePort()}/callback`
+    // The API through Prism; Tink Link is the emulator's own page, completed as its form posts.
+    const run = spawnCli(['link', 'connect', '--external-user-id', `${ext}-link`, '--create', '--no-browser', '--json', '--redirect-uri', redirect], {env: {...cliEnv(proxy), TINK_LINK_URL: emu.url}})
+    let stderr = ''
+    const url = await new Promise((resolve, reject) => {
+      run.child.stderr.on('data', (d) => {
+        stderr += d
+        const m = /^(http:\/\/\S+\/1\.0\/\S+)$/m.exec(stderr)
+        if (m) resolve(new URL(m[1]))
+      })
+      run.done.then((r) => reject(new Error(`exited ${r.code} before printing a URL: ${r.stderr}${r.stdout}`)))
+    })
+    const {location} = await runLink(emu, url.pathname.slice('/1.0/'.length), Object.fromEntries(url.searchParams), 'demo-success')
+    await fetch(location)
+    const r = await run.done
+    await proxy.settle()
+    const log = proxy.since(mark)
+    const found = scanLog(log)
+    assert.equal(r.code, 0, show({...r, log}))
+    assert.ok(JSON.parse(r.stdout).token.access_token, 'a user token')
+    assert.deepEqual(found.errors, [], `Prism found spec violations: ${log}`)
+    const sent = emu.requests.slice(before).map((q) => q.path).filter((path) => path.startsWith('/api/'))
+    for (const path of ['/api/v1/user/create', '/api/v1/oauth/authorization-grant/delegate', '/api/v1/oauth/authorization-grant', '/api/v1/oauth/token']) assert.ok(sent.includes(path), `${path} went through Prism: ${sent}`)
+    assert.equal(countAllReceived(log), sent.length, 'every API request of the flow went through Prism')
   })
 
   test('user delete --external-user-id --yes (grant, exchange, delete)', async () => {

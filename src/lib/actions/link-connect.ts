@@ -57,10 +57,10 @@ export async function linkConnect(f: Factory, flags: CommandFlags<typeof linkCon
   const listener = loopback ? await listenForCallback(redirect, (q) => callbackPage(parseLinkCallback(q), state)) : undefined
   try {
     const api = await f.api()
-    let user: UserRef = req.user
+    // The user as it was given: Tink takes either id, and the seed contract declares external_user_id.
+    const user: UserRef = req.user
     let userId = req.user.userId
     if (flags.create && req.user.externalUserId !== undefined) userId = await createIfNew(f, req.user.externalUserId, req.market, req.locale)
-    if (userId && !req.user.userId) user = {userId}
 
     const {url} = await delegateLink(f, {...req, user}, TINK_LINK_SCOPES, redirect.toString())
     let q: URLSearchParams
