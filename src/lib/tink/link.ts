@@ -130,27 +130,30 @@ export function buildLinkUrl(input: LinkUrlInput): string {
   const flow = checkFlow(input.flow)
   const p = checkLinkParams(flow, input)
   const url = new URL(`${input.linkBaseUrl.replace(/\/+$/, '')}/1.0/${flow}`)
-  const q = url.searchParams
-  const set = (name: string, value: string | undefined): void => {
-    if (value !== undefined) q.set(name, value)
+  // Tink's query parameters in the order its examples write them; booleans appear only as true.
+  const query: Array<[string, string | boolean | undefined]> = [
+    ['client_id', input.clientId],
+    ['redirect_uri', input.redirectUri],
+    ['authorization_code', input.code],
+    ['market', input.market],
+    ['locale', input.locale],
+    ['products', p.products],
+    ['credentials_id', p.credentialsId],
+    ['input_provider', p.inputProvider],
+    ['input_username', p.inputUsername],
+    ['session_id', p.sessionId],
+    ['iframe', p.iframe],
+    ['app_uri', p.appUri],
+    ['refreshable_items', p.refreshableItems],
+    ['theme', p.theme],
+    ['external_reference', p.externalReference],
+    ['state', p.state],
+    ['test', p.test],
+  ]
+  for (const [name, value] of query) {
+    if (typeof value === 'string') url.searchParams.set(name, value)
+    else if (value === true) url.searchParams.set(name, 'true')
   }
-  set('client_id', input.clientId)
-  set('redirect_uri', input.redirectUri)
-  set('authorization_code', input.code)
-  set('market', input.market)
-  set('locale', input.locale)
-  set('products', p.products)
-  set('credentials_id', p.credentialsId)
-  set('input_provider', p.inputProvider)
-  set('input_username', p.inputUsername)
-  set('session_id', p.sessionId)
-  if (p.iframe) q.set('iframe', 'true')
-  set('app_uri', p.appUri)
-  set('refreshable_items', p.refreshableItems)
-  set('theme', p.theme)
-  set('external_reference', p.externalReference)
-  set('state', p.state)
-  if (p.test) q.set('test', 'true')
   return url.toString()
 }
 
