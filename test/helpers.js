@@ -9,10 +9,15 @@ import {fileURLToPath} from 'node:url'
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const BIN = join(ROOT, 'bin', 'run.cjs')
 
+const tempDirs = []
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, {recursive: true, force: true})
+})
+
 /** A fresh folder removed when the process exits. */
 export function tempDir(prefix = 'tink-test-') {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  process.on('exit', () => rmSync(dir, {recursive: true, force: true}))
+  tempDirs.push(dir)
   return dir
 }
 
