@@ -31,7 +31,7 @@ if (argv.length === 1 && argv[0] === '--version') {
     (topic === 'token' && (argv[1] === 'revoke' || argv.some(function (a) { return /^--(no-cache|code|refresh-token)(=|$)/.test(a) })))
   if (sends) require('node:v8').setFlagsFromString('--liftoff-only')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache
-  // (src/lib/compile-cache.cts): about 40 ms less than compiling it at every start.
+  // (src/lib/cli/compile-cache.cts): about 40 ms less than compiling it at every start.
   var bundle = require('node:path').join(__dirname, '..', 'dist', 'tink.cjs')
-  require('../dist/lib/compile-cache.cjs').requireCached(bundle, argv, process.env, sends ? 'liftoff' : '').run(argv, __dirname)
+  require('../dist/lib/cli/compile-cache.cjs').requireCached(bundle, argv, process.env, sends ? 'liftoff' : '').run(argv, __dirname)
 }

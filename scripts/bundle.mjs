@@ -1,7 +1,7 @@
 // Build step (npm run build, after tsc, before `oclif manifest`): the whole CLI as one CommonJS
 // file, dist/tink.cjs: tink's commands and hooks, @oclif/core, and @oclif/plugin-help's `help`
 // command, which becomes a command of tink itself (one copy of @oclif/core). bin/run.cjs loads it with a
-// V8 code cache (src/lib/compile-cache.cts).
+// V8 code cache (src/lib/cli/compile-cache.cts).
 //
 // oclif finds the commands through its explicit strategy (package.json oclif.commands:
 // {strategy: "explicit", target: "./dist/tink.cjs", identifier: "commands"}): `commands` is an
@@ -60,7 +60,7 @@ writeFileSync('dist/commands.json', JSON.stringify(commands.map((c) => c.id), nu
 // package and what it imports), not part of dist/tink.cjs: every run reads the main bundle and
 // hands it to V8, so its size is paid by --help and a cached `token get` too. An import of one of
 // these packages becomes a require() of its chunk, which runs when the import runs;
-// src/lib/compile-cache.cts loads chunks with the same code cache as the bundle.
+// src/lib/cli/compile-cache.cts loads chunks with the same code cache as the bundle.
 const CHUNKS = {undici: 'undici', conf: 'conf', chalk: 'chalk', 'inquirer-prompts': '@inquirer/prompts', 'csv-parse': 'csv-parse'}
 const chunkOf = new Map(Object.entries(CHUNKS).map(([file, pkg]) => [pkg, file]))
 

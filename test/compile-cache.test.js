@@ -1,10 +1,10 @@
-// The V8 code cache of the bundle (src/lib/compile-cache.cts): it must make later runs cheaper and
+// The V8 code cache of the bundle (src/lib/cli/compile-cache.cts): it must make later runs cheaper and
 // never change what a run does, whatever state the cache file is in.
 import assert from 'node:assert/strict'
 import {readdirSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, test} from 'node:test'
-import {cacheKey} from '../dist/lib/compile-cache.cjs'
+import {cacheKey} from '../dist/lib/cli/compile-cache.cjs'
 import {runCli, tempDir} from './helpers.js'
 
 describe('compile cache', () => {

@@ -15,8 +15,8 @@ import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import Module from 'node:module'
 import {dirname, join} from 'node:path'
 import {constants, Script} from 'node:vm'
-import {writeFileAtomic} from './config/atomic-write.cjs'
-import {appDir} from './config/paths.cjs'
+import {writeFileAtomic} from '../config/atomic-write.cjs'
+import {appDir} from '../config/paths.cjs'
 
 export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(appDir('cache', env), 'v8-compile-cache')
