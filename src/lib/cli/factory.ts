@@ -285,8 +285,8 @@ export class Factory {
         retries: this.flags.retries ?? 3,
         userAgent: `tink-auth-cli/${this.version} node/${process.version}`,
         trace: this.verbose ? (line) => this.trace(line) : undefined,
-        // On a terminal only: a script's stderr is a log, where the error line says enough.
         authHint: () => this.authHint(),
+        // On a terminal only: a script's stderr is a log, where the error line says enough.
         announce: this.io.stderr.isTTY ? (line) => this.note(line) : undefined,
         signal: this.signal,
         proxy: proxyFromEnv(this.io.env),
