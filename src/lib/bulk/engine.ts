@@ -132,9 +132,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     const line = `Rate limited by Tink (HTTP 429): all workers pause for ${Math.ceil(ms / 1000)} s (Retry-After)`
     io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`)
   }
-  // Waiting for the throttle (a rate cap, a Retry-After pause) ends at Ctrl-C itself: a request
-  // that has not gone out needs no grace period, and a 120 s pause must not outlast the user.
-  const throttle = new BulkThrottle(opts.rate, AbortSignal.any([signal, hardStop.signal]), onPause)
+  const throttle = new BulkThrottle(opts.rate, hardStop.signal, onPause)
   // A shorter backoff base than one-off commands: a failed attempt holds up one row, not the run,
   // and rate limits are handled for every worker at once by the throttle.
   const http = await ctx.http({connections: opts.concurrency, throttle, signal: hardStop.signal, backoffBaseMs: BULK_BACKOFF_BASE_MS})
