@@ -76,6 +76,10 @@ test('api: usage errors before any request (unknown path without --scope, anothe
     assert.equal(r.code, 2, r.stderr)
     assert.match(r.stderr, re)
   }
+  // The body and the token cannot both come from standard input.
+  const both = await runTink(['api', 'POST', '/api/v1/user', '--input', '-', '--token', '-'], {env, input: '{"a":1}\n'})
+  assert.equal(both.code, 2, both.stderr)
+  assert.match(both.stderr, /Standard input is already used for the request body; cannot also read the access token/)
   assert.deepEqual(since(n), [])
 })
 

@@ -115,7 +115,7 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   }
 
   let body: string | undefined
-  if (flags.input !== undefined) body = flags.input === '-' ? await readAllStdin(f) : await readFile(flags.input, 'utf8').catch((err: NodeJS.ErrnoException) => Promise.reject(usageError(`Cannot read --input ${flags.input}: ${err.code ?? err.message}`, 'Give a readable file, or - for standard input')))
+  if (flags.input !== undefined) body = flags.input === '-' ? await f.readStdinText('the request body') : await readFile(flags.input, 'utf8').catch((err: NodeJS.ErrnoException) => Promise.reject(usageError(`Cannot read --input ${flags.input}: ${err.code ?? err.message}`, 'Give a readable file, or - for standard input')))
   const token = flags.token === '-' ? await f.readStdin('the access token') : undefined
 
   const spec: RequestSpec = {method, path, what: `${method} ${path.split('?')[0]}`, headers}
@@ -164,12 +164,6 @@ function printHead(f: Factory, res: HttpResponse): void {
   if (f.json) return
   const lines = [`HTTP ${res.status}`, ...Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`)]
   f.io.stdout.write(lines.join('\n') + '\n\n')
-}
-
-async function readAllStdin(f: Factory): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of f.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer))
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** Pages of a list: the array field of each page collected, nextPageToken followed until empty. */

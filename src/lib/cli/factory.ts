@@ -171,13 +171,18 @@ export class Factory {
 
   /** Reads all of stdin once; a second reader (e.g. a secret and a code both from stdin) is a usage error. */
   async readStdin(purpose: string): Promise<string> {
-    if (this.stdinUsed) throw usageError(`Standard input is already used for ${this.stdinUsed}; cannot also read ${purpose} from it`, `Give ${purpose} another way`)
-    this.stdinUsed = purpose
-    if (this.io.stdin.isTTY) this.io.stderr.write(`Reading ${purpose} from standard input (end with Ctrl-D)...\n`)
-    const value = (await readAll(this.io.stdin, this.signal)).replace(/\r?\n$/, '')
+    const value = (await this.readStdinText(purpose)).replace(/\r?\n$/, '')
     if (!value.trim()) throw usageError(`Nothing on standard input for ${purpose}`, `Pipe ${purpose} in, e.g. printf '%s' "$VALUE" | tink ...`)
     if (/[\r\n]/.test(value.trim())) throw usageError(`Standard input for ${purpose} has more than one line`, 'Pipe exactly one value')
     return value.trim()
+  }
+
+  /** All of stdin as it is (a request body: many lines allowed), read once like readStdin. */
+  async readStdinText(purpose: string): Promise<string> {
+    if (this.stdinUsed) throw usageError(`Standard input is already used for ${this.stdinUsed}; cannot also read ${purpose} from it`, `Give ${purpose} another way`)
+    this.stdinUsed = purpose
+    if (this.io.stdin.isTTY) this.io.stderr.write(`Reading ${purpose} from standard input (end with Ctrl-D)...\n`)
+    return readAll(this.io.stdin, this.signal)
   }
 
   /** --client-secret-stdin: read before the command body, so the first settings lookup sees it. */
