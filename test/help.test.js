@@ -7,11 +7,10 @@ import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {startEmulator} from '../dist/emulator/index.js'
-import {BIN, cleanEnv, ROOT, runCli, tempDir} from './helpers.js'
+import {BIN, cleanEnv, freePort, ROOT, runCli, tempDir} from './helpers.js'
 import {keychainProblem} from './support/keychain.js'
 import {driveTerminal} from './support/cli.js'
 import {browserSkip, finishInBrowser, linkUrlFrom, recordingBrowser} from './support/link-browser.js'
@@ -285,16 +284,6 @@ describe('every example runs as written against the emulator', () => {
   }
 })
 
-/** A loopback port nothing listens on right now (link connect's default localhost:3000 may be taken). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port
-      s.close(() => resolve(p))
-    })
-  })
-}
 
 /** A `tink link connect` example with Chromium as the customer; see inBrowser. */
 async function throughBrowser(line, how, cwd, env) {

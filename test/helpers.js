@@ -2,6 +2,7 @@
 // environment (no TINK_* from the developer's shell, a private config folder).
 import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
+import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -77,4 +78,17 @@ export function runProcess(command, argv, {env, input, timeoutMs = 30_000, cwd =
 /** Env that points the CLI at a running emulator with its built-in client. */
 export function emulatorEnv(emu, client = {id: 'tink-emulator-client', secret: 'tink-emulator-secret'}) {
   return {TINK_API_URL: emu.url, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: client.secret}
+}
+
+/** A loopback port nothing listened on a moment ago (for servers that take a port number, not 0). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const {port} = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
 }

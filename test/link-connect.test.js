@@ -13,7 +13,7 @@ import {join} from 'node:path'
 import {createServer} from 'node:net'
 
 import {startEmulator} from '../dist/emulator/index.js'
-import {BIN, cleanEnv, emulatorEnv, ROOT, runCli, tempDir} from './helpers.js'
+import {BIN, cleanEnv, emulatorEnv, freePort, ROOT, runCli, tempDir} from './helpers.js'
 import {oneJson, spawnCli, stripAnsi} from './support/cli.js'
 import {browserSkip, finishInBrowser, launchBrowser} from './support/link-browser.js'
 
@@ -37,16 +37,6 @@ after(async () => {
   await emu?.close()
 })
 
-/** A loopback port nothing listens on right now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 /** Resolves whether `port` on 127.0.0.1 can be listened on (the CLI let go of it). */
 function canListen(port) {

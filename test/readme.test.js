@@ -5,12 +5,11 @@ import assert from 'node:assert/strict'
 import {execFile, spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {chmodSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {promisify} from 'node:util'
 import {startEmulator} from '../dist/emulator/index.js'
-import {BIN, cleanEnv, emulatorEnv, ROOT, runCli, tempDir} from './helpers.js'
+import {BIN, cleanEnv, emulatorEnv, freePort, ROOT, runCli, tempDir} from './helpers.js'
 import {keychainProblem} from './support/keychain.js'
 import {browserSkip, finishInBrowser, recordingBrowser} from './support/link-browser.js'
 
@@ -168,12 +167,7 @@ describe('the README guides, run as written against the emulator', () => {
     assert.equal(refused.stdout, '')
   })
   test('4. connect a bank account: link connect opens the browser (BROWSER), Demo Bank in Chromium, a user token', {skip: browserSkip}, async () => {
-    const port = await new Promise((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = s.address().port
-        s.close(() => resolve(p))
-      })
-    })
+    const port = await freePort()
     const {dir, env} = world({...emulatorEnv(emu), TINK_LINK_URL: emu.url})
     // The guide's default redirect URI is localhost:3000; a free port here, set the way the guide says (TINK_REDIRECT_URI).
     env.TINK_REDIRECT_URI = `http://localhost:${port}/callback`

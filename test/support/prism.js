@@ -10,9 +10,8 @@
 // Prism logs at info level only: debug level would print request bodies, i.e. client secrets.
 import {spawn} from 'node:child_process'
 import {createRequire} from 'node:module'
-import {createServer} from 'node:net'
 import {dirname, join} from 'node:path'
-import {ROOT} from '../helpers.js'
+import {freePort, ROOT} from '../helpers.js'
 
 export const SPEC = join(ROOT, 'spec', 'tink-oauth.openapi.yaml')
 
@@ -21,19 +20,6 @@ function prismBin() {
   const pkgPath = require.resolve('@stoplight/prism-cli/package.json')
   const bin = require(pkgPath).bin
   return join(dirname(pkgPath), typeof bin === 'string' ? bin : bin.prism)
-}
-
-/** A port that was free a moment ago (Prism takes a port number, not 0). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const {port} = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
 }
 
 // Prism runs under a small watchdog that stops it when the watchdog's stdin closes, i.e. when
