@@ -2,7 +2,7 @@
 import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {userRef} from '../cli/user-ref.js'
-import {jsonObject} from './user-get.js'
+import {parseJsonObject} from '../tink/api.js'
 
 export const credentialsListFlags = {...userFlags}
 
@@ -21,7 +21,7 @@ export async function credentialsList(f: Factory, flags: CommandFlags<typeof cre
   const user = userRef(flags)
   await f.preflight({needsCredentials: true})
   const res = await (await f.api()).userGet(user, 'credentials:read', '/api/v1/credentials/list', 'credentials list')
-  const body = jsonObject(res, 'credentials list')
+  const body = parseJsonObject(res, 'credentials list')
   const list = (Array.isArray(body.credentials) ? body.credentials : []) as Array<Record<string, unknown>>
   if (!list.length) {
     f.note('No connected banks for this user (no credentials)')

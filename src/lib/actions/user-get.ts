@@ -3,20 +3,9 @@ import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {formatFields} from '../cli/output.js'
 import {userRef} from '../cli/user-ref.js'
-import {CliError, ExitCode} from '../errors/cli-error.js'
-import type {HttpResponse} from '../http/client.js'
+import {parseJsonObject} from '../tink/api.js'
 
 export const userGetFlags = {...userFlags}
-
-export function jsonObject(res: HttpResponse, what: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(res.body)
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
-  } catch {
-    // reported below
-  }
-  throw new CliError(`${what}: the server answered ${res.status} with a body that is not a JSON object`, {exitCode: ExitCode.UNAVAILABLE, status: res.status, code: 'invalid_response', requestId: res.requestId, hint: 'Check --base-url: it should point at the Tink API'})
-}
 
 const when = (ms: unknown): string | undefined => (typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined)
 
@@ -24,7 +13,7 @@ export async function userGet(f: Factory, flags: CommandFlags<typeof userGetFlag
   const user = userRef(flags)
   await f.preflight({needsCredentials: true})
   const res = await (await f.api()).userGet(user, 'user:read', '/api/v1/user', 'user get')
-  const u = jsonObject(res, 'user get')
+  const u = parseJsonObject(res, 'user get')
   const p = (u.profile && typeof u.profile === 'object' ? u.profile : {}) as Record<string, unknown>
   const s = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined)
   f.out(formatFields([

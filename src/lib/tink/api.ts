@@ -396,7 +396,8 @@ function userFields(user: UserRef): Record<string, string> {
   return user.userId !== undefined ? {user_id: user.userId} : {external_user_id: user.externalUserId}
 }
 
-function parseJsonObject(res: HttpResponse, what: string): Record<string, unknown> {
+/** A Tink answer that must be a JSON object; anything else is an unexpected answer (exit 5) naming `what`. */
+export function parseJsonObject(res: HttpResponse, what: string): Record<string, unknown> {
   let parsed: unknown
   try {
     parsed = JSON.parse(res.body)
