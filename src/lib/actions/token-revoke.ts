@@ -3,7 +3,8 @@ import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {askConfirm, canPrompt} from '../cli/prompt.js'
-import {describeUser, userRef} from '../cli/user-ref.js'
+import {userRef} from '../cli/user-ref.js'
+import {userFields} from '../tink/api.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 
 export const tokenRevokeFlags = {
@@ -22,5 +23,5 @@ export async function tokenRevoke(f: Factory, flags: CommandFlags<typeof tokenRe
   }
   const {droppedFromCache} = await (await f.api()).revokeAll(user)
   f.out(`Revoked every token of the user ${label}${droppedFromCache ? ` (${droppedFromCache} cached token${droppedFromCache === 1 ? '' : 's'} dropped)` : ''}`)
-  return {result: {revoked: true, ...describeUser(user), dropped_from_cache: droppedFromCache}}
+  return {result: {revoked: true, ...userFields(user), dropped_from_cache: droppedFromCache}}
 }

@@ -5,9 +5,9 @@ import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {bulkFlags, userFlags, type CommandFlags} from '../cli/flags.js'
 import {askConfirm, canPrompt} from '../cli/prompt.js'
-import {describeUser, userRef} from '../cli/user-ref.js'
+import {userRef} from '../cli/user-ref.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
-import type {DeleteStep} from '../tink/api.js'
+import {userFields, type DeleteStep} from '../tink/api.js'
 
 export const userDeleteFlags = {
   ...userFlags,
@@ -23,7 +23,7 @@ export async function userDelete(f: Factory, flags: UserDeleteFlags): Promise<Ou
   rejectWithoutFile(flags)
   if (flags.file !== undefined) return deleteFromFile(f, flags, flags.file)
   const user = userRef(flags)
-  const who = describeUser(user)
+  const who = userFields(user)
   const label = user.userId === undefined ? `with external id ${user.externalUserId}` : `with user id ${user.userId}`
   await f.preflight({needsCredentials: true})
   if (!flags.yes) {

@@ -12,7 +12,7 @@ import {setMaxListeners} from 'node:events'
 import {readlinkSync} from 'node:fs'
 import type {Factory} from '../cli/factory.js'
 import {CliError, ExitCode, type ExitCodeValue, tinkSaid, usageError} from '../errors/cli-error.js'
-import {TinkApi, type CreateUserInput, type TokenResult, type UserRef} from '../tink/api.js'
+import {TinkApi, userFields, type CreateUserInput, type TokenResult, type UserRef} from '../tink/api.js'
 import {countRows, openInput, type InputFormat, type RawRow} from './input.js'
 import {Journal} from './journal.js'
 import {emptyCounts, plural, Progress, progressSeconds, type BulkSummary} from './render.js'
@@ -365,7 +365,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   const deleteRow = async (raw: RawRow): Promise<RowResult> => {
     const checked = validateDeleteRow(raw)
     const who = (ref: UserRef | undefined): Pick<RowResult, 'user_id' | 'external_user_id'> =>
-      ref ? (ref.userId !== undefined ? {user_id: ref.userId} : {external_user_id: ref.externalUserId}) : {external_user_id: raw.fields?.external_user_id || undefined, user_id: raw.fields?.user_id || undefined}
+      ref ? userFields(ref) : {external_user_id: raw.fields?.external_user_id || undefined, user_id: raw.fields?.user_id || undefined}
     if (!checked.ok) return {row: raw.line, ...who(undefined), status: 'invalid', error: {code: 'invalid_row', message: `line ${raw.line}: ${checked.reason}`}}
     const ref = checked.value
     const first = duplicateOf(rowKey('delete', who(ref)), raw.line)

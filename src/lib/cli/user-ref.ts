@@ -1,6 +1,6 @@
 /**
  * The "exactly one of --user-id / --external-user-id" rule shared by grant and delete commands
- * (the flags themselves are in flag-defs.ts).
+ * (the flags themselves are in flags.ts).
  */
 import {usageError} from '../errors/cli-error.js'
 import type {UserRef} from '../tink/api.js'
@@ -13,8 +13,4 @@ export function userRef(flags: {'external-user-id'?: string; 'user-id'?: string}
   if (id !== undefined) return {userId: checkId(id, '--user-id')}
   if (ext !== undefined) return {externalUserId: checkId(ext, '--external-user-id')}
   throw usageError('Which user? Neither --user-id nor --external-user-id was given', 'Add --external-user-id ID (or --user-id ID)')
-}
-
-export function describeUser(user: UserRef): Record<string, string> {
-  return user.userId !== undefined ? {user_id: user.userId} : {external_user_id: user.externalUserId}
 }

@@ -392,7 +392,8 @@ function userNotFound(user: UserRef, err: unknown): unknown {
   })
 }
 
-function userFields(user: UserRef): Record<string, string> {
+/** A user as Tink's form fields and JSON name it: {user_id} or {external_user_id}. */
+export function userFields(user: UserRef): {user_id: string} | {external_user_id: string} {
   return user.userId !== undefined ? {user_id: user.userId} : {external_user_id: user.externalUserId}
 }
 
