@@ -8,7 +8,7 @@
  * results stream as they come rather than being held until the end.
  */
 import type {Writable} from 'node:stream'
-import {paint} from '../cli/output.js'
+import {paint, sanitizeForTerminal} from '../cli/output.js'
 
 type Stream = Writable & {isTTY?: boolean; columns?: number}
 
@@ -49,12 +49,12 @@ export function progressSeconds(env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * Control characters (ESC, CR, BEL, C1...) shown as \xNN: text from an input file must not move
- * the cursor, recolour or retitle the user's terminal.
+ * One line for the progress display: the CLI's terminal neutraliser (escape sequences removed,
+ * other control characters shown as \xNN), with tabs and line breaks shown too, since the line
+ * is redrawn in place.
  */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return sanitizeForTerminal(text).replace(/[\t\n]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
 export interface ProgressOptions {
