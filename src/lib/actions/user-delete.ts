@@ -49,16 +49,17 @@ async function deleteFromFile(f: Factory, flags: UserDeleteFlags, file: string):
   const format = parseFormat(flags.format)
   const rate = parseRate(flags.rate)
   const delimiter = parseDelimiter(flags.delimiter)
+  let rows: number | undefined
   if (!flags.yes) {
     if (!canPrompt(f.io) || file === '-') throw usageError(`Refusing to delete the users in ${file === '-' ? 'standard input' : file} without confirmation`, 'Add --yes to confirm when not running on a terminal')
     const {countBulkRows} = await import('../bulk/engine.js')
-    const count = await countBulkRows(file, format)
-    const ok = await askConfirm(f.io, `Delete the ${count} users listed in ${file} and all their data at Tink (${await f.targetLabel()})? This cannot be undone.`)
+    rows = await countBulkRows(file, format)
+    const ok = await askConfirm(f.io, `Delete the ${rows} users listed in ${file} and all their data at Tink (${await f.targetLabel()})? This cannot be undone.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
   // The bulk engine (and the CSV parser's chunk) loads only for --file: a single user does not need it.
   const {runBulk} = await import('../bulk/engine.js')
-  const {summary, exitCode} = await runBulk(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal}, f.signal)
+  const {summary, exitCode} = await runBulk(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal, rows}, f.signal)
   f.note(formatSummary(f.io.stderr, summary))
   return {exitCode}
 }

@@ -51,6 +51,8 @@ export interface BulkOptions {
   defaults?: CreateDefaults
   /** Seconds in-flight rows get to finish after Ctrl-C before they are abandoned. */
   graceSeconds?: number
+  /** The file's row count when the caller has it already (the delete confirmation counted them). */
+  rows?: number
 }
 
 export interface BulkOutcome {
@@ -115,7 +117,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   const baseUrl = await ctx.baseUrl()
   // The rows of a file, counted up front (a byte scan): what the table of users is sized for, and
   // the progress bar's total. Standard input cannot be counted; its table grows as it goes.
-  const expectedRows = await countBulkRows(opts.file, input.format).catch(() => undefined)
+  const expectedRows = opts.rows ?? (await countBulkRows(opts.file, input.format).catch(() => undefined))
   const journal = opts.journal ? await Journal.open(opts.journal, {op, client_id: clientId, base_url: baseUrl}, expectedRows) : undefined
   if (journal && journal.unreadableLines > 0) {
     io.stderr.write(`Note: ${journal.unreadableLines} unreadable line(s) in --journal ${journal.path} (a run stopped mid-write); those rows are done again\n`)
