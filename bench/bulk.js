@@ -7,7 +7,8 @@
 //       loop inside this already warm bench process, as a reference,
 // and the CLI's peak memory for 1,000 vs 100,000 rows.
 // Options: --users N (default 5000), --seq-users N (default 1000: the curl loop is slow, so it
-// runs on fewer users; users/second is what is compared), --no-memory, --memory-rows N.
+// runs on fewer users; users/second is what is compared), --rounds N (default 5: runs of tink,
+// of the old build and of (c), interleaved; medians), --no-memory, --memory-rows N.
 import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -101,6 +102,12 @@ function curlScript(dir, emu, token) {
   return script
 }
 
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
 function rawLoop(emu, token, prefix, users) {
   return rawLoopInProcess({url: emu.url, token, prefix, users, concurrency: CONCURRENCY})
 }
@@ -116,6 +123,7 @@ export async function main(args) {
   const users = option(args, '--users', 5000)
   const seqUsers = option(args, '--seq-users', 1000)
   const memoryRows = option(args, '--memory-rows', 100_000)
+  const rounds = Math.max(1, option(args, '--rounds', 5))
   const dir = mkdtempSync(join(tmpdir(), 'tink-bench-'))
   const emu = await startEmulatorProcess()
   const cliEnv = baseEnv({TINK_API_URL: emu.url, TINK_CLIENT_ID: emu.clientId, TINK_CLIENT_SECRET: emu.clientSecret, TINK_CONFIG_DIR: dir, XDG_CACHE_HOME: join(dir, 'cache-new')})
@@ -136,32 +144,45 @@ export async function main(args) {
       if (r.code !== 0) throw new Error(`warm-up run exited ${r.code}: ${r.stderr}`)
     }
 
-    // tink: the whole CLI process, start-up included.
-    const tinkFile = csvFile(dir, 'tink-', users)
-    const tink = await measure('tink user create --file', users, async () => {
-      const r = await run(process.execPath, [BIN, 'user', 'create', '--file', tinkFile, '--concurrency', String(CONCURRENCY)], {env: cliEnv})
-      if (r.code !== 0) throw new Error(`tink exited ${r.code}: ${r.stderr}`)
-      // The summary's own rate: rows/s from the first row read to the last row written, start-up excluded.
-      return {lines: r.lines, engineRate: Number(/\((\d+) rows\/s\)/.exec(r.stderr)?.[1])}
-    })
-    tink.created = await countUsers(emu, 'tink-')
-    results.push(tink)
-
-    // The build before the one-bundle change, the same way, right after (bench/support/baseline.js).
-    let tinkOld
-    if (old) {
-      const oldFile = csvFile(dir, 'old-', users)
-      tinkOld = await measure('tink user create --file [old build]', users, async () => {
-        const r = await run(process.execPath, [old.bin, 'user', 'create', '--file', oldFile, '--concurrency', String(CONCURRENCY)], {env: oldEnv})
-        if (r.code !== 0) throw new Error(`old tink exited ${r.code}: ${r.stderr}`)
-        return {lines: r.lines, engineRate: Number(/\((\d+) rows\/s\)/.exec(r.stderr)?.[1])}
-      })
-      tinkOld.created = await countUsers(emu, 'old-')
-      results.push(tinkOld)
-    }
-
     const token = await clientToken(emu)
     const script = curlScript(dir, emu, token)
+
+    // Whole processes, start-up included: tink, the old build, and (c) a raw undici loop
+    // (CONCURRENCY workers over one keep-alive pool, no retries, no checks, as a script of its own:
+    // what someone would write instead of tink; node start-up, undici's load and JIT warm-up count,
+    // as they do for tink). --rounds interleaved rounds (the order rotates), each run on users of
+    // its own; the median run is compared: single runs moved the ratios by 10-20% between benchmark
+    // runs on this machine.
+    const contenders = [
+      {label: 'tink user create --file', env: cliEnv, prefix: 'tink-', argv: (file) => [BIN, 'user', 'create', '--file', file, '--concurrency', String(CONCURRENCY)]},
+      ...(old ? [{label: 'tink user create --file [old build]', env: oldEnv, prefix: 'old-', argv: (file) => [old.bin, 'user', 'create', '--file', file, '--concurrency', String(CONCURRENCY)]}] : []),
+      {label: `(c) raw undici loop, ${CONCURRENCY} in flight, own process`, env: baseEnv({BENCH_TOKEN: token}), prefix: 'raw-', argv: (_file, prefix) => [join(ROOT, 'bench', 'support', 'raw-loop.js'), emu.url, prefix, String(users), String(CONCURRENCY)]},
+    ].map((c) => ({...c, runs: []}))
+    for (let round = 0; round < rounds; round++) {
+      process.stderr.write(`\rround ${round + 1}/${rounds}   `)
+      for (let i = 0; i < contenders.length; i++) {
+        const c = contenders[(i + round) % contenders.length]
+        const prefix = `${c.prefix}${round}-`
+        const file = csvFile(dir, prefix, users)
+        const started = performance.now()
+        const r = await run(process.execPath, c.argv(file, prefix), {env: c.env})
+        const secs = (performance.now() - started) / 1000
+        if (r.code !== 0) throw new Error(`${c.label} exited ${r.code}: ${r.stderr}`)
+        const created = await countUsers(emu, prefix)
+        if (created !== users) throw new Error(`${c.label} created ${created} of ${users} users`)
+        // tink's summary has its own rate: rows/s from the first row read to the last row written, start-up excluded.
+        c.runs.push({secs, engineRate: Number(/\((\d+) rows\/s\)/.exec(r.stderr)?.[1])})
+      }
+    }
+    process.stderr.write('\n')
+    const summary = (prefix) => {
+      const c = contenders.find((x) => x.prefix === prefix)
+      if (!c) return undefined
+      const secs = median(c.runs.map((r) => r.secs))
+      return {label: c.label, users, secs, rate: users / secs, engineRate: median(c.runs.map((r) => r.engineRate)), created: users, runs: c.runs.map((r) => Number(r.secs.toFixed(3)))}
+    }
+    const [tink, tinkOld, raw] = [summary('tink-'), summary('old-'), summary('raw-')]
+    results.push(tink, ...(old ? [tinkOld] : []))
 
     // (a) the sequential curl loop.
     const seq = await measure('(a) sh loop of curl, sequential', seqUsers, async () => {
@@ -178,18 +199,7 @@ export async function main(args) {
       return {lines: r.lines}
     })
     xargs.created = await countUsers(emu, 'xargs-')
-    results.push(xargs)
-
-    // (c) a raw undici loop: CONCURRENCY workers over one keep-alive pool, no retries, no checks;
-    // as a script of its own (what someone would write instead of tink: node start-up, undici's
-    // load and JIT warm-up count, as they do for tink)...
-    const raw = await measure(`(c) raw undici loop, ${CONCURRENCY} in flight, own process`, users, async () => {
-      const r = await run(process.execPath, [join(ROOT, 'bench', 'support', 'raw-loop.js'), emu.url, 'raw-', String(users), String(CONCURRENCY)], {env: baseEnv({BENCH_TOKEN: token})})
-      if (r.code !== 0) throw new Error(`raw-loop.js exited ${r.code}: ${r.stderr}`)
-      return {}
-    })
-    raw.created = await countUsers(emu, 'raw-')
-    results.push(raw)
+    results.push(xargs, raw)
     // ...and inside this process, whose JIT the warm-up above has already trained on this loop.
     const rawWarm = await measure(`    raw undici loop inside the warm bench process`, users, () => rawLoop(emu, token, 'rawwarm-', users))
     rawWarm.created = await countUsers(emu, 'rawwarm-')
@@ -198,15 +208,16 @@ export async function main(args) {
     const table = [
       ['method', 'users', 'seconds', 'users/s', 'created'],
       ...results.map((r) => [r.label, String(r.users), r.secs.toFixed(2), r.rate.toFixed(0), String(r.created)]),
-      ['  tink without process start-up (its summary)', String(users), (users / tink.engineRate).toFixed(2), String(tink.engineRate), ''],
+      ['  tink without process start-up (its summary, median)', String(users), (users / tink.engineRate).toFixed(2), String(tink.engineRate), ''],
     ]
     const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
-    process.stdout.write('\n' + table.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') + '\n\n')
+    process.stdout.write(`\ntink, the old build and (c): the median of ${rounds} interleaved runs each; the others one run\n`)
+    process.stdout.write(table.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') + '\n\n')
     // Ratios use tink's whole wall time, start-up included, as every other process is timed. The
     // warm in-bench loop pays no start-up at all: shown against tink with and without its start-up.
     const ratio = (other, goal, rate = tink.rate, note = '', name = other.label.slice(0, 3)) => {
       const x = rate / other.rate
-      return `tink${note} / ${name}: ${x.toFixed(2)}x (goal >= ${goal}x) ${x >= goal ? 'ok' : 'MISSED'}`
+      return `tink${note} / ${name}: ${x.toFixed(2)}x ${goal === undefined ? '(no goal)' : `(goal >= ${goal}x) ${x >= goal ? 'ok' : 'MISSED'}`}`
     }
     process.stdout.write(`${EXTRA_CERTS_NOTE}\n`)
     process.stdout.write(
@@ -215,8 +226,8 @@ export async function main(args) {
         ratio(seq, 10),
         ratio(xargs, 1),
         ratio(raw, 0.7),
-        ratio(rawWarm, 0.7, tink.rate, '', 'warm in-bench loop (reference)'),
-        ratio(rawWarm, 0.7, tink.engineRate, ' (start-up excluded)', 'warm in-bench loop (reference)'),
+        ratio(rawWarm, undefined, tink.rate, '', 'warm in-bench loop (reference)'),
+        ratio(rawWarm, undefined, tink.engineRate, ' (start-up excluded)', 'warm in-bench loop (reference)'),
       ].join('\n') + '\n',
     )
 
