@@ -48,4 +48,21 @@ describe('compile cache', () => {
     const off = await runCli(args, {env: {...env, TINK_NO_COMPILE_CACHE: '1'}})
     assert.equal(off.stderr, first.stderr)
   })
+
+  // Node 20.18, the oldest Node tink supports, cannot require() an ES module; Node 20.19+ can,
+  // so on the Node that runs this suite only the flag shows a slip (an ES module required by the
+  // entry or the compile cache made every command but --version fail on 20.18).
+  test('the entry and the compile cache load on a Node without require() of ES modules (Node 20.18)', async () => {
+    const env = {XDG_CACHE_HOME: tempDir('tink-cc-esm-'), NODE_OPTIONS: '--no-experimental-require-module', TINK_CLIENT_ID: 'x', TINK_CLIENT_SECRET: 'y', TINK_API_URL: 'http://127.0.0.1:9'}
+    for (let run = 1; run <= 2; run++) {
+      // The first run writes the cache files, the second reads them.
+      const help = await runCli(['--help'], {env})
+      assert.equal(help.code, 0, help.stderr)
+      assert.match(help.stdout, /COMMANDS/)
+      const sent = await runCli(['user', 'create', '-e', 'u1', '--market', 'GB', '--retries', '0'], {env})
+      assert.equal(sent.code, 5, sent.stderr)
+      assert.match(sent.stderr, /cannot reach http:\/\/127\.0\.0\.1:9/)
+      assert.doesNotMatch(help.stderr + sent.stderr, /ERR_REQUIRE_ESM/)
+    }
+  })
 })

@@ -2,10 +2,11 @@
  * The one way tink replaces a file: write a temporary file beside it, then rename it over the
  * old one, so a crash or a full disk never leaves half a file. 'wx' with the mode: the temporary
  * file never exists with wider permissions, even for a moment.
+ * CommonJS that requires only Node's own modules: bin/run.cjs loads it (through the compile cache)
+ * before the bundle, on every Node the CLI supports (Node 20.18 has no require() of ES modules).
  */
 import {randomBytes} from 'node:crypto'
-import {chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
-import {CliError, ExitCode} from '../errors/cli-error.js'
+import {chmodSync, closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
@@ -29,65 +30,3 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     throw err
   }
 }
-
-/** A lock older than this is from a run that died holding it (a write takes milliseconds). */
-const STALE_LOCK_MS = 10_000
-const LOCK_WAIT_MS = 15_000
-
-/**
- * An exclusive lock file (O_EXCL create) holding the owner's pid. A lock whose owner is gone, or
- * that is older than STALE_LOCK_MS, is stale and taken over.
- */
-export async function acquireLock(path: string): Promise<() => void> {
-  const deadline = Date.now() + LOCK_WAIT_MS
-  for (;;) {
-    try {
-      const fd = openSync(path, 'wx', 0o600)
-      writeSync(fd, String(process.pid))
-      closeSync(fd)
-      return () => {
-        try {
-          unlinkSync(path)
-        } catch {
-          // already gone
-        }
-      }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    }
-    if (lockIsStale(path)) {
-      try {
-        unlinkSync(path)
-      } catch {
-        // another run took it over first
-      }
-      continue
-    }
-    if (Date.now() > deadline) {
-      throw new CliError(`The file is locked by another tink run (${path})`, {
-        exitCode: ExitCode.UNAVAILABLE,
-        code: 'config_locked',
-        hint: `Wait for the other run to finish; if none is running, remove ${path}`,
-      })
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30))
-  }
-}
-
-function lockIsStale(path: string): boolean {
-  try {
-    const age = Date.now() - statSync(path).mtimeMs
-    if (age > STALE_LOCK_MS) return true
-    const pid = Number(readFileSync(path, 'utf8'))
-    if (!Number.isInteger(pid) || pid <= 0) return age > 1_000 // a lock still being written has no pid yet
-    try {
-      process.kill(pid, 0)
-      return false
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ESRCH'
-    }
-  } catch {
-    return false // gone already: the next create attempt decides
-  }
-}
-

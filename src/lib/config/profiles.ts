@@ -8,7 +8,7 @@
 import {mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {CliError, usageError} from '../errors/cli-error.js'
-import {acquireLock} from './atomic-write.cjs'
+import {acquireLock} from './lock.js'
 import type {StorageKind} from '../secrets/keychain.js'
 import {configDir, PROJECT_NAME} from './paths.cjs'
 import type {SettingKey} from './settings.js'

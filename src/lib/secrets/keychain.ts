@@ -10,7 +10,8 @@
 import {mkdirSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
-import {acquireLock, writeFileAtomic} from '../config/atomic-write.cjs'
+import {writeFileAtomic} from '../config/atomic-write.cjs'
+import {acquireLock} from '../config/lock.js'
 import {CliError, ExitCode} from '../errors/cli-error.js'
 import {probeSecretService, type ProbeResult} from './dbus-probe.js'
 
