@@ -18,6 +18,7 @@ import {baseline, EXTRA_CERTS_NOTE, withoutExtraCerts} from './support/baseline.
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.cjs')
+const FLOOR = join(ROOT, 'bench', 'support', 'oclif-floor.cjs')
 const TIME = '/usr/bin/time'
 
 function option(args, name, fallback) {
@@ -100,7 +101,11 @@ export async function main(args) {
     const token = (out) => {
       if (!/^\S+\n$/.test(out)) throw new Error(`token get --raw printed ${JSON.stringify(out)}`)
     }
-    const cases = [{key: 'node', label: 'node -e 0', argv: ['-e', '0'], env}]
+    const cases = [
+      {key: 'node', label: 'node -e 0', argv: ['-e', '0'], env},
+      // No goal: what oclif costs before any command runs (bench/support/oclif-floor.cjs).
+      {key: 'floor', label: 'oclif floor (oclif answers --version)', argv: [FLOOR], env, check: (o) => /^tink-auth-cli\/\S+ \S+ node-v/.test(o) || fail('floor', o)},
+    ]
     for (const b of builds) {
       // A profile whose secret is in the keychain; the warm-up caches its client tokens there.
       const add = spawnSync(process.execPath, [b.bin, 'profile', 'add', 'bench', '--base-url', emu.url, '--client-id', emu.clientId, '--client-secret-stdin'], {
@@ -174,7 +179,11 @@ export async function main(args) {
         `${EXTRA_CERTS_NOTE}\n` +
         (old ? `old build: ${old.label}\n` : 'no old build (--no-baseline)\n') +
         table.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') +
-        '\n',
+        '\n' +
+        // Every case but --version runs through oclif (as it must): its floor alone, against the old build.
+        (old
+          ? `oclif floor = ${(med.floor / med.help_old).toFixed(2)}x the old build's --help, ${(med.floor / med.token_old).toFixed(2)}x its cached token get, ${(med.floor / med.user_old).toFixed(2)}x its user create\n`
+          : ''),
     )
     saveResults('startup', {at: new Date().toISOString(), node: process.version, machine: os(), extraCaCerts: 'unset', baseline: old?.label, runs, warmup, rows})
   } finally {
