@@ -49,7 +49,8 @@ ${commands.map((c) => `  get ${JSON.stringify(c.id)}() { return ${c.load} },`).j
 exports.helpSubject = require('./hooks/help-subject.js').default
 Object.defineProperty(exports, 'commandNotFound', {enumerable: true, get: () => require('./hooks/command-not-found.js').default})
 exports.run = (argv, dir) => {
-  require('./lib/cli/keychain-warm-up.js').warmUpKeychain(argv, process.env)
+  // The warm-up's module (profiles, the keychain, the token cache) loads only where it may be used.
+  if (require('./lib/cli/keychain-topics.js').mayUseKeychain(argv, process.env)) require('./lib/cli/keychain-warm-up.js').warmUpKeychain(process.env)
   return require('@oclif/core').execute({args: argv, dir})
 }
 `

@@ -5,13 +5,16 @@
  * CommonJS that requires only Node's own modules: bin/run.cjs loads it (through the compile cache)
  * before the bundle, on every Node the CLI supports (Node 20.18 has no require() of ES modules).
  */
-import {randomBytes} from 'node:crypto'
 import {chmodSync, closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
   mkdirSync(dirname(path), {recursive: true, mode: 0o700})
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  // 'wx' makes the create exclusive (it also refuses a link planted under the name); the pid and a
+  // random part only keep runs, and a dead run's leftover, from choosing the same name. Not
+  // node:crypto: loading it is a cost every command's start would pay, since bin/run.cjs loads
+  // this module.
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`
   const fd = openSync(tmp, 'wx', mode)
   try {
     try {
