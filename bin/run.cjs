@@ -17,18 +17,18 @@ if (argv.length === 1 && argv[0] === '--version') {
   var arch = process.arch === 'ia32' ? 'x86' : process.arch
   process.stdout.write(pjson.name + '/' + pjson.version + ' ' + (wsl ? 'wsl' : process.platform) + '-' + arch + ' node-' + process.version + '\n')
 } else {
-  // undici parses HTTP with llhttp compiled to WebAssembly, and V8 optimises that module on
-  // background threads that Node waits for before it exits: a wait after the last byte of every
-  // command that sent a request. V8's baseline compiler alone parses a few small responses (and
-  // bulk runs, measured with bench/bulk.js) as fast. Set here, once, before anything is compiled,
-  // so every code cache is made and used under the same flags; only for command lines that always
-  // send a request: a flag also makes Node compile its own modules without their built-in code
-  // cache, which --help or a cached `token get` (answered from the token cache, no request) would
-  // pay for nothing. Measured with the startup benchmark: `user create` and `token get --no-cache`
-  // (figures in docs/performance.md).
+  // undici parses HTTP with llhttp compiled to WebAssembly. On Node 20, V8 optimises that module
+  // on background threads that Node waits for before it exits: a wait after the last byte of
+  // every command that sent a request. V8's baseline compiler alone parses a few small responses
+  // (and bulk runs, measured with bench/bulk.js) as fast. Set here, once, before anything is
+  // compiled, so every code cache is made and used under the same flags; only for command lines
+  // that always send a request: any V8 flag also makes Node compile its own modules without their
+  // built-in code cache, which --help or a cached `token get` (answered from the token cache, no
+  // request) would pay for nothing. Node 22 and 24 do not wait at exit, so there the flag would
+  // be that cost alone. Measured with the startup benchmark (docs/performance.md).
   var topic = argv[0]
-  var sends = topic === 'user' || topic === 'grant' || topic === 'credentials' || topic === 'api' ||
-    (topic === 'token' && (argv[1] === 'revoke' || argv.some(function (a) { return /^--(no-cache|code|refresh-token)(=|$)/.test(a) })))
+  var sends = parts[0] === 20 && (topic === 'user' || topic === 'grant' || topic === 'credentials' || topic === 'api' ||
+    (topic === 'token' && (argv[1] === 'revoke' || argv.some(function (a) { return /^--(no-cache|code|refresh-token)(=|$)/.test(a) }))))
   if (sends) require('node:v8').setFlagsFromString('--liftoff-only')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache
   // (src/lib/cli/compile-cache.cts): about 40 ms less than compiling it at every start.
