@@ -19,13 +19,13 @@ export function sanitizeForTerminal(text: string): string {
   return (
     text
       // OSC/DCS/SOS/PM/APC strings up to their terminator (BEL or ST), then CSI sequences, then other ESC pairs.
-      // eslint-disable-next-line no-control-regex
+      // eslint-disable-next-line no-control-regex -- terminal escapes are what is removed
       .replace(/(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[\s\S]*?(?:\u0007|\u001b\\|\u009c|$)/g, '')
-      // eslint-disable-next-line no-control-regex
+      // eslint-disable-next-line no-control-regex -- terminal escapes are what is removed
       .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?/g, '')
-      // eslint-disable-next-line no-control-regex
+      // eslint-disable-next-line no-control-regex -- terminal escapes are what is removed
       .replace(/\u001b[ -/]*[0-~]?/g, '')
-      // eslint-disable-next-line no-control-regex
+      // eslint-disable-next-line no-control-regex -- terminal escapes are what is removed
       .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
   )
 }

@@ -168,7 +168,7 @@ function safeString(value: unknown): string {
  * names flags as they type them, with mirrored "exclusive" complaints said once.
  */
 export function parseErrorLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- oclif's colour sequences are removed
   const lines = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean)
   const reasons: string[] = []
   for (const line of lines) {

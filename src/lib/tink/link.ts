@@ -80,7 +80,7 @@ function checkCommaList(value: string, flag: string, allowed?: readonly string[]
 
 function checkText(value: string | undefined, flag: string, max?: number): string | undefined {
   if (value === undefined) return undefined
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
   if (!value.trim() || /[\u0000-\u001f\u007f]/.test(value)) throw usageError(`${flag} is empty or has control characters`, `Give a plain value to ${flag}`)
   if (max !== undefined && [...value].length > max) throw usageError(`${flag} is longer than ${max} characters (${[...value].length})`, `Tink Link accepts at most ${max}`)
   return value
