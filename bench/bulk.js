@@ -15,7 +15,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {rawLoop as rawLoopInProcess} from './support/raw-loop.js'
-import {saveResults} from './startup.js'
+import {median, saveResults} from './startup.js'
 import {baseline, EXTRA_CERTS_NOTE, withoutExtraCerts} from './support/baseline.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -100,12 +100,6 @@ function curlScript(dir, emu, token) {
     {mode: 0o700},
   )
   return script
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
 function rawLoop(emu, token, prefix, users) {
