@@ -27,11 +27,11 @@ if (argv.length === 1 && argv[0] === '--version') {
   // request) would pay for nothing. Node 22 and 24 do not wait at exit, so there the flag would
   // be that cost alone. Measured with the startup benchmark (docs/performance.md).
   var topic = argv[0]
-  var sends = parts[0] === 20 && (topic === 'user' || topic === 'grant' || topic === 'credentials' || topic === 'api' ||
+  var liftoff = parts[0] === 20 && (topic === 'user' || topic === 'grant' || topic === 'credentials' || topic === 'api' ||
     (topic === 'token' && (argv[1] === 'revoke' || argv.some(function (a) { return /^--(no-cache|code|refresh-token)(=|$)/.test(a) }))))
-  if (sends) require('node:v8').setFlagsFromString('--liftoff-only')
+  if (liftoff) require('node:v8').setFlagsFromString('--liftoff-only')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache
   // (src/lib/cli/compile-cache.cts): about 40 ms less than compiling it at every start.
   var bundle = require('node:path').join(__dirname, '..', 'dist', 'tink.cjs')
-  require('../dist/lib/cli/compile-cache.cjs').requireCached(bundle, argv, process.env, sends ? 'liftoff' : '').run(argv, __dirname)
+  require('../dist/lib/cli/compile-cache.cjs').requireCached(bundle, argv, process.env, liftoff ? 'liftoff' : '').run(argv, __dirname)
 }

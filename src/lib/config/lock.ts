@@ -65,4 +65,3 @@ function lockIsStale(path: string): boolean {
     return false // gone already: the next create attempt decides
   }
 }
-
