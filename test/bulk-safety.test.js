@@ -266,3 +266,88 @@ describe('only Tink\'s own answers settle a row', () => {
     await Promise.all(['-5', 'soon', 'Tomorrow 3'].map(backoff))
   })
 })
+
+describe('Ctrl-C in a bulk run', () => {
+  // Tink for tokens; user creates get `answer`, after `delayMs`.
+  let server
+  let env
+  let creates = []
+  let tokens = 0
+  let answer
+  let delayMs = 0
+  before(async () => {
+    server = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        if (req.url === '/api/v1/oauth/token') {
+          tokens++
+          res.writeHead(200, {'content-type': 'application/json'})
+          return res.end(JSON.stringify({access_token: 'tok', token_type: 'bearer', expires_in: 1800, scope: 'user:create'}))
+        }
+        creates.push(performance.now())
+        const {status, headers = {}, body} = answer()
+        setTimeout(() => {
+          res.writeHead(status, {'content-type': 'application/json', ...headers})
+          res.end(body)
+        }, delayMs)
+      })
+    })
+    await new Promise((r) => server.listen(0, '127.0.0.1', r))
+    env = {TINK_API_URL: `http://127.0.0.1:${server.address().port}`, TINK_CLIENT_ID: 'c', TINK_CLIENT_SECRET: 's'}
+  })
+  after(() => server.close())
+
+  let n = 0
+  const created = () => ({status: 200, body: JSON.stringify({user_id: `${String(++n).padStart(32, '0')}`, external_user_id: 'x'})})
+
+  /** Starts `user create --file` on two rows, sends SIGINT `afterMs` after the first create (or with `afterToken`, the token request) arrived. */
+  async function interrupt(extra, {afterMs = 300, afterToken = false} = {}) {
+    creates = []
+    tokens = 0
+    const f = file('ctrl-c.csv', 'external_user_id,market\ncc-1,GB\ncc-2,GB\n')
+    const child = spawn(process.execPath, [BIN, 'user', 'create', '--file', f, '--concurrency', '2', ...extra], {cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    const closed = new Promise((resolve) => child.on('close', (code) => resolve(code)))
+    while ((afterToken ? tokens : creates.length) === 0) await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, afterMs))
+    const sent = creates.length
+    const at = performance.now()
+    child.kill('SIGINT')
+    const code = await closed
+    return {code, stdout, stderr, ms: performance.now() - at, sentBefore: sent, sentAfter: creates.length - sent}
+  }
+
+  for (const [what, extra, reply, when] of [
+    ['a 429 with Retry-After: 120 (every worker pauses)', [], () => ({status: 429, headers: {'retry-after': '120'}, body: '{"errorMessage":"slow down","errorCode":"rate_limited"}'})],
+    ['a 503 with Retry-After: 60 (a retry waits)', [], () => ({status: 503, headers: {'retry-after': '60'}, body: '{"errorMessage":"busy","errorCode":"unavailable"}'})],
+    // The token request took the first slot: each row's is 20 or 40 s away.
+    ['--rate 0.05 (the next slot is 20 s away)', ['--rate', '0.05'], created, {afterToken: true}],
+  ]) {
+    test(`a wait longer than the grace period ends at once, and nothing more is sent: ${what}`, async () => {
+      answer = reply
+      delayMs = 0
+      const r = await interrupt(extra, when)
+      assert.equal(r.code, 130, r.stderr)
+      assert.ok(r.ms < 3000, `exit came ${Math.round(r.ms)} ms after SIGINT`)
+      assert.equal(r.sentAfter, 0, 'a request was sent after Ctrl-C')
+      const rows = lines(r.stdout)
+      assert.equal(rows.length, 2, r.stdout)
+      assert.ok(rows.every((x) => x.status === 'failed' && x.error.code === 'interrupted'), r.stdout)
+      assert.match(r.stderr, /^Interrupted: 2 rows in /m)
+      assert.match(r.stderr, /re-run with the same --journal to settle them/)
+    })
+  }
+
+  test('a request already sent gets the grace period: its answer comes back and the row is settled', async () => {
+    answer = created
+    delayMs = 1500
+    const r = await interrupt([], {afterMs: 200})
+    assert.equal(r.code, 130, r.stderr)
+    assert.ok(r.ms >= 1000, `exit came ${Math.round(r.ms)} ms after SIGINT, before the answer`)
+    assert.deepEqual(lines(r.stdout).map((x) => x.status), ['created', 'created'])
+    assert.match(r.stderr, /^Interrupted: 2 rows in .*: 2 created/m)
+  })
+})

@@ -19,6 +19,7 @@ import {emptyCounts, plural, Progress, progressSeconds, type BulkSummary} from '
 import {CREATE_COLUMNS, DELETE_COLUMNS, rowKey, validateCreateRow, validateDeleteRow, type CreateDefaults} from './rows.js'
 import {SeenUsers} from './seen.js'
 import {SharedClientToken} from './token.js'
+import {GracefulStop} from './stop.js'
 import {BulkThrottle} from './throttle.js'
 
 export type RowStatus = 'created' | 'exists' | 'deleted' | 'not_found' | 'invalid' | 'failed'
@@ -124,20 +125,20 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   }
   const nonce = journal?.header.nonce ?? randomBytes(16).toString('hex')
 
-  // In-flight rows keep their requests when Ctrl-C comes; this signal cuts them off after the grace period.
-  const hardStop = new AbortController()
-  // Every waiting request and throttle sleep listens on it: that is concurrency x a few, by design.
-  setMaxListeners(0, hardStop.signal)
+  // In-flight rows keep their requests when Ctrl-C comes; stop.hard cuts them off after the grace period.
+  const stop = new GracefulStop()
+  // Every waiting request listens on it: that is concurrency x a few, by design.
+  setMaxListeners(0, stop.hard)
   // A long pause must not look like a hang, in a CI log as on a terminal: one line per pause.
   const onPause = (ms: number): void => {
     if (ms < ANNOUNCE_PAUSE_MS) return
     const line = `Rate limited by Tink (HTTP 429): all workers pause for ${Math.ceil(ms / 1000)} s (Retry-After)`
     io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`)
   }
-  const throttle = new BulkThrottle(opts.rate, hardStop.signal, onPause)
+  const throttle = new BulkThrottle(opts.rate, stop.wait, onPause)
   // A shorter backoff base than one-off commands: a failed attempt holds up one row, not the run,
   // and rate limits are handled for every worker at once by the throttle.
-  const http = await ctx.http({connections: opts.concurrency, throttle, signal: hardStop.signal, backoffBaseMs: BULK_BACKOFF_BASE_MS})
+  const http = await ctx.http({connections: opts.concurrency, throttle, signal: stop.hard, wait: stop.wait, backoffBaseMs: BULK_BACKOFF_BASE_MS})
   const scope = op === 'create' ? 'user:create' : 'authorization:grant'
   // The token source and the api need each other; the closure runs only after both exist. Every
   // row waits on this one token, so it gets a row's patience on top of the request's own retries:
@@ -208,7 +209,6 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
   io.stdout.removeAllListeners('error')
   io.stdout.on('error', onStdoutError)
 
-  let graceTimer: NodeJS.Timeout | undefined
   // Ctrl-C ends the wait for the next row: from a pipe that stays open it might never come.
   /** Workers waiting for their next row, in the order they asked (see takeRow). */
   const waiting: Array<{resolve: (value: IteratorResult<RawRow>) => void; reject: (err: unknown) => void}> = []
@@ -219,7 +219,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     for (const w of waiting.splice(0)) w.resolve({done: true, value: undefined})
     // Nothing reads it any more; an open stdin would keep the process alive.
     if (opts.file === '-') io.stdin.destroy()
-    graceTimer = setTimeout(() => hardStop.abort(), (opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
+    stop.begin((opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
   }
   if (signal.aborted) onAbort()
   else signal.addEventListener('abort', onAbort, {once: true})
@@ -314,11 +314,10 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
 
   /** Whether one more attempt of a row makes sense after `err`. */
   const mayRetryRow = (err: unknown, attempt: number): boolean =>
-    attempt < ROW_RETRIES && !hardStop.signal.aborted && !token.credentialsRejected && err instanceof CliError && err.exitCode === ExitCode.UNAVAILABLE
+    attempt < ROW_RETRIES && !stop.hard.aborted && !token.credentialsRejected && err instanceof CliError && err.exitCode === ExitCode.UNAVAILABLE
 
-  const pause = async (attempt: number): Promise<void> => {
-    await new Promise((resolve) => setTimeout(resolve, http.backoff(attempt)))
-  }
+  /** The backoff before a row's next attempt; rejects (an interruption) when Ctrl-C ends it. */
+  const pause = (attempt: number): Promise<void> => stop.wait(http.backoff(attempt))
 
   /**
    * The first line of each user in this run's file. The same user twice in one file is a mistake
@@ -346,6 +345,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     const key = idempotencyKey({clientId, baseUrl}, nonce, input)
     for (let attempt = 0; ; attempt++) {
       try {
+        if (attempt > 0) await pause(attempt - 1)
         const user = await api.createUser(input, key)
         return {row: raw.line, external_user_id: input.external_user_id, user_id: user.user_id, status: 'created'}
       } catch (err) {
@@ -354,7 +354,6 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
           return {row: raw.line, external_user_id: input.external_user_id, status: 'exists'}
         }
         if (!mayRetryRow(err, attempt)) return {row: raw.line, external_user_id: input.external_user_id, status: 'failed', error: failure(err)}
-        await pause(attempt)
       }
     }
   }
@@ -376,8 +375,11 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     if (prior) return {row: raw.line, ...who(ref), status: prior.status, from_journal: true}
     let pastGrant = false
     let restarts = 0
+    /** The backoff owed before the next attempt (none after a chain restart). */
+    let backoff: number | undefined
     for (let attempt = 0; ; attempt++) {
       try {
+        if (backoff !== undefined) await pause(backoff)
         const {code} = await api.grant(ref, 'user:delete')
         pastGrant = true
         const userToken = await api.exchangeCode(code)
@@ -389,9 +391,9 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
         // (401) is settled by starting the chain again: its grant then tells what happened.
         const chainRestart = pastGrant && err instanceof CliError && (err.status === 400 || err.status === 401)
         // Restarts have their own budget: three requests per chain each may meet a lost answer.
-        const again = chainRestart ? restarts++ < CHAIN_RESTARTS && !hardStop.signal.aborted : mayRetryRow(err, attempt - restarts)
+        const again = chainRestart ? restarts++ < CHAIN_RESTARTS && !stop.hard.aborted : mayRetryRow(err, attempt - restarts)
         if (!again) return {row: raw.line, ...who(ref), status: 'failed', error: failure(err)}
-        if (!chainRestart) await pause(attempt - restarts)
+        backoff = chainRestart ? undefined : attempt - restarts
       }
     }
   }
@@ -454,7 +456,7 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
     // Until the last chunk is taken, its failure is still this run's to report (exit 7).
     if (!outputBroken) await lastWrite
     progress.stop()
-    clearTimeout(graceTimer)
+    stop.dispose()
     signal.removeEventListener('abort', onAbort)
     io.stdout.off('error', onStdoutError)
     if (outputBroken) io.stdout.on('error', () => undefined) // a write still under way may fail after this

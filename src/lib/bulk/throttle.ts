@@ -4,7 +4,7 @@
  * app's, not one connection's), then halves the pace and lets it double back every half second
  * until it no longer binds. Each attempt is gated here, retries included.
  */
-import {sleep, type Throttle} from '../http/client.js'
+import type {Throttle} from '../http/client.js'
 
 /** At most one brake per this long: a burst of 429s answering the same overshoot is one signal. */
 const MIN_BRAKE_INTERVAL_MS = 1000
@@ -29,7 +29,8 @@ export class BulkThrottle implements Throttle {
 
   constructor(
     private readonly fixedRate: number | undefined,
-    private readonly signal?: AbortSignal,
+    /** How a caller waits for its slot (rejecting ends the wait as an interruption: Ctrl-C). */
+    private readonly wait: (ms: number) => Promise<void>,
     /** Told once per pause that a 429 starts (or lengthens), with its length in ms. */
     private readonly onPause?: (ms: number) => void,
   ) {}
@@ -45,7 +46,7 @@ export class BulkThrottle implements Throttle {
         this.nextSlot = at + 1000 / rate
       }
       if (at <= now) return
-      await sleep(at - now, this.signal)
+      await this.wait(at - now)
       // A 429 that arrived while this caller slept may have paused everyone further.
       if (this.pauseUntil <= performance.now()) return
     }

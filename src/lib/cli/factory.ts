@@ -281,7 +281,7 @@ export class Factory {
    * The run's one HTTP client. Bulk commands pass `tuning` on the first call (more connections, a
    * shared throttle, their own abort signal so in-flight rows can settle after Ctrl-C).
    */
-  async http(tuning: Partial<Pick<HttpClientOptions, 'connections' | 'throttle' | 'signal' | 'retries' | 'backoffBaseMs'>> = {}): Promise<HttpClient> {
+  async http(tuning: Partial<Pick<HttpClientOptions, 'connections' | 'throttle' | 'signal' | 'wait' | 'retries' | 'backoffBaseMs'>> = {}): Promise<HttpClient> {
     if (!this.client) {
       const baseUrl = await this.baseUrl()
       this.client = new HttpClient({

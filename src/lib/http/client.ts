@@ -35,6 +35,11 @@ export interface HttpClientOptions {
   /** Base of the exponential backoff, in ms. */
   backoffBaseMs?: number
   /**
+   * How a retry waits out its delay; by default it ends early, as an interruption, when `signal`
+   * aborts. A bulk run's also gives up at once after Ctrl-C when it would outlast the grace period.
+   */
+  wait?: (ms: number) => Promise<void>
+  /**
    * Shared pacing for many concurrent callers (bulk work): awaited before every attempt, and told
    * about every 429 so one rate-limited request can slow all the others down.
    */
@@ -118,8 +123,8 @@ interface UndiciParts {
 
 export class HttpClient {
   readonly baseUrl: string
-  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint'>> &
-    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint'>
+  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint' | 'wait'>> &
+    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint' | 'wait'>
   private dispatcher?: Dispatcher
   private unlisten?: () => void
   /** Origin and path per API path: parsed once, not once per request of a bulk run. */
@@ -247,7 +252,7 @@ export class HttpClient {
         this.opts.announce?.(`Waiting ${Math.round(delay / 1000)} s before retrying the ${spec.what} (attempt ${attempt + 1} of ${retries + 1}): ${why}`)
       }
       this.trace(`* retry ${attempt}/${retries} in ${delay} ms (${error.message})`)
-      await sleep(delay, this.opts.signal)
+      await (this.opts.wait ? this.opts.wait(delay) : sleep(delay, this.opts.signal))
     }
   }
 
