@@ -274,6 +274,7 @@ describe('Ctrl-C in a bulk run', () => {
   let creates = []
   let tokens = 0
   let answer
+  let tokenAnswer
   let delayMs = 0
   before(async () => {
     server = createServer((req, res) => {
@@ -281,6 +282,10 @@ describe('Ctrl-C in a bulk run', () => {
       req.on('end', () => {
         if (req.url === '/api/v1/oauth/token') {
           tokens++
+          if (tokenAnswer) {
+            res.writeHead(tokenAnswer.status, {'content-type': 'application/json', ...tokenAnswer.headers})
+            return res.end(tokenAnswer.body)
+          }
           res.writeHead(200, {'content-type': 'application/json'})
           return res.end(JSON.stringify({access_token: 'tok', token_type: 'bearer', expires_in: 1800, scope: 'user:create'}))
         }
@@ -340,6 +345,20 @@ describe('Ctrl-C in a bulk run', () => {
       assert.match(r.stderr, /re-run with the same --journal to settle them/)
     })
   }
+
+  test('Ctrl-C while the first client token waits out a 503\'s Retry-After: exit 130 at once, saying no row was sent', async () => {
+    tokenAnswer = {status: 503, headers: {'retry-after': '60'}, body: '{"errorMessage":"busy","errorCode":"unavailable"}'}
+    try {
+      const r = await interrupt([], {afterToken: true})
+      assert.equal(r.code, 130, r.stderr)
+      assert.ok(r.ms < 3000, `exit came ${Math.round(r.ms)} ms after SIGINT`)
+      assert.equal(r.stdout, '')
+      assert.match(r.stderr, /^Error: Interrupted while getting the client token: no row was sent$/m)
+      assert.equal(creates.length, 0)
+    } finally {
+      tokenAnswer = undefined
+    }
+  })
 
   test('a request already sent gets the grace period: its answer comes back and the row is settled', async () => {
     answer = created

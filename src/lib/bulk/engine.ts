@@ -448,7 +448,10 @@ export async function runBulk(ctx: Factory, opts: BulkOptions, signal: AbortSign
 
   try {
     // One token before any row: wrong credentials end the run with exit 3 and nothing sent.
-    await token.get('')
+    await token.get('').catch((err: unknown) => {
+      if (err instanceof CliError && err.code === 'interrupted') throw new CliError('Interrupted while getting the client token: no row was sent', {exitCode: ExitCode.INTERRUPTED, code: 'interrupted'})
+      throw err
+    })
     progress.start()
     await Promise.all(Array.from({length: opts.concurrency}, () => worker()))
   } finally {
