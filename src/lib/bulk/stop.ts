@@ -5,10 +5,11 @@
  * the hard stop would cut it anyway and a person who pressed Ctrl-C would wait for nothing.
  */
 import {interrupted} from '../errors/cli-error.js'
+import {sleep} from '../http/client.js'
 
 interface Sleeper {
   end: number
-  cancel: () => void
+  cancel: AbortController
 }
 
 export class GracefulStop {
@@ -25,9 +26,9 @@ export class GracefulStop {
     this.deadline = performance.now() + graceMs
     this.timer = setTimeout(() => {
       this.controller.abort()
-      for (const s of this.sleepers) s.cancel()
+      for (const s of this.sleepers) s.cancel.abort()
     }, graceMs)
-    for (const s of this.sleepers) if (s.end > this.deadline) s.cancel()
+    for (const s of this.sleepers) if (s.end > this.deadline) s.cancel.abort()
   }
 
   /** The run is over: no hard stop will be needed. */
@@ -36,22 +37,15 @@ export class GracefulStop {
   }
 
   /** Waits `ms`; rejects, as an interruption, at the hard stop or as soon as it cannot end before it. */
-  readonly wait = (ms: number): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const end = performance.now() + ms
-      if (this.hard.aborted || end > this.deadline) return reject(interrupted())
-      const sleeper: Sleeper = {
-        end,
-        cancel: () => {
-          clearTimeout(timer)
-          this.sleepers.delete(sleeper)
-          reject(interrupted())
-        },
-      }
-      const timer = setTimeout(() => {
-        this.sleepers.delete(sleeper)
-        resolve()
-      }, ms)
-      this.sleepers.add(sleeper)
-    })
+  readonly wait = async (ms: number): Promise<void> => {
+    const end = performance.now() + ms
+    if (this.hard.aborted || end > this.deadline) throw interrupted()
+    const sleeper: Sleeper = {end, cancel: new AbortController()}
+    this.sleepers.add(sleeper)
+    try {
+      await sleep(ms, sleeper.cancel.signal)
+    } finally {
+      this.sleepers.delete(sleeper)
+    }
+  }
 }

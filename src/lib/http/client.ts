@@ -123,8 +123,8 @@ interface UndiciParts {
 
 export class HttpClient {
   readonly baseUrl: string
-  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint' | 'wait'>> &
-    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint' | 'wait'>
+  private readonly opts: Required<Omit<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint'>> &
+    Pick<HttpClientOptions, 'trace' | 'signal' | 'throttle' | 'proxy' | 'announce' | 'authHint'>
   private dispatcher?: Dispatcher
   private unlisten?: () => void
   /** Origin and path per API path: parsed once, not once per request of a bulk run. */
@@ -139,6 +139,7 @@ export class HttpClient {
       connections: 16,
       backoffBaseMs: 250,
       ...options,
+      wait: options.wait ?? ((ms) => sleep(ms, options.signal)),
     }
   }
 
@@ -252,7 +253,7 @@ export class HttpClient {
         this.opts.announce?.(`Waiting ${Math.round(delay / 1000)} s before retrying the ${spec.what} (attempt ${attempt + 1} of ${retries + 1}): ${why}`)
       }
       this.trace(`* retry ${attempt}/${retries} in ${delay} ms (${error.message})`)
-      await (this.opts.wait ? this.opts.wait(delay) : sleep(delay, this.opts.signal))
+      await this.opts.wait(delay)
     }
   }
 
