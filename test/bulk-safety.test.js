@@ -18,6 +18,11 @@ const file = (name, content) => {
 }
 const lines = (stdout) => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))
 const noStack = (r) => assert.doesNotMatch(r.stderr, /\n\s+at |node:internal/, r.stderr)
+/** Tink's answer to a client token request, for the purpose-built servers below. */
+const answerToken = (res) => {
+  res.writeHead(200, {'content-type': 'application/json'})
+  res.end(JSON.stringify({access_token: 'tok', token_type: 'bearer', expires_in: 1800, scope: 'user:create'}))
+}
 
 describe('bulk input and output against the emulator', () => {
   let emu
@@ -179,8 +184,7 @@ describe('only Tink\'s own answers settle a row', () => {
       req.resume()
       req.on('end', () => {
         if (req.url === '/api/v1/oauth/token') {
-          res.writeHead(200, {'content-type': 'application/json'})
-          return res.end(JSON.stringify({access_token: 'tok', token_type: 'bearer', expires_in: 1800, scope: 'user:create'}))
+          return answerToken(res)
         }
         res.writeHead(answer.status, {'content-type': answer.type, ...(answer.headers ?? {})})
         res.end(answer.body)
@@ -245,8 +249,7 @@ describe('only Tink\'s own answers settle a row', () => {
         req.resume()
         req.on('end', () => {
           if (req.url === '/api/v1/oauth/token') {
-            res.writeHead(200, {'content-type': 'application/json'})
-            return res.end(JSON.stringify({access_token: 'tok', token_type: 'bearer', expires_in: 1800, scope: 'user:create'}))
+            return answerToken(res)
           }
           times.push(performance.now())
           res.writeHead(429, {'content-type': 'application/json', 'retry-after': value})
@@ -286,8 +289,7 @@ describe('Ctrl-C in a bulk run', () => {
             res.writeHead(tokenAnswer.status, {'content-type': 'application/json', ...tokenAnswer.headers})
             return res.end(tokenAnswer.body)
           }
-          res.writeHead(200, {'content-type': 'application/json'})
-          return res.end(JSON.stringify({access_token: 'tok', token_type: 'bearer', expires_in: 1800, scope: 'user:create'}))
+          return answerToken(res)
         }
         creates.push(performance.now())
         const {status, headers = {}, body} = answer()
@@ -322,7 +324,7 @@ describe('Ctrl-C in a bulk run', () => {
     const at = performance.now()
     child.kill('SIGINT')
     const code = await closed
-    return {code, stdout, stderr, ms: performance.now() - at, sentBefore: sent, sentAfter: creates.length - sent}
+    return {code, stdout, stderr, ms: performance.now() - at, sentAfter: creates.length - sent}
   }
 
   for (const [what, extra, reply, when] of [
