@@ -1,8 +1,13 @@
 import {Args} from '@oclif/core'
 import {api, apiFlags} from '../lib/actions/api.js'
-import {TinkCommand} from '../lib/cli/base-command.js'
+import {commandOf} from '../lib/cli/base-command.js'
 
-export default class Api extends TinkCommand<typeof Api> {
+const args = {
+  'method-or-path': Args.string({description: 'METHOD (GET, POST, ...) followed by PATH, or PATH alone.'}),
+  path: Args.string({description: 'PATH, when METHOD is given first.'}),
+}
+
+export default class Api extends commandOf(api, {flags: apiFlags, args}) {
   static override summary = 'Call any Tink API path with the right token.'
   static override description = `Sends METHOD PATH (a path on the API base URL) and prints the response body as received (indented on a terminal). The method is GET unless a body or field is given (then POST).
 With --external-user-id or --user-id, the token is a user token (authorization grant, then exchange; cached until shortly before it expires) for --scope, or, without --scope, for the scope the path needs (user:read for /api/v1/user, credentials:read for /api/v1/credentials/list, accounts:read, balances:read, transactions:read, provider-consents:read for the data endpoints). Without a user: a client token for --scope. --token - reads a token from standard input instead.
@@ -13,15 +18,4 @@ The token is never printed, and never sent anywhere but the API base URL (redire
     {description: 'All transactions of a user, every page, counted', command: '<%= config.bin %> <%= command.id %> /data/v2/transactions --external-user-id user-123 --paginate | jq length'},
     {description: 'A call with a token you already have', command: 'printf \'%s\' "$TOKEN" | <%= config.bin %> <%= command.id %> /api/v1/user --token -'},
   ]
-
-  static override args = {
-    'method-or-path': Args.string({description: 'METHOD (GET, POST, ...) followed by PATH, or PATH alone.'}),
-    path: Args.string({description: 'PATH, when METHOD is given first.'}),
-  }
-
-  static override flags = apiFlags
-
-  async run() {
-    return this.execute(api)
-  }
 }

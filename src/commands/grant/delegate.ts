@@ -1,7 +1,7 @@
 import {grantDelegate, grantDelegateFlags} from '../../lib/actions/grant-delegate.js'
-import {TinkCommand} from '../../lib/cli/base-command.js'
+import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class GrantDelegate extends TinkCommand<typeof GrantDelegate> {
+export default class GrantDelegate extends commandOf(grantDelegate, {flags: grantDelegateFlags}) {
   static override summary = 'Mint a delegated code for Tink Link and print the Tink Link URL to send the customer.'
   static override description = `POST /api/v1/oauth/authorization-grant/delegate with a client token that has authorization:grant, then builds the Tink Link URL for the chosen flow. Human output is the URL alone on stdout, so it can be copied or piped; --json prints {"code", "url"}.
 The live service requires --id-hint (the name or e-mail the customer sees in Tink Link); on a terminal it is asked for when missing. A redirect URI is required too (--redirect-uri, TINK_REDIRECT_URI or the profile's): Tink Link refuses a URL without one. See the README for which flow takes which Link parameter.`
@@ -10,10 +10,4 @@ The live service requires --id-hint (the name or e-mail the customer sees in Tin
     {description: 'A Tink Link URL for a customer to connect their bank accounts', command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --id-hint "Jane Doe" --redirect-uri https://example.com/callback'},
     {description: 'An account check in Sweden, as JSON', command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --id-hint jane@example.com --flow account-check/connect --market SE --locale sv_SE --redirect-uri https://example.com/callback --json'},
   ]
-
-  static override flags = grantDelegateFlags
-
-  async run() {
-    return this.execute(grantDelegate)
-  }
 }

@@ -1,15 +1,8 @@
 import {profileList} from '../../lib/actions/profile-list.js'
 import {localBaseFlags} from '../../lib/cli/flags.js'
-import {TinkCommand} from '../../lib/cli/base-command.js'
+import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class ProfileList extends TinkCommand<typeof ProfileList> {
+export default class ProfileList extends commandOf(profileList, {baseFlags: localBaseFlags, usesProfiles: false}) {
   static override summary = 'List profiles; the active one is marked with *.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
-  static override baseFlags = localBaseFlags
-
-  protected override usesProfiles = false
-
-  async run() {
-    return this.execute(profileList)
-  }
 }

@@ -1,14 +1,8 @@
-import {tokenClear, tokenClearFlags} from '../../lib/actions/token-clear.js'
-import {TinkCommand} from '../../lib/cli/base-command.js'
+import {tokenClear} from '../../lib/actions/token-clear.js'
+import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class TokenClear extends TinkCommand<typeof TokenClear> {
+export default class TokenClear extends commandOf(tokenClear) {
   static override summary = "Empty the client-token cache of a profile (-p NAME; default: the active one)."
   static override description = 'Cached client tokens live in the profile\'s secret store (OS keychain, or the --insecure-storage file). Tokens of credentials from the environment or flags are never cached: with no profile there is nothing to clear.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> -p us-prod']
-
-  static override flags = tokenClearFlags
-
-  async run() {
-    return this.execute(tokenClear)
-  }
 }

@@ -1,7 +1,7 @@
 import {tokenGet, tokenGetFlags} from '../../lib/actions/token-get.js'
-import {TinkCommand} from '../../lib/cli/base-command.js'
+import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class TokenGet extends TinkCommand<typeof TokenGet> {
+export default class TokenGet extends commandOf(tokenGet, {flags: tokenGetFlags}) {
   static override summary = 'Get an OAuth access token.'
   static override description = `POST /api/v1/oauth/token. By default a client token (grant_type=client_credentials) for the given scopes; with --code, a user token for an authorization code; with --refresh-token, a renewed user token.
 Codes and refresh tokens are secrets: pass "-" to read them from standard input.`
@@ -11,10 +11,4 @@ Codes and refresh tokens are secrets: pass "-" to read them from standard input.
     {description: 'The full token response as JSON, with expires_at', command: '<%= config.bin %> <%= command.id %> --scope authorization:grant --json'},
     {description: 'Exchange an authorization code read from standard input', command: 'echo "$CODE" | <%= config.bin %> <%= command.id %> --code - --json'},
   ]
-
-  static override flags = tokenGetFlags
-
-  async run() {
-    return this.execute(tokenGet)
-  }
 }

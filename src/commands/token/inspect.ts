@@ -1,8 +1,10 @@
 import {Args} from '@oclif/core'
-import {tokenInspect, tokenInspectFlags} from '../../lib/actions/token-inspect.js'
-import {TinkCommand} from '../../lib/cli/base-command.js'
+import {tokenInspect} from '../../lib/actions/token-inspect.js'
+import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class TokenInspect extends TinkCommand<typeof TokenInspect> {
+const args = {token: Args.string({description: 'The token, or - to read it from standard input.'})}
+
+export default class TokenInspect extends commandOf(tokenInspect, {args}) {
   static override summary = 'Show what is known about a token, without sending it anywhere.'
   static override description = `Looks the token up in this profile's token cache (kind, profile, user, scope, expiry) and, when it is a JWT, decodes its header and claims (UNVERIFIED: the signature is not checked). A token that is neither is reported as opaque.
 The token may be given as an argument because it is sent nowhere; "-" (or no argument, with a pipe) reads it from standard input.`
@@ -10,11 +12,4 @@ The token may be given as an argument because it is sent nowhere; "-" (or no arg
     {description: 'Inspect a token from a variable', command: 'printf \'%s\' "$TOKEN" | <%= config.bin %> <%= command.id %> -'},
     {description: 'Inspect the cached token a command just used, as JSON', command: '<%= config.bin %> token get --scope user:create --raw | <%= config.bin %> <%= command.id %> - --json'},
   ]
-
-  static override args = {token: Args.string({description: 'The token, or - to read it from standard input.'})}
-  static override flags = tokenInspectFlags
-
-  async run() {
-    return this.execute(tokenInspect)
-  }
 }

@@ -1,7 +1,7 @@
 import {userCreate, userCreateFlags} from '../../lib/actions/user-create.js'
-import {TinkCommand} from '../../lib/cli/base-command.js'
+import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class UserCreate extends TinkCommand<typeof UserCreate> {
+export default class UserCreate extends commandOf(userCreate, {flags: userCreateFlags}) {
   static override summary = 'Create a permanent Tink user.'
   static override description = `POST /api/v1/user/create with a client token that has user:create. Sends an Idempotency-Key, so a retry after a lost answer never creates the user twice. A user that already exists (HTTP 409) is an error with exit code 4.
 
@@ -12,10 +12,4 @@ Bulk: --file creates every user of a CSV file (header row: external_user_id,mark
     {description: 'Create a temporary user (deleted by Tink after 24 h) and print its ids as JSON', command: '<%= config.bin %> <%= command.id %> --external-user-id trial-7 --market SE --locale sv_SE --retention-class TEMPORARY --json'},
     {description: 'Create every user of a CSV export, 16 at a time, resumable after a crash or Ctrl-C', command: '<%= config.bin %> <%= command.id %> --file users.csv --market GB --concurrency 16 --journal users.journal > results.ndjson'},
   ]
-
-  static override flags = userCreateFlags
-
-  async run() {
-    return this.execute(userCreate)
-  }
 }

@@ -1,7 +1,7 @@
 import {userDelete, userDeleteFlags} from '../../lib/actions/user-delete.js'
-import {TinkCommand} from '../../lib/cli/base-command.js'
+import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class UserDelete extends TinkCommand<typeof UserDelete> {
+export default class UserDelete extends commandOf(userDelete, {flags: userDeleteFlags}) {
   static override summary = 'Delete a Tink user and everything Tink holds for it.'
   static override description = `Runs Tink's documented chain in one command: a client token with authorization:grant, an authorization grant with scope user:delete, the code exchanged for a user token, then POST /api/v1/user/delete with that token.
 Asks for confirmation on a terminal; --yes skips the question. Without a terminal, --yes is required and nothing is sent without it.
@@ -13,10 +13,4 @@ Bulk: --file deletes every user of a CSV file (header row with user_id or extern
     {description: "Delete by Tink's user id and print the result as JSON", command: '<%= config.bin %> <%= command.id %> --user-id 0123456789abcdef0123456789abcdef --yes --json'},
     {description: 'Delete every user listed in a file, resumable with a journal', command: '<%= config.bin %> <%= command.id %> --file users.csv --yes --concurrency 16 --journal delete.journal > results.ndjson'},
   ]
-
-  static override flags = userDeleteFlags
-
-  async run() {
-    return this.execute(userDelete)
-  }
 }

@@ -2,8 +2,6 @@
 import type {Factory, Outcome} from '../cli/factory.js'
 import {clearCachedTokens} from '../secrets/token-cache.js'
 
-export const tokenClearFlags = {}
-
 export async function tokenClear(f: Factory): Promise<Outcome<{profile?: string; cleared: number}>> {
   const setup = f.profile()!
   // Without a readable config file, "the active profile" is unknown: do not clear something else.

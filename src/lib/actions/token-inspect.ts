@@ -8,8 +8,6 @@ import {usageError} from '../errors/cli-error.js'
 import type {SecretStore} from '../secrets/keychain.js'
 import {findCachedToken, type CachedTokenInfo} from '../secrets/token-cache.js'
 
-export const tokenInspectFlags = {}
-
 interface Inspection {
   cached?: CachedTokenInfo & {kind: 'client' | 'user'; profile?: string; expiresInSeconds?: number}
   jwt?: {verified: false; header: unknown; claims: unknown}

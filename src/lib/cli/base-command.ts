@@ -1,7 +1,8 @@
 /**
  * The base of every tink command: oclif parses the flags; the body is one call into src/lib that
  * receives the Factory and returns its result and exit code. Ctrl-C/SIGTERM, the JSON document,
- * the one error renderer and the process exit code are handled here and nowhere else.
+ * the one error renderer and the process exit code are handled here and nowhere else. A command
+ * file extends `commandOf(body, {flags, args})` and adds its help text.
  */
 import {Command, Interfaces} from '@oclif/core'
 import {ExitCode, usageError, type ExitCodeValue} from '../errors/cli-error.js'
@@ -11,27 +12,58 @@ import {systemIO, type IO} from './io.js'
 import {prepareColor, writeJson} from './output.js'
 import {renderError} from './render-error.js'
 
-export type FlagsOf<T extends typeof Command> = CommandFlags<T['flags']>
-export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+/** No flags or args of the command's own. */
+type None = Record<never, never>
 
 /** A command body: what `tink <topic> <verb>` does once its flags are parsed. */
 export type Body<F, A, R> = (f: Factory, flags: F, args: A) => Promise<Outcome<R>>
 
-export abstract class TinkCommand<T extends typeof Command = typeof Command> extends Command {
-  static override enableJsonFlag = true
+export interface CommandSpec<F extends Interfaces.FlagInput, A extends Interfaces.ArgInput> {
+  /** The command's own flags; the global ones (`baseFlags`) and --json come on top. */
+  flags?: F
+  args?: A
+  /** A subset of the global flags, for commands that would ignore the others (they are refused). */
+  baseFlags?: Interfaces.FlagInput
+  /** False for commands that manage profiles themselves (no profile layers, no token cache). */
+  usesProfiles?: boolean
+}
 
-  // Typed as oclif's FlagInput so a command can offer a subset: flags it would ignore are refused.
-  static override baseFlags: Interfaces.FlagInput = GLOBAL_FLAGS
+/**
+ * The class a command extends: oclif's flags and args from `spec`, and a run() that is one call
+ * of `body`, whose flag and arg types are checked against those definitions.
+ */
+export function commandOf<R, F extends Interfaces.FlagInput = None, A extends Interfaces.ArgInput = None>(
+  body: Body<CommandFlags<F>, Interfaces.InferredArgs<A>, R>,
+  spec: CommandSpec<F, A> = {},
+) {
+  abstract class Of extends TinkCommand<CommandFlags<F>, Interfaces.InferredArgs<A>> {
+    static override flags: Interfaces.FlagInput = spec.flags ?? {}
+    static override args: Interfaces.ArgInput = spec.args ?? {}
+    // Typed as oclif's FlagInput so a command can offer a subset: flags it would ignore are refused.
+    static override baseFlags: Interfaces.FlagInput = spec.baseFlags ?? GLOBAL_FLAGS
+    protected readonly usesProfiles = spec.usesProfiles ?? true
+
+    async run(): Promise<R | undefined> {
+      return this.execute(body)
+    }
+  }
+  return Of
+}
+
+/** The parsed flags every command has (the global ones it was given, and --json). */
+type BaseParsed = Partial<CommandFlags<None>>
+
+abstract class TinkCommand<F extends BaseParsed, A> extends Command {
+  static override enableJsonFlag = true
 
   /** The process's streams; the in-process test harness puts a test IO here before the run. */
   io: IO = systemIO()
   /** What the run ends with; the entry point's process gets it in finally(). */
   exitCode: ExitCodeValue = ExitCode.OK
 
-  protected flags!: FlagsOf<T>
-  protected args!: ArgsOf<T>
-  /** False for commands that manage profiles themselves (no profile layers, no token cache). */
-  protected usesProfiles = true
+  protected flags!: F
+  protected args!: A
+  protected abstract readonly usesProfiles: boolean
 
   private built?: Factory
   private readonly abort = new AbortController()
@@ -46,14 +78,14 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
     await super.init()
     const {flags, args} = await this.parse({
       flags: this.ctor.flags,
-      baseFlags: (this.ctor as typeof TinkCommand).baseFlags,
+      baseFlags: this.ctor.baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: withoutStdin(this.ctor.args),
       strict: this.ctor.strict,
     })
-    rejectEmptyValues(flags, {...(this.ctor as typeof TinkCommand).baseFlags, ...this.ctor.flags})
-    this.flags = flags as FlagsOf<T>
-    this.args = args as ArgsOf<T>
+    rejectEmptyValues(flags, {...this.ctor.baseFlags, ...this.ctor.flags})
+    this.flags = flags as F
+    this.args = args as A
     this.built = new Factory({
       io: this.io,
       flags: this.flags,
@@ -68,7 +100,7 @@ export abstract class TinkCommand<T extends typeof Command = typeof Command> ext
   }
 
   /** Runs the command's body with the factory; its exit code is kept for the end of the run. */
-  protected async execute<R>(body: Body<FlagsOf<T>, ArgsOf<T>, R>): Promise<R | undefined> {
+  protected async execute<R>(body: Body<F, A, R>): Promise<R | undefined> {
     if (!this.built) throw new Error('command used before init()')
     const outcome = await body(this.built, this.flags, this.args)
     this.exitCode = outcome.exitCode ?? ExitCode.OK
