@@ -1,10 +1,8 @@
-import {Command} from '@oclif/core'
 import {emulatorStart, emulatorStartFlags} from '../../lib/actions/emulator-start.js'
-import {systemIO} from '../../lib/cli/io.js'
-import {prepareColor} from '../../lib/cli/output.js'
-import {renderError} from '../../lib/cli/render-error.js'
+import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class EmulatorStart extends Command {
+// None of the global flags: the emulator reads no profile and sends nothing.
+export default class EmulatorStart extends commandOf(emulatorStart, {flags: emulatorStartFlags, baseFlags: {}, usesProfiles: false}) {
   static override summary = 'Run a local Tink emulator in the foreground.'
 
   static override description = `Starts a stateful emulator of Tink's OAuth and user API (token, authorization-grant, delegate, user create/delete, revoke-all), the data endpoints (user, credentials, accounts, balances, transactions, provider consents) and Tink Link pages with a Demo Bank (/1.0/<flow>), for tests, demos and practice. It prints its URL and the built-in client's credentials (client id tink-emulator-client, secret tink-emulator-secret, all scopes), logs one line per request to stderr, and stops on Ctrl+C or SIGTERM.
@@ -29,21 +27,4 @@ Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad flag value or a
       command: '<%= config.bin %> <%= command.id %> --json --quiet --client my-app:my-secret:user:create,authorization:grant',
     },
   ]
-
-  static override flags = emulatorStartFlags
-
-  override async init(): Promise<void> {
-    await prepareColor(systemIO())
-    await super.init()
-  }
-
-  async run(): Promise<void> {
-    const {flags} = await this.parse(EmulatorStart)
-    process.exitCode = await emulatorStart(systemIO(), flags)
-  }
-
-  /** The CLI's one error renderer; --json as typed, known even when parsing the other flags failed. */
-  override async catch(err: unknown): Promise<void> {
-    process.exitCode = renderError(systemIO(), err, {json: this.argv.includes('--json')})
-  }
 }

@@ -1,7 +1,8 @@
 /** `tink emulator start`: the local Tink emulator in the foreground until Ctrl-C or SIGTERM. */
-import {Flags, type Interfaces} from '@oclif/core'
-import type {IO} from '../cli/io.js'
-import {CliError, ExitCode, usageError, type ExitCodeValue} from '../errors/cli-error.js'
+import {Flags} from '@oclif/core'
+import type {Factory, Outcome} from '../cli/factory.js'
+import type {CommandFlags} from '../cli/flags.js'
+import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 
 // Only the type is imported statically: the emulator itself is loaded inside the body,
 // so its modules cost nothing to the startup of every other command.
@@ -28,7 +29,8 @@ export const emulatorStartFlags = {
   }),
   'demo-data': Flags.boolean({description: 'Give every user created one connected Demo Bank: two accounts and a few hundred transactions (follow --seed).'}),
   }
-export async function emulatorStart(io: IO, flags: Interfaces.InferredFlags<typeof emulatorStartFlags>): Promise<ExitCodeValue> {
+export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emulatorStartFlags>): Promise<Outcome<undefined>> {
+  const {io} = f
   const emulator = await import('../../emulator/index.js')
 
   if (flags.port < 0 || flags.port > 65535) throw usageError(`--port must be from 0 to 65535, got ${flags.port}`, 'Give 0 for a free port')
@@ -94,16 +96,13 @@ export async function emulatorStart(io: IO, flags: Interfaces.InferredFlags<type
     io.stdout.write(lines.join('\n') + '\n')
   }
 
-  // Stay in the foreground until a signal; then close so the state file is flushed.
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'))
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-  })
-  const code = signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.OK
+  // Stay in the foreground until Ctrl-C or SIGTERM; then close so the state file is flushed.
+  if (!f.signal.aborted) await new Promise((resolve) => f.signal.addEventListener('abort', resolve, {once: true}))
+  const code = f.interrupt.by === 'SIGTERM' ? ExitCode.OK : ExitCode.INTERRUPTED
   // If something still holds the event loop after close, do not hang the terminal.
   setTimeout(() => process.exit(code), 3000).unref()
   await running.close()
-  return code
+  return {exitCode: code}
 }
 
 /** Why the emulator could not start, as a documented exit code: 5 cannot listen, 2 a bad --state file. */

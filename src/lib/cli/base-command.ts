@@ -8,6 +8,7 @@ import {Command, Interfaces} from '@oclif/core'
 import {ExitCode, usageError, type ExitCodeValue} from '../errors/cli-error.js'
 import {Factory, type Outcome} from './factory.js'
 import {GLOBAL_FLAGS, type CommandFlags} from './flags.js'
+import {Interrupt} from './interrupt.js'
 import {systemIO, type IO} from './io.js'
 import {prepareColor, writeJson} from './output.js'
 import {renderError} from './render-error.js'
@@ -66,11 +67,11 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
   protected abstract readonly usesProfiles: boolean
 
   private built?: Factory
-  private readonly abort = new AbortController()
-  private readonly onSignal = (): void => {
+  private readonly interrupt = new Interrupt()
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
     // A second Ctrl-C while in-flight work winds down means "now".
-    if (this.abort.signal.aborted) process.exit(ExitCode.INTERRUPTED)
-    this.abort.abort()
+    if (this.interrupt.signal.aborted) process.exit(ExitCode.INTERRUPTED)
+    this.interrupt.fire(signal)
   }
 
   override async init(): Promise<void> {
@@ -91,7 +92,7 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
       flags: this.flags,
       version: this.config.version,
       json: this.jsonEnabled(),
-      signal: this.abort.signal,
+      interrupt: this.interrupt,
       usesProfiles: this.usesProfiles,
     })
     process.on('SIGINT', this.onSignal)
@@ -112,7 +113,7 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
   }
 
   override async catch(err: unknown): Promise<void> {
-    this.exitCode = renderError(this.io, err, {json: this.jsonEnabled(), interrupted: this.abort.signal.aborted, verbose: Boolean(this.flags?.verbose)})
+    this.exitCode = renderError(this.io, err, {json: this.jsonEnabled(), interrupted: this.interrupt.signal.aborted, verbose: Boolean(this.flags?.verbose)})
   }
 
   override async finally(err: Error | undefined): Promise<void> {

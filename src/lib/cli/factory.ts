@@ -11,6 +11,7 @@ import {CliError, ExitCode, interrupted, usageError, type ExitCodeValue} from '.
 import {HttpClient, proxyFromEnv, type HttpClientOptions} from '../http/client.js'
 import {TinkApi, type ClientCredentials} from '../tink/api.js'
 import {checkBaseUrl, checkRegion, checkTimeoutMs, REGIONS} from '../tink/validate.js'
+import type {Interrupt} from './interrupt.js'
 import type {IO} from './io.js'
 import {paint, sanitizeForTerminal, writeJson} from './output.js'
 import {profileSetup, type ProfileSetup} from './profile-setup.js'
@@ -45,7 +46,8 @@ export interface FactoryOptions {
   version: string
   /** Whether --json is in effect: human output on stdout is then suppressed. */
   json: boolean
-  signal: AbortSignal
+  /** Ctrl-C or SIGTERM, fired by the base command. */
+  interrupt: Interrupt
   /** False for commands that manage profiles themselves (no profile layers, no token cache). */
   usesProfiles: boolean
   /** How --profile was given, for messages ("argument", "every profile in turn"). */
@@ -61,6 +63,8 @@ export class Factory {
   readonly flags: GlobalFlags
   readonly json: boolean
   readonly verbose: boolean
+  readonly interrupt: Interrupt
+  /** Aborts on Ctrl-C or SIGTERM: what every request, wait and read in flight listens to. */
   readonly signal: AbortSignal
   readonly version: string
   private readonly options: FactoryOptions
@@ -82,7 +86,8 @@ export class Factory {
     this.flags = options.flags
     this.json = options.json
     this.verbose = Boolean(options.flags.verbose)
-    this.signal = options.signal
+    this.interrupt = options.interrupt
+    this.signal = options.interrupt.signal
     this.version = options.version
     this.store = options.store
   }
