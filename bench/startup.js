@@ -127,6 +127,9 @@ export async function main(args) {
       if (traced.status !== 0 || /> POST/.test(traced.stderr)) throw new Error(`token get --raw was not served from the cache:\n${traced.stderr}`)
     }
 
+    // No goal: what the bundle's code cache (the one trick at bin/run.cjs) saves, measured.
+    cases.push({key: 'help_nocache', label: 'tink --help, no code cache (TINK_NO_COMPILE_CACHE=1)', argv: [BIN, '--help'], env: {...env, TINK_NO_COMPILE_CACHE: '1'}, check: (o) => o.includes('COMMANDS') || fail('help', o)})
+
     const samples = Object.fromEntries(cases.map((c) => [c.key, {ms: [], rss: []}]))
     const rounds = warmup + runs
     for (let round = 0; round < rounds; round++) {
@@ -180,6 +183,7 @@ export async function main(args) {
         (old ? `old build: ${old.label}\n` : 'no old build (--no-baseline)\n') +
         table.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') +
         '\n' +
+        `code cache: --help takes ${(med.help_nocache / med.help).toFixed(2)}x as long without it\n` +
         // Every case but --version runs through oclif (as it must): its floor alone, against the old build.
         (old
           ? `oclif floor = ${(med.floor / med.help_old).toFixed(2)}x the old build's --help, ${(med.floor / med.token_old).toFixed(2)}x its cached token get, ${(med.floor / med.user_old).toFixed(2)}x its user create\n`
