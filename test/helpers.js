@@ -22,11 +22,16 @@ export function tempDir(prefix = 'tink-test-') {
   return dir
 }
 
-/** The environment a test run sees: PATH and HOME kept, TINK_* and proxies dropped, NO_COLOR. */
+/**
+ * The environment a test run sees: PATH and HOME kept, TINK_* and proxies dropped, NO_COLOR.
+ * The machine's NODE_EXTRA_CA_CERTS is dropped too: every server a test talks to is on loopback,
+ * and on Node 20 parsing that bundle is CPU at every process start, hundreds of times a suite (the
+ * TLS tests give their own CA in `extra`).
+ */
 export function cleanEnv(extra = {}) {
   const env = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^TINK_/.test(k) || /^(https?|no|all)_proxy$/i.test(k) || k === 'FORCE_COLOR' || k === 'NODE_OPTIONS') continue
+    if (/^TINK_/.test(k) || /^(https?|no|all)_proxy$/i.test(k) || k === 'FORCE_COLOR' || k === 'NODE_OPTIONS' || k === 'NODE_EXTRA_CA_CERTS') continue
     env[k] = v
   }
   env.NO_COLOR = '1'
