@@ -274,6 +274,33 @@ describe('profiles with the OS keychain', () => {
     assert.equal(tokenRequests(emu).length, mark2)
   })
 
+  test('a 401 on a cached user token drops it, mints a new one (grant, exchange) and retries once', async (t) => {
+    if (!needsKeychain(t)) return
+    const dir = tempDir()
+    const name = uniq('u401')
+    await addProfile(dir, name, ['--no-verify'])
+    const env = {TINK_CONFIG_DIR: dir}
+    const ext = `u401-${RUN}`
+    assert.equal((await runTink(['user', 'create', '--external-user-id', ext, '--market', 'GB'], {env})).code, 0)
+    const first = await runTink(['user', 'get', '--external-user-id', ext, '--json'], {env})
+    assert.equal(first.code, 0, first.stderr)
+
+    now += 3 * 3600_000 // past the user token's lifetime on the server; the CLI still thinks it is fresh
+    const mark = emu.requests.length
+    const again = await runTink(['user', 'get', '--external-user-id', ext, '--json'], {env})
+    assert.equal(again.code, 0, again.stderr)
+    assert.equal(JSON.parse(again.stdout).externalUserId, ext)
+    const seen = emu.requests.slice(mark).map((r) => `${r.path} ${r.status}`)
+    assert.equal(seen[0], '/api/v1/user 401', seen.join(', '))
+    assert.equal(seen.at(-1), '/api/v1/user 200', seen.join(', '))
+    assert.ok(seen.includes('/api/v1/oauth/authorization-grant 200'), seen.join(', '))
+    assert.equal(seen.filter((x) => x === '/api/v1/user 401').length, 1, 'retried once')
+    // The new user token replaced the dead one in the cache.
+    const mark2 = emu.requests.length
+    assert.equal((await runTink(['user', 'get', '--external-user-id', ext], {env})).code, 0)
+    assert.deepEqual(emu.requests.slice(mark2).map((r) => r.path), ['/api/v1/user'])
+  })
+
   test('canary: the secret and tokens never reach the config file or --verbose output', async (t) => {
     if (!needsKeychain(t)) return
     const dir = tempDir()

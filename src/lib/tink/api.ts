@@ -116,17 +116,22 @@ export class TinkApi {
    */
   async withClientToken<T>(scope: string, fn: (accessToken: string) => Promise<T>): Promise<T> {
     const key = this.cache ? await this.cacheKey(scope) : ''
-    const cached = await this.freshFromCache(key)
+    return this.withCachedToken(key, 'client', () => this.fetchClientToken(scope, key), fn)
+  }
+
+  /** `fn` with the fresh cached token under `key`, or with `fetch()`'s; see withClientToken. */
+  private async withCachedToken<T>(key: string, kind: 'client' | 'user', fetch: () => Promise<TokenResult>, fn: (accessToken: string) => Promise<T>): Promise<T> {
+    const cached = await this.freshFromCache(key, kind)
     if (cached) {
       try {
         return await fn(cached.access_token)
       } catch (err) {
         if (!(err instanceof CliError) || err.status !== 401) throw err
-        this.trace('* cached client token was refused (401); fetching a new one')
+        this.trace(`* cached ${kind} token was refused (401); getting a new one`)
         await this.cache?.delete(key)
       }
     }
-    return fn((await this.fetchClientToken(scope, key)).access_token)
+    return fn((await fetch()).access_token)
   }
 
   /**
@@ -180,10 +185,13 @@ export class TinkApi {
   async userToken(user: UserRef, scope: string, opts: {noCache?: boolean} = {}): Promise<TokenResult> {
     if (opts.noCache || !this.cache) return this.mintUserToken(user, scope)
     const key = await this.userCacheKey(user, scope)
-    const cached = await this.freshFromCache(key, 'user')
-    if (cached) return cached
+    return (await this.freshFromCache(key, 'user')) ?? this.fetchUserToken(user, scope, key)
+  }
+
+  /** A new user token, stored in the cache when its lifetime makes that safe. */
+  private async fetchUserToken(user: UserRef, scope: string, key: string): Promise<TokenResult> {
     const token = await this.mintUserToken(user, scope)
-    if (isCacheable(token)) await this.cache.set(key, token)
+    if (this.cache && isCacheable(token)) await this.cache.set(key, token)
     return token
   }
 
@@ -199,19 +207,7 @@ export class TinkApi {
   async withUserToken<T>(user: UserRef, scope: string, fn: (accessToken: string) => Promise<T>, opts: {noCache?: boolean} = {}): Promise<T> {
     if (opts.noCache || !this.cache) return fn((await this.mintUserToken(user, scope)).access_token)
     const key = await this.userCacheKey(user, scope)
-    const cached = await this.freshFromCache(key, 'user')
-    if (cached) {
-      try {
-        return await fn(cached.access_token)
-      } catch (err) {
-        if (!(err instanceof CliError) || err.status !== 401) throw err
-        this.trace('* cached user token was refused (401); minting a new one')
-        await this.cache.delete(key)
-      }
-    }
-    const token = await this.mintUserToken(user, scope)
-    if (isCacheable(token)) await this.cache.set(key, token)
-    return fn(token.access_token)
+    return this.withCachedToken(key, 'user', () => this.fetchUserToken(user, scope, key), fn)
   }
 
   private async mintUserToken(user: UserRef, scope: string): Promise<TokenResult> {
