@@ -1,13 +1,14 @@
-// Bulk input and its problems (`tink user create|delete --file`): bad rows and files, stdin
-// streaming, duplicates, rate limits and memory, with the built CLI as a subprocess against the
-// emulator. Apart from bulk.test.js so the two long files run side by side.
+// Bulk input and its problems (`tink user create|delete --file`): bad rows and files, duplicates,
+// rate limits, in process (runTink) against the emulator; stdin streaming, Ctrl-C and peak memory
+// with the built CLI as a subprocess, since those are the process's own.
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {startEmulator} from '../dist/emulator/index.js'
-import {BIN, ROOT, cleanEnv, emulatorEnv, runCli, tempDir} from './helpers.js'
+import {BIN, ROOT, cleanEnv, emulatorEnv, tempDir} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {CREATE, csv, fileWriter, lines, statuses, usersWithPrefix} from './support/bulk.js'
 
 const dir = tempDir('tink-bulk-input-')
@@ -37,7 +38,7 @@ describe('bulk input problems', () => {
       '',
     ].join('\n'))
     emu.requests.length = 0
-    const r = await runCli(['user', 'create', '--file', file], {env})
+    const r = await runTink(['user', 'create', '--file', file], {env})
     assert.equal(r.code, 6, r.stderr)
     const rows = lines(r.stdout).sort((a, b) => a.row - b.row)
     assert.deepEqual(rows.map((x) => [x.row, x.status]), [[2, 'created'], [3, 'invalid'], [4, 'invalid'], [5, 'invalid'], [6, 'invalid'], [7, 'created'], [8, 'invalid']])
@@ -56,7 +57,7 @@ describe('bulk input problems', () => {
 
   test('NDJSON from stdin, flags fill in missing fields, --json keeps stdout pure NDJSON', async () => {
     const input = ['{"external_user_id":"nd-1"}', '{"external_user_id":"nd-2","market":"SE","locale":"sv_SE"}', 'not json', '[1]', ''].join('\n')
-    const r = await runCli(['user', 'create', '--file', '-', '--market', 'DE', '--locale', 'de_DE', '--json'], {env, input})
+    const r = await runTink(['user', 'create', '--file', '-', '--market', 'DE', '--locale', 'de_DE', '--json'], {env, input})
     assert.equal(r.code, 6, r.stderr)
     const rows = lines(r.stdout)
     assert.equal(rows.length, 4)
@@ -68,23 +69,23 @@ describe('bulk input problems', () => {
 
   test('a file that cannot be used is exit 2 with one line, and nothing is sent', async () => {
     emu.requests.length = 0
-    const missing = await runCli(['user', 'create', '--file', join(dir, 'nope.csv'), '--market', 'GB'], {env})
+    const missing = await runTink(['user', 'create', '--file', join(dir, 'nope.csv'), '--market', 'GB'], {env})
     assert.equal(missing.code, 2)
     assert.match(missing.stderr, /Cannot read --file .*nope\.csv: no such file/)
-    const noMarket = await runCli(['user', 'create', '--file', writeFile('nomarket.csv', 'external_user_id\na\n')], {env})
+    const noMarket = await runTink(['user', 'create', '--file', writeFile('nomarket.csv', 'external_user_id\na\n')], {env})
     assert.equal(noMarket.code, 2)
     assert.match(noMarket.stderr, /no market column and no --market/)
-    const noId = await runCli(['user', 'delete', '--file', writeFile('noid.csv', 'market\nGB\n'), '--yes'], {env})
+    const noId = await runTink(['user', 'delete', '--file', writeFile('noid.csv', 'market\nGB\n'), '--yes'], {env})
     assert.equal(noId.code, 2)
     assert.match(noId.stderr, /neither a user_id nor an external_user_id column/)
-    const empty = await runCli(['user', 'create', '--file', writeFile('empty.csv', '\n\n'), '--market', 'GB'], {env})
+    const empty = await runTink(['user', 'create', '--file', writeFile('empty.csv', '\n\n'), '--market', 'GB'], {env})
     assert.equal(empty.code, 2)
-    const noYes = await runCli(['user', 'delete', '--file', join(dir, 'mixed.csv')], {env})
+    const noYes = await runTink(['user', 'delete', '--file', join(dir, 'mixed.csv')], {env})
     assert.equal(noYes.code, 2)
     assert.match(noYes.stderr, /without confirmation.*--yes/)
-    const badRate = await runCli(['user', 'create', '--file', join(dir, 'mixed.csv'), '--rate', 'fast'], {env})
+    const badRate = await runTink(['user', 'create', '--file', join(dir, 'mixed.csv'), '--rate', 'fast'], {env})
     assert.equal(badRate.code, 2)
-    const both = await runCli(['user', 'create', '--file', join(dir, 'mixed.csv'), '--external-user-id', 'x'], {env})
+    const both = await runTink(['user', 'create', '--file', join(dir, 'mixed.csv'), '--external-user-id', 'x'], {env})
     assert.equal(both.code, 2)
     for (const r of [missing, noMarket, noId, empty, noYes, badRate, both]) {
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace')
@@ -95,7 +96,7 @@ describe('bulk input problems', () => {
 
   test('wrong client secret: exit 3 before any row is sent', async () => {
     const file = writeFile('auth.csv', csv(20, 'auth-'))
-    const r = await runCli(['user', 'create', '--file', file], {env: {...env, TINK_CLIENT_SECRET: 'wrong'}})
+    const r = await runTink(['user', 'create', '--file', file], {env: {...env, TINK_CLIENT_SECRET: 'wrong'}})
     assert.equal(r.code, 3, r.stderr)
     assert.equal(r.stdout, '')
     assert.equal(usersWithPrefix(emu, 'auth-').length, 0)
@@ -106,7 +107,7 @@ describe('bulk input problems', () => {
   test('the same user twice in one file: later lines are invalid "duplicate of line N", never sent (create and delete)', async () => {
     const file = writeFile('dups.csv', ['external_user_id,market', 'dup-1,GB', 'dup-2,GB', 'dup-1,GB', 'dup-1,SE', ''].join('\n'))
     emu.requests.length = 0
-    const created = await runCli(['user', 'create', '--file', file, '--concurrency', '4'], {env})
+    const created = await runTink(['user', 'create', '--file', file, '--concurrency', '4'], {env})
     assert.equal(created.code, 6, created.stderr)
     const rows = lines(created.stdout).sort((a, b) => a.row - b.row)
     assert.deepEqual(rows.map((x) => [x.row, x.status]), [[2, 'created'], [3, 'created'], [4, 'invalid'], [5, 'invalid']])
@@ -119,7 +120,7 @@ describe('bulk input problems', () => {
     const uid = usersWithPrefix(emu, 'dup-1')[0].user_id
     const del = writeFile('dups.ndjson', [{external_user_id: 'dup-1'}, {user_id: uid}, {external_user_id: 'dup-1'}, {user_id: uid}, {external_user_id: 'dup-2'}].map((x) => JSON.stringify(x)).join('\n') + '\n')
     const journal = join(dir, 'dups.journal')
-    const deleted = await runCli(['user', 'delete', '--file', del, '--yes', '--concurrency', '1', '--journal', journal], {env})
+    const deleted = await runTink(['user', 'delete', '--file', del, '--yes', '--concurrency', '1', '--journal', journal], {env})
     assert.equal(deleted.code, 6, deleted.stderr)
     const drows = lines(deleted.stdout).sort((a, b) => a.row - b.row)
     // user_id and external_user_id are two names: only the same name twice is known to be a repeat.
@@ -132,7 +133,7 @@ describe('bulk input problems', () => {
     ])
     assert.match(deleted.stderr, /2 deleted, 1 not found, 2 invalid, 0 failed/)
     // Resumed: the first lines stay done (the repeats did not undo them), the repeats are found again.
-    const again = await runCli(['user', 'delete', '--file', del, '--yes', '--journal', journal], {env})
+    const again = await runTink(['user', 'delete', '--file', del, '--yes', '--journal', journal], {env})
     const arows = lines(again.stdout).sort((a, b) => a.row - b.row)
     assert.deepEqual(arows.map((x) => [x.row, x.status, Boolean(x.from_journal)]), [
       [1, 'deleted', true],
@@ -146,12 +147,12 @@ describe('bulk input problems', () => {
   test('summary wording: "1 row", "has 1 field", and no rate when nothing was sent', async () => {
     const file = writeFile('one.csv', 'external_user_id,market,locale\nword-1,GB,en_US\nword-2\n')
     const journal = join(dir, 'one.journal')
-    const first = await runCli(['user', 'create', '--file', file, '--journal', journal], {env})
+    const first = await runTink(['user', 'create', '--file', file, '--journal', journal], {env})
     assert.equal(first.code, 6, first.stderr)
     assert.equal(lines(first.stdout).find((x) => x.row === 3).error.message, 'line 3: has 1 field, the header has 3')
-    const single = await runCli(['user', 'create', '--file', writeFile('single.csv', 'external_user_id,market\nword-3,GB\n')], {env})
+    const single = await runTink(['user', 'create', '--file', writeFile('single.csv', 'external_user_id,market\nword-3,GB\n')], {env})
     assert.match(single.stderr, /^1 row in \d+\.\d s \(\d+ rows\/s\): 1 created/m)
-    const resumed = await runCli(['user', 'create', '--file', writeFile('one-ok.csv', 'external_user_id,market,locale\nword-1,GB,en_US\n'), '--journal', journal], {env})
+    const resumed = await runTink(['user', 'create', '--file', writeFile('one-ok.csv', 'external_user_id,market,locale\nword-1,GB,en_US\n'), '--journal', journal], {env})
     assert.equal(resumed.code, 0, resumed.stderr)
     assert.match(resumed.stderr, /^1 row in \d+\.\d s: 1 created/m)
     assert.doesNotMatch(resumed.stderr, /rows\/s/)
@@ -171,7 +172,7 @@ describe('bulk input problems', () => {
         phase = 'off'
       }
     }, 1)
-    const r = await runCli(['user', 'create', '--file', file, '--concurrency', '4'], {env, timeoutMs: 30_000})
+    const r = await runTink(['user', 'create', '--file', file, '--concurrency', '4'], {env, timeoutMs: 30_000})
     clearInterval(poll)
     emu.setFaults('')
     assert.equal(r.code, 0, r.stderr)
@@ -183,7 +184,7 @@ describe('bulk input problems', () => {
 
   test('delete reports users that do not exist as not_found (a success)', async () => {
     const file = writeFile('ghosts.ndjson', '{"external_user_id":"ghost-1"}\n{"user_id":"0123456789abcdef0123456789abcdef"}\n')
-    const r = await runCli(['user', 'delete', '--file', file, '--yes'], {env})
+    const r = await runTink(['user', 'delete', '--file', file, '--yes'], {env})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(statuses(lines(r.stdout)), {not_found: 2})
   })
@@ -191,7 +192,7 @@ describe('bulk input problems', () => {
   test('--rate caps requests per second', async () => {
     const file = writeFile('rate.csv', csv(30, 'rate-'))
     const started = Date.now()
-    const r = await runCli(['user', 'create', '--file', file, '--rate', '20', '--concurrency', '8'], {env})
+    const r = await runTink(['user', 'create', '--file', file, '--rate', '20', '--concurrency', '8'], {env})
     assert.equal(r.code, 0, r.stderr)
     // 30 creates (and a token request) at 20/s take at least ~1.4 s.
     assert.ok(Date.now() - started >= 1400, `took ${Date.now() - started} ms`)

@@ -1,6 +1,7 @@
 // Issue 15 section 1 and issue 12 item 3: a bulk run never reports success for work that did not
-// happen. The built CLI against the emulator over loopback, or
-// against a purpose-built loopback server where Tink's answers must be imitated exactly.
+// happen. In process (runTink) against the emulator over loopback, or against a purpose-built
+// loopback server where Tink's answers must be imitated exactly; what belongs to the process
+// (stdout closed, a full disk, signals, peak memory) with the built CLI as a subprocess.
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn, execFileSync} from 'node:child_process'
@@ -8,7 +9,8 @@ import {createServer} from 'node:http'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startEmulator} from '../dist/emulator/index.js'
-import {BIN, ROOT, cleanEnv, emulatorEnv, runCli, tempDir} from './helpers.js'
+import {BIN, ROOT, cleanEnv, emulatorEnv, tempDir} from './helpers.js'
+import {runTink} from './support/in-process.js'
 
 const dir = tempDir('tink-bulk-safety-')
 const file = (name, content) => {
@@ -35,59 +37,59 @@ describe('bulk input and output against the emulator', () => {
   const has = (ext) => emu.users().some((u) => u.external_user_id === ext)
 
   test('CSV is RFC 4180: a quoted field with line breaks is one row; the line inside it is never deleted', async () => {
-    await runCli(['user', 'create', '--file', file('seed.csv', 'external_user_id,market\nleaver-1,GB\nvictim-7,GB\nleaver-2,GB\n')], {env})
+    await runTink(['user', 'create', '--file', file('seed.csv', 'external_user_id,market\nleaver-1,GB\nvictim-7,GB\nleaver-2,GB\n')], {env})
     assert.ok(has('victim-7'))
     const f = file('leavers.csv', 'external_user_id,note\nleaver-1,"note:\nvictim-7,do NOT delete\nend"\r\nleaver-2,"a, ""quoted"" note"\n')
-    const r = await runCli(['user', 'delete', '--file', f, '--yes'], {env})
+    const r = await runTink(['user', 'delete', '--file', f, '--yes'], {env})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(lines(r.stdout).map((x) => [x.row, x.external_user_id, x.status]).sort(), [[2, 'leaver-1', 'deleted'], [5, 'leaver-2', 'deleted']])
     assert.ok(has('victim-7'), 'the line inside a quoted field was taken for a row')
   })
 
   test('rows without a locale get their market\'s own (GB en_GB, SE sv_SE, US en_US, NO no_NO); --locale still wins', async () => {
-    const r = await runCli(['user', 'create', '--file', file('loc.csv', 'external_user_id,market\nloc-gb,GB\nloc-se,SE\nloc-us,US\nloc-no,NO\n')], {env})
+    const r = await runTink(['user', 'create', '--file', file('loc.csv', 'external_user_id,market\nloc-gb,GB\nloc-se,SE\nloc-us,US\nloc-no,NO\n')], {env})
     assert.equal(r.code, 0, r.stderr)
     const locale = (ext) => emu.users().find((u) => u.external_user_id === ext)?.locale
     assert.deepEqual(['loc-gb', 'loc-se', 'loc-us', 'loc-no'].map(locale), ['en_GB', 'sv_SE', 'en_US', 'no_NO'])
-    const flagged = await runCli(['user', 'create', '--file', file('loc-flag.csv', 'external_user_id,market\nloc-de,DE\n'), '--locale', 'en_US'], {env})
+    const flagged = await runTink(['user', 'create', '--file', file('loc-flag.csv', 'external_user_id,market\nloc-de,DE\n'), '--locale', 'en_US'], {env})
     assert.equal(flagged.code, 0, flagged.stderr)
     assert.equal(locale('loc-de'), 'en_US')
   })
 
   test('";" and tab delimiters are detected from the header and said on stderr; --delimiter sets one', async () => {
-    const semi = await runCli(['user', 'create', '--file', file('semi.csv', 'external_user_id;market;locale\nsemi-1;GB;en_GB\n"semi;2";SE;sv_SE\n')], {env})
+    const semi = await runTink(['user', 'create', '--file', file('semi.csv', 'external_user_id;market;locale\nsemi-1;GB;en_GB\n"semi;2";SE;sv_SE\n')], {env})
     assert.equal(semi.code, 0, semi.stderr)
     assert.match(semi.stderr, /with ";" as the CSV delimiter \(detected from the header/)
     assert.ok(has('semi-1') && has('semi;2'))
-    const tab = await runCli(['user', 'create', '--file', file('tab.csv', 'external_user_id\tmarket\ntab-1\tGB\n')], {env})
+    const tab = await runTink(['user', 'create', '--file', file('tab.csv', 'external_user_id\tmarket\ntab-1\tGB\n')], {env})
     assert.equal(tab.code, 0, tab.stderr)
     assert.match(tab.stderr, /with tab as the CSV delimiter/)
-    const pipe = await runCli(['user', 'create', '--file', file('pipe.csv', 'external_user_id|market\npipe-1|GB\n'), '--delimiter', '|'], {env})
+    const pipe = await runTink(['user', 'create', '--file', file('pipe.csv', 'external_user_id|market\npipe-1|GB\n'), '--delimiter', '|'], {env})
     assert.equal(pipe.code, 0, pipe.stderr)
     assert.ok(has('pipe-1'))
-    const plain = await runCli(['user', 'create', '--file', file('comma.csv', 'external_user_id,market\ncomma-1,GB\n')], {env})
+    const plain = await runTink(['user', 'create', '--file', file('comma.csv', 'external_user_id,market\ncomma-1,GB\n')], {env})
     assert.doesNotMatch(plain.stderr, /delimiter/)
   })
 
   test('a line that is not UTF-8 (Latin-1) is invalid with its line number, CSV and NDJSON; never sent, never a false duplicate', async () => {
     const latin = Buffer.concat([Buffer.from('external_user_id,market\n'), Buffer.from([0x6c, 0x2d, 0xe9, 0x2c, 0x47, 0x42, 0x0a]), Buffer.from([0x6c, 0x2d, 0xe8, 0x2c, 0x47, 0x42, 0x0a]), Buffer.from('l-ok,GB\n')])
     emu.requests.length = 0
-    const r = await runCli(['user', 'create', '--file', file('latin.csv', latin)], {env})
+    const r = await runTink(['user', 'create', '--file', file('latin.csv', latin)], {env})
     assert.equal(r.code, 6, r.stderr)
     const rows = lines(r.stdout).sort((a, b) => a.row - b.row)
     assert.deepEqual(rows.map((x) => [x.row, x.status]), [[2, 'invalid'], [3, 'invalid'], [4, 'created']])
     for (const x of rows.slice(0, 2)) assert.match(x.error.message, new RegExp(`^line ${x.row}: not valid UTF-8`))
     assert.ok(!emu.users().some((u) => u.external_user_id.includes('\uFFFD')))
     const nd = Buffer.concat([Buffer.from('{"external_user_id":"n-ok","market":"GB"}\n'), Buffer.from([0x7b, 0x22, 0x65, 0x78, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x6c, 0x5f, 0x75, 0x73, 0x65, 0x72, 0x5f, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d, 0x0a])])
-    const n = await runCli(['user', 'create', '--file', file('latin.ndjson', nd), '--market', 'GB'], {env})
+    const n = await runTink(['user', 'create', '--file', file('latin.ndjson', nd), '--market', 'GB'], {env})
     assert.equal(n.code, 6, n.stderr)
     assert.deepEqual(lines(n.stdout).sort((a, b) => a.row - b.row).map((x) => [x.row, x.status, x.error?.message?.slice(0, 26)]), [[1, 'created', undefined], [2, 'invalid', 'line 2: not valid UTF-8 te']])
   })
 
   test('tink\'s own NDJSON results are valid delete input (row, status and error ignored; user_id used)', async () => {
-    const created = await runCli(['user', 'create', '--file', file('own.csv', 'external_user_id,market\nown-1,GB\nown-2,GB\nown-3,XX\n')], {env})
+    const created = await runTink(['user', 'create', '--file', file('own.csv', 'external_user_id,market\nown-1,GB\nown-2,GB\nown-3,XX\n')], {env})
     const results = file('results.ndjson', created.stdout)
-    const r = await runCli(['user', 'delete', '--file', results, '--yes'], {env})
+    const r = await runTink(['user', 'delete', '--file', results, '--yes'], {env})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(lines(r.stdout).map((x) => x.status).sort(), ['deleted', 'deleted', 'not_found'])
     assert.ok(!has('own-1') && !has('own-2'))
@@ -132,12 +134,12 @@ describe('bulk input and output against the emulator', () => {
     const fifo = join(dir, 'fifo.csv')
     execFileSync('mkfifo', [fifo])
     const runs = [
-      await runCli(['user', 'create', '--file', fifo, '--market', 'GB'], {env, timeoutMs: 10_000}),
-      await runCli(['user', 'create', '--file', '/dev/zero', '--market', 'GB'], {env, timeoutMs: 10_000}),
-      await runCli(['user', 'create', '--file', dir, '--market', 'GB'], {env, timeoutMs: 10_000}),
-      await runCli(['user', 'create', '--file', '-', '--market', 'GB'], {env, input: 'a'.repeat(3 * 1024 * 1024), timeoutMs: 10_000}),
-      await runCli(['user', 'create', '--file', file('j.csv', 'external_user_id,market\nj-1,GB\n'), '--journal', fifo], {env, timeoutMs: 10_000}),
-      await runCli(['user', 'delete', '--file', fifo, '--yes'], {env, timeoutMs: 10_000}),
+      await runTink(['user', 'create', '--file', fifo, '--market', 'GB'], {env, timeoutMs: 10_000}),
+      await runTink(['user', 'create', '--file', '/dev/zero', '--market', 'GB'], {env, timeoutMs: 10_000}),
+      await runTink(['user', 'create', '--file', dir, '--market', 'GB'], {env, timeoutMs: 10_000}),
+      await runTink(['user', 'create', '--file', '-', '--market', 'GB'], {env, input: 'a'.repeat(3 * 1024 * 1024), timeoutMs: 10_000}),
+      await runTink(['user', 'create', '--file', file('j.csv', 'external_user_id,market\nj-1,GB\n'), '--journal', fifo], {env, timeoutMs: 10_000}),
+      await runTink(['user', 'delete', '--file', fifo, '--yes'], {env, timeoutMs: 10_000}),
     ]
     for (const r of runs) {
       assert.equal(r.code, 2, r.stderr)
@@ -200,10 +202,10 @@ describe('only Tink\'s own answers settle a row', () => {
     const journal = join(dir, 'proxy.journal')
     for (const status of [404, 409]) {
       answer = {status, body: `<html><body><h1>${status}</h1>gateway</body></html>`, type: 'text/html'}
-      const del = await runCli(['user', 'delete', '--file', f, '--yes', '--journal', journal, '--retries', '0'], {env})
+      const del = await runTink(['user', 'delete', '--file', f, '--yes', '--journal', journal, '--retries', '0'], {env})
       assert.equal(del.code, 6, del.stderr)
       assert.deepEqual(lines(del.stdout).map((x) => x.status), ['failed', 'failed'])
-      const cr = await runCli(['user', 'create', '--file', f, '--journal', join(dir, `proxy-c${status}.journal`), '--retries', '0'], {env})
+      const cr = await runTink(['user', 'create', '--file', f, '--journal', join(dir, `proxy-c${status}.journal`), '--retries', '0'], {env})
       assert.equal(cr.code, 6, cr.stderr)
       assert.deepEqual(lines(cr.stdout).map((x) => x.status), ['failed', 'failed'])
       assert.match(lines(cr.stdout)[0].error.hint, /did not come from Tink/)
@@ -214,16 +216,16 @@ describe('only Tink\'s own answers settle a row', () => {
     }
     // JSON of another shape (a gateway's) is not Tink's either.
     answer = {status: 404, body: '{"message":"Not Found"}', type: 'application/json'}
-    const single = await runCli(['user', 'delete', '--external-user-id', 'p-1', '--yes', '--retries', '0'], {env})
+    const single = await runTink(['user', 'delete', '--external-user-id', 'p-1', '--yes', '--retries', '0'], {env})
     assert.equal(single.code, 5, single.stderr)
     assert.doesNotMatch(single.stderr, /No user with/)
     answer = {status: 409, body: '<html>conflict</html>', type: 'text/html'}
-    const one = await runCli(['user', 'create', '--external-user-id', 'p-1', '--market', 'GB', '--retries', '0'], {env})
+    const one = await runTink(['user', 'create', '--external-user-id', 'p-1', '--market', 'GB', '--retries', '0'], {env})
     assert.equal(one.code, 5, one.stderr)
     assert.doesNotMatch(one.stderr, /already exists/)
     // Tink's own 404 still settles: not_found.
     answer = {status: 404, body: '{"errorMessage":"User not found","errorCode":"user_not_found"}', type: 'application/json'}
-    const real = await runCli(['user', 'delete', '--file', f, '--yes'], {env})
+    const real = await runTink(['user', 'delete', '--file', f, '--yes'], {env})
     assert.equal(real.code, 0, real.stderr)
     assert.deepEqual(lines(real.stdout).map((x) => x.status), ['not_found', 'not_found'])
   })
@@ -258,7 +260,7 @@ describe('only Tink\'s own answers settle a row', () => {
       })
       await new Promise((r) => srv.listen(0, '127.0.0.1', r))
       try {
-        const r = await runCli(['user', 'create', '--file', f, '--retries', '2'], {env: {...env, TINK_API_URL: `http://127.0.0.1:${srv.address().port}`}, timeoutMs: 20_000})
+        const r = await runTink(['user', 'create', '--file', f, '--retries', '2'], {env: {...env, TINK_API_URL: `http://127.0.0.1:${srv.address().port}`}, timeoutMs: 20_000})
         assert.equal(r.code, 6, r.stderr)
         const gaps = times.slice(1).map((t, i) => t - times[i])
         assert.ok(gaps.length >= 2 && gaps.every((g) => g >= 20), `Retry-After ${value}: gaps ${gaps.map(Math.round)} ms, no backoff`)

@@ -11,7 +11,8 @@ import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
-import {emulatorEnv, freePort, ROOT, runCli, tempDir} from './helpers.js'
+import {emulatorEnv, freePort, ROOT, tempDir} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {countAllReceived, countReceived, scanLog, SPEC, startPrism} from './support/prism.js'
 import {spawnCli} from './support/cli.js'
 import {runLink} from './support/emulator-http.js'
@@ -71,7 +72,7 @@ after(async () => {
 async function viaPrism(prism, args, {input, env = {}} = {}) {
   const mark = prism.mark()
   const before = emu.requests.length
-  const r = await runCli(args, {input, env: {...cliEnv(prism), ...env}})
+  const r = await runTink(args, {input, env: {...cliEnv(prism), ...env}})
   await prism.settle()
   const log = prism.since(mark)
   const found = scanLog(log)
@@ -239,7 +240,7 @@ describe('every command against Prism mock (--errors): spec-generated answers', 
     // A profile's credentials (env credentials are never cached at all), in the file store.
     const config = tempDir('tink-config-')
     const env = {TINK_CONFIG_DIR: config, TINK_CLIENT_ID: undefined, TINK_CLIENT_SECRET: undefined, TINK_API_URL: undefined}
-    const add = await runCli(['profile', 'add', 'prism', '--base-url', mock.url, '--client-id', CLIENT.id, '--client-secret-stdin', '--insecure-storage', '--no-verify'], {env, input: CLIENT.secret})
+    const add = await runTink(['profile', 'add', 'prism', '--base-url', mock.url, '--client-id', CLIENT.id, '--client-secret-stdin', '--insecure-storage', '--no-verify'], {env, input: CLIENT.secret})
     assert.equal(add.code, 0, add.stderr)
     const mark = mock.mark()
     const first = await viaPrism(mock, ['token', 'get', '--scope', 'user:create', '--json'], {env})
@@ -275,11 +276,11 @@ describe('every command against Prism mock (--errors): spec-generated answers', 
   test('user create, grant create (+ --exchange), grant delegate, user delete: exit 0 with the generated values', async () => {
     const mark = mock.mark()
     const [created, grant, exchanged, delegated, deleted] = await Promise.all([
-      runCli(['user', 'create', '--external-user-id', 'mock-user', '--market', 'GB', '--locale', 'en_US', '--json'], {env: mockEnv()}),
-      runCli(['grant', 'create', '--external-user-id', 'mock-user', '--scope', 'accounts:read', '--json'], {env: mockEnv()}),
-      runCli(['grant', 'create', '--external-user-id', 'mock-user', '--scope', 'accounts:read', '--exchange', '--json'], {env: mockEnv()}),
-      runCli(['grant', 'delegate', '--external-user-id', 'mock-user', '--id-hint', 'Jane Doe', '--redirect-uri', 'https://example.com/callback', '--json'], {env: mockEnv()}),
-      runCli(['user', 'delete', '--external-user-id', 'mock-user', '--yes', '--json'], {env: mockEnv()}),
+      runTink(['user', 'create', '--external-user-id', 'mock-user', '--market', 'GB', '--locale', 'en_US', '--json'], {env: mockEnv()}),
+      runTink(['grant', 'create', '--external-user-id', 'mock-user', '--scope', 'accounts:read', '--json'], {env: mockEnv()}),
+      runTink(['grant', 'create', '--external-user-id', 'mock-user', '--scope', 'accounts:read', '--exchange', '--json'], {env: mockEnv()}),
+      runTink(['grant', 'delegate', '--external-user-id', 'mock-user', '--id-hint', 'Jane Doe', '--redirect-uri', 'https://example.com/callback', '--json'], {env: mockEnv()}),
+      runTink(['user', 'delete', '--external-user-id', 'mock-user', '--yes', '--json'], {env: mockEnv()}),
     ])
     await mock.settle()
     const log = mock.since(mark)
