@@ -1,7 +1,8 @@
 // Property-based tests (fast-check): random server answers and random errors through the CLI's
-// error mapping in process (thousands of cases, milliseconds each), then a bounded number of
-// random command lines and random server answers through the built CLI as a subprocess. Always:
-// no uncaught exception, an exit code from the documented set, one line (or one JSON document).
+// error mapping, and random server answers to whole commands, in process (thousands of cases,
+// milliseconds each); then a bounded number of random command lines, unknown commands included,
+// through the built CLI as a subprocess. Always: no uncaught exception, an exit code from the
+// documented set, one line (or one JSON document).
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -11,6 +12,7 @@ import {CliError, ExitCode, parseErrorLine, toCliError} from '../dist/lib/errors
 import {errorFromResponse, parseRetryAfter} from '../dist/lib/http/client.js'
 import {redactBody} from '../dist/lib/secrets/redact.js'
 import {ROOT, runCli} from './helpers.js'
+import {runTink} from './support/in-process.js'
 import {newClient, serverEnv, TOKEN_PATH, GRANT_PATH} from './support/cli.js'
 import {startTinkServer} from './support/tink-server.js'
 
@@ -154,6 +156,14 @@ describe('subprocess: the built CLI with random input', () => {
       subprocessParams(25),
     )
   })
+})
+
+describe('in process: random server answers', () => {
+  let srv
+  before(async () => (srv = await startTinkServer()))
+  after(() => srv.close())
+
+  const NO_STACK = /\n\s+at .*:\d+:\d+/
 
   test('random server answers to token get and grant create: exit code in the set, one JSON document, no stack trace', async () => {
     const answer = fc.record({
@@ -174,7 +184,7 @@ describe('subprocess: the built CLI with random input', () => {
           srv.script(GRANT_PATH, spec)
         } else srv.script(TOKEN_PATH, spec)
         const args = grant ? ['grant', 'create', '--external-user-id', 'u1', '--scope', 'accounts:read'] : ['token', 'get', '--no-cache']
-        const r = await runCli([...args, '--json', '--retries', '0'], {env: serverEnv(srv), timeoutMs: 20_000})
+        const r = await runTink([...args, '--json', '--retries', '0'], {env: serverEnv(srv)})
         assert.ok(DOCUMENTED.has(r.code) && r.code !== 1, `exit ${r.code} for ${JSON.stringify(a)}: ${r.stdout}${r.stderr}`)
         const doc = JSON.parse(r.stdout)
         if (r.code === 0) assert.ok(a.status >= 200 && a.status < 300)
@@ -184,7 +194,7 @@ describe('subprocess: the built CLI with random input', () => {
         }
         assert.doesNotMatch(r.stderr, NO_STACK)
       }),
-      subprocessParams(25),
+      params(200),
     )
   })
 })
