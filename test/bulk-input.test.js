@@ -1,13 +1,13 @@
 // Bulk input and its problems (`tink user create|delete --file`): bad rows and files, duplicates,
-// rate limits, in process (runTink) against the emulator; stdin streaming, Ctrl-C and peak memory
-// with the built CLI as a subprocess, since those are the process's own.
+// rate limits, in process (runTink) against the emulator; stdin streaming, Ctrl-C, peak memory
+// and a fault switched while the run goes on with the built CLI as a subprocess.
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {startEmulator} from '../dist/emulator/index.js'
-import {BIN, ROOT, cleanEnv, emulatorEnv, tempDir} from './helpers.js'
+import {BIN, ROOT, cleanEnv, emulatorEnv, runCli, tempDir} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {CREATE, csv, fileWriter, lines, statuses, usersWithPrefix} from './support/bulk.js'
 
@@ -172,7 +172,9 @@ describe('bulk input problems', () => {
         phase = 'off'
       }
     }, 1)
-    const r = await runTink(['user', 'create', '--file', file, '--concurrency', '4'], {env, timeoutMs: 30_000})
+    // A subprocess: the poll above switches the fault from this process's event loop, which an
+    // in-process run would keep busy until every row had been sent.
+    const r = await runCli(['user', 'create', '--file', file, '--concurrency', '4'], {env, timeoutMs: 30_000})
     clearInterval(poll)
     emu.setFaults('')
     assert.equal(r.code, 0, r.stderr)
