@@ -24,6 +24,8 @@ const params = (numRuns) => ({numRuns, seed: SEED})
 // Each run of these spawns the CLI: shrinking a failure could take minutes, so report it as found.
 const subprocessParams = (numRuns) => ({...params(numRuns), endOnFailure: true})
 test(`fuzz seed ${SEED} (set FUZZ_SEED to replay)`, () => {})
+/** A stack trace in the CLI's output. */
+const NO_STACK = /\n\s+at .*:\d+:\d+/
 
 const status = fc.integer({min: 100, max: 599})
 const contentType = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/html', 'text/plain', 'application/problem+json', '')
@@ -131,8 +133,6 @@ describe('subprocess: the built CLI with random input', () => {
   before(async () => (srv = await startTinkServer()))
   after(() => srv.close())
 
-  const NO_STACK = /\n\s+at .*:\d+:\d+/
-
   test('random command lines: exit code in the set, no stack trace, --json keeps stdout to one document', async () => {
     const word = fc.oneof(fc.string({maxLength: 12}), fc.constantFrom('-', '--', '=', ' ', 'GB', 'en_US', 'accounts:read', 'http://x', 'u1'))
     const flag = fc.constantFrom(
@@ -162,8 +162,6 @@ describe('in process: random server answers', () => {
   let srv
   before(async () => (srv = await startTinkServer()))
   after(() => srv.close())
-
-  const NO_STACK = /\n\s+at .*:\d+:\d+/
 
   test('random server answers to token get and grant create: exit code in the set, one JSON document, no stack trace', async () => {
     const answer = fc.record({
