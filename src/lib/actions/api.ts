@@ -4,10 +4,11 @@ import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {userRef} from '../cli/user-ref.js'
-import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
-import type {HttpResponse, RequestSpec} from '../http/client.js'
+import {CliError, usageError} from '../errors/cli-error.js'
+import {TRANSPORT_HEADERS, type HttpResponse, type RequestSpec} from '../http/client.js'
 import type {UserRef} from '../tink/api.js'
 import {joinScopes} from '../tink/validate.js'
+import {paginate, parseJson} from './api-pages.js'
 
 export const apiFlags = {
   ...userFlags,
@@ -18,8 +19,9 @@ export const apiFlags = {
   form: Flags.boolean({description: 'Send the fields as a form (application/x-www-form-urlencoded; the default).', exclusive: ['json-body']}),
   'json-body': Flags.boolean({description: 'Send the fields as a JSON object.', exclusive: ['form']}),
   include: Flags.boolean({char: 'i', description: 'Print the status line and response headers before the body.'}),
-  paginate: Flags.boolean({description: 'Follow nextPageToken (GET) and print the items of every page as one JSON array.'}),
+  paginate: Flags.boolean({description: 'Follow nextPageToken (GET) and print the items of every page as one JSON array. Stops at a repeated token or after --max-pages (exit 6, the pages fetched printed).'}),
   ndjson: Flags.boolean({description: 'With --paginate: one item per line as pages arrive.', dependsOn: ['paginate']}),
+  'max-pages': Flags.integer({description: 'With --paginate: the most pages fetched (default 1000).', min: 1, dependsOn: ['paginate']}),
   scope: Flags.string({char: 's', description: 'Scopes of the token, comma-separated (repeatable). Default with a user: the scope the path needs.', multiple: true}),
   token: Flags.string({description: 'Use this token instead of minting one: only "-" (read from standard input), never the token itself.'}),
   'no-cache': Flags.boolean({description: 'Mint a new token even if a cached one is fresh (and do not cache it).'}),
@@ -80,6 +82,7 @@ function parseHeaders(headers: string[] | undefined): Record<string, string> {
     const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):\s*(.*)$/.exec(h)
     if (!m) throw usageError(`--header ${JSON.stringify(h.replace(/:.*/, ': ...'))} is not 'Name: value'`, "e.g. -H 'Accept-Language: en'")
     const name = m[1].toLowerCase()
+    if (TRANSPORT_HEADERS.includes(name)) throw usageError(`--header ${m[1]} is not allowed: the HTTP layer sets it itself`, `Leave ${m[1]} out; tink api frames the request`)
     if (name === 'authorization') throw usageError('--header Authorization is not allowed: tink api sets the token itself', 'Use --token - to give a token on standard input')
     out[name] = m[2]!
   }
@@ -90,15 +93,21 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   let method = flags.method?.toUpperCase()
   let rawPath = args.path
   const first = args['method-or-path']
-  if (rawPath === undefined) rawPath = first
-  else {
+  if (rawPath === undefined) {
+    // `tink api GET`: a method with no path, not the path /GET.
+    if (first && METHODS.has(first.toUpperCase()) && !first.startsWith('/')) throw usageError(`Which path? ${first} needs one, e.g. tink api ${first.toUpperCase()} /data/v2/accounts --external-user-id ID`, 'Give PATH after the method')
+    rawPath = first
+  } else {
     if (method && first && first.toUpperCase() !== method) throw usageError(`Two methods: ${first} and --method ${flags.method}`, 'Give the method once')
     method = first?.toUpperCase()
   }
   if (!rawPath) throw usageError('Which path? e.g. tink api /data/v2/accounts --external-user-id ID', 'Give PATH, a path on the API base URL')
   const fields = parseFields(flags.field)
   const headers = parseHeaders(flags.header)
-  method ??= flags.input !== undefined || (fields.length > 0 && !flags.paginate) ? 'POST' : 'GET'
+  // Fields on a path that is only ever read (a data endpoint) are its query, as with -X GET.
+  const readOnlyPath = scopeForPath(rawPath.startsWith('/') ? rawPath : '/' + rawPath) !== undefined
+  const defaulted = method === undefined
+  method ??= flags.input !== undefined || (fields.length > 0 && !flags.paginate && !readOnlyPath) ? 'POST' : 'GET'
   if (!METHODS.has(method)) throw usageError(`Unknown HTTP method ${method}`, [...METHODS].join(', '))
   const queryMethod = method === 'GET' || method === 'HEAD' || method === 'DELETE'
   if (flags.input !== undefined && queryMethod && method !== 'DELETE') throw usageError(`--input with ${method}: a ${method} has no body`, 'Use -X POST (or PUT)')
@@ -107,15 +116,16 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   const user: UserRef | undefined = flags['user-id'] !== undefined || flags['external-user-id'] !== undefined ? userRef(flags) : undefined
   if (flags.token !== undefined && user) throw usageError('--token - and a user: give one of them', 'The token already names its user')
   await f.preflight({needsCredentials: flags.token === undefined})
-  const path = apiPath(rawPath, await f.baseUrl())
+  const baseUrl = await f.baseUrl()
+  const path = apiPath(rawPath, baseUrl)
   let scope = joinScopes(flags.scope)
   if (user && !scope && flags.token === undefined) {
     scope = scopeForPath(path)
     if (!scope) throw usageError(`No known scope for ${path}`, 'Give the scope the user token needs with --scope, e.g. --scope accounts:read')
   }
 
-  let body: string | undefined
-  if (flags.input !== undefined) body = flags.input === '-' ? await f.readStdinText('the request body') : await readFile(flags.input, 'utf8').catch((err: NodeJS.ErrnoException) => Promise.reject(usageError(`Cannot read --input ${flags.input}: ${err.code ?? err.message}`, 'Give a readable file, or - for standard input')))
+  let body: Buffer | undefined
+  if (flags.input !== undefined) body = flags.input === '-' ? await f.stdin.bytes('the request body') : await readFile(flags.input).catch((err: NodeJS.ErrnoException) => Promise.reject(usageError(`Cannot read --input ${flags.input}: ${err.code ?? err.message}`, 'Give a readable file, or - for standard input')))
   const token = flags.token === '-' ? await f.readStdin('the access token') : undefined
 
   const spec: RequestSpec = {method, path, what: `${method} ${path.split('?')[0]}`, headers}
@@ -125,24 +135,44 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   } else if (fields.length) spec.form = Object.fromEntries(fields)
   if (body !== undefined) {
     spec.body = body
-    headers['content-type'] ??= /^\s*[[{]/.test(body) ? 'application/json' : 'application/octet-stream'
+    headers['content-type'] ??= /^\s*[[{]/.test(body.subarray(0, 64).toString('latin1')) ? 'application/json' : 'application/octet-stream'
   }
   spec.retry = IDEMPOTENT.has(method) || Object.keys(headers).includes('idempotency-key')
 
-  const http = await f.http()
-  const tinkApi = token === undefined ? await f.api() : undefined
+  const tinkApi = await f.api()
   const send = (s: RequestSpec): Promise<HttpResponse> => {
-    if (token !== undefined) return http.request({...s, bearer: token})
-    if (user) return tinkApi!.withUserToken(user, scope!, (t) => http.request({...s, bearer: t}), {noCache: flags['no-cache']})
-    return tinkApi!.cachedClientToken(scope, {noCache: flags['no-cache']}).then((t) => http.request({...s, bearer: t.access_token}))
+    if (token !== undefined) return tinkApi.request({...s, bearer: token})
+    if (user) return tinkApi.withUserToken(user, scope!, (t) => tinkApi.request({...s, bearer: t}), {noCache: flags['no-cache']})
+    return tinkApi.cachedClientToken(scope, {noCache: flags['no-cache']}).then((t) => tinkApi.request({...s, bearer: t.access_token}))
   }
+  const sendExplained = (s: RequestSpec): Promise<HttpResponse> =>
+    send(s).catch((err: unknown) => {
+      throw explain(err, {fields: fields.length > 0 && defaulted && method === 'POST', baseUrl, path})
+    })
 
-  if (flags.paginate) return paginate(f, spec, send, Boolean(flags.ndjson), Boolean(flags.include))
-  const res = await send(spec)
+  if (flags.paginate) return paginate(f, spec, sendExplained, {ndjson: Boolean(flags.ndjson), include: Boolean(flags.include), maxPages: flags['max-pages'] ?? 1000, printHead})
+  const res = await sendExplained(spec)
   if (flags.include) printHead(f, res)
-  const parsed = parseJson(res.body)
-  if (!f.json) f.io.stdout.write(f.io.stdout.isTTY && parsed !== undefined ? JSON.stringify(parsed, null, 2) + '\n' : res.body)
+  const parsed = isJson(res) ? parseJson(res.body) : undefined
+  // Bytes as received (a PDF stays a PDF); only JSON is pretty-printed, and only on a terminal.
+  if (!f.json) f.io.stdout.write(f.io.stdout.isTTY && parsed !== undefined ? JSON.stringify(parsed, null, 2) + '\n' : res.bytes)
   return {result: parsed ?? res.body}
+}
+
+function isJson(res: HttpResponse): boolean {
+  const type = res.headers['content-type']
+  return type === undefined || /json/i.test(type)
+}
+
+/** A failure with the trip-up that most likely caused it named: -f on a read, a base URL with /api. */
+function explain(err: unknown, o: {fields: boolean; baseUrl: string; path: string}): unknown {
+  if (!(err instanceof CliError) || err.hint) return err
+  if (err.status === 405 && o.fields) return err.withHint('-f fields made this a POST with a body; to send them as query parameters of a read, add -X GET')
+  const prefix = new URL(o.baseUrl).pathname.replace(/\/+$/, '')
+  if (err.status === 404 && prefix && o.path.startsWith('/api/') && prefix.endsWith('/api')) {
+    return err.withHint(`The base URL ${o.baseUrl} ends in ${prefix} and PATH starts with /api: a base URL is the host, without /api (e.g. --base-url ${new URL(o.baseUrl).origin})`)
+  }
+  return err
 }
 
 function groupFields(fields: Array<[string, string]>): Record<string, string[]> {
@@ -151,47 +181,8 @@ function groupFields(fields: Array<[string, string]>): Record<string, string[]> 
   return out
 }
 
-function parseJson(text: string): unknown {
-  if (!text.trim()) return undefined
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
-}
-
-function printHead(f: Factory, res: HttpResponse): void {
+export function printHead(f: Factory, res: HttpResponse): void {
   if (f.json) return
   const lines = [`HTTP ${res.status}`, ...Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`)]
   f.io.stdout.write(lines.join('\n') + '\n\n')
-}
-
-/** Pages of a list: the array field of each page collected, nextPageToken followed until empty. */
-async function paginate(f: Factory, spec: RequestSpec, send: (s: RequestSpec) => Promise<HttpResponse>, ndjson: boolean, include: boolean): Promise<Outcome<unknown>> {
-  const items: unknown[] = []
-  const seen = new Set<string>()
-  let pageToken: string | undefined
-  for (let page = 1; ; page++) {
-    const query = {...spec.query, ...(pageToken ? {pageToken} : {})}
-    const res = await send({...spec, query})
-    if (include) printHead(f, res)
-    const body = parseJson(res.body)
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw notAPage(spec, page, 'is not a JSON object')
-    const record = body as Record<string, unknown>
-    const list = Object.entries(record).find(([, v]) => Array.isArray(v))?.[1] as unknown[] | undefined
-    if (!list) throw notAPage(spec, page, 'has no list in it')
-    if (ndjson && !f.json) for (const item of list) f.io.stdout.write(JSON.stringify(item) + '\n')
-    items.push(...list)
-    const next = record.nextPageToken
-    if (typeof next !== 'string' || !next) break
-    if (seen.has(next)) throw notAPage(spec, page, `repeats the nextPageToken of an earlier page; stopped after ${page} pages`)
-    seen.add(next)
-    pageToken = next
-  }
-  if (!ndjson && !f.json) f.io.stdout.write(JSON.stringify(items, null, f.io.stdout.isTTY ? 2 : undefined) + '\n')
-  return {result: items}
-}
-
-function notAPage(spec: RequestSpec, page: number, problem: string): CliError {
-  return new CliError(`${spec.what}: page ${page} ${problem}, so --paginate cannot follow it`, {exitCode: ExitCode.UNAVAILABLE, code: 'invalid_response', hint: 'Use --paginate only on list endpoints that answer with nextPageToken'})
 }

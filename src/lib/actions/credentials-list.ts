@@ -2,7 +2,6 @@
 import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {userRef} from '../cli/user-ref.js'
-import {parseJsonObject} from '../tink/api.js'
 
 export const credentialsListFlags = {...userFlags}
 
@@ -20,8 +19,7 @@ export function expiryText(ms: unknown, now: number): string {
 export async function credentialsList(f: Factory, flags: CommandFlags<typeof credentialsListFlags>): Promise<Outcome<Record<string, unknown>>> {
   const user = userRef(flags)
   await f.preflight({needsCredentials: true})
-  const res = await (await f.api()).userGet(user, 'credentials:read', '/api/v1/credentials/list', 'credentials list')
-  const body = parseJsonObject(res, 'credentials list')
+  const body = await (await f.api()).listCredentials(user)
   const list = (Array.isArray(body.credentials) ? body.credentials : []) as Array<Record<string, unknown>>
   if (!list.length) {
     f.note('No connected banks for this user (no credentials)')

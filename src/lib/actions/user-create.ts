@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {bulkFlags, type CommandFlags} from '../cli/flags.js'
 import {formatFields} from '../cli/output.js'
-import {CliError, usageError} from '../errors/cli-error.js'
+import {CliError, tinkSaid, usageError} from '../errors/cli-error.js'
 import {USER_CREATED_BY_EARLIER_ATTEMPT, type CreatedUser, type CreateUserInput} from '../tink/api.js'
 import {defaultLocale} from '../tink/markets.js'
 import {checkId, checkLocale, checkMarket, checkRetentionClass, RETENTION_CLASSES} from '../tink/validate.js'
@@ -50,6 +50,7 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
   try {
     user = await (await f.api()).createUser(input)
   } catch (err) {
+    if (tinkSaid(err, 409) && err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) throw err.withHint('Use another --external-user-id, or delete that user first with tink user delete')
     if (!(err instanceof CliError) || err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) throw err
     // Tink does not give the id of an existing user to a client token: say so, exit 0, no hint to delete.
     f.note(`${err.message}. Its user id is not in the answer; Tink gives it with the user's own data`)

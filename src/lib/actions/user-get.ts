@@ -3,7 +3,6 @@ import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {formatFields} from '../cli/output.js'
 import {userRef} from '../cli/user-ref.js'
-import {parseJsonObject} from '../tink/api.js'
 
 export const userGetFlags = {...userFlags}
 
@@ -12,8 +11,7 @@ const when = (ms: unknown): string | undefined => (typeof ms === 'number' && Num
 export async function userGet(f: Factory, flags: CommandFlags<typeof userGetFlags>): Promise<Outcome<Record<string, unknown>>> {
   const user = userRef(flags)
   await f.preflight({needsCredentials: true})
-  const res = await (await f.api()).userGet(user, 'user:read', '/api/v1/user', 'user get')
-  const u = parseJsonObject(res, 'user get')
+  const u = await (await f.api()).getUser(user)
   const p = (u.profile && typeof u.profile === 'object' ? u.profile : {}) as Record<string, unknown>
   const s = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined)
   f.out(formatFields([

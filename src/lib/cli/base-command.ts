@@ -113,7 +113,7 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
   }
 
   override async catch(err: unknown): Promise<void> {
-    this.exitCode = renderError(this.io, err, {json: this.jsonEnabled(), interrupted: this.interrupt.signal.aborted, verbose: Boolean(this.flags?.verbose)})
+    this.exitCode = renderError(this.io, err, {json: this.jsonEnabled(), interrupted: this.interrupt.signal.aborted, verbose: Boolean(this.flags?.verbose), authHint: () => this.built?.run.authHint()})
   }
 
   override async finally(err: Error | undefined): Promise<void> {

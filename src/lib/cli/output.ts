@@ -71,3 +71,30 @@ export function formatToken(token: {[key: string]: unknown}): string {
   const keys = ['access_token', 'token_type', 'scope', 'expires_in', 'expires_at', 'refresh_token', 'id_hint']
   return formatFields(keys.map((k) => [k, token[k] === undefined || token[k] === null ? undefined : String(token[k] as string | number | boolean)]))
 }
+
+/** What a command prints, by kind: human output on stdout (none with --json), messages on stderr, traces with --verbose. */
+export class Printer {
+  constructor(
+    private readonly io: {stdout: Stream; stderr: Stream; env: NodeJS.ProcessEnv},
+    private readonly json: boolean,
+    private readonly verbose: boolean,
+  ) {}
+
+  trace(line: string): void {
+    if (this.verbose) this.io.stderr.write(sanitizeForTerminal(line) + '\n')
+  }
+
+  /** Human output on stdout (suppressed with --json: the returned value is printed instead). */
+  out(text: string): void {
+    if (!this.json) this.io.stdout.write(sanitizeForTerminal(text) + '\n')
+  }
+
+  /** Messages for people: always stderr, never mixed into machine output. */
+  note(text: string): void {
+    this.io.stderr.write(sanitizeForTerminal(text) + '\n')
+  }
+
+  warnLine(text: string): void {
+    this.io.stderr.write(paint(this.io.stderr, 'yellow', 'Warning: ', this.io.env) + sanitizeForTerminal(text) + '\n')
+  }
+}

@@ -35,6 +35,8 @@ export interface CliErrorOptions {
   hint?: string
   /** The answer carried Tink's own error body ({errorMessage, errorCode}), not a proxy's page. */
   fromTink?: boolean
+  /** What a refusal is about, when the layer that knows can tell (the renderer's hint follows it). */
+  about?: 'client_credentials'
   cause?: unknown
 }
 
@@ -45,6 +47,7 @@ export class CliError extends Error {
   readonly requestId?: string
   readonly hint?: string
   readonly fromTink?: boolean
+  readonly about?: 'client_credentials'
 
   constructor(message: string, options: CliErrorOptions) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
@@ -55,6 +58,16 @@ export class CliError extends Error {
     this.requestId = options.requestId
     this.hint = options.hint
     this.fromTink = options.fromTink
+    this.about = options.about
+  }
+
+  /** This error with `hint` when it has none of its own (the renderer's choice), same class and fields. */
+  withHint(hint: string | undefined): this {
+    if (!hint || this.hint) return this
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(this) as object) as this, this, {hint})
+    Object.defineProperty(copy, 'message', {value: this.message, writable: true, configurable: true})
+    for (const key of ['stack', 'cause'] as const) if (key in this) Object.defineProperty(copy, key, {value: this[key], writable: true, configurable: true})
+    return copy
   }
 
   /** The single line shown to a person: what went wrong, the request id, and how to fix it. */

@@ -4,6 +4,7 @@
  * URLSearchParams. Rules Tink states (lengths, enums, which flow needs what) are checked here,
  * before any request is sent; the README has the table of which flow takes which parameter.
  */
+import {isLoopbackHost} from '../http/loopback.js'
 import {usageError} from '../errors/cli-error.js'
 
 export const LINK_FLOWS = [
@@ -157,9 +158,9 @@ export function buildLinkUrl(input: LinkUrlInput): string {
   return url.toString()
 }
 
-/** True for http(s) URLs on a loopback host (localhost, 127.0.0.1, [::1]): `tink link connect` can listen there itself. */
+/** True for http URLs on a loopback host (http/loopback.ts): `tink link connect` can listen there itself. */
 export function isLoopbackRedirect(uri: URL): boolean {
-  return uri.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(uri.hostname)
+  return uri.protocol === 'http:' && isLoopbackHost(uri.hostname)
 }
 
 /** What Tink Link sent to the redirect URI, parsed from its query. */

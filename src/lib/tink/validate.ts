@@ -3,6 +3,7 @@
  * line says what was wrong and how to fix it.
  */
 import {usageError} from '../errors/cli-error.js'
+import {isLoopbackHost} from '../http/loopback.js'
 import {isLocale, isMarket} from './markets.js'
 
 export const REGIONS = {
@@ -16,8 +17,6 @@ export function checkRegion(value: string, origin = '--region'): Region {
   if (v === 'eu' || v === 'us') return v
   throw usageError(`Unknown region "${value}" (from ${origin})`, 'Use eu or us, or --base-url for any other API URL')
 }
-
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/i
 
 /**
  * An http(s) origin; plain http only to loopback unless explicitly allowed. Every base URL (flag,
@@ -44,7 +43,7 @@ export function checkBaseUrl(value: string, origin: string, allowInsecureHttp = 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw usageError(`Unsupported URL scheme "${url.protocol}" in ${origin}`, 'Use an https:// URL')
   }
-  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname) && !allowInsecureHttp) {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !allowInsecureHttp) {
     throw usageError(
       `Refusing plain http:// to ${url.hostname} (from ${origin}): client secrets and tokens would cross the network unencrypted`,
       'Use https://, or pass --allow-insecure-http if you really mean it',
