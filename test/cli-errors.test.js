@@ -126,7 +126,7 @@ describe('HTTP statuses -> exit codes', () => {
   test('429 on every attempt -> exit 5 after 1 + --retries requests', async () => {
     srv.script(TOKEN_PATH, tinkError(429, 'rate_limited', 'Slow down', {'retry-after': '0'}))
     const r = await runTink(['token', 'get', '--retries', '2'], {env: serverEnv(srv)})
-    assertOneLineError(r, 5, /HTTP 429: Slow down \[rate_limited\] \(after 3 attempts\)/)
+    assertOneLineError(r, 5, /HTTP 429: Slow down \[rate_limited\] \(after 3 attempts in \d+\.\d s\)/)
     assert.equal(srv.requests.length, 3)
   })
 

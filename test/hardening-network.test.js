@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {runCli, tempDir} from './helpers.js'
 import {assertOneLineError, newClient, TOKEN_PATH} from './support/cli.js'
-import {startConnectProxy} from './support/connect-proxy.js'
+import {startConnectProxy, TEST_HOST} from './support/connect-proxy.js'
 import {startTinkServer, tokenResponse} from './support/tink-server.js'
 
 const dir = tempDir('tink-tls-')
@@ -25,7 +25,7 @@ function makeCerts() {
   ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=some other CA',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign')
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost')
-  writeFileSync(pem('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n')
+  writeFileSync(pem('ext.cnf'), `subjectAltName=DNS:localhost,DNS:${TEST_HOST},IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`)
   ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf')
 }
 
@@ -88,8 +88,8 @@ describe('TLS with a private CA', () => {
     requests = []
     const proxy = await startConnectProxy()
     try {
-      for (const via of [{}, {HTTPS_PROXY: proxy.url}]) {
-        const r = await token(`https://localhost:${https.port}`, {NODE_TLS_REJECT_UNAUTHORIZED: '0', ...via})
+      for (const [host, via] of [['localhost', {}], [TEST_HOST, {HTTPS_PROXY: proxy.url}]]) {
+        const r = await token(`https://${host}:${https.port}`, {NODE_TLS_REJECT_UNAUTHORIZED: '0', ...via})
         // Node itself warns about the variable on stderr; tink's own line follows it.
         assert.equal(r.code, 5, r.stderr)
         assert.equal(r.stdout, '')
@@ -116,9 +116,10 @@ describe('TLS with a private CA', () => {
   })
 })
 
-describe('proxies: a real CONNECT proxy on loopback', () => {
+describe('proxies: a real CONNECT proxy on loopback, for a host name only it resolves', () => {
   let proxy
   let plain
+  const remote = () => `https://${TEST_HOST}:${https.port}`
   before(async () => {
     proxy = await startConnectProxy()
     plain = await startTinkServer()
@@ -130,53 +131,77 @@ describe('proxies: a real CONNECT proxy on loopback', () => {
 
   test('HTTPS_PROXY: the https request goes through a CONNECT tunnel, TLS end to end (the proxy never sees the secret)', async () => {
     proxy.seen.length = 0
-    const r = await token(`https://localhost:${https.port}`, {HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+    const r = await token(remote(), {HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, 'over-tls\n')
-    assert.deepEqual(proxy.seen.map((s) => `${s.method} ${s.target}`), [`CONNECT localhost:${https.port}`])
+    assert.deepEqual(proxy.seen.map((s) => `${s.method} ${s.target}`), [`CONNECT ${TEST_HOST}:${https.port}`])
     assert.ok(!JSON.stringify(proxy.seen).includes('tls-secret'))
   })
 
   test('lowercase https_proxy works too', async () => {
     proxy.seen.length = 0
-    const r = await token(`https://localhost:${https.port}`, {https_proxy: proxy.url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+    const r = await token(remote(), {https_proxy: proxy.url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
     assert.equal(r.code, 0, r.stderr)
     assert.equal(proxy.seen.length, 1)
   })
 
-  test('HTTP_PROXY: a plain http:// API is reached through the proxy', async () => {
+  test('HTTP_PROXY: a plain http:// API on another host (with --allow-insecure-http) is reached through the proxy', async () => {
     proxy.seen.length = 0
     plain.reset()
     plain.script(TOKEN_PATH, {json: tokenResponse({access_token: 'via-proxy'})})
-    const r = await token(plain.url, {HTTP_PROXY: proxy.url})
+    const url = `http://${TEST_HOST}:${plain.port}`
+    const refused = await token(url, {HTTP_PROXY: proxy.url})
+    assertOneLineError(refused, 2, /Refusing plain http:\/\/ to api\.tink-proxy\.test/)
+    const r = await token(url, {HTTP_PROXY: proxy.url}, ['--allow-insecure-http'])
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, 'via-proxy\n')
     assert.equal(proxy.seen.length, 1, 'went through the proxy')
-    assert.match(proxy.seen[0].target, new RegExp(`127\\.0\\.0\\.1:${plain.port}`))
+    assert.match(proxy.seen[0].target, new RegExp(`${TEST_HOST.replace(/\./g, '\\.')}:${plain.port}`))
     assert.equal(plain.requests.length, 1)
+  })
+
+  test('loopback targets (127.0.0.0/8, localhost, ::1) never go through a proxy: the secret never reaches it', async () => {
+    for (const host of ['127.0.0.1', 'localhost', '127.0.0.2', '[::1]']) {
+      proxy.seen.length = 0
+      plain.reset()
+      plain.script(TOKEN_PATH, {json: tokenResponse({access_token: 'direct'})})
+      const r = await token(`http://${host}:${plain.port}`, {HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, http_proxy: proxy.url})
+      // The test server listens on 127.0.0.1 only: elsewhere the direct attempt is refused, which still shows it went direct.
+      if (r.code !== 0) assertOneLineError(r, 5, new RegExp(`cannot reach http://${host.replace(/[.[\]]/g, '\\$&')}:\\d+ \\((ECONNREFUSED|EADDRNOTAVAIL)`))
+      else assert.equal(r.stdout, 'direct\n')
+      assert.deepEqual(proxy.seen, [], `${host}: nothing went to the proxy`)
+    }
   })
 
   test('NO_PROXY: a listed host is reached directly, the proxy sees nothing', async () => {
     proxy.seen.length = 0
-    plain.reset()
-    plain.script(TOKEN_PATH, {json: tokenResponse({access_token: 'direct'})})
-    const r = await token(plain.url, {HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1'})
-    assert.equal(r.code, 0, r.stderr)
-    assert.equal(r.stdout, 'direct\n')
-    assert.equal(proxy.seen.length, 0)
-    const https2 = await token(`https://localhost:${https.port}`, {HTTPS_PROXY: proxy.url, NO_PROXY: 'example.com,localhost', NODE_EXTRA_CA_CERTS: pem('ca.pem')})
-    assert.equal(https2.code, 0, https2.stderr)
+    const r = await token(remote(), {HTTPS_PROXY: proxy.url, NO_PROXY: `example.com,${TEST_HOST}`, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+    // Only the proxy resolves the name: directly, it does not resolve.
+    assertOneLineError(r, 5, /cannot reach https:\/\/api\.tink-proxy\.test:\d+ \((ENOTFOUND|EAI_AGAIN)/)
     assert.equal(proxy.seen.length, 0)
   })
 
-  test('a proxy that refuses the tunnel (407): exit 5, one line naming the proxy problem', async () => {
+  test('a proxy that refuses the tunnel (407): exit 5, one line naming the proxy, not retried', async () => {
     const refusing = await startConnectProxy({refuse: true})
     try {
-      const r = await token(`https://localhost:${https.port}`, {HTTPS_PROXY: refusing.url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
-      assertOneLineError(r, 5, /cannot reach https:\/\/localhost:\d+ .*(407|[Pp]roxy).*HTTPS_PROXY/)
+      const r = await token(remote(), {HTTPS_PROXY: refusing.url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+      assertOneLineError(r, 5, new RegExp(`cannot reach https://api\\.tink-proxy\\.test:\\d+ through the proxy ${refusing.url.replace(/[.]/g, '\\.')} \\(it answered HTTP 407 to CONNECT\\).*HTTPS_PROXY`))
       assert.equal(refusing.seen.length, 1)
     } finally {
       await refusing.close()
+    }
+  })
+
+  test('a proxy that hangs up on CONNECT: every retry is one attempt, the command ends, the message names the proxy', async () => {
+    const hangup = await startConnectProxy({hangup: true})
+    try {
+      const started = Date.now()
+      const r = await runCli(['token', 'get', '--raw', '--no-cache', '--retries', '2', '--timeout', '2'], {env: {TINK_API_URL: remote(), ...creds(), HTTPS_PROXY: hangup.url}, timeoutMs: 20_000})
+      assertOneLineError(r, 5, new RegExp(`cannot reach https://api\\.tink-proxy\\.test:\\d+ through the proxy ${hangup.url.replace(/[.]/g, '\\.')} .*\\(after 3 attempts in \\d+\\.\\d s\\)`))
+      assert.equal(hangup.seen.length, 3, 'one CONNECT per attempt, not a reconnect loop')
+      assert.ok(Date.now() - started < 10_000)
+    } finally {
+      await hangup.close()
     }
   })
 
@@ -184,7 +209,32 @@ describe('proxies: a real CONNECT proxy on loopback', () => {
     const gone = await startConnectProxy()
     const url = gone.url
     await gone.close()
-    const r = await token(`https://localhost:${https.port}`, {HTTPS_PROXY: url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
-    assertOneLineError(r, 5, /cannot reach .*ECONNREFUSED/)
+    const r = await token(remote(), {HTTPS_PROXY: url, NODE_EXTRA_CA_CERTS: pem('ca.pem')})
+    assertOneLineError(r, 5, /cannot reach .* through the proxy .*ECONNREFUSED/)
+  })
+})
+
+describe('waits: bounded and announced', () => {
+  let srv
+  before(async () => {
+    srv = await startTinkServer()
+  })
+  after(() => srv.close())
+
+  test('a server that never answers: a timed-out attempt is retried once, not --retries times, and the error gives the time spent', async () => {
+    srv.reset()
+    srv.script(TOKEN_PATH, {hang: 'headers'})
+    const r = await runCli(['token', 'get', '--raw', '--no-cache', '--timeout', '1', '--retries', '3'], {env: {TINK_API_URL: srv.url, ...creds()}})
+    assertOneLineError(r, 5, /did not answer within 1 s \(no answer\) \(after 2 attempts in \d+\.\d s\)/)
+    assert.equal(srv.requests.length, 2)
+  })
+
+  test('a wait longer than 2 s is announced on stderr when it starts, also when stderr is not a terminal', async () => {
+    srv.reset()
+    srv.script(TOKEN_PATH, {status: 503, headers: {'retry-after': '3'}, json: {errorMessage: 'busy', errorCode: 'busy'}}, {json: tokenResponse({access_token: 'after-wait'})})
+    const r = await runCli(['token', 'get', '--raw', '--no-cache', '--retries', '1'], {env: {TINK_API_URL: srv.url, ...creds()}})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'after-wait\n')
+    assert.match(r.stderr, /^Waiting 3 s before retrying the token request \(attempt 2 of 2\): the server asked for it \(Retry-After\)\n$/)
   })
 })

@@ -49,7 +49,7 @@ describe('error pages and bodies that are not what Tink sends', () => {
     const html = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>'
     srv.script(TOKEN_PATH, {status: 502, headers: {'content-type': 'text/html', 'x-request-id': 'rid-502'}, body: html})
     const r = await token(['--retries', '1'])
-    assertOneLineError(r, 5, /token request failed: HTTP 502: non-JSON body: "502 Bad Gateway 502 Bad Gateway nginx" \(after 2 attempts\) \(X-Request-ID: rid-502\)\. Tink is failing/)
+    assertOneLineError(r, 5, /token request failed: HTTP 502: non-JSON body: "502 Bad Gateway 502 Bad Gateway nginx" \(after 2 attempts in \d+\.\d s\) \(X-Request-ID: rid-502\)\. Tink is failing/)
     assert.equal(srv.requests.length, 2, '502 is retried (--retries 1)')
   })
 
@@ -170,7 +170,7 @@ describe('answers that never finish, connections that break', () => {
 
   test('a reset before any answer, every time: exit 5 after 1 + --retries attempts', async () => {
     srv.script(TOKEN_PATH, {destroy: true})
-    assertOneLineError(await token(['--retries', '2']), 5, /cannot reach .*\(after 3 attempts\)/)
+    assertOneLineError(await token(['--retries', '2']), 5, /cannot reach .*\(after 3 attempts in \d+\.\d s\)/)
     assert.equal(srv.requests.length, 3)
   })
 })
@@ -250,7 +250,7 @@ describe('Tink errors: 401, 403, 429', () => {
     const at = () => new Date(Date.now() + 2000).toUTCString()
     srv.script(TOKEN_PATH, () => tinkError(429, 'rate_limited', 'Too many requests', {'retry-after': at(), 'x-request-id': 'rid-429'}))
     const r = await token(['--retries', '1'])
-    assertOneLineError(r, 5, /HTTP 429: Too many requests \[rate_limited\] \(after 2 attempts\) \(X-Request-ID: rid-429\)\. Rate limited by Tink/)
+    assertOneLineError(r, 5, /HTTP 429: Too many requests \[rate_limited\] \(after 2 attempts in \d+\.\d s\) \(X-Request-ID: rid-429\)\. Rate limited by Tink/)
     const gap = srv.requests[1].at - srv.requests[0].at
     // An HTTP date has whole seconds: the wait is between 1 and 2 s.
     assert.ok(gap >= 900 && gap < 3000, `waited ${Math.round(gap)} ms`)
