@@ -186,3 +186,138 @@ test('token inspect: a cached user token, a JWT (unverified), an opaque value; s
   assert.match(o.stdout, /opaque/)
   assert.deepEqual(since(n), [])
 })
+
+/** A server for the cases the emulator cannot play: `handler(req, res, body)` answers. */
+async function withServer(handler, fn) {
+  const seen = []
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (d) => (body += d))
+    req.on('end', () => {
+      seen.push({method: req.method, url: req.url, body})
+      handler(req, res, body)
+    })
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  try {
+    return await fn(`http://127.0.0.1:${server.address().port}`, seen)
+  } finally {
+    server.closeAllConnections()
+    server.close()
+  }
+}
+
+test('one "user not found": user get, credentials list, api -e and user delete say the same, exit 4', async () => {
+  const runs = {
+    'user get': ['user', 'get', '-e', 'nobody'],
+    'credentials list': ['credentials', 'list', '-e', 'nobody'],
+    'api -e': ['api', '/data/v2/accounts', '-e', 'nobody'],
+    'token get -e': ['token', 'get', '-e', 'nobody', '--scope', 'accounts:read'],
+    'user delete': ['user', 'delete', '-e', 'nobody', '--yes'],
+  }
+  for (const [name, args] of Object.entries(runs)) {
+    const r = await runTink(args, {env})
+    assert.equal(r.code, 4, `${name}: ${r.stderr}`)
+    assert.match(r.stderr, /^Error: No user with external id "nobody" \(HTTP 404\) \(X-Request-ID: [^)]+\)\. Check the id, and that this client created the user/, name)
+    assert.equal(r.stderr.split('\n').length, 2, `${name}: one line`)
+  }
+  const byId = await runTink(['user', 'get', '-u', '0123456789abcdef0123456789abcdef', '--json'], {env})
+  assert.equal(byId.code, 4)
+  assert.equal(JSON.parse(byId.stdout).error.message, 'No user with user id "0123456789abcdef0123456789abcdef" (HTTP 404)')
+})
+
+test('api: a non-text body is written byte for byte (a PDF stays a PDF), on a terminal too', async () => {
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({length: 1015}, (_, i) => (i * 37 + 128) % 256))])
+  assert.equal(pdf.length, 1024)
+  await withServer(
+    (req, res) => {
+      res.writeHead(200, {'content-type': 'application/pdf'})
+      res.end(pdf)
+    },
+    async (url) => {
+      for (const stdoutTTY of [false, true]) {
+        const r = await runTink(['api', '/report.pdf', '--token', '-'], {env: {...env, TINK_API_URL: url}, input: 'tok', stdoutTTY})
+        assert.equal(r.code, 0, r.stderr)
+        const out = r.stdoutBytes
+        assert.equal(out.length, 1024, `stdout is ${out.length} bytes (terminal: ${stdoutTTY})`)
+        assert.ok(out.equals(pdf))
+      }
+    },
+  )
+})
+
+test('api --paginate: a repeated nextPageToken, or more pages than --max-pages, stops with the pages fetched printed and exit 6', async () => {
+  await withServer(
+    (req, res) => {
+      const token = new URL(req.url, 'http://x').searchParams.get('pageToken')
+      const n = token ? Number(token.slice(1)) : 0
+      res.writeHead(200, {'content-type': 'application/json'})
+      // Page n points at n+1 forever, except that "loop" mode repeats token p1 after page 2.
+      res.end(JSON.stringify({items: [{page: n}], nextPageToken: req.url.includes('loop=1') && n >= 2 ? 'p1' : `p${n + 1}`}))
+    },
+    async (url, seen) => {
+      const loop = await runTink(['api', '/data/v2/accounts', '--token', '-', '--paginate', '-f', 'loop=1'], {env: {...env, TINK_API_URL: url}, input: 'tok'})
+      assert.equal(loop.code, 6, loop.stderr)
+      assert.deepEqual(JSON.parse(loop.stdout).map((i) => i.page), [0, 1, 2])
+      assert.match(loop.stderr, /--paginate stopped after 3 pages: page 3 repeats the nextPageToken of an earlier page/)
+      seen.length = 0
+      const capped = await runTink(['api', '/data/v2/accounts', '--token', '-', '--paginate', '--max-pages', '5', '--ndjson'], {env: {...env, TINK_API_URL: url}, input: 'tok'})
+      assert.equal(capped.code, 6, capped.stderr)
+      assert.equal(seen.length, 5)
+      assert.deepEqual(capped.stdout.trim().split('\n').map((l) => JSON.parse(l).page), [0, 1, 2, 3, 4])
+      assert.match(capped.stderr, /--paginate stopped after 5 pages: --max-pages 5 reached and the server has more/)
+      // The default cap: 1,000 pages, then it stops.
+      seen.length = 0
+      const endless = await runTink(['api', '/data/v2/accounts', '--token', '-', '--paginate', '--ndjson'], {env: {...env, TINK_API_URL: url}, input: 'tok'})
+      assert.equal(endless.code, 6, endless.stderr)
+      assert.equal(seen.length, 1000)
+    },
+  )
+})
+
+test('api --paginate on an endpoint without pages prints the answer as received, with a note: no data dropped', async () => {
+  const plain = await runTink(['api', '/api/v1/user', '-e', 'demo-1'], {env})
+  const paged = await runTink(['api', '/api/v1/user', '-e', 'demo-1', '--paginate'], {env})
+  assert.equal(paged.code, 0, paged.stderr)
+  assert.deepEqual(JSON.parse(paged.stdout), JSON.parse(plain.stdout))
+  assert.match(paged.stderr, /--paginate: \/api\/v1\/user answered without nextPageToken and a list, so it has no pages; printed as received/)
+})
+
+test('api: headers only the HTTP layer sets are a usage error, nothing sent', async () => {
+  const n = emu.requests.length
+  for (const h of ['Expect: 100-continue', 'Transfer-Encoding: chunked', 'Upgrade: h2c', 'Connection: close', 'Host: evil.example', 'Content-Length: 5']) {
+    const r = await runTink(['api', '/data/v2/accounts', '-e', 'demo-1', '-H', h], {env})
+    assert.equal(r.code, 2, `${h}: ${r.stderr}`)
+    assert.match(r.stderr, new RegExp(`--header ${h.split(':')[0]} is not allowed: the HTTP layer sets it itself`))
+  }
+  assert.deepEqual(since(n), [])
+})
+
+test('api trip-ups: -f on a read path is its query (GET); "tink api GET" asks which path; a base URL with /api gets a hint', async () => {
+  const n = emu.requests.length
+  const f = await runTink(['api', '/data/v2/transactions', '-e', 'demo-1', '-f', 'pageSize=5'], {env})
+  assert.equal(f.code, 0, f.stderr)
+  assert.equal(JSON.parse(f.stdout).transactions.length, 5)
+  const last = emu.requests.at(-1)
+  assert.equal(last.method, 'GET')
+  const which = await runTink(['api', 'GET'], {env})
+  assert.equal(which.code, 2, which.stderr)
+  assert.match(which.stderr, /Which path\? GET needs one/)
+  assert.ok(!/\/GET/.test(which.stderr))
+  assert.ok(emu.requests.length - n <= 4, 'GET alone sends nothing')
+  // A POST of -f fields refused with 405: the hint says how to make them a query.
+  await withServer(
+    (req, res) => {
+      res.writeHead(req.method === 'POST' ? 405 : 200, {'content-type': 'application/json'})
+      res.end(req.method === 'POST' ? JSON.stringify({errorMessage: 'Method not allowed', errorCode: 'method_not_allowed'}) : '{}')
+    },
+    async (url) => {
+      const r = await runTink(['api', '/api/v1/something', '--token', '-', '-f', 'a=1'], {env: {...env, TINK_API_URL: url}, input: 'tok'})
+      assert.equal(r.code, 4, r.stderr)
+      assert.match(r.stderr, /HTTP 405.*add -X GET/)
+    },
+  )
+  const doubled = await runTink(['api', '/api/v1/user', '-e', 'demo-1', '--base-url', `${emu.url}/api`], {env})
+  assert.notEqual(doubled.code, 0)
+  assert.match(doubled.stderr, /The base URL http:\/\/127\.0\.0\.1:\d+\/api ends in \/api: a base URL is the host, without \/api \(e\.g\. --base-url http:\/\/127\.0\.0\.1:\d+\)/)
+})

@@ -24,7 +24,7 @@ export async function runTink(args, {env = {}, input, stdinTTY = false, stdoutTT
   } finally {
     process.exitCode = before
   }
-  return {code: cmd.exitCode, stdout: io.stdoutText(), stderr: io.stderrText(), screen: io.screenText(), signal: null}
+  return {code: cmd.exitCode, stdout: io.stdoutText(), stdoutBytes: io.stdoutBytes(), stderr: io.stderrText(), screen: io.screenText(), signal: null}
 }
 
 /** The longest run of leading words that names a command (topic separator " "), as oclif finds it. */

@@ -147,7 +147,7 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   }
   const sendExplained = (s: RequestSpec): Promise<HttpResponse> =>
     send(s).catch((err: unknown) => {
-      throw explain(err, {fields: fields.length > 0 && defaulted && method === 'POST', baseUrl, path})
+      throw explain(err, {fields: fields.length > 0 && defaulted && method === 'POST'})
     })
 
   if (flags.paginate) return paginate(f, spec, sendExplained, {ndjson: Boolean(flags.ndjson), include: Boolean(flags.include), maxPages: flags['max-pages'] ?? 1000, printHead})
@@ -164,14 +164,10 @@ function isJson(res: HttpResponse): boolean {
   return type === undefined || /json/i.test(type)
 }
 
-/** A failure with the trip-up that most likely caused it named: -f on a read, a base URL with /api. */
-function explain(err: unknown, o: {fields: boolean; baseUrl: string; path: string}): unknown {
+/** A 405 for fields tink api made a body: say how to make them a query. */
+function explain(err: unknown, o: {fields: boolean}): unknown {
   if (!(err instanceof CliError) || err.hint) return err
   if (err.status === 405 && o.fields) return err.withHint('-f fields made this a POST with a body; to send them as query parameters of a read, add -X GET')
-  const prefix = new URL(o.baseUrl).pathname.replace(/\/+$/, '')
-  if (err.status === 404 && prefix && o.path.startsWith('/api/') && prefix.endsWith('/api')) {
-    return err.withHint(`The base URL ${o.baseUrl} ends in ${prefix} and PATH starts with /api: a base URL is the host, without /api (e.g. --base-url ${new URL(o.baseUrl).origin})`)
-  }
   return err
 }
 

@@ -29,6 +29,8 @@ export interface TestIOOptions {
 
 export interface TestIO extends IO {
   stdoutText(): string
+  /** What was written to stdout, as bytes. */
+  stdoutBytes(): Buffer
   stderrText(): string
   /** stdout and stderr in the order written, as one terminal showing both would receive them. */
   screenText(): string
@@ -50,9 +52,9 @@ export function testIO(opts: TestIOOptions = {}): TestIO {
       chunks.push(c)
       screen.push(c)
     })
-    return {stream, text: () => Buffer.concat(chunks).toString('utf8')}
+    return {stream, bytes: () => Buffer.concat(chunks), text: () => Buffer.concat(chunks).toString('utf8')}
   }
   const out = capture(opts.stdoutTTY)
   const err = capture(opts.stderrTTY)
-  return {stdin, stdout: out.stream, stderr: err.stream, env: opts.env ?? {}, stdoutText: out.text, stderrText: err.text, screenText: () => Buffer.concat(screen).toString('utf8')}
+  return {stdin, stdout: out.stream, stderr: err.stream, env: opts.env ?? {}, stdoutText: out.text, stdoutBytes: out.bytes, stderrText: err.text, screenText: () => Buffer.concat(screen).toString('utf8')}
 }

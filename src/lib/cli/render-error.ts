@@ -24,15 +24,27 @@ export function renderError(io: IO, err: unknown, opts: RenderOptions): ExitCode
   // An interruption a command already described (which step, what state) keeps its words.
   if (opts.interrupted && error.exitCode !== ExitCode.USAGE && error.exitCode !== ExitCode.INTERRUPTED) error = interrupted()
   if ((err as {name?: string} | undefined)?.name === 'ExitPromptError') error = interrupted()
-  error = error.withHint(hintFor(error, opts.authHint))
+  error = error.withHint(hintFor(error, opts.authHint), true)
   if (opts.json) writeJson(io.stdout, error.toJSON())
   else io.stderr.write(`${paint(io.stderr, 'red', 'Error:', io.env)} ${sanitizeForTerminal(error.oneLine())}\n`)
   if (opts.verbose && error.exitCode === ExitCode.UNEXPECTED && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n')
   return error.exitCode
 }
 
-/** The hint for a failure that carries none of its own. */
+/** The HTTP failure behind `error` (itself, or what it was decoded from). */
+function httpFailureOf(error: unknown): HttpFailure | undefined {
+  for (let e = error, depth = 0; e && depth < 4; e = (e as {cause?: unknown}).cause, depth++) if (e instanceof HttpFailure) return e
+  return undefined
+}
+
+/** The hint for a failure: its own, unless what the renderer knows says more. */
 export function hintFor(error: CliError, authHint?: () => string | undefined): string | undefined {
+  const failure = httpFailureOf(error)
+  // Every path tink sends starts with /api or /data: a base URL ending in /api doubles the prefix.
+  if (failure && (error.status === 404 || error.status === 405)) {
+    const base = new URL(failure.target)
+    if (/\/api\/?$/.test(base.pathname)) return `The base URL ${failure.target} ends in /api: a base URL is the host, without /api (e.g. --base-url ${base.origin})`
+  }
   if (error.hint) return error.hint
   if (error instanceof HttpFailure) {
     switch (error.kind) {

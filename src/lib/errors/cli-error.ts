@@ -61,9 +61,9 @@ export class CliError extends Error {
     this.about = options.about
   }
 
-  /** This error with `hint` when it has none of its own (the renderer's choice), same class and fields. */
-  withHint(hint: string | undefined): this {
-    if (!hint || this.hint) return this
+  /** This error with `hint` when it has none of its own (or `replace`), same class and fields. */
+  withHint(hint: string | undefined, replace = false): this {
+    if (!hint || hint === this.hint || (this.hint && !replace)) return this
     const copy = Object.assign(Object.create(Object.getPrototypeOf(this) as object) as this, this, {hint})
     Object.defineProperty(copy, 'message', {value: this.message, writable: true, configurable: true})
     for (const key of ['stack', 'cause'] as const) if (key in this) Object.defineProperty(copy, key, {value: this[key], writable: true, configurable: true})
