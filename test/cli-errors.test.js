@@ -4,7 +4,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync, readlinkSync} from 'node:fs'
+import {closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync} from 'node:fs'
 import {BIN, cleanEnv, ROOT, runCli} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {startTinkServer, tinkError, tokenResponse} from './support/tink-server.js'
@@ -86,6 +86,27 @@ describe('HTTP statuses -> exit codes', () => {
     srv.script(TOKEN_PATH, tinkError(401, 'invalid_client', 'Bad client credentials'))
     const r = await runTink(['token', 'get'], {env: serverEnv(srv)})
     assertOneLineError(r, 3, /token request failed: HTTP 401: Bad client credentials \[invalid_client\] \(X-Request-ID: req-1\)/)
+  })
+
+  test('a grant refused with 401 although the client token was accepted: exit 3 naming the scope and the user, not the client secret', async () => {
+    const refusal = tinkError(401, 'UNAUTHORIZED', "The client doesn't have access to the user or isn't allowed to use the scope")
+    for (const [args, scope] of [
+      [['grant', 'create', '--external-user-id', 'u1', '--scope', 'payment:read'], 'payment:read'],
+      [['user', 'get', '--external-user-id', 'u1'], 'user:read'],
+      [['api', '/data/v2/accounts', '--external-user-id', 'u1'], 'accounts:read'],
+    ]) {
+      srv.reset()
+      srv.script(TOKEN_PATH, {json: tokenResponse()})
+      srv.script(GRANT_PATH, refusal)
+      const r = await runTink(args, {env: serverEnv(srv)})
+      assertOneLineError(r, 3, new RegExp(`Tink refused a grant of scope "${scope}" for the user with external id "u1" \\(HTTP 401: .*\\); the client token was accepted, so this app may not grant that scope, or has no access to that user.*Tink Console`))
+      assert.doesNotMatch(r.stderr, /client id and secret/)
+    }
+    // The token endpoint's own 401 is about the credentials, as before.
+    srv.reset()
+    srv.script(TOKEN_PATH, tinkError(401, 'invalid_client', 'Bad client'))
+    const creds = await runTink(['grant', 'create', '--external-user-id', 'u1', '--scope', 'accounts:read'], {env: serverEnv(srv)})
+    assertOneLineError(creds, 3, /token request failed: HTTP 401: Bad client \[invalid_client\].*TINK_CLIENT_ID, TINK_CLIENT_SECRET/)
   })
 
   test('403 (token lacks the scope) -> exit 3', async () => {
@@ -284,6 +305,56 @@ describe('Ctrl-C', () => {
     assert.ok(Date.now() - started < 2000, 'does not sit out the Retry-After')
     assert.equal(srv.requests.length, 1)
     assert.equal(r.stdout, '')
+  })
+})
+
+describe('Ctrl-C during a single user create', () => {
+  test('after the create request was sent: exit 130, says the user may exist and how to check', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(CREATE_PATH, {hang: 'headers'})
+    const {child, done} = spawnCli(['user', 'create', '--external-user-id', 'acme-7', '--market', 'SE'], {env: serverEnv(srv)})
+    await srv.waitForRequests(2)
+    child.kill('SIGINT')
+    const r = await done
+    assertOneLineError(r, 130, /^Error: Interrupted after the user create request was sent; the user with external id "acme-7" may exist\. To check: tink user get --external-user-id acme-7 \(exit 4 means it was not created\)$/m)
+  })
+
+  test('before it was sent (waiting for the client token): nothing was created', async () => {
+    srv.script(TOKEN_PATH, {hang: 'headers'})
+    const {child, done} = spawnCli(['user', 'create', '--external-user-id', 'acme-8', '--market', 'SE', '--json'], {env: serverEnv(srv)})
+    await srv.waitForRequests(1)
+    child.kill('SIGINT')
+    const r = await done
+    assert.equal(r.code, 130, r.stderr)
+    assert.match(oneJson(r.stdout).error.message, /the user create request was not sent: no user with external id "acme-8" was created/)
+  })
+})
+
+describe('a full stdout (/dev/full) in single commands', {skip: !existsSync('/dev/full') && 'needs /dev/full'}, () => {
+  /** Runs tink with stdout on /dev/full: every write to it fails with ENOSPC. */
+  function toDevFull(args, env) {
+    const fd = openSync('/dev/full', 'w')
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', fd, 'pipe']})
+    closeSync(fd)
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    return new Promise((resolve) => child.on('close', (code) => resolve({code, stderr})))
+  }
+
+  test('token get --json, token get --raw, user create, an error document: one line naming the failed write, exit 7', async () => {
+    const runs = [
+      [['token', 'get', '--json'], () => srv.script(TOKEN_PATH, {json: tokenResponse()})],
+      [['token', 'get', '--raw'], () => srv.script(TOKEN_PATH, {json: tokenResponse()})],
+      [['user', 'create', '--external-user-id', 'full-1', '--market', 'SE'], () => (srv.script(TOKEN_PATH, {json: tokenResponse()}), srv.script(CREATE_PATH, {json: {user_id: 'u-full-1'}}))],
+      [['token', 'get', '--json'], () => srv.script(TOKEN_PATH, tinkError(500, 'internal_error', 'Broken'))],
+    ]
+    for (const [args, script] of runs) {
+      srv.reset()
+      script()
+      const r = await toDevFull(args, serverEnv(srv))
+      assert.equal(r.code, 7, `${args.join(' ')}: ${r.stderr}`)
+      assert.match(r.stderr, /^Error: Cannot write to standard output \(ENOSPC: [^)]*\); the output of this command is incomplete\. Free space, or redirect standard output elsewhere\n$/, args.join(' '))
+    }
   })
 })
 

@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {bulkFlags, type CommandFlags} from '../cli/flags.js'
 import {formatFields} from '../cli/output.js'
-import {CliError, tinkSaid, usageError} from '../errors/cli-error.js'
+import {CliError, ExitCode, tinkSaid, usageError} from '../errors/cli-error.js'
 import {USER_CREATED_BY_EARLIER_ATTEMPT, type CreatedUser, type CreateUserInput} from '../tink/api.js'
 import {defaultLocale} from '../tink/markets.js'
 import {checkId, checkLocale, checkMarket, checkRetentionClass, RETENTION_CLASSES} from '../tink/validate.js'
@@ -47,9 +47,11 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
   await f.preflight({needsCredentials: true})
 
   let user: CreatedUser
+  let sent = false
   try {
-    user = await (await f.api()).createUser(input)
+    user = await (await f.api()).createUser(input, undefined, () => (sent = true))
   } catch (err) {
+    if (f.signal.aborted) throw interruptedCreate(sent, input.external_user_id as string)
     if (tinkSaid(err, 409) && err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) throw err.withHint('Use another --external-user-id, or delete that user first with tink user delete')
     if (!(err instanceof CliError) || err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) throw err
     // Tink does not give the id of an existing user to a client token: say so, exit 0, no hint to delete.
@@ -90,4 +92,15 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
   )
   f.note(formatSummary(f.io.stderr, summary))
   return {exitCode}
+}
+
+/** Ctrl-C during a single create: whether the request went out, and how to find out what Tink did. */
+function interruptedCreate(sent: boolean, ext: string): CliError {
+  const check = `tink user get --external-user-id ${/^[\w.@:+-]+$/.test(ext) ? ext : `'${ext.replace(/'/g, `'\\''`)}'`}`
+  if (!sent) return new CliError(`Interrupted while getting the client token; the user create request was not sent: no user with external id "${ext}" was created`, {exitCode: ExitCode.INTERRUPTED, code: 'interrupted'})
+  return new CliError(`Interrupted after the user create request was sent; the user with external id "${ext}" may exist`, {
+    exitCode: ExitCode.INTERRUPTED,
+    code: 'interrupted',
+    hint: `To check: ${check} (exit 4 means it was not created)`,
+  })
 }

@@ -68,6 +68,13 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
 
   private built?: Factory
   private readonly interrupt = new Interrupt()
+  /** The first failed write to stdout (a full disk, /dev/full): the run ends with exit 7 saying so. */
+  private stdoutFailure?: NodeJS.ErrnoException
+  private stdoutListeners: Array<(err: Error) => void> = []
+  private readonly onStdoutError = (err: NodeJS.ErrnoException): void => {
+    // A reader that went away (| head) is not a failure of the command: as oclif treats it.
+    if (err.code !== 'EPIPE') this.stdoutFailure ??= err
+  }
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     // A second Ctrl-C while in-flight work winds down means "now".
     if (this.interrupt.signal.aborted) process.exit(ExitCode.INTERRUPTED)
@@ -97,6 +104,11 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
     })
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
+    // oclif's own listener rethrows a failed stdout write (a stack trace, exit 1): the run owns
+    // stdout's errors and reports them once, in finally().
+    this.stdoutListeners = this.io.stdout.listeners('error') as Array<(err: Error) => void>
+    this.io.stdout.removeAllListeners('error')
+    this.io.stdout.on('error', this.onStdoutError)
     if (this.flags['client-secret-stdin']) await this.built.loadSecretFromStdin()
   }
 
@@ -120,8 +132,23 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
     process.off('SIGINT', this.onSignal)
     process.off('SIGTERM', this.onSignal)
     await this.built?.close()
+    await this.settleStdout()
     process.exitCode = this.exitCode
     await super.finally(err)
+  }
+
+  /** Waits for what stdout was given, then reports a failed write in one line on stderr (exit 7). */
+  private async settleStdout(): Promise<void> {
+    const stdout = this.io.stdout
+    if (!stdout.destroyed && !this.stdoutFailure) await new Promise<void>((resolve) => stdout.write('', () => resolve()))
+    stdout.off('error', this.onStdoutError)
+    if (this.stdoutFailure) {
+      // A write still under way may fail after this: nothing is left to tell.
+      stdout.on('error', () => undefined)
+      const e = this.stdoutFailure
+      this.exitCode = ExitCode.WRITE_FAILED
+      this.io.stderr.write(`Error: Cannot write to standard output (${e.code ?? 'write error'}: ${e.message}); the output of this command is incomplete. Free space, or redirect standard output elsewhere\n`)
+    } else for (const l of this.stdoutListeners) stdout.on('error', l)
   }
 }
 

@@ -210,11 +210,14 @@ export class TinkApi {
 
   /**
    * POST /api/v1/user/create. The Idempotency-Key is fixed for all retries of this one call, so
-   * a retry after a lost response can never create a second user.
+   * a retry after a lost response can never create a second user. `onSent` hears when the create
+   * request goes out (after the client token), so an interruption can say the user may exist.
    */
-  async createUser(input: CreateUserInput, idempotencyKey: string = randomUUID()): Promise<CreatedUser> {
+  async createUser(input: CreateUserInput, idempotencyKey: string = randomUUID(), onSent?: () => void): Promise<CreatedUser> {
     return this.withClientToken('user:create', async (accessToken) => {
       let res: HttpResponse
+      // From here on the user may be created, whatever happens to the answer.
+      onSent?.()
       // An attempt that got no answer may have created the user; a server that ignores the
       // Idempotency-Key then answers the retry 409 about the user this very call made.
       let unanswered = false
