@@ -9,7 +9,7 @@ const args = {
 
 export default class Api extends commandOf(api, {flags: apiFlags, args}) {
   static override summary = 'Call any Tink API path with the right token.'
-  static override description = `Sends METHOD PATH (a path on the API base URL) and prints the response body as received (indented on a terminal). The method is GET unless a body or field is given (then POST).
+  static override description = `Sends METHOD PATH (a path on the API base URL) and prints the response body byte for byte as received (JSON indented on a terminal). The method is GET unless a body is given, or fields on a path that is not a data endpoint (then POST): fields on a data endpoint are its query. Headers the HTTP layer sets (Host, Connection, Content-Length, Transfer-Encoding, Expect, Upgrade) cannot be given.
 With --external-user-id or --user-id, the token is a user token (authorization grant, then exchange; cached until shortly before it expires) for --scope, or, without --scope, for the scope the path needs (user:read for /api/v1/user, credentials:read for /api/v1/credentials/list, accounts:read, balances:read, transactions:read, provider-consents:read for the data endpoints). Without a user: a client token for --scope. --token - reads a token from standard input instead.
 The token is never printed, and never sent anywhere but the API base URL (redirects are not followed). A non-2xx answer is an error with the usual exit codes (3 for 401/403, 4 for other 4xx, 5 for 5xx). Only GET, HEAD, PUT, DELETE and requests with an Idempotency-Key header are retried.`
 

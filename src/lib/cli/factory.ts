@@ -279,6 +279,7 @@ export class Factory {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.client, ...this.tuned].map((c) => c?.close()))
+    const clients = [this.client, ...this.tuned].filter((c): c is HttpClient => c !== undefined)
+    await Promise.all(clients.map((c) => c.close()))
   }
 }

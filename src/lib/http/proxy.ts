@@ -87,7 +87,7 @@ export class Dispatchers {
         })
         return pool
       },
-    } as Undici.EnvHttpProxyAgent.Options)
+    })
     return agent
   }
 
