@@ -140,15 +140,26 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
   /** Waits for what stdout was given, then reports a failed write in one line on stderr (exit 7). */
   private async settleStdout(): Promise<void> {
     const stdout = this.io.stdout
-    if (!stdout.destroyed && !this.stdoutFailure) await new Promise<void>((resolve) => stdout.write('', () => resolve()))
+    // A bulk run reports its own failed writes (exit 7 already): nothing to add, nothing to restore.
+    const reported = this.exitCode === ExitCode.WRITE_FAILED
+    if (!reported && !stdout.destroyed && !this.stdoutFailure) {
+      await new Promise<void>((resolve) =>
+        stdout.write('', (err) => {
+          if (err) this.onStdoutError(err)
+          resolve()
+        }),
+      )
+    }
     stdout.off('error', this.onStdoutError)
-    if (this.stdoutFailure) {
-      // A write still under way may fail after this: nothing is left to tell.
+    if (reported || this.stdoutFailure) {
+      // Later writes (oclif's own) may fail too: nothing is left to tell.
       stdout.on('error', () => undefined)
+    } else for (const l of this.stdoutListeners) stdout.on('error', l)
+    if (this.stdoutFailure && !reported) {
       const e = this.stdoutFailure
       this.exitCode = ExitCode.WRITE_FAILED
       this.io.stderr.write(`Error: Cannot write to standard output (${e.code ?? 'write error'}: ${e.message}); the output of this command is incomplete. Free space, or redirect standard output elsewhere\n`)
-    } else for (const l of this.stdoutListeners) stdout.on('error', l)
+    }
   }
 }
 
