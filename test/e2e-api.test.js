@@ -90,3 +90,39 @@ describe('tink api, credentials list and token revoke as processes', () => {
     assert.match(r.stderr, /--scope/)
   })
 })
+
+describe('tink api --paginate --ndjson as a process', () => {
+  test('streams in flat memory: 300 large pages go through a heap far smaller than all their items', async () => {
+    const {createServer} = await import('node:http')
+    const {spawn} = await import('node:child_process')
+    const {openSync, closeSync} = await import('node:fs')
+    const {BIN, cleanEnv, ROOT} = await import('./helpers.js')
+    const PAGES = 300
+    const ITEMS = 2000
+    let served = 0
+    // Every page: 2,000 items of ~150 bytes (under the client's 1 MiB body cap); 300 pages hold
+    // ~90 MB of JSON, several times the heap the CLI is given below.
+    const server = createServer((req, res) => {
+      const n = Number(new URL(req.url, 'http://x').searchParams.get('pageToken') ?? 0)
+      served++
+      const items = Array.from({length: ITEMS}, (_, i) => ({id: `${n}-${i}`, description: 'x'.repeat(100), amount: i}))
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.end(JSON.stringify({transactions: items, nextPageToken: n + 1 < PAGES ? String(n + 1) : ''}))
+    })
+    await new Promise((r) => server.listen(0, '127.0.0.1', r))
+    const out = openSync('/dev/null', 'w')
+    try {
+      const env = cleanEnv({TINK_API_URL: `http://127.0.0.1:${server.address().port}`})
+      const child = spawn(process.execPath, ['--max-old-space-size=64', BIN, 'api', '/data/v2/transactions', '--token', '-', '--paginate', '--ndjson'], {cwd: ROOT, env, stdio: ['pipe', out, 'pipe']})
+      child.stdin.end('tok')
+      let stderr = ''
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+      const code = await new Promise((resolve) => child.on('close', resolve))
+      assert.equal(code, 0, stderr.slice(0, 2000))
+      assert.equal(served, PAGES)
+    } finally {
+      closeSync(out)
+      server.close()
+    }
+  })
+})
