@@ -15,6 +15,8 @@ if (argv.length === 1 && argv[0] === '--version') {
   var pjson = require('../package.json')
   var wsl = process.platform === 'linux' && require('node:module').createRequire(require.resolve('@oclif/core/package.json'))('is-wsl')
   var arch = process.arch === 'ia32' ? 'x86' : process.arch
+  // A full stdout: one line and exit 7 (src/lib/cli/stdout-guard.cts), as for every command.
+  require('../dist/lib/cli/stdout-guard.cjs').guardStdout()
   process.stdout.write(pjson.name + '/' + pjson.version + ' ' + (wsl ? 'wsl' : process.platform) + '-' + arch + ' node-' + process.version + '\n')
 } else {
   // undici parses HTTP with llhttp compiled to WebAssembly. On Node 20, V8 optimises that module

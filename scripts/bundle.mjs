@@ -51,7 +51,10 @@ Object.defineProperty(exports, 'commandNotFound', {enumerable: true, get: () => 
 exports.run = (argv, dir) => {
   // The warm-up's module (profiles, the keychain, the token cache) loads only where it may be used.
   if (require('./lib/cli/keychain-topics.js').mayUseKeychain(argv, process.env)) require('./lib/cli/keychain-warm-up.js').warmUpKeychain(process.env)
-  return require('@oclif/core').execute({args: argv, dir})
+  const oclif = require('@oclif/core')
+  // After oclif's stdout listener exists: a full stdout is one line and exit 7, help included.
+  require('./lib/cli/stdout-guard.cjs').guardStdout()
+  return oclif.execute({args: argv, dir})
 }
 `
 writeFileSync('dist/bundle-entry.cjs', entry)

@@ -353,7 +353,15 @@ describe('a full stdout (/dev/full) in single commands', {skip: !existsSync('/de
       script()
       const r = await toDevFull(args, serverEnv(srv))
       assert.equal(r.code, 7, `${args.join(' ')}: ${r.stderr}`)
-      assert.match(r.stderr, /^Error: Cannot write to standard output \(ENOSPC: [^)]*\); the output of this command is incomplete\. Free space, or redirect standard output elsewhere\n$/, args.join(' '))
+      assert.match(r.stderr, /^Error: Cannot write to standard output \(ENOSPC: no space left on device, write\); the output of this command is incomplete\. Free space, or redirect standard output elsewhere\n$/, args.join(' '))
+    }
+  })
+
+  test('--version, --help and a command\'s help: the same line, exit 7, no stack trace', async () => {
+    for (const args of [['--version'], ['--help'], ['token', 'get', '--help'], ['user', '--help']]) {
+      const r = await toDevFull(args, {})
+      assert.equal(r.code, 7, `${args.join(' ')}: ${r.stderr}`)
+      assert.match(r.stderr, /^Error: Cannot write to standard output \(ENOSPC: no space left on device, write\); the output of this command is incomplete\. Free space, or redirect standard output elsewhere\n$/, args.join(' '))
     }
   })
 })

@@ -12,6 +12,7 @@ import {Interrupt} from './interrupt.js'
 import {systemIO, type IO} from './io.js'
 import {prepareColor, writeJson} from './output.js'
 import {renderError} from './render-error.js'
+import {stdoutFailureLine} from './stdout-guard.cjs'
 
 /** No flags or args of the command's own. */
 type None = Record<never, never>
@@ -158,7 +159,7 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
     if (this.stdoutFailure && !reported) {
       const e = this.stdoutFailure
       this.exitCode = ExitCode.WRITE_FAILED
-      this.io.stderr.write(`Error: Cannot write to standard output (${e.code ?? 'write error'}: ${e.message}); the output of this command is incomplete. Free space, or redirect standard output elsewhere\n`)
+      this.io.stderr.write(stdoutFailureLine(e))
     }
   }
 }
