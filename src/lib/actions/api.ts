@@ -153,15 +153,10 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   if (flags.paginate) return paginate(f, spec, sendExplained, {ndjson: Boolean(flags.ndjson), include: Boolean(flags.include), maxPages: flags['max-pages'] ?? 1000, printHead})
   const res = await sendExplained(spec)
   if (flags.include) printHead(f, res)
-  const parsed = isJson(res) ? parseJson(res.body) : undefined
+  const parsed = parseJson(res.body)
   // Bytes as received (a PDF stays a PDF); only JSON is pretty-printed, and only on a terminal.
   if (!f.json) f.io.stdout.write(f.io.stdout.isTTY && parsed !== undefined ? JSON.stringify(parsed, null, 2) + '\n' : res.bytes)
   return {result: parsed ?? res.body}
-}
-
-function isJson(res: HttpResponse): boolean {
-  const type = res.headers['content-type']
-  return type === undefined || /json/i.test(type)
 }
 
 /** A 405 for fields tink api made a body: say how to make them a query. */
