@@ -12,7 +12,7 @@ import {HttpClient, proxyFromEnv, type HttpClientOptions} from '../http/client.j
 import {TinkApi, type ClientCredentials} from '../tink/api.js'
 import type {Interrupt} from './interrupt.js'
 import type {IO} from './io.js'
-import {Printer, writeJson} from './output.js'
+import {Printer} from './output.js'
 import {profileSetup, type ProfileSetup} from './profile-setup.js'
 import {RunSettings} from './run-settings.js'
 import {Stdin} from './stdin.js'
@@ -181,10 +181,6 @@ export class Factory {
 
   warnLine(text: string): void {
     this.print.warnLine(text)
-  }
-
-  printJson(value: unknown): void {
-    writeJson(this.io.stdout, value)
   }
 
   readStdin(purpose: string): Promise<string> {
