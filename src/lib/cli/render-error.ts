@@ -50,6 +50,7 @@ export function hintFor(error: CliError, authHint?: () => string | undefined): s
     switch (error.kind) {
       case 'timeout':
         return 'Check --base-url and your network or proxy; a larger --timeout helps only a server that is known to be slow'
+      case 'refused':
       case 'network':
         return 'Check --base-url / --region and your network or proxy (HTTPS_PROXY)'
       case 'proxy':

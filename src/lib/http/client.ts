@@ -310,7 +310,8 @@ export class HttpClient {
       const error = new HttpFailure(`${spec.what}: ${this.baseUrl} did not answer within ${this.opts.timeoutMs / 1000} s${via} (${how.timedOut ? 'no answer' : code})`, {...base, kind: 'timeout', errorCode: code})
       return {kind: 'fail', retryable: true, error}
     }
-    const error = new HttpFailure(`${spec.what}: cannot reach ${this.baseUrl} (${code || 'network error'}: ${detail})`, {...base, kind: 'network', errorCode: code})
+    const kind = code === 'ECONNREFUSED' ? 'refused' : 'network'
+    const error = new HttpFailure(`${spec.what}: cannot reach ${this.baseUrl} (${code || 'network error'}: ${detail})`, {...base, kind, errorCode: code})
     return {kind: 'fail', retryable: RETRYABLE_NETWORK_CODES.has(code), error}
   }
 }

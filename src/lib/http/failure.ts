@@ -9,7 +9,9 @@ import {CliError, ExitCode, exitForStatus} from '../errors/cli-error.js'
 export type FailureKind =
   /** No answer within the attempt's deadline (connect, the proxy's CONNECT, headers, or the body). */
   | 'timeout'
-  /** The connection was refused, reset or closed, or the name did not resolve. */
+  /** Nothing listens there: the connection was refused. */
+  | 'refused'
+  /** The connection was reset or closed, or the name did not resolve. */
   | 'network'
   /** The server's certificate is not trusted. */
   | 'tls'
