@@ -197,8 +197,10 @@ export class HttpClient {
     if (this.opts.trace) {
       this.trace(`> ${spec.method} ${url}`)
       for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${redactHeader(k, v)}`)
-      if (typeof body === 'string') this.trace(`> ${redactBody(body, headers['content-type'])}`)
-      else if (body !== undefined) this.trace(`> (${body.length} bytes)`)
+      const type = headers['content-type']
+      // Bytes are traced as text only when they are text (a JSON or form body from a file), redacted like any other.
+      if (typeof body === 'string') this.trace(`> ${redactBody(body, type)}`)
+      else if (body !== undefined) this.trace(/json|form|text/i.test(type ?? '') ? `> ${redactBody(Buffer.from(body).toString('utf8'), type)}` : `> (${body.length} bytes)`)
     }
     const started = performance.now()
     const target = this.target(spec.path)
