@@ -191,11 +191,12 @@ test('token inspect: a cached user token, a JWT (unverified), an opaque value; s
 async function withServer(handler, fn) {
   const seen = []
   const server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (d) => (body += d))
+    const chunks = []
+    req.on('data', (d) => chunks.push(d))
     req.on('end', () => {
-      seen.push({method: req.method, url: req.url, body})
-      handler(req, res, body)
+      const bytes = Buffer.concat(chunks)
+      seen.push({method: req.method, url: req.url, body: bytes.toString('utf8'), bytes})
+      handler(req, res, bytes.toString('utf8'))
     })
   })
   await new Promise((r) => server.listen(0, '127.0.0.1', r))
@@ -320,4 +321,27 @@ test('api trip-ups: -f on a read path is its query (GET); "tink api GET" asks wh
   const doubled = await runTink(['api', '/api/v1/user', '-e', 'demo-1', '--base-url', `${emu.url}/api`], {env})
   assert.notEqual(doubled.code, 0)
   assert.match(doubled.stderr, /The base URL http:\/\/127\.0\.0\.1:\d+\/api ends in \/api: a base URL is the host, without \/api \(e\.g\. --base-url http:\/\/127\.0\.0\.1:\d+\)/)
+})
+
+test('api --input: the file is sent byte for byte (binary too); a JSON body is traced redacted with --verbose', async () => {
+  const dir = tempDir('tink-api-input-')
+  const {writeFileSync} = await import('node:fs')
+  const {join} = await import('node:path')
+  const binary = Buffer.from(Array.from({length: 512}, (_, i) => (i * 91 + 7) % 256))
+  writeFileSync(join(dir, 'blob.bin'), binary)
+  writeFileSync(join(dir, 'body.json'), '{"client_secret":"in-file-secret","name":"Zoë"}')
+  await withServer(
+    (req, res) => res.end('{}'),
+    async (url, seen) => {
+      const server = {...env, TINK_API_URL: url}
+      const bin = await runTink(['api', 'PUT', '/x', '--token', '-', '--input', join(dir, 'blob.bin')], {env: server, input: 'tok'})
+      assert.equal(bin.code, 0, bin.stderr)
+      assert.ok(seen[0].bytes.equals(binary), 'the bytes of the file')
+      const json = await runTink(['api', 'POST', '/y', '--token', '-', '--input', join(dir, 'body.json'), '--verbose'], {env: server, input: 'tok'})
+      assert.equal(json.code, 0, json.stderr)
+      assert.equal(seen[1].body, '{"client_secret":"in-file-secret","name":"Zoë"}')
+      assert.match(json.stderr, /> \{"client_secret":"\*\*\*","name":"Zoë"\}/)
+      assert.ok(!json.stderr.includes('in-file-secret'))
+    },
+  )
 })
