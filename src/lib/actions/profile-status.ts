@@ -2,6 +2,7 @@
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import type {CommandFlags} from '../cli/flags.js'
+import {withRenderedHint} from '../cli/render-error.js'
 import type {Resolved} from '../config/settings.js'
 import {ExitCode, toCliError} from '../errors/cli-error.js'
 import {accounts} from '../secrets/keychain.js'
@@ -82,7 +83,7 @@ async function check(ctx: Factory, flags: StatusFlags, name: string): Promise<Pr
       h.token = {ok: true, expiresIn: token.expires_in}
     }
   } catch (err) {
-    const e = toCliError(err)
+    const e = withRenderedHint(err, () => ctx.run.authHint())
     h.token = {ok: false, error: e.oneLine()}
   } finally {
     await ctx.close()

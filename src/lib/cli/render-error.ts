@@ -24,11 +24,17 @@ export function renderError(io: IO, err: unknown, opts: RenderOptions): ExitCode
   // An interruption a command already described (which step, what state) keeps its words.
   if (opts.interrupted && error.exitCode !== ExitCode.USAGE && error.exitCode !== ExitCode.INTERRUPTED) error = interrupted()
   if ((err as {name?: string} | undefined)?.name === 'ExitPromptError') error = interrupted()
-  error = error.withHint(hintFor(error, opts.authHint), true)
+  error = withRenderedHint(error, opts.authHint)
   if (opts.json) writeJson(io.stdout, error.toJSON())
   else io.stderr.write(`${paint(io.stderr, 'red', 'Error:', io.env)} ${sanitizeForTerminal(error.oneLine())}\n`)
   if (opts.verbose && error.exitCode === ExitCode.UNEXPECTED && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n')
   return error.exitCode
+}
+
+/** `err` as the renderer would show it, with the hint it would choose (for a failure reported inside a result). */
+export function withRenderedHint(err: unknown, authHint?: () => string | undefined): CliError {
+  const error = toCliError(err)
+  return error.withHint(hintFor(error, authHint), true)
 }
 
 /** The HTTP failure behind `error` (itself, or what it was decoded from). */
