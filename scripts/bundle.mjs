@@ -17,7 +17,8 @@
 // imports it (esbuild turns an import() of a bundled module into a lazy require). The one import()
 // left is oclif's, for ES-module plugins (autocomplete).
 import {build} from 'esbuild'
-import {readdirSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {appendFileSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join, relative, sep} from 'node:path'
 
 const spec = (file) => JSON.stringify('./' + relative('dist', file).split(sep).join('/'))
@@ -106,3 +107,13 @@ await build({
   outExtension: {'.js': '.cjs'},
   banner: {js: "var __tink_bundle_url = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'tink.cjs')).href;"},
 })
+
+// The build id: a hash of everything built above, appended to each file as its last line. The code
+// cache (src/lib/cli/compile-cache.cts) names its files with it: V8 checks cached code only against
+// the source's length, so two builds of equal size and mtime (fixed-mtime tarballs, reproducible
+// images, a patch release changing a constant) must never share a file.
+const built = ['dist/tink.cjs', ...readdirSync('dist/chunks').filter((f) => f.endsWith('.cjs')).sort().map((f) => join('dist/chunks', f))]
+const hash = createHash('sha256')
+for (const f of built) hash.update(f).update('\0').update(readFileSync(f)).update('\0')
+const buildId = hash.digest('hex').slice(0, 16)
+for (const f of built) appendFileSync(f, `\n//# tinkBuildId=${buildId}\n`)
