@@ -3,7 +3,7 @@
 // for commands that need no secret. These run everywhere: no Secret Service needed.
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
-import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {startEmulator} from '../dist/emulator/index.js'
@@ -249,10 +249,21 @@ describe('without a keychain', () => {
 
     test('valid JSON of the wrong shape: exit 2 saying what is wrong, not "No profiles yet"', async () => {
       for (const [text, what] of [
-        ['[]', /is not a JSON object of tink profiles/],
-        ['{"profiles": []}', /"profiles" that is not an object of profiles/],
-        ['{"profiles": {"eu": "x"}}', /profile "eu" without a client id/],
-        ['{"active": 3, "profiles": {}}', /"active" that is not a profile name/],
+        ['[]', /holds an array; expected a JSON object of tink profiles/],
+        ['"x"', /holds a string; expected a JSON object of tink profiles/],
+        ['null', /holds null; expected a JSON object of tink profiles/],
+        ['{"profiles": []}', /"profiles" = an array; expected an object of profiles/],
+        ['{"profiles": {"eu": "x"}}', /profiles\.eu = a string; expected an object/],
+        ['{"profiles": {"eu": {}}}', /profiles\.eu\.clientId = nothing; expected the client id/],
+        ['{"profiles": {"eu": {"clientId": 7}}}', /profiles\.eu\.clientId = a number; expected the client id/],
+        ['{"active": 3, "profiles": {}}', /"active" = a number; expected a profile name/],
+        ['', /is empty; expected a JSON object of tink profiles/],
+        [' \n\t\n', /is empty; expected a JSON object of tink profiles/],
+        ['{"profiles": {"eu": {"clientId": "c", "baseUrl": "http', /is not valid JSON \(truncated or edited\?\)/],
+        ['{"profiles": {"eu": {"clientId": "c", "storage": "cloud"}}}', /profiles\.eu\.storage = a string; expected "keychain" or "file"/],
+        ['{"profiles": {"eu": {"clientId": "c", "region": ["us"]}}}', /profiles\.eu\.region = an array; expected a non-empty string/],
+        ['{"profiles": {"eu": {"clientId": "c", "linkBaseUrl": false}}}', /profiles\.eu\.linkBaseUrl = a boolean; expected a URL/],
+        ['{"profiles": {"eu": {"clientId": "c", "market": 46}}}', /profiles\.eu\.market = a number; expected a non-empty string/],
       ]) {
         const dir = configIn(text)
         const r = await runCli(['profile', 'list'], {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}})
@@ -261,7 +272,188 @@ describe('without a keychain', () => {
         assert.match(r.stderr, what)
         assert.ok(r.stderr.includes(join(dir, 'config.json')), 'names the file')
         assert.doesNotMatch(r.stderr, /No profiles yet/)
+        assert.match(r.stderr, /Fix it, or move it aside/)
       }
     })
+
+    // Issue 23: a baseUrl of the wrong kind was dropped and the credentials went to api.tink.com.
+    for (const [kind, value] of [['a number', 42], ['an array', ['http://127.0.0.1:9']], ['an object', {url: 'http://127.0.0.1:9'}], ['a boolean', true], ['an empty string', ''], ['null', null]]) {
+      test(`a profile whose baseUrl is ${kind}: exit 2 naming the file and the key, no request anywhere, also with env credentials`, async () => {
+        const dir = configIn(JSON.stringify({active: 'eu', profiles: {eu: {clientId: CLIENT.id, storage: 'file', baseUrl: value}}}))
+        writeFileSync(join(dir, 'secrets.json'), JSON.stringify({'eu:client-secret': CLIENT.secret}))
+        for (const env of [{}, {TINK_CLIENT_ID: CLIENT.id, TINK_CLIENT_SECRET: CLIENT.secret}, {TINK_CLIENT_ID: CLIENT.id, TINK_CLIENT_SECRET: CLIENT.secret, HTTPS_PROXY: 'http://127.0.0.1:9'}]) {
+          const r = await runCli(['token', 'get', '--retries', '0', '--timeout', '2'], {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN, ...env}})
+          assert.equal(r.code, 2, r.stderr)
+          assert.equal(oneLine(r).length, 1, r.stderr)
+          assert.ok(r.stderr.includes(join(dir, 'config.json')), r.stderr)
+          assert.match(r.stderr, new RegExp(`profiles\\.eu\\.baseUrl = ${kind}; expected a URL`))
+          assert.doesNotMatch(r.stderr, /api\.tink\.com|cannot reach/)
+        }
+      })
+    }
+
+    test('a broken config file with env credentials but no API URL or region: exit 2, never the production API', async () => {
+      const dir = configIn('{"profiles": {"emu": {"clientId": "c", "baseUrl": 9}}, "active": "emu"}')
+      const r = await runCli(['token', 'get', '--retries', '0', '--timeout', '2'], {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN, TINK_CLIENT_ID: 'c', TINK_CLIENT_SECRET: 's'}})
+      assert.equal(r.code, 2, r.stderr)
+      assert.doesNotMatch(r.stderr, /api\.tink\.com|cannot reach/)
+      const given = await runCli(['token', 'get', '--json'], {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN, TINK_CLIENT_ID: CLIENT.id, TINK_CLIENT_SECRET: CLIENT.secret, TINK_API_URL: emu.url}})
+      assert.equal(given.code, 0, given.stderr)
+      assert.match(given.stderr, /going on without profiles/)
+    })
+
+    test('profile add on a broken config file stores nothing: no secrets file, the config file untouched', async () => {
+      for (const text of ['', '  ', '[]', '{"profiles": {"a": {"clientId": "c", "baseUrl": 1}}}', '{"profiles"']) {
+        const dir = configIn(text)
+        const r = await runCli(['profile', 'add', 'n', '--client-id', 'c', '--client-secret-stdin', '--insecure-storage', '--no-verify'], {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}, input: 's3cr3t-value'})
+        assert.equal(r.code, 2, `${JSON.stringify(text)}: ${r.stderr}`)
+        assert.equal(oneLine(r).length, 1, r.stderr)
+        assert.doesNotMatch(r.stderr, /Unexpected end of JSON|s3cr3t-value/)
+        assert.equal(existsSync(join(dir, 'secrets.json')), false, 'no secret stored for a profile that could not be saved')
+        assert.equal(readFileSync(join(dir, 'config.json'), 'utf8'), text)
+      }
+    })
+  })
+
+  describe('a secrets file that is not valid (--insecure-storage)', () => {
+    const SECRET = 'very-secret-value-123'
+    for (const [text, what] of [
+      ['', /is empty; expected a JSON object of account names and secrets/],
+      ['   \n', /is empty; expected a JSON object/],
+      [`{"p:client-secret": "${SECRET}`, /is not valid JSON \(truncated or edited\?\); expected a JSON object/],
+      [`["${SECRET}"]`, /holds an array; expected a JSON object/],
+      ['42', /holds a number; expected a JSON object/],
+      [`{"p:client-secret": ["${SECRET}"]}`, /has "p:client-secret" = an array; expected the secret as a string/],
+      [`{"p:client-secret": 12345}`, /has "p:client-secret" = a number; expected the secret as a string/],
+    ]) {
+      test(`${JSON.stringify(text).replace(SECRET, 'SECRET')}: exit 2 naming the file and the way out, the secret never shown`, async () => {
+        const dir = tempDir()
+        writeFileSync(join(dir, 'config.json'), JSON.stringify({active: 'p', profiles: {p: {clientId: CLIENT.id, storage: 'file', baseUrl: emu.url}}}))
+        writeFileSync(join(dir, 'secrets.json'), text)
+        for (const args of [['token', 'get'], ['login', 'q', '--client-id', 'x', '--client-secret-stdin', '--insecure-storage', '--no-verify']]) {
+          const r = await runCli(args, {env: {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}, input: 'other'})
+          assert.equal(r.code, 2, `tink ${args.join(' ')}: ${r.stderr}`)
+          const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning: secrets are in a plain file'))
+          assert.equal(lines.length, 1, r.stderr)
+          assert.ok(lines[0].startsWith(`Error: The secrets file ${join(dir, 'secrets.json')} `), r.stderr)
+          assert.match(lines[0], what)
+          assert.match(lines[0], /Fix it, or move it aside/)
+          assert.ok(!r.stderr.includes(SECRET), 'the file\'s text is not quoted')
+        }
+        assert.equal(readFileSync(join(dir, 'secrets.json'), 'utf8'), text, 'left as it was')
+      })
+    }
+  })
+
+  // Issue 23: config.json replaced by a link made tink overwrite the link's target and chmod it.
+  describe('no write through a link where tink keeps a file', () => {
+    const TARGET_TEXT = JSON.stringify({profiles: {}}) + '\n'
+    /** A folder whose `name` is a link to a file elsewhere (missing: a dangling link). */
+    function planted(name, {missing = false, text = TARGET_TEXT, config} = {}) {
+      const dir = tempDir()
+      const elsewhere = join(tempDir(), 'precious')
+      if (!missing) {
+        writeFileSync(elsewhere, text)
+        chmodSync(elsewhere, 0o644)
+      }
+      if (config !== undefined) writeFileSync(join(dir, 'config.json'), config)
+      symlinkSync(elsewhere, join(dir, name))
+      const intact = () => (missing ? !existsSync(elsewhere) : readFileSync(elsewhere, 'utf8') === text && (statSync(elsewhere).mode & 0o777) === 0o644)
+      return {dir, link: join(dir, name), intact}
+    }
+    const refused = (r, path) => {
+      assert.equal(r.code, 2, r.stderr)
+      const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning: secrets are in a plain file'))
+      assert.equal(lines.length, 1, r.stderr)
+      assert.ok(lines[0].startsWith('Error: '), r.stderr)
+      assert.ok(lines[0].includes(`${path} is a symbolic link`), r.stderr)
+    }
+    const PROFILE = JSON.stringify({active: 'p', profiles: {p: {clientId: 'c', storage: 'file', baseUrl: 'http://127.0.0.1:9'}}})
+    const add = ['profile', 'add', 'n', '--client-id', 'c', '--client-secret-stdin', '--insecure-storage', '--no-verify']
+
+    for (const missing of [false, true]) {
+      const how = missing ? 'a dangling link' : 'a link to a file'
+      test(`config.json is ${how}: profile add, login, use, set, remove refuse it by name and change nothing`, async () => {
+        const p = planted('config.json', {missing, text: PROFILE})
+        for (const args of [add, ['login', 'n', '--client-id', 'c', '--client-secret-stdin', '--insecure-storage', '--no-verify'], ['profile', 'use', 'p'], ['profile', 'set', 'p', 'market', 'SE'], ['profile', 'remove', 'p', '--yes']]) {
+          const r = await runCli(args, {env: {TINK_CONFIG_DIR: p.dir, ...NO_KEYCHAIN}, input: 's'})
+          if (missing && args[1] !== 'add' && args[0] !== 'login') {
+            assert.notEqual(r.code, 0, r.stderr) // no such profile: nothing to change
+          } else {
+            refused(r, p.link)
+          }
+          assert.ok(p.intact(), `tink ${args.join(' ')} left the link's target as it was`)
+          assert.ok(lstatSync(p.link).isSymbolicLink())
+          assert.equal(existsSync(join(p.dir, 'secrets.json')), false, 'no secret stored')
+        }
+      })
+
+      test(`secrets.json is ${how}: saving a secret is refused by name, the target untouched`, async () => {
+        const p = planted('secrets.json', {missing, text: '{}\n'})
+        const r = await runCli(add, {env: {TINK_CONFIG_DIR: p.dir, ...NO_KEYCHAIN}, input: 's'})
+        refused(r, p.link)
+        assert.ok(p.intact())
+        assert.equal(existsSync(join(p.dir, 'config.json')), false, 'no profile saved')
+      })
+
+      test(`the lock file is ${how}: refused by name, never deleted or taken over`, async () => {
+        for (const lock of ['config.json.lock', 'secrets.json.lock']) {
+          const p = planted(lock, {missing, text: '12345\n', config: lock === 'secrets.json.lock' ? PROFILE : undefined})
+          const args = lock === 'secrets.json.lock' ? ['profile', 'add', 'n', '--client-id', 'c', '--client-secret-stdin', '--insecure-storage', '--no-verify'] : add
+          const r = await runCli(args, {env: {TINK_CONFIG_DIR: p.dir, ...NO_KEYCHAIN}, input: 's'})
+          refused(r, p.link)
+          assert.ok(p.intact(), lock)
+          assert.ok(lstatSync(p.link).isSymbolicLink(), 'the link is still there')
+        }
+      })
+    }
+
+    test('--journal: a link to a missing or empty file is refused (tink would create it); a link to an earlier journal is followed', async () => {
+      const dir = tempDir()
+      const csv = join(dir, 'users.csv')
+      writeFileSync(csv, `external_user_id,market\nlink-${RUN}-1,GB\n`)
+      const env = {TINK_API_URL: emu.url, TINK_CLIENT_ID: CLIENT.id, TINK_CLIENT_SECRET: CLIENT.secret, TINK_CONFIG_DIR: join(dir, 'cfg')}
+      for (const [what, make] of [['missing', () => undefined], ['empty', (t) => writeFileSync(t, '')]]) {
+        const target = join(dir, `target-${what}`)
+        make(target)
+        const link = join(dir, `journal-${what}`)
+        symlinkSync(target, link)
+        const r = await runCli(['user', 'create', '--file', csv, '--journal', link], {env})
+        assert.equal(r.code, 2, r.stderr)
+        assert.ok(r.stderr.includes(`--journal ${link}`) && /symbolic link/.test(r.stderr), r.stderr)
+        assert.equal(existsSync(target) ? readFileSync(target, 'utf8') : undefined, what === 'missing' ? undefined : '', 'nothing written through the link')
+      }
+      const real = join(dir, 'real.journal')
+      const first = await runCli(['user', 'create', '--file', csv, '--journal', real], {env})
+      assert.equal(first.code, 0, first.stderr)
+      mkdirSync(join(dir, 'links'))
+      symlinkSync(real, join(dir, 'links', 'j'))
+      const again = await runCli(['user', 'create', '--file', csv, '--journal', join(dir, 'links', 'j')], {env})
+      assert.equal(again.code, 0, again.stderr)
+    })
+  })
+
+  test('a cached token that cannot be read is ignored and replaced, said with --verbose; the command works', async () => {
+    const dir = tempDir()
+    const env = {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}
+    const add = await runCli(['profile', 'add', 'tc', '--base-url', emu.url, '--client-id', CLIENT.id, '--client-secret-stdin', '--insecure-storage'], {env, input: CLIENT.secret})
+    assert.equal(add.code, 0, add.stderr)
+    assert.equal((await runCli(['token', 'get', '--raw'], {env})).code, 0)
+    const file = join(dir, 'secrets.json')
+    const tokenAccount = () => Object.keys(JSON.parse(readFileSync(file, 'utf8'))).find((k) => k.startsWith('tc:token:') && k !== 'tc:token-index')
+    const account = tokenAccount()
+    assert.ok(account, 'a token was cached')
+    for (const garbage of ['{"key": "tc|trunc', '[]', '42', '{"key": 1}']) {
+      const data = JSON.parse(readFileSync(file, 'utf8'))
+      data[account] = garbage
+      writeFileSync(file, JSON.stringify(data))
+      const before = tokenRequests(emu).length
+      const r = await runCli(['token', 'get', '--raw', '--verbose'], {env})
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stderr, /a cached token could not be read; getting a new one/)
+      assert.equal(tokenRequests(emu).length, before + 1, 'a new token was fetched')
+      const entry = JSON.parse(JSON.parse(readFileSync(file, 'utf8'))[account])
+      assert.equal(entry.token.access_token, r.stdout.trim(), 'the entry was rebuilt')
+    }
   })
 })

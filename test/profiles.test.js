@@ -332,4 +332,20 @@ describe('profiles with the OS keychain', () => {
     }
     assert.match(outputs[2].stderr, /using cached client token/, '--verbose says the token came from the cache')
   })
+
+  // Issue 23: profile add on an empty config.json stored the secret in the keychain, then failed
+  // on the config file (exit 1): an orphaned secret.
+  test('profile add on a broken or linked config file stores nothing in the keychain (exit 2)', async (t) => {
+    if (!needsKeychain(t)) return
+    const {symlinkSync, writeFileSync} = await import('node:fs')
+    for (const [i, plant] of [(d) => writeFileSync(join(d, 'config.json'), ''), (d) => writeFileSync(join(d, 'config.json'), '{"profiles": {"x": {"clientId": "c", "baseUrl": 5}}}'), (d) => symlinkSync(join(tempDir(), 'elsewhere.json'), join(d, 'config.json'))].entries()) {
+      const dir = tempDir()
+      plant(dir)
+      const name = uniq(`orphan${i}`)
+      const r = await runTink(['profile', 'add', name, '--base-url', emu.url, '--client-id', client.id, '--client-secret-stdin'], {env: {TINK_CONFIG_DIR: dir}, input: client.secret})
+      assert.equal(r.code, 2, r.stderr)
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
+      assert.equal(keychainLookup(`${name}:client-secret`), undefined, 'no secret left in the keychain')
+    }
+  })
 })

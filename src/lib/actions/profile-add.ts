@@ -5,7 +5,7 @@ import type {CommandFlags} from '../cli/flags.js'
 import {askProfile, type ProfileAnswers} from '../cli/login-wizard.js'
 import {formatFields} from '../cli/output.js'
 import {canPrompt} from '../cli/prompt.js'
-import {saveProfile} from '../config/profile-save.js'
+import {checkSavable, saveProfile} from '../config/profile-save.js'
 import {checkProfileName} from '../config/profiles.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import {accounts} from '../secrets/keychain.js'
@@ -37,7 +37,8 @@ export const profileAddFlags = {
   use: Flags.boolean({description: 'Make it the active profile (the first profile always is).'}),
   }
 export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileAddFlags>, args: {name?: string}): Promise<Outcome<SavedProfile>> {
-const store = f.profiles()
+  const store = f.profiles()
+  checkSavable(store, flags['insecure-storage'] ? 'file' : 'keychain')
   // `tink login -p NAME` names the profile as surely as `tink login NAME` does.
   if (args.name !== undefined && flags.profile !== undefined && args.name !== flags.profile) {
     throw usageError(`Two profile names given: "${args.name}" and -p "${flags.profile}"`, 'Give the name once, e.g. tink login NAME')

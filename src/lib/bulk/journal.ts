@@ -8,7 +8,8 @@
  * row that was in flight when the run stopped is answered from Tink's replay, never created twice.
  */
 import {randomBytes} from 'node:crypto'
-import {closeSync, fstatSync, fsyncSync, openSync, readSync, statSync, writeSync} from 'node:fs'
+import {closeSync, fstatSync, fsyncSync, readSync, statSync, writeSync} from 'node:fs'
+import {openAppend} from '../config/safe-file.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import type {RowResult} from './engine.js'
 import {rowKey} from './rows.js'
@@ -87,7 +88,7 @@ export class Journal {
       // a FIFO waits for a writer; a device would swallow or refuse the lines).
       const kind = fileKind(path)
       if (kind !== undefined && kind !== 'file') throw Object.assign(new Error(`it is ${kind}, not a regular file`), {code: 'ENOTREG'})
-      fd = openSync(path, 'a+', 0o600)
+      fd = openAppend(path)
     } catch (err) {
       throw new CliError(`Cannot open --journal ${path}: ${(err as Error).message}`, {exitCode: ExitCode.USAGE, code: 'journal_unreadable', hint: 'Give a path in a folder you can write to'})
     }

@@ -13,8 +13,8 @@ export interface ProfileSetupOptions {
   flag?: string
   /** How `flag` was given, for messages: "--profile" unless a command passes its argument. */
   flagOrigin?: string
-  /** Credentials given on the command line (--client-id, --client-secret-stdin). */
-  credentialFlags?: {clientId: boolean; clientSecret: boolean}
+  /** Credentials given on the command line (--client-id, --client-secret-stdin); `target`: --base-url or --region. */
+  credentialFlags?: {clientId: boolean; clientSecret: boolean; target?: boolean}
   env: NodeJS.ProcessEnv
   warn: (line: string) => void
   trace: (line: string) => void
@@ -39,13 +39,16 @@ export function profileSetup(opts: ProfileSetupOptions): ProfileSetup {
   const layers: SettingsLayer[] = []
   let configProblem: CliError | undefined
   if (store.problem) {
-    // A broken config file blocks only runs that need something from it: with credentials from
-    // flags or env and no profile named, the command goes on without profiles (and says so).
+    // A broken config file blocks only runs that need something from it: with credentials and
+    // the API (URL or region) from flags or env and no profile named, the command goes on without
+    // profiles (and says so). Without the API given, the file may have named it: the built-in
+    // default (Tink's production API) is never used in its place.
     const problem = store.problem
     if (opts.flag !== undefined || env.TINK_PROFILE) throw problem
     const idGiven = Boolean(opts.credentialFlags?.clientId || env.TINK_CLIENT_ID?.trim())
     const secretGiven = Boolean(opts.credentialFlags?.clientSecret || env.TINK_CLIENT_SECRET?.trim())
-    if (idGiven && secretGiven) {
+    const targetGiven = Boolean(opts.credentialFlags?.target || env.TINK_API_URL?.trim() || env.TINK_REGION?.trim())
+    if (idGiven && secretGiven && targetGiven) {
       opts.warn(`${problem.message.replace(/^The /, 'the ')}; going on without profiles (fix it or move it aside)`)
     } else {
       // Any setting not given by flag or env would have come from the file: that is the error.

@@ -2,8 +2,9 @@
  * The lock that serialises read-modify-write of tink's files (profiles, the file secret store)
  * between concurrent runs.
  */
-import {closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from 'node:fs'
+import {closeSync, lstatSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {CliError, ExitCode} from '../errors/cli-error.js'
+import {linkRefused} from './safe-file.js'
 
 /** A lock older than this is from a run that died holding it (a write takes milliseconds). */
 const STALE_LOCK_MS = 10_000
@@ -30,6 +31,8 @@ export async function acquireLock(path: string): Promise<() => void> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     }
+    // A link is no lock of ours: never taken over (that would delete it) nor waited on.
+    if (isLink(path)) throw linkRefused(path, 'The lock file')
     if (lockIsStale(path)) {
       try {
         unlinkSync(path)
@@ -46,6 +49,14 @@ export async function acquireLock(path: string): Promise<() => void> {
       })
     }
     await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30))
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink()
+  } catch {
+    return false
   }
 }
 

@@ -1,13 +1,27 @@
 /** Saving and removing a profile: its config entry and its secrets, in the order that never leaves half a profile. */
 import {CliError, usageError} from '../errors/cli-error.js'
 import {checkProfileName, type Profile, type ProfileData, type ProfileStore} from './profiles.js'
-import {accounts, type SecretStore} from '../secrets/keychain.js'
+import {join} from 'node:path'
+import {accounts, SECRETS_FILE, type SecretStore, type StorageKind} from '../secrets/keychain.js'
+import {checkNotLink} from './safe-file.js'
 import {deleteProfileSecrets, secretStoreFor} from '../secrets/stores.js'
 import {clearCachedTokens} from '../secrets/token-cache.js'
 
 export interface NewProfile extends ProfileData {
   name: string
   clientSecret: string
+}
+
+/**
+ * Throws what saving a profile would fail on, before anything is asked, sent or stored: a secret
+ * saved for a profile the config file then refuses would be left behind in the keychain.
+ */
+export function checkSavable(store: ProfileStore, storage: StorageKind): void {
+  store.checkWritable()
+  if (storage === 'file') {
+    checkNotLink(join(store.dir, SECRETS_FILE), 'The secrets file')
+    checkNotLink(join(store.dir, SECRETS_FILE) + '.lock', 'The lock file')
+  }
 }
 
 /**
@@ -23,6 +37,7 @@ export async function saveProfile(
   const name = checkProfileName(input.name)
   const old = store.get(name)
   if (old && !opts.replace) throw usageError(`Profile "${name}" already exists; nothing changed`, `Pass --force to replace it, or choose another name`)
+  checkSavable(store, input.storage)
   const secrets = secretStoreFor(input, store.dir, opts.warn)
   if (old) {
     const oldStore = secretStoreFor(old, store.dir, opts.warn)
@@ -37,7 +52,14 @@ export async function saveProfile(
   }
   await secrets.set(accounts.clientSecret(name), input.clientSecret)
   const {clientSecret: _secret, name: _name, ...data} = input
-  await store.put(name, {...data, createdAt: new Date().toISOString()}, {makeActive: opts.makeActive})
+  try {
+    await store.put(name, {...data, createdAt: new Date().toISOString()}, {makeActive: opts.makeActive})
+  } catch (err) {
+    // The config write failed after all (a lock held too long, a full disk): a new profile's
+    // secret goes again rather than stay behind with no profile naming it.
+    if (!old) await secrets.delete(accounts.clientSecret(name)).catch(() => false)
+    throw err
+  }
   return {profile: store.get(name) as Profile, secretStore: secrets}
 }
 

@@ -9,6 +9,7 @@ import {mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {CliError, usageError} from '../errors/cli-error.js'
 import {acquireLock} from './lock.js'
+import {checkNotLink} from './safe-file.js'
 import type {StorageKind} from '../secrets/keychain.js'
 import {configDir, PROJECT_NAME} from './paths.cjs'
 import type {SettingKey} from './settings.js'
@@ -61,7 +62,7 @@ export function checkProfileName(name: string): string {
 /** Copies only the known, non-secret fields: whatever else an object carries never reaches disk. */
 function sanitize(p: ProfileData): ProfileData {
   const out: ProfileData = {clientId: p.clientId, storage: p.storage === 'file' ? 'file' : 'keychain'}
-  for (const k of ['region', 'baseUrl', 'linkBaseUrl', 'market', 'locale', 'redirectUri', 'createdAt'] as const) {
+  for (const k of STRING_KEYS) {
     if (typeof p[k] === 'string' && p[k]) out[k] = p[k]
   }
   // A hand-edited URL with user:password@ never reaches output or disk; checkBaseUrl refuses it.
@@ -78,17 +79,41 @@ function configProblem(path: string, what: string): CliError {
   return usageError(`The config file ${path} ${what}`, `Fix it, or move it aside (e.g. mv ${path} ${path}.bak) and run tink login again`)
 }
 
-/** Why a parsed config.json is not one this CLI wrote; undefined when it is fine. */
+const STRING_KEYS = ['region', 'baseUrl', 'linkBaseUrl', 'market', 'locale', 'redirectUri', 'createdAt'] as const
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'an array'
+  if (typeof v === 'string') return v.trim() ? 'a string' : 'an empty string'
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`
+}
+
+/**
+ * Why a parsed config.json is not one this CLI wrote; undefined when it is fine. Every key a
+ * profile may hold is checked: a value of the wrong kind is never dropped (a dropped baseUrl
+ * would send the credentials to Tink's production API).
+ */
 function shapeProblem(parsed: unknown): string | undefined {
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return 'is not a JSON object of tink profiles'
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return `holds ${kindOf(parsed)}; expected a JSON object of tink profiles ({"profiles": {...}})`
   const obj = parsed as Record<string, unknown>
-  if (obj.active !== undefined && typeof obj.active !== 'string') return 'has an "active" that is not a profile name'
+  if (obj.active !== undefined && typeof obj.active !== 'string') return `has "active" = ${kindOf(obj.active)}; expected a profile name (a string)`
   const profiles = obj.profiles
   if (profiles === undefined) return undefined
-  if (!profiles || typeof profiles !== 'object' || Array.isArray(profiles)) return 'has a "profiles" that is not an object of profiles'
+  if (!profiles || typeof profiles !== 'object' || Array.isArray(profiles)) return `has "profiles" = ${kindOf(profiles)}; expected an object of profiles`
   for (const [name, p] of Object.entries(profiles)) {
     if (!NAME.test(name)) return `has a profile with an invalid name "${name}"`
-    if (!p || typeof p !== 'object' || typeof (p as {clientId?: unknown}).clientId !== 'string') return `has a profile "${name}" without a client id`
+    if (!p || typeof p !== 'object' || Array.isArray(p)) return `has profiles.${name} = ${kindOf(p)}; expected an object`
+    const fields = p as Record<string, unknown>
+    if (typeof fields.clientId !== 'string' || !fields.clientId.trim()) return `has profiles.${name}.clientId = ${fields.clientId === undefined ? 'nothing' : kindOf(fields.clientId)}; expected the client id (a non-empty string)`
+    for (const k of STRING_KEYS) {
+      const v = fields[k]
+      if (v !== undefined && (typeof v !== 'string' || !v.trim())) {
+        return `has profiles.${name}.${k} = ${kindOf(v)}; expected ${k.endsWith('Url') || k === 'redirectUri' ? 'a URL (a non-empty string)' : 'a non-empty string'}, or no ${k} key`
+      }
+    }
+    if (fields.storage !== undefined && fields.storage !== 'keychain' && fields.storage !== 'file') {
+      return `has profiles.${name}.storage = ${kindOf(fields.storage)}; expected "keychain" or "file"`
+    }
   }
   return undefined
 }
@@ -115,12 +140,13 @@ export class ProfileStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new ProfileStore(dir, {profiles: {}})
       return broken(configProblem(path, `cannot be read (${(err as Error).message})`))
     }
-    if (!text.trim()) return new ProfileStore(dir, {profiles: {}})
+    if (!text.trim()) return broken(configProblem(path, 'is empty; expected a JSON object of tink profiles ({"profiles": {...}})'))
     let parsed: unknown
     try {
       parsed = JSON.parse(text)
-    } catch (err) {
-      return broken(configProblem(path, `is not valid JSON (${(err as Error).message})`))
+    } catch {
+      // Not the parser's message: it quotes the text around the fault.
+      return broken(configProblem(path, 'is not valid JSON (truncated or edited?); expected a JSON object of tink profiles'))
     }
     const shape = shapeProblem(parsed)
     if (shape) return broken(configProblem(path, shape))
@@ -219,12 +245,13 @@ export class ProfileStore {
    * their profile (a write from a copy read earlier would drop the other's).
    */
   private async update(change: (data: ConfigData) => void): Promise<void> {
-    this.usable() // never overwrite a file we could not read
+    this.checkWritable()
     mkdirSync(this.dir, {recursive: true, mode: 0o700})
     const release = await acquireLock(this.path + '.lock')
     try {
       const fresh = ProfileStore.loadDir(this.dir)
       if (fresh.problem) throw fresh.problem
+      checkNotLink(this.path, 'The config file')
       const data: ConfigData = {active: fresh.data.active, profiles: {...fresh.data.profiles}}
       change(data)
       await this.write(data)
@@ -232,6 +259,17 @@ export class ProfileStore {
     } finally {
       release()
     }
+  }
+
+  /**
+   * Throws what a write would fail on, before anything else is stored (a secret saved in the
+   * keychain for a profile the config file then refuses would be orphaned): a file that could
+   * not be read, or a link where the file or its lock should be.
+   */
+  checkWritable(): void {
+    this.usable() // never overwrite a file we could not read
+    checkNotLink(this.path, 'The config file')
+    checkNotLink(this.path + '.lock', 'The lock file')
   }
 
   /** conf does the atomic 0600 write; the folder is made 0700 first (conf would use 0777 - umask). */

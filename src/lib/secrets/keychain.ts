@@ -10,7 +10,7 @@
 import {mkdirSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
-import {writeFileAtomic} from '../config/atomic-write.cjs'
+import {writeFileNoLink} from '../config/safe-file.js'
 import {acquireLock} from '../config/lock.js'
 import {CliError, ExitCode} from '../errors/cli-error.js'
 import {probeSecretService, type ProbeResult} from './dbus-probe.js'
@@ -241,25 +241,37 @@ export class FileStore implements SecretStore {
       text = readFileSync(this.path, 'utf8')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {}
-      throw new CliError(`Cannot read the secrets file ${this.path}: ${errMessage(err)}`, {exitCode: ExitCode.UNEXPECTED, code: 'secrets_file'})
+      throw this.problem(`cannot be read (${errMessage(err)})`)
     }
+    const expected = 'expected a JSON object of account names and secrets'
+    if (!text.trim()) throw this.problem(`is empty; ${expected}`)
+    let parsed: unknown
     try {
-      const parsed: unknown = JSON.parse(text)
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'))
-      }
+      parsed = JSON.parse(text)
     } catch {
-      // fall through to the error below
+      // Not the parser's message: it quotes the text around the fault, which holds secrets.
+      throw this.problem(`is not valid JSON (truncated or edited?); ${expected}`)
     }
-    throw new CliError(`The secrets file ${this.path} is not a JSON object`, {
-      exitCode: ExitCode.UNEXPECTED,
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw this.problem(`holds ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}; ${expected}`)
+    }
+    for (const [account, value] of Object.entries(parsed)) {
+      if (typeof value !== 'string') throw this.problem(`has "${account}" = ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}; expected the secret as a string`)
+    }
+    return parsed as Record<string, string>
+  }
+
+  /** A secrets file that cannot be used as it is: bad input a person fixes (exit 2), never a silent default. */
+  private problem(what: string): CliError {
+    return new CliError(`The secrets file ${this.path} ${what}`, {
+      exitCode: ExitCode.USAGE,
       code: 'secrets_file',
-      hint: 'Fix or delete it, then run tink login --insecure-storage again',
+      hint: `Fix it, or move it aside (e.g. mv ${this.path} ${this.path}.bak) and store the secret again with tink login NAME --force --insecure-storage`,
     })
   }
 
   private write(data: Record<string, string>): void {
-    writeFileAtomic(this.path, JSON.stringify(data, null, 2) + '\n')
+    writeFileNoLink(this.path, JSON.stringify(data, null, 2) + '\n', 'The secrets file')
   }
 
   async get(account: string): Promise<string | undefined> {

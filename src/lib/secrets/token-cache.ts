@@ -91,17 +91,24 @@ export class SecretTokenCache implements TokenCache {
   private async read(key: string): Promise<TokenResult | undefined> {
     const t = this.where(key)
     if (!t) return undefined
+    let raw: string | undefined
     try {
-      const raw = await t.store.get(tokenAccount(t.namespace, key))
-      if (!raw) return undefined
-      const entry = JSON.parse(raw) as Partial<Entry>
-      // The hash could in theory collide; the stored key makes a mismatch harmless.
-      if (entry.key !== key || !entry.token || typeof entry.token.access_token !== 'string') return undefined
-      return entry.token
+      raw = await t.store.get(tokenAccount(t.namespace, key))
     } catch (err) {
       this.trace(`* token cache unavailable (${(err as Error).message}); continuing without it`)
       return undefined
     }
+    if (!raw) return undefined
+    let entry: Partial<Entry> | undefined
+    try {
+      entry = JSON.parse(raw) as Partial<Entry>
+    } catch {
+      entry = undefined // not the parser's message: it would quote the entry, a token
+    }
+    // The hash could in theory collide; the stored key makes a mismatch harmless.
+    if (entry?.key === key && entry.token && typeof entry.token.access_token === 'string') return entry.token
+    if (typeof entry?.key !== 'string' || entry.key === key) this.trace('* a cached token could not be read; getting a new one (it replaces the entry)')
+    return undefined
   }
 
   async set(key: string, token: TokenResult): Promise<void> {
