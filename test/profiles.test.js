@@ -348,4 +348,49 @@ describe('profiles with the OS keychain', () => {
       assert.equal(keychainLookup(`${name}:client-secret`), undefined, 'no secret left in the keychain')
     }
   })
+
+  // Issue 23: after token revoke for external id `acme|42`, token get handed out the revoked token.
+  test('token revoke and user delete drop every cached token of that user, whatever its id holds; other users keep theirs', async (t) => {
+    if (!needsKeychain(t)) return
+    const dir = tempDir()
+    const name = uniq('revoke')
+    await addProfile(dir, name, ['--no-verify'])
+    const env = {TINK_CONFIG_DIR: dir}
+    const grants = () => emu.requests.filter((r) => r.path === '/api/v1/oauth/authorization-grant').length
+    const cachedUsers = async () => {
+      const r = await runTink(['profile', 'status', name, '--offline', '--json'], {env})
+      assert.equal(r.code, 0, r.stderr)
+      const doc = JSON.parse(r.stdout)
+      const h = Array.isArray(doc) ? doc[0] : doc
+      return h.cachedTokens.map((c) => c.user).filter(Boolean)
+    }
+    const ids = [`acme|42-${RUN}`, `a|b|c-${RUN}`, `x|-${RUN}`, `|y-${RUN}`, `p|user_id:q-${RUN}`]
+    const neighbours = [`acme-${RUN}`, `42-${RUN}`, `a-${RUN}`]
+    for (const ext of [...ids, ...neighbours]) {
+      const c = await runTink(['user', 'create', '--external-user-id', ext, '--market', 'GB'], {env})
+      assert.equal(c.code, 0, `${ext}: ${c.stderr}`)
+      for (const scope of ['user:read', 'accounts:read']) {
+        const g = await runTink(['token', 'get', '--external-user-id', ext, '--scope', scope, '--raw'], {env})
+        assert.equal(g.code, 0, `${ext}: ${g.stderr}`)
+      }
+    }
+    for (const [i, ext] of ids.entries()) {
+      const how = i % 2 === 0 ? ['token', 'revoke', '--external-user-id', ext, '--yes'] : ['user', 'delete', '--external-user-id', ext, '--yes']
+      const r = await runTink(how, {env})
+      assert.equal(r.code, 0, `${how.join(' ')}: ${r.stderr}`)
+      if (how[0] === 'token') assert.match(r.stderr + r.stdout, /2 cached tokens dropped/)
+      assert.ok(!(await cachedUsers()).includes(`external_user_id:${ext}`), `${how.join(' ')}: no cached token of ${ext} left`)
+      if (how[0] === 'token') {
+        const before = grants()
+        const again = await runTink(['token', 'get', '--external-user-id', ext, '--scope', 'user:read', '--raw'], {env})
+        assert.equal(again.code, 0, again.stderr)
+        assert.equal(grants(), before + 1, `${ext}: a new token was minted, not the revoked one handed out`)
+      }
+    }
+    const left = await cachedUsers()
+    for (const ext of neighbours) assert.equal(left.filter((u) => u === `external_user_id:${ext}`).length, 2, `${ext} keeps its cached tokens: ${left}`)
+    const before = grants()
+    assert.equal((await runTink(['token', 'get', '--external-user-id', neighbours[0], '--scope', 'user:read', '--raw'], {env})).code, 0)
+    assert.equal(grants(), before, 'a neighbour is still served from the cache')
+  })
 })

@@ -195,7 +195,8 @@ export async function findCachedToken(store: SecretStore, namespace: string, acc
 
 function infoOf(entry: Entry): CachedTokenInfo {
   // TinkApi.cacheKey: client id | secret digest | base URL | sorted scopes [| user]
-  const [clientId = '', , baseUrl = '', scope = '', user] = entry.key.split('|')
+  const [clientId = '', , baseUrl = '', scope = '', ...rest] = entry.key.split('|')
+  const user = rest.join('|') // an external id may hold '|'
   return {clientId, baseUrl, scope, expiresAt: entry.token.expires_at, ...(user ? {user} : {})}
 }
 

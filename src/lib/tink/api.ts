@@ -269,6 +269,8 @@ export class TinkApi {
     const userToken = await this.exchangeCode(code)
     onStep?.('delete')
     await this.deleteTokenUser(userToken.access_token)
+    // A deleted user's cached tokens are dead: never handed out again.
+    await this.tokens.dropUser(user)
   }
 
   /** POST /api/v1/user/delete: the last step of the chain alone (bulk delete runs the steps itself to tell where a failure happened). */
