@@ -50,6 +50,7 @@ describe('tink login on a terminal', () => {
         {expect: 'US (api.us.tink.com)', keys: DOWN},
         {expect: 'Custom API base URL', keys: ENTER},
         {expect: 'API base URL', keys: emu.url + ENTER},
+        {expect: 'Tink Link base URL', keys: ENTER}, // the emulator's URL, offered as the default
         {expect: 'Client id', keys: client.id + ENTER},
         {expect: 'Client secret', keys: SECRET + ENTER},
         {expect: 'Default market', keys: 'se'},
@@ -71,7 +72,7 @@ describe('tink login on a terminal', () => {
     assert.equal(config.active, name)
     assert.deepEqual(
       {...config.profiles[name], createdAt: undefined},
-      {clientId: client.id, baseUrl: emu.url, market: 'SE', locale: 'en_US', redirectUri: 'https://example.com/cb', storage: 'keychain', createdAt: undefined},
+      {clientId: client.id, baseUrl: emu.url, linkBaseUrl: emu.url, market: 'SE', locale: 'en_US', redirectUri: 'https://example.com/cb', storage: 'keychain', createdAt: undefined},
     )
     const stored = spawnSync('secret-tool', ['lookup', 'service', 'tink-auth-cli', 'account', `${name}:client-secret`], {encoding: 'utf8'})
     assert.equal(stored.stdout, SECRET)
@@ -139,5 +140,67 @@ describe('tink login on a terminal', () => {
     assert.equal(flag.code, 0, flag.stderr)
     assert.match(flag.stderr, new RegExp(`Verifying against ${emu.url.replace(/[.]/g, '\\.')} \\(flag --base-url\\)`))
     assert.equal(JSON.parse(flag.stdout).baseUrl, emu.url)
+  })
+
+  // Issue 23: with a keychain that cannot store the secret, the wizard asked every question and
+  // then lost every answer. It now asks first, before any question.
+  const NO_KEYCHAIN = {DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', DISPLAY: ''}
+
+  test('no keychain, file store declined: said before any question, with the headless-Linux hint; nothing saved', async () => {
+    const dir = tempDir()
+    const r = await runOnTerminal(['login'], [{expect: 'plain file instead', keys: 'n' + ENTER}], {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN})
+    assert.equal(r.code, 3, r.screen)
+    assert.match(r.screen, /OS keychain is unavailable/)
+    assert.match(r.screen, /nothing was saved/)
+    assert.match(r.screen, /headless Linux machine.*dbus-run-session.*gnome-keyring-daemon --unlock/s)
+    assert.doesNotMatch(r.screen, /Profile name|Client id/, 'no question was asked')
+    assert.throws(() => readFileSync(join(dir, 'config.json')), /ENOENT/)
+  })
+
+  test('no keychain, file store accepted: the wizard goes on and saves to the 0600 file, with its warning; a custom API gets its Tink Link URL', async () => {
+    const dir = tempDir()
+    const name = `nokc-${RUN}`
+    const r = await runOnTerminal(
+      ['login'],
+      [
+        {expect: 'plain file instead', keys: 'y' + ENTER},
+        {expect: 'Profile name', keys: name + ENTER},
+        {expect: 'Region', keys: DOWN},
+        {expect: 'US (api.us.tink.com)', keys: DOWN},
+        {expect: 'Custom API base URL', keys: ENTER},
+        {expect: 'API base URL', keys: emu.url + ENTER},
+        {expect: 'Tink Link base URL', keys: ENTER},
+        {expect: 'Client id', keys: client.id + ENTER},
+        {expect: 'Client secret', keys: SECRET + ENTER},
+        {expect: 'Default market', keys: ENTER},
+        {expect: 'Default locale', keys: ENTER},
+        {expect: 'Redirect URI', keys: ENTER},
+      ],
+      {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN},
+    )
+    assert.equal(r.code, 0, r.screen)
+    assert.match(r.screen, /secrets are in a plain file/)
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
+    assert.equal(config.profiles[name].storage, 'file')
+    assert.equal(config.profiles[name].linkBaseUrl, emu.url)
+    const {statSync} = await import('node:fs')
+    assert.equal(statSync(join(dir, 'secrets.json')).mode & 0o777, 0o600)
+    // Its Tink Link URLs point at the emulator, not link.tink.com.
+    const env = {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}
+    assert.equal((await runCli(['user', 'create', '-e', `nokc-${RUN}`, '--market', 'GB'], {env})).code, 0)
+    const link = await runCli(['grant', 'delegate', '-e', `nokc-${RUN}`, '--redirect-uri', 'http://127.0.0.1:9/cb', '--id-hint', 'Jane', '--json'], {env})
+    assert.equal(link.code, 0, link.stderr)
+    assert.ok(link.stdout.includes(emu.url) && !link.stdout.includes('link.tink.com'), link.stdout)
+  })
+
+  test('a scripted profile add with the emulator\'s URL derives its Tink Link URL and says so', async () => {
+    const dir = tempDir()
+    const r = await runCli(['profile', 'add', 'emu', '--base-url', emu.url, '--client-id', client.id, '--client-secret-stdin', '--insecure-storage', '--json'], {
+      env: {TINK_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', DISPLAY: ''},
+      input: SECRET,
+    })
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, new RegExp(`Tink Link URLs of this profile point at ${emu.url.replace(/[.]/g, '\\.')} \\(the emulator serves Tink Link at its API URL\\)`))
+    assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.emu.linkBaseUrl, emu.url)
   })
 })

@@ -2,13 +2,14 @@
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import type {CommandFlags} from '../cli/flags.js'
-import {askProfile, type ProfileAnswers} from '../cli/login-wizard.js'
+import {askProfile, derivedLinkUrl, type ProfileAnswers} from '../cli/login-wizard.js'
+import {keychainOrFile, saveOrAsk} from '../cli/keychain-fallback.js'
 import {formatFields} from '../cli/output.js'
 import {canPrompt} from '../cli/prompt.js'
 import {checkSavable, saveProfile} from '../config/profile-save.js'
 import {checkProfileName} from '../config/profiles.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
-import {accounts} from '../secrets/keychain.js'
+import {accounts, type StorageKind} from '../secrets/keychain.js'
 import {sharedKeychain} from '../secrets/stores.js'
 import {TinkApi} from '../tink/api.js'
 import {checkBaseUrl, checkLocale, checkMarket, checkRegion} from '../tink/validate.js'
@@ -60,7 +61,12 @@ export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileA
   let replace = flags.force
   let verified = false
   let answers: ProfileAnswers
-  if ((!given.clientId || !given.clientSecret) && canPrompt(f.io)) {
+  let storage: StorageKind = flags['insecure-storage'] ? 'file' : 'keychain'
+  const wizard = (!given.clientId || !given.clientSecret) && canPrompt(f.io)
+  // On a terminal the keychain is tried before any question: a person should not type every
+  // answer to learn at the end that the secret has nowhere to go.
+  if (wizard && storage === 'keychain') storage = await keychainOrFile(f, store.dir, given.name ?? '(login)')
+  if (wizard) {
     const wizard = await askProfile(f.io, given, {
       exists: (n) => store.has(n) && !flags.force,
       baseUrl: (v) => checkBaseUrl(v, 'the API base URL', flags['allow-insecure-http']),
@@ -87,33 +93,39 @@ export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileA
   if (store.has(name) && !replace) throw usageError(`Profile "${name}" already exists; nothing changed`, 'Pass --force to replace it, or choose another name')
   const region = answers.baseUrl && !answers.region ? undefined : (answers.region ?? 'eu')
 
-  const storage = flags['insecure-storage'] ? 'file' : 'keychain'
   // Try the keychain first: if it cannot save (absent, or locked: a locked gnome-keyring still
   // answers reads), say so before any request is sent.
-  if (storage === 'keychain') await sharedKeychain().checkWritable(accounts.probe(name), `save the client secret of profile "${name}" in the OS keychain`)
+  if (storage === 'keychain' && !wizard) await sharedKeychain().checkWritable(accounts.probe(name), `save the client secret of profile "${name}" in the OS keychain`)
   if (!flags['no-verify'] && !verified) {
     await verify(f, answers.clientId as string, answers.clientSecret as string, {region, baseUrl: answers.baseUrl}, verifyOrigins(flags, answers))
   }
+  let linkBaseUrl = answers.linkBaseUrl
+  if (answers.baseUrl && !linkBaseUrl) {
+    linkBaseUrl = derivedLinkUrl(answers.baseUrl)
+    f.note(linkBaseUrl
+      ? `Tink Link URLs of this profile point at ${linkBaseUrl} (the emulator serves Tink Link at its API URL); change it with tink profile set ${name} link-base-url URL`
+      : `Tink Link URLs of this profile point at https://link.tink.com (the default); set another with tink profile set ${name} link-base-url URL`)
+  }
 
-  const {profile, secretStore} = await saveProfile(
-    store,
-    {
-      name,
-      clientId: answers.clientId as string,
-      clientSecret: answers.clientSecret as string,
-      region,
-      baseUrl: answers.baseUrl,
-      market: answers.market,
-      locale: answers.locale,
-      redirectUri: answers.redirectUri,
-      storage,
-    },
-    {replace, makeActive: flags.use, warn: (line) => f.warnLine(line)},
-  )
+  const input = {
+    name,
+    clientId: answers.clientId as string,
+    clientSecret: answers.clientSecret as string,
+    region,
+    baseUrl: answers.baseUrl,
+    linkBaseUrl,
+    market: answers.market,
+    locale: answers.locale,
+    redirectUri: answers.redirectUri,
+    storage,
+  }
+  const save = () => saveProfile(store, input, {replace, makeActive: flags.use, warn: (line) => f.warnLine(line)})
+  const {profile, secretStore} = wizard ? await saveOrAsk(f, store.dir, input, save) : await save()
   f.out(
     formatFields([
       ['saved', `profile ${profile.name}${profile.active ? ' (active)' : ''}`],
       ['api', profile.baseUrl ?? `region ${profile.region}`],
+      ...(profile.linkBaseUrl ? [['tink link', profile.linkBaseUrl] as [string, string]] : []),
       ['client id', profile.clientId],
       ['secret', secretStore.where],
       ['verified', flags['no-verify'] ? 'no (--no-verify)' : 'yes'],

@@ -11,6 +11,7 @@ export interface ProfileAnswers {
   name?: string
   region?: string
   baseUrl?: string
+  linkBaseUrl?: string
   clientId?: string
   clientSecret?: string
   market?: string
@@ -64,6 +65,16 @@ export async function askProfile(io: WizardIO, given: ProfileAnswers, check: {
     if (choice === 'custom') baseUrl = check.baseUrl((await input({message: 'API base URL', validate: valid(check.baseUrl)}, ctx)).trim())
     else region = choice
   }
+  // A custom API (the emulator, a proxy) has no region: without its own Tink Link URL the
+  // profile would print link.tink.com URLs carrying codes that API issued. (An API URL given as
+  // a flag gets its Tink Link URL derived, and said, where the profile is saved.)
+  let linkBaseUrl = given.linkBaseUrl
+  const askedForApi = baseUrl !== undefined && given.baseUrl === undefined
+  if (askedForApi && baseUrl && !linkBaseUrl) {
+    const suggested = derivedLinkUrl(baseUrl) ?? 'https://link.tink.com'
+    const answer = (await input({message: 'Tink Link base URL (where Tink Link URLs of this profile point)', default: suggested, validate: valid(check.baseUrl)}, ctx)).trim()
+    linkBaseUrl = check.baseUrl(answer || suggested)
+  }
   const required = (v: string) => (v.trim() ? true : 'Required')
   let clientId = given.clientId ?? (await input({message: 'Client id', validate: required}, ctx)).trim()
   let clientSecret = given.clientSecret ?? (await password({message: 'Client secret', mask: '*', validate: required}, ctx)).trim()
@@ -84,5 +95,11 @@ export async function askProfile(io: WizardIO, given: ProfileAnswers, check: {
   const redirectUri =
     given.redirectUri ??
     ((await input({message: 'Redirect URI for Tink Link (empty for none)', default: '', validate: (v) => (!v.trim() || URL.canParse(v.trim()) ? true : 'Give an absolute URL')}, ctx)).trim() || undefined)
-  return {name, region, baseUrl, clientId, clientSecret, market, locale, redirectUri, replace}
+  return {name, region, baseUrl, linkBaseUrl, clientId, clientSecret, market, locale, redirectUri, replace}
+}
+
+/** The emulator on loopback serves Tink Link at its API URL; any other custom API gets no guess. */
+export function derivedLinkUrl(baseUrl: string): string | undefined {
+  const host = URL.canParse(baseUrl) ? new URL(baseUrl).hostname : ''
+  return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(host) ? baseUrl : undefined
 }

@@ -181,6 +181,12 @@ export class KeytarStore implements SecretStore {
     this.call('reach the keychain', (k) => k.getPassword(KEYCHAIN_SERVICE, accounts.probe('(warm-up)'))).catch(() => undefined)
   }
 
+  /** Forgets a failure (and the bus probe's answer): for a retry after the person unlocked the keychain. */
+  reset(): void {
+    this.broken = undefined
+    this.probe = undefined
+  }
+
   /**
    * A locked collection still answers reads (with nothing) and fails only on writes, so a read
    * cannot tell whether saving will work: this writes and deletes a probe item. `action` says
