@@ -393,4 +393,31 @@ describe('profiles with the OS keychain', () => {
     assert.equal((await runTink(['token', 'get', '--external-user-id', neighbours[0], '--scope', 'user:read', '--raw'], {env})).code, 0)
     assert.equal(grants(), before, 'a neighbour is still served from the cache')
   })
+
+  // Issue 23: --region us with TINK_API_URL set silently used the environment's URL.
+  test('a flag that another setting overrides is named on stderr, once; nothing is said when nothing is overridden', async () => {
+    const dir = tempDir()
+    const env = {TINK_CONFIG_DIR: dir, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: client.secret}
+    const lines = (r) => r.stderr.split('\n').filter((l) => / is not used /.test(l))
+    const viaEnv = await runTink(['token', 'get', '--region', 'us', '--raw'], {env: {...env, TINK_API_URL: emu.url}})
+    assert.equal(viaEnv.code, 0, viaEnv.stderr)
+    assert.deepEqual(lines(viaEnv), ['--region us is not used for the API: TINK_API_URL is set'])
+    for (const args of [['--base-url', emu.url, '--region', 'us'], ['--base-url', emu.url], []]) {
+      const r = await runTink(['token', 'get', '--raw', ...args], {env: {...env, ...(args.length ? {} : {TINK_API_URL: emu.url})}})
+      assert.equal(r.code, 0, r.stderr)
+      assert.deepEqual(lines(r), [], `nothing overridden: ${args.join(' ')}`)
+    }
+    const ext = `ovr-${RUN}`
+    assert.equal((await runTink(['user', 'create', '-e', ext, '--market', 'GB'], {env: {...env, TINK_API_URL: emu.url}})).code, 0)
+    const link = await runTink(['grant', 'delegate', '-e', ext, '--id-hint', 'Jane', '--redirect-uri', 'http://127.0.0.1:9/cb', '--region', 'us', '--base-url', emu.url], {env: {...env, TINK_LINK_URL: emu.url}})
+    assert.equal(link.code, 0, link.stderr)
+    assert.deepEqual(lines(link), ['--region us is not used for Tink Link: TINK_LINK_URL is set'])
+
+    // A profile's API URL ranks above a region flag too (another key): said, naming the profile.
+    const add = await runTink(['profile', 'add', 'ovr', '--base-url', emu.url, '--client-id', client.id, '--client-secret-stdin', '--insecure-storage', '--no-verify'], {env: {TINK_CONFIG_DIR: dir}, input: client.secret})
+    assert.equal(add.code, 0, add.stderr)
+    const viaProfile = await runTink(['token', 'get', '--region', 'us', '--raw'], {env: {TINK_CONFIG_DIR: dir}})
+    assert.equal(viaProfile.code, 0, viaProfile.stderr)
+    assert.deepEqual(lines(viaProfile), ['--region us is not used for the API: profile ovr sets the API URL'])
+  })
 })

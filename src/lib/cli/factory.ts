@@ -104,6 +104,7 @@ export class Factory {
         return setup && {name: setup.profile?.name, missingCredentialsHint: setup.missingCredentialsHint}
       },
       trace: (line) => this.trace(line),
+      note: (line) => this.note(line),
     })
   }
 

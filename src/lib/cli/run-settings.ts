@@ -3,7 +3,7 @@
  * explicit, checked), the timeout, the client credentials (exit 3 when missing) and how to fix
  * refused credentials where they came from. Each is settled once per run.
  */
-import {ENV_VARS, type SettingsResolver, type SettingSource} from '../config/settings.js'
+import {ENV_VARS, overriddenFlag, type SettingsResolver, type SettingSource} from '../config/settings.js'
 import {CliError, ExitCode} from '../errors/cli-error.js'
 import type {ClientCredentials} from '../tink/api.js'
 import {checkBaseUrl, checkRegion, checkTimeoutMs, REGIONS} from '../tink/validate.js'
@@ -15,6 +15,8 @@ export interface RunSettingsOptions {
   /** The profile in use, if any: its name and how to fix missing credentials in it. */
   profile: () => {name?: string; missingCredentialsHint?: string} | undefined
   trace: (line: string) => void
+  /** A line for people on stderr (a flag another setting makes moot). */
+  note?: (line: string) => void
 }
 
 export class RunSettings {
@@ -38,6 +40,8 @@ export class RunSettings {
     const r = checkRegion(region?.value ?? 'eu', region?.origin)
     const explicit = await settings.get('baseUrl')
     if (explicit) {
+      const unused = overriddenFlag('region', region, explicit, 'the API', 'the API URL')
+      if (unused) this.o.note?.(unused)
       this.o.trace(`* API base URL from ${explicit.origin}`)
       return checkBaseUrl(explicit.value, explicit.origin, this.o.allowInsecureHttp)
     }
@@ -48,6 +52,8 @@ export class RunSettings {
   async linkBaseUrl(): Promise<string> {
     const settings = this.o.settings()
     const explicit = await settings.get('linkBaseUrl')
+    const unused = explicit && overriddenFlag('region', await settings.get('region'), explicit, 'Tink Link', 'the Tink Link URL')
+    if (unused) this.o.note?.(unused)
     if (explicit) return checkBaseUrl(explicit.value, explicit.origin, this.o.allowInsecureHttp)
     const region = await settings.get('region')
     return REGIONS[checkRegion(region?.value ?? 'eu', region?.origin)].link

@@ -107,3 +107,15 @@ export function defaultsLayer(defaults = BUILTIN_DEFAULTS): SettingsLayer {
 function flagName(key: SettingKey): string {
   return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()).replace('client-secret', 'client-secret-stdin')
 }
+
+/**
+ * The line that says a flag given on the command line is not used because another setting ranks
+ * above it (README, "Where settings come from"): `--region us is not used: TINK_API_URL is set`.
+ * Undefined when nothing given as a flag was overridden. `what` names what the winner decides,
+ * when the flag still decides something else (the region still picks the Tink Link host).
+ */
+export function overriddenFlag(flag: SettingKey, given: Resolved | undefined, winner: Resolved, what: string, winnerIs: string): string | undefined {
+  if (given?.source !== 'flag' || winner.source === 'flag') return undefined
+  const by = winner.source === 'env' ? `${winner.origin.replace(/^env /, '')} is set` : `${winner.origin} sets ${winnerIs}`
+  return `--${flagName(flag)} ${given.value} is not used for ${what}: ${by}`
+}
