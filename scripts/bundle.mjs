@@ -48,6 +48,7 @@ exports.commands = {
 ${commands.map((c) => `  get ${JSON.stringify(c.id)}() { return ${c.load} },`).join('\n')}
 }
 exports.helpSubject = require('./hooks/help-subject.js').default
+Object.defineProperty(exports, 'flagSuggestions', {enumerable: true, get: () => require('./hooks/flag-suggestions.js').default})
 Object.defineProperty(exports, 'commandNotFound', {enumerable: true, get: () => require('./hooks/command-not-found.js').default})
 exports.run = (argv, dir) => {
   // The warm-up's module (profiles, the keychain, the token cache) loads only where it may be used.

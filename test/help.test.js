@@ -106,6 +106,86 @@ describe('a mistyped command', () => {
   })
 })
 
+// Issue 23: `tink logout` suggested `login`; `tink version` and `tink completion` led nowhere.
+describe('words other CLIs use lead to what tink calls them', () => {
+  for (const [typed, leads] of [
+    [['logout'], /tink profile remove NAME/],
+    [['log-out'], /tink profile remove NAME/],
+    [['signout'], /tink profile remove NAME/],
+    [['auth', 'logout'], /tink profile remove NAME/],
+    [['version'], /tink --version/],
+    [['completion'], /tink autocomplete/],
+    [['completions', 'bash'], /tink autocomplete/],
+    [['whoami'], /tink profile status/],
+  ]) {
+    test(`tink ${typed.join(' ')}: exit 2, one line leading to ${leads.source}`, async () => {
+      const r = await runCli(typed)
+      assert.equal(r.code, 2)
+      assert.equal(r.stdout, '')
+      const lines = r.stderr.trim().split('\n')
+      assert.equal(lines.length, 1, r.stderr)
+      assert.match(lines[0], leads)
+      assert.doesNotMatch(lines[0], /Did you mean "tink login"/)
+    })
+  }
+})
+
+// Issue 23: `--scop` gave only "Nonexistent flag"; `--client-secret abc` did not say where a secret goes.
+describe('a flag the command does not have', () => {
+  for (const [args, meant] of [
+    [['token', 'get', '--scop', 'user:read'], 'scope'],
+    [['token', 'get', '--scopes=user:read'], 'scope'],
+    [['user', 'create', '-e', 'x', '--marke', 'GB'], 'market'],
+    [['profile', 'list', '--verbos'], 'verbose'],
+    [['token', 'get', '--retry', '1'], 'retries'],
+  ]) {
+    test(`tink ${args.join(' ')} suggests --${meant}, exit 2, nothing sent`, async () => {
+      const r = await runCli(args, {env: {TINK_API_URL: 'http://127.0.0.1:9', TINK_CLIENT_ID: 'a', TINK_CLIENT_SECRET: 'b'}})
+      assert.equal(r.code, 2, r.stderr)
+      const lines = r.stderr.trim().split('\n')
+      assert.equal(lines.length, 1, r.stderr)
+      assert.match(lines[0], new RegExp(`Did you mean --${meant}\\?`))
+    })
+  }
+
+  test('a flag near nothing gets no wild guess', async () => {
+    const r = await runCli(['token', 'get', '--frobnicate'])
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /Nonexistent flag: --frobnicate/)
+    assert.doesNotMatch(r.stderr, /Did you mean/)
+  })
+
+  const SECRET = `sk-${randomBytes(6).toString('hex')}`
+  for (const args of [
+    ['token', 'get', '--client-secret', SECRET],
+    ['token', 'get', `--client-secret=${SECRET}`],
+    ['login', 'x', '--client-id', 'c', '--client-secret', SECRET],
+    ['user', 'create', '-e', 'u', '--client-secret', SECRET, '--json'],
+  ]) {
+    const shown = args.map((a) => a.replace(SECRET, 'SECRET')).join(' ')
+    test(`tink ${shown}: points at --client-secret-stdin and TINK_CLIENT_SECRET, never repeats the value`, async () => {
+      const r = await runCli(args, {env: {TINK_API_URL: 'http://127.0.0.1:9'}})
+      assert.equal(r.code, 2, r.stderr)
+      const text = args.includes('--json') ? JSON.parse(r.stdout).error.message + ' ' + JSON.parse(r.stdout).error.hint : r.stderr
+      assert.match(text, /--client-secret-stdin/)
+      assert.match(text, /TINK_CLIENT_SECRET/)
+      assert.ok(!(r.stdout + r.stderr).includes(SECRET), 'the value is not shown')
+    })
+  }
+
+  test('a command without a secret flag says it takes none, still never repeating the value', async () => {
+    const r = await runCli(['profile', 'list', '--client-secret', SECRET])
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /takes no client-secret/)
+    assert.ok(!r.stderr.includes(SECRET))
+  })
+
+  test('a flag value that starts with dashes is a value, not a flag to check', async () => {
+    const r = await runCli(['user', 'create', '-e', 'x', '--market', '--scop'], {env: {TINK_API_URL: 'http://127.0.0.1:9', TINK_CLIENT_ID: 'a', TINK_CLIENT_SECRET: 'b'}})
+    assert.doesNotMatch(r.stderr, /Did you mean --scope/)
+  })
+})
+
 describe('tink autocomplete', () => {
   const cache = tempDir('tink-cache-')
   for (const shell of ['bash', 'zsh', 'powershell']) {

@@ -15,6 +15,22 @@ const hook: Hook<'command_not_found'> = async function (opts) {
   this.exit(ExitCode.USAGE)
 }
 
+/**
+ * Words other command lines use (gh, the Stripe CLI, cloud CLIs) for what tink does under
+ * another name, or as a flag: spelling distance would point at the wrong command (`logout` is
+ * two letters from `login`). Matched on any word, so `tink auth logout` is answered too.
+ */
+const MEANT: Record<string, string> = {
+  logout: 'To forget a profile and its stored secret: BIN profile remove NAME (BIN token clear drops only its cached tokens)',
+  'log-out': 'To forget a profile and its stored secret: BIN profile remove NAME',
+  signout: 'To forget a profile and its stored secret: BIN profile remove NAME',
+  'sign-out': 'To forget a profile and its stored secret: BIN profile remove NAME',
+  version: 'For the version: BIN --version',
+  completion: 'For shell completion: BIN autocomplete (e.g. BIN autocomplete bash)',
+  completions: 'For shell completion: BIN autocomplete (e.g. BIN autocomplete bash)',
+  whoami: 'To see which profile and credentials a command would use: BIN profile status',
+}
+
 /** The error for an id that names no command or topic (also used by `tink help <unknown>`). */
 export function unknownCommandError(config: Interfaces.Config, id: string): CliError {
   const visible = config.commands.filter((c) => !c.hidden)
@@ -24,6 +40,15 @@ export function unknownCommandError(config: Interfaces.Config, id: string): CliE
   const owner = visible.map((c) => c.id).filter((c) => id.startsWith(c + ':')).sort((a, b) => b.length - a.length)[0]
   if (owner === undefined) {
     const typed = toConfiguredId(id, config)
+    const word = id.toLowerCase().split(':').find((w) => Object.hasOwn(MEANT, w))
+    const meant = word === undefined ? undefined : MEANT[word]
+    if (meant) {
+      return new CliError(`"${typed}" is not a ${config.bin} command`, {
+        exitCode: ExitCode.USAGE,
+        code: 'unknown_command',
+        hint: `${meant.replaceAll('BIN', config.bin)}. Run ${config.bin} --help for the list`,
+      })
+    }
     const best = closest(id, candidates)
     const suggestion = best === undefined ? undefined : toConfiguredId(best, config)
     return new CliError(`"${typed}" is not a ${config.bin} command`, {
