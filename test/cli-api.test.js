@@ -178,11 +178,11 @@ test('token inspect: a cached user token, a JWT (unverified), an opaque value; s
     assert.equal(info.cached.scope, 'accounts:read')
   }
   const jwt = ['{"alg":"HS256","typ":"JWT"}', '{"sub":"u1","scope":"accounts:read"}'].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.sig'
-  const j = await runTink(['token', 'inspect', jwt], {env})
+  const j = await runTink(['token', 'inspect', '-'], {env, input: jwt})
   assert.equal(j.code, 0, j.stderr)
   assert.match(j.stdout, /UNVERIFIED/)
   assert.match(j.stdout, /"sub": "u1"/)
-  const o = await runTink(['token', 'inspect', 'not-a-token-anyone-has'], {env})
+  const o = await runTink(['token', 'inspect'], {env, input: 'not-a-token-anyone-has'})
   assert.match(o.stdout, /opaque/)
   assert.deepEqual(since(n), [])
 })

@@ -119,6 +119,28 @@ describe('canary: no secret or token in any output', {concurrency: 2}, () => {
     assert.equal(r.code, 2)
     assert.deepEqual(leaks(r.stdout + r.stderr), [])
   })
+
+  // Issue 23: `tink token inspect TOKEN` took the token as an argument (shell history, ps).
+  for (const [what, args] of [['a JWT', ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln']], ['an opaque token', [C.secret]], ['a token and -', [C.secret, '-']], ['a token with --json', ['--json', C.secret]]]) {
+    test(`token inspect refuses ${what} as an argument without repeating it: standard input only`, async () => {
+      const r = await runTink(['token', 'inspect', ...args], {env: {}, input: 'x'})
+      assert.equal(r.code, 2, r.stderr)
+      const text = args.includes('--json') ? JSON.parse(r.stdout).error.message + JSON.parse(r.stdout).error.hint : r.stderr
+      if (!args.includes('-')) {
+        assert.match(text, /standard input only/)
+        assert.match(text, /printf '%s' "\$TOKEN" \| tink token inspect -/)
+      }
+      for (const a of args) if (a !== '-' && a !== '--json') assert.ok(!(r.stdout + r.stderr).includes(a), 'the argument is not shown')
+    })
+  }
+
+  test('token inspect reads the token from standard input (-, or no argument with a pipe)', async () => {
+    for (const args of [['-'], []]) {
+      const r = await runTink(['token', 'inspect', ...args, '--json'], {env: {}, input: 'opaque-token-value'})
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(JSON.parse(r.stdout).opaque, true)
+    }
+  })
 })
 
 // --- echoes in other encodings ------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /**
- * `tink token inspect [TOKEN|-]`: what is known about a token without sending it anywhere: the
+ * `tink token inspect -`: what is known about a token without sending it anywhere: the
  * token cache's entry for it, and a JWT's header and claims (decoded, not verified).
  */
 import type {Factory, Outcome} from '../cli/factory.js'
@@ -33,11 +33,15 @@ export function decodeJwt(token: string): {header: unknown; claims: unknown} | u
 }
 
 export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: string}): Promise<Outcome<Inspection>> {
-  let token = args.token
-  if (token === undefined && f.io.stdin.isTTY) throw usageError('Which token? Give it as an argument, or - to read it from standard input', 'e.g. printf \'%s\' "$TOKEN" | tink token inspect -')
-  if (token === undefined || token === '-') token = await f.readStdin('the token')
-  token = token.trim()
-  if (!token) throw usageError('The token is empty', 'Give the token, or - to read it from standard input')
+  // Only standard input, as `tink api --token -`: a token given as an argument lands in shell
+  // history and the process list, and is not repeated here either.
+  const how = 'e.g. printf \'%s\' "$TOKEN" | tink token inspect -'
+  if (args.token !== undefined && args.token !== '-') {
+    throw usageError('tink token inspect reads the token from standard input only (the argument is not shown: a token on the command line lands in shell history and the process list)', `Pipe it in: ${how}`)
+  }
+  if (f.io.stdin.isTTY) throw usageError('Which token? tink token inspect reads it from standard input', how)
+  const token = (await f.readStdin('the token')).trim()
+  if (!token) throw usageError('The token is empty', `Pipe the token in: ${how}`)
 
   const out: Inspection = {opaque: false}
   const setup = f.profile()
