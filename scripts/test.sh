@@ -3,9 +3,14 @@
 # (or the files given). Keychain tests need a Secret Service: when this machine has
 # dbus-run-session and gnome-keyring but no session bus, the run happens inside a private D-Bus
 # session with an unlocked, throwaway gnome-keyring (as in CI), never a real desktop keyring.
+#
+# What it prints: the spec reporter on a terminal (one line per test, failures in full at the
+# end), the dot reporter elsewhere (a CI log: a dot per test, failures in full), then the runner's
+# closing summary lines from its TAP report (`# tests`, `# pass`, `# fail`, ...), which CI reads.
 set -e
 cd "$(dirname "$0")/.."
-npm run build --silent
+if [ -z "$TINK_TEST_BUILT" ]; then npm run build --silent; fi
+export TINK_TEST_BUILT=1
 if [ $# -eq 0 ]; then set -- test/*.test.js; fi
 # Four files at a time on any machine: much of the suite waits (on subprocesses, browsers, timers
 # of the retry tests), so more files than cores keep both cores of a small CI machine busy.
@@ -17,6 +22,14 @@ if [ -z "$TINK_TEST_IN_DBUS" ] && [ -z "$DBUS_SESSION_BUS_ADDRESS" ] \
   exec dbus-run-session -- sh -c '
     export XDG_DATA_HOME="$(mktemp -d)"
     printf "tink-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
-    node --test --test-concurrency=4 "$@"; rc=$?; rm -rf "$XDG_DATA_HOME"; exit $rc' sh "$@"
+    sh scripts/test.sh "$@"; rc=$?; rm -rf "$XDG_DATA_HOME"; exit $rc' sh "$@"
 fi
-exec node --test --test-concurrency=4 "$@"
+if [ -t 1 ]; then reporter=spec; else reporter=dot; fi
+tap="$(mktemp)"
+set +e
+node --test --test-concurrency=4 --test-reporter="$reporter" --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$tap" "$@"
+rc=$?
+grep -E '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$tap"
+rm -f "$tap"
+exit $rc
