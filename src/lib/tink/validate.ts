@@ -4,6 +4,7 @@
  */
 import {usageError} from '../errors/cli-error.js'
 import {isLoopbackHost} from '../http/loopback.js'
+import {invisibleCharacter} from './invisible.js'
 import {isLocale, isMarket} from './markets.js'
 
 export const REGIONS = {
@@ -82,9 +83,12 @@ export function joinScopes(values: readonly string[] | undefined): string | unde
 
 export function checkId(value: string, flag: string): string {
   if (!value.trim()) throw usageError(`${flag} is empty`, `Give a non-empty value for ${flag}`)
-  if (value !== value.trim()) throw usageError(`${flag} has leading or trailing spaces: "${value}"`, 'Remove the spaces')
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u001f\u007f]/.test(value)) throw usageError(`${flag} contains control characters`, 'Give a printable id')
+  // Before the spaces check: trim() also removes a byte order mark, which is no space.
+  const invisible = invisibleCharacter(value)
+  if (invisible) throw usageError(`${flag} contains an invisible character, ${invisible}`, 'Retype the id (a copy from a web page or document can carry such characters); Tink would store it as part of the id')
+  if (value !== value.trim()) throw usageError(`${flag} has leading or trailing spaces: "${value}"`, 'Remove the spaces')
   return value
 }
 
