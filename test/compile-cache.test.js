@@ -46,6 +46,13 @@ describe('compile cache', () => {
     const damaged = await runCli(args, {env})
     assert.equal(damaged.code, first.code)
     assert.equal(damaged.stderr, first.stderr)
+    // Said with --verbose, and rebuilt: the next run uses the new file without a word.
+    writeFileSync(join(dir, files.find((f) => f.endsWith('-profile.cache'))), 'not a cache either')
+    const told = await runCli(['profile', 'list', '--verbose'], {env})
+    assert.equal(told.code, 0, told.stderr)
+    assert.match(told.stderr, /^\* code cache: .*-profile\.cache does not fit this build; rebuilding it$/m)
+    const quiet = await runCli(['profile', 'list', '--verbose'], {env})
+    assert.doesNotMatch(quiet.stderr, /code cache/)
     const off = await runCli(args, {env: {...env, TINK_NO_COMPILE_CACHE: '1'}})
     assert.equal(off.stderr, first.stderr)
   })
