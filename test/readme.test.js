@@ -144,7 +144,9 @@ describe('the README guides, run as written against the emulator', () => {
       assert.match(r.stdout, /token now\s+ok/)
       assert.match(r.stdout, /^user_id:\s+[0-9a-f]{32}$/m)
       const url = new URL(r.stdout.trim().split('\n').at(-1))
-      assert.equal(url.origin + url.pathname, 'https://link.tink.com/1.0/transactions/connect-accounts')
+      // A profile saved with the emulator's API URL points its Tink Link URLs at the emulator too
+      // (issue 23: link.tink.com URLs carrying emulator codes led nowhere).
+      assert.equal(url.origin + url.pathname, `${emu.url}/1.0/transactions/connect-accounts`)
       assert.equal(url.searchParams.get('redirect_uri'), 'https://example.com/callback')
       assert.match(url.searchParams.get('authorization_code') ?? url.searchParams.get('code') ?? '', /^[0-9a-f]{32}$/)
     } finally {
