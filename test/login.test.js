@@ -2,6 +2,7 @@
 // arrow keys in the region menu, a masked secret, defaults accepted with Enter.
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
+import {createRequire} from 'node:module'
 import {randomBytes} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -12,6 +13,7 @@ import {driveTerminal} from './support/cli.js'
 import {needsKeychain} from './support/keychain.js'
 
 const RUN = randomBytes(3).toString('hex')
+const require = createRequire(import.meta.url)
 
 
 const ENTER = '\r'
@@ -202,5 +204,81 @@ describe('tink login on a terminal', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stderr, new RegExp(`Tink Link URLs of this profile point at ${emu.url.replace(/[.]/g, '\\.')} \\(the emulator serves Tink Link at its API URL\\)`))
     assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.emu.linkBaseUrl, emu.url)
+  })
+
+  /** NODE_OPTIONS making keytar refuse to store the first `n` client secrets, as a collection locked after the check does. */
+  function failingSets(n) {
+    const preload = join(tempDir(), 'fail-sets.cjs')
+    const {writeFileSync} = require('node:fs')
+    writeFileSync(preload, `const Module = require('node:module')
+const load = Module._load
+let failed = 0
+Module._load = function (request, ...rest) {
+  const m = load.call(this, request, ...rest)
+  if (request === 'keytar' && !m.__failing) {
+    const set = m.setPassword
+    m.setPassword = async (service, account, value) => {
+      if (account.endsWith(':client-secret') && failed++ < ${n}) throw new Error('Cannot create an item in a locked collection')
+      return set(service, account, value)
+    }
+    m.__failing = true
+  }
+  return m
+}
+`)
+    return {NODE_OPTIONS: `--require=${preload}`}
+  }
+  const wizardSteps = (name) => [
+    {expect: 'Profile name', keys: name + ENTER},
+    {expect: 'Region', keys: DOWN},
+    {expect: 'US (api.us.tink.com)', keys: DOWN},
+    {expect: 'Custom API base URL', keys: ENTER},
+    {expect: 'API base URL', keys: emu.url + ENTER},
+    {expect: 'Tink Link base URL', keys: ENTER},
+    {expect: 'Client id', keys: client.id + ENTER},
+    {expect: 'Client secret', keys: SECRET + ENTER},
+    {expect: 'Default market', keys: ENTER},
+    {expect: 'Default locale', keys: ENTER},
+    {expect: 'Redirect URI', keys: ENTER},
+  ]
+
+  test('the keychain refuses the secret after the questions: no file, then a retry that asks nothing again, saves it', async (t) => {
+    if (!needsKeychain(t)) return
+    const dir = tempDir()
+    const name = `retry-${RUN}`
+    cleanup.push([name, dir])
+    const r = await runOnTerminal(['login'], [...wizardSteps(name), {expect: 'plain file instead', keys: 'n' + ENTER}, {expect: 'Try the keychain again', keys: 'y' + ENTER}], {TINK_CONFIG_DIR: dir, ...failingSets(1)})
+    assert.equal(r.code, 0, r.screen)
+    const afterRetry = r.screen.slice(r.screen.lastIndexOf('Try the keychain again'))
+    assert.doesNotMatch(afterRetry, /Profile name|Client id|Client secret|Default market|Redirect URI/, 'nothing asked again')
+    assert.match(afterRetry, new RegExp(`saved:\\s+profile ${name}`))
+    assert.ok(!r.screen.includes(SECRET))
+    assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles[name].storage, 'keychain')
+    const stored = spawnSync('secret-tool', ['lookup', 'service', 'tink-auth-cli', 'account', `${name}:client-secret`], {encoding: 'utf8'})
+    assert.equal(stored.stdout, SECRET)
+  })
+
+  test('the keychain refuses the secret after the questions, everything declined: nothing saved, the command that asks nothing again', async (t) => {
+    if (!needsKeychain(t)) return
+    const dir = tempDir()
+    const name = `declined-${RUN}`
+    const r = await runOnTerminal(['login'], [...wizardSteps(name), {expect: 'plain file instead', keys: 'n' + ENTER}, {expect: 'Try the keychain again', keys: 'n' + ENTER}], {TINK_CONFIG_DIR: dir, ...failingSets(5)})
+    assert.equal(r.code, 3, r.screen)
+    assert.match(r.screen, /nothing was saved/)
+    const flat = r.screen.replace(/\r?\n/g, ' ')
+    assert.ok(flat.includes(`tink login ${name} --client-id ${client.id} --base-url ${emu.url} --market GB --locale en_US --client-secret-stdin`), r.screen)
+    assert.ok(!r.screen.includes(SECRET), 'the secret is never shown')
+    assert.throws(() => readFileSync(join(dir, 'config.json')), /ENOENT/)
+  })
+
+  test('the keychain refuses the secret after the questions, file store accepted: saved there with its warning', async (t) => {
+    if (!needsKeychain(t)) return
+    const dir = tempDir()
+    const name = `tofile-${RUN}`
+    const r = await runOnTerminal(['login'], [...wizardSteps(name), {expect: 'plain file instead', keys: 'y' + ENTER}], {TINK_CONFIG_DIR: dir, ...failingSets(5)})
+    assert.equal(r.code, 0, r.screen)
+    assert.match(r.screen, /secrets are in a plain file/)
+    assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles[name].storage, 'file')
+    assert.equal(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'))[`${name}:client-secret`], SECRET)
   })
 })
