@@ -1,7 +1,7 @@
 // The V8 code cache of the bundle (src/lib/cli/compile-cache.cts): it must make later runs cheaper and
 // never change what a run does, whatever state the cache file is in.
 import assert from 'node:assert/strict'
-import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, test} from 'node:test'
 import {buildIdOf, cacheKey} from '../dist/lib/cli/compile-cache.cjs'
@@ -134,6 +134,40 @@ describe('compile cache: a cache folder tink cannot prove its own is not used, a
       assert.ok(v.intact(), 'every file of the folder the link points at is there, unchanged')
       if (before) assert.deepEqual(readdirSync(dir).sort(), before, 'nothing written to or deleted from the refused folder')
     })
+  }
+
+  if (process.getuid?.() === 0) {
+    // TINK_CACHE_DIR under /tmp: another user may have made it first, or a link in its place.
+    for (const [what, plant, why] of [
+      ['a folder another user made, open to all', (cacheDir) => {
+        mkdirSync(cacheDir, {mode: 0o777})
+        chmodSync(cacheDir, 0o777)
+        chownSync(cacheDir, 65534, 65534)
+      }, /its parent .* belongs to another user/],
+      ['a link another user made', (cacheDir, v) => {
+        symlinkSync(v.dir, cacheDir)
+        lchownSync(cacheDir, 65534, 65534)
+      }, /its parent .* is a symbolic link another user made/],
+      ['a folder of this user that others may write to', (cacheDir) => {
+        mkdirSync(cacheDir, {mode: 0o777})
+        chmodSync(cacheDir, 0o777)
+      }, /its parent .* is writable by other users/],
+    ]) {
+      test(`TINK_CACHE_DIR is ${what}: not used, said once with --verbose, nothing deleted`, async () => {
+        const cacheDir = join(tempDir('tink-cc-shared-'), 'tink-cache')
+        const v = victim()
+        plant(cacheDir, v)
+        const env = {TINK_CACHE_DIR: cacheDir}
+        assert.equal((await runCli(['--help'], {env})).code, 0)
+        const list = await runCli(['profile', 'list', '-v'], {env})
+        assert.equal(list.code, 0, list.stderr)
+        const said = list.stderr.split('\n').filter((l) => l.startsWith('* code cache:'))
+        assert.equal(said.length, 1, list.stderr)
+        assert.match(said[0], why)
+        assert.ok(v.intact())
+        assert.equal(existsSync(join(cacheDir, 'v8-compile-cache')), false, 'nothing made there')
+      })
+    }
   }
 
   test('in its own folder, tink deletes only regular files with its name pattern: never a link, another name, or a folder', async () => {
