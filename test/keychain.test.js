@@ -455,5 +455,16 @@ describe('without a keychain', () => {
       const entry = JSON.parse(JSON.parse(readFileSync(file, 'utf8'))[account])
       assert.equal(entry.token.access_token, r.stdout.trim(), 'the entry was rebuilt')
     }
+    // The index that lists the cached tokens, unreadable: said, and a new one written.
+    for (const garbage of ['["tc:token:', '{}', '7']) {
+      const data = JSON.parse(readFileSync(file, 'utf8'))
+      data['tc:token-index'] = garbage
+      data[account] = 'unreadable too'
+      writeFileSync(file, JSON.stringify(data))
+      const r = await runCli(['token', 'get', '--raw', '--verbose'], {env})
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stderr, /the token cache's index could not be read; starting a new one/)
+      assert.deepEqual(JSON.parse(JSON.parse(readFileSync(file, 'utf8'))['tc:token-index']), [account], 'the index was rebuilt')
+    }
   })
 })

@@ -42,17 +42,21 @@ export function tokenAccount(namespace: string, key: string): string {
 const DIGEST = /^[0-9a-f]{64}$/
 
 /** The namespace's token accounts. Only well-formed ones count: the index decides what clear deletes. */
-export async function readTokenIndex(store: SecretStore, namespace: string): Promise<string[]> {
+export async function readTokenIndex(store: SecretStore, namespace: string, unreadable: () => void = () => {}): Promise<string[]> {
   const raw = await store.get(accounts.tokenIndex(namespace))
   if (!raw) return []
   const prefix = accounts.tokenPrefix(namespace)
+  let parsed: unknown
   try {
-    const parsed: unknown = JSON.parse(raw)
-    if (!Array.isArray(parsed)) return []
-    return [...new Set(parsed.filter((a): a is string => typeof a === 'string' && a.startsWith(prefix) && DIGEST.test(a.slice(prefix.length))))]
+    parsed = JSON.parse(raw)
   } catch {
+    parsed = undefined
+  }
+  if (!Array.isArray(parsed)) {
+    unreadable()
     return []
   }
+  return [...new Set(parsed.filter((a): a is string => typeof a === 'string' && a.startsWith(prefix) && DIGEST.test(a.slice(prefix.length))))]
 }
 
 async function writeTokenIndex(store: SecretStore, namespace: string, list: string[]): Promise<void> {
@@ -130,7 +134,7 @@ export class SecretTokenCache implements TokenCache {
   /** `change` returns the new list, or undefined when nothing changes (no write). */
   private updateIndex(t: CacheTarget, change: (list: string[]) => string[] | undefined): Promise<void> {
     const run = this.indexQueue.then(async () => {
-      const next = change(await readTokenIndex(t.store, t.namespace))
+      const next = change(await readTokenIndex(t.store, t.namespace, () => this.trace("* the token cache's index could not be read; starting a new one")))
       if (next) await writeTokenIndex(t.store, t.namespace, next)
     })
     this.indexQueue = run.catch(() => {})
