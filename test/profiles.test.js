@@ -419,5 +419,18 @@ describe('profiles with the OS keychain', () => {
     const viaProfile = await runTink(['token', 'get', '--region', 'us', '--raw'], {env: {TINK_CONFIG_DIR: dir}})
     assert.equal(viaProfile.code, 0, viaProfile.stderr)
     assert.deepEqual(lines(viaProfile), ['--region us is not used for the API: profile ovr sets the API URL'])
+
+    // --profile named explicitly, its values outranked by the environment: said, once.
+    const shadow = (r) => r.stderr.split('\n').filter((l) => l.includes('--profile ovr:'))
+    const creds = await runTink(['token', 'get', '-p', 'ovr', '--raw'], {env: {TINK_CONFIG_DIR: dir, TINK_CLIENT_ID: client.id, TINK_CLIENT_SECRET: client.secret}})
+    assert.equal(creds.code, 0, creds.stderr)
+    assert.deepEqual(shadow(creds), ['Warning: --profile ovr: its client id and client secret are not used: TINK_CLIENT_ID and TINK_CLIENT_SECRET are set'])
+    const api = await runTink(['token', 'get', '--profile', 'ovr', '--raw'], {env: {TINK_CONFIG_DIR: dir, TINK_API_URL: emu.url, TINK_MARKET: 'SE'}})
+    assert.equal(api.code, 0, api.stderr)
+    assert.deepEqual(shadow(api), ['Warning: --profile ovr: its API URL is not used: TINK_API_URL is set'], 'the profile has no market: TINK_MARKET overrides nothing of it')
+    const quiet = await runTink(['token', 'get', '-p', 'ovr', '--raw'], {env: {TINK_CONFIG_DIR: dir}})
+    assert.deepEqual(shadow(quiet), [])
+    const active = await runTink(['token', 'get', '--raw'], {env: {TINK_CONFIG_DIR: dir, TINK_API_URL: emu.url}})
+    assert.deepEqual(shadow(active), [], 'the active profile was not named on the command line')
   })
 })

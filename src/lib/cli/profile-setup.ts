@@ -1,7 +1,7 @@
 /** Picks the profile a run uses and turns it into settings layers and a token cache. */
 import type {CliError} from '../errors/cli-error.js'
 import {PROFILE_KEYS, type Profile, type ProfileStore} from '../config/profiles.js'
-import type {SettingsLayer} from '../config/settings.js'
+import {ENV_VARS, type SettingKey, type SettingsLayer} from '../config/settings.js'
 import {accounts, type SecretStore} from '../secrets/keychain.js'
 import {missingSecret, secretStoreFor} from '../secrets/stores.js'
 import {SecretTokenCache} from '../secrets/token-cache.js'
@@ -76,6 +76,11 @@ export function profileSetup(opts: ProfileSetupOptions): ProfileSetup {
     selectedBy = 'active profile'
   }
 
+  if (profile && opts.flag !== undefined && opts.flagOrigin === undefined) {
+    const unused = shadowedByEnv(profile, env, opts.credentialFlags)
+    if (unused) opts.warn(unused)
+  }
+
   let secretStore: SecretStore | undefined
   if (profile) {
     const p = profile
@@ -119,4 +124,33 @@ export function profileSetup(opts: ProfileSetupOptions): ProfileSetup {
       ? `No active profile: pick one with tink profile use NAME or --profile NAME, or set TINK_CLIENT_ID and TINK_CLIENT_SECRET`
       : 'Run tink login to store credentials in a profile, or set TINK_CLIENT_ID and TINK_CLIENT_SECRET'
   return {profile, selectedBy, layers, tokenCache, missingCredentialsHint, secretStore, configProblem}
+}
+
+const FIELD_NAMES: Record<SettingKey, string> = {
+  clientId: 'client id',
+  clientSecret: 'client secret',
+  region: 'region',
+  baseUrl: 'API URL',
+  linkBaseUrl: 'Tink Link URL',
+  market: 'market',
+  locale: 'locale',
+  redirectUri: 'redirect URI',
+}
+
+/**
+ * A profile named with --profile whose values the environment outranks (env > profile): one line,
+ * `--profile eu: its client id and client secret are not used: TINK_CLIENT_ID and TINK_CLIENT_SECRET are set`.
+ */
+function shadowedByEnv(p: Profile, env: NodeJS.ProcessEnv, flags: ProfileSetupOptions['credentialFlags']): string | undefined {
+  const keys = (Object.keys(FIELD_NAMES) as SettingKey[]).filter((k) => {
+    if (!env[ENV_VARS[k]]?.trim()) return false
+    if (k === 'clientSecret') return !flags?.clientSecret
+    if (k === 'clientId' && flags?.clientId) return false
+    const field = PROFILE_KEYS[k]
+    return field !== undefined && p[field] !== undefined
+  })
+  if (keys.length === 0) return undefined
+  const list = (xs: string[]) => (xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`)
+  const are = keys.length === 1 ? 'is' : 'are'
+  return `--profile ${p.name}: its ${list(keys.map((k) => FIELD_NAMES[k]))} ${are} not used: ${list(keys.map((k) => ENV_VARS[k]))} ${are} set`
 }
