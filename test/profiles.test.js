@@ -392,6 +392,17 @@ describe('profiles with the OS keychain', () => {
     const before = grants()
     assert.equal((await runTink(['token', 'get', '--external-user-id', neighbours[0], '--scope', 'user:read', '--raw'], {env})).code, 0)
     assert.equal(grants(), before, 'a neighbour is still served from the cache')
+
+    // Revoked by its user id, a user whose token was cached under its external id: not handed out.
+    const ext = `byid|${RUN}`
+    const made = await runTink(['user', 'create', '--external-user-id', ext, '--market', 'GB', '--json'], {env})
+    assert.equal(made.code, 0, made.stderr)
+    const userId = JSON.parse(made.stdout).user_id
+    assert.equal((await runTink(['token', 'get', '-e', ext, '--scope', 'user:read', '--raw'], {env})).code, 0)
+    assert.equal((await runTink(['token', 'revoke', '--user-id', userId, '--yes'], {env})).code, 0)
+    const mark = grants()
+    assert.equal((await runTink(['token', 'get', '-e', ext, '--scope', 'user:read', '--raw'], {env})).code, 0)
+    assert.equal(grants(), mark + 1, 'the token cached under the external id was dropped too')
   })
 
   // Issue 23: --region us with TINK_API_URL set silently used the environment's URL.

@@ -128,15 +128,22 @@ export class CachedTokens {
     return fn((await fetch()).access_token, true)
   }
 
-  /** Drops every cached token of `user` for this client and base URL; resolves how many. */
+  /**
+   * Drops every cached token of `user` for this client and base URL; resolves how many. A token
+   * cached under the user's other name (its user id when it is named by external id, or the
+   * reverse) cannot be told apart from another user's, so those go too: a revoked token is never
+   * handed out, at the cost of minting some again.
+   */
   async dropUser(user: UserRef): Promise<number> {
     if (!this.cache?.deleteWhere) return 0
     const {clientId} = await this.credentials()
     const part = userKeyPart(user)
+    const otherForm = user.userId !== undefined ? 'external_user_id:' : 'user_id:'
     return this.cache.deleteWhere(clientId, (key) => {
       const fields = key.split('|')
       // The user part is last and may hold | itself (an external id such as acme|42).
-      return fields[0] === clientId && fields[2] === this.baseUrl && fields.slice(4).join('|') === part
+      const userPart = fields.slice(4).join('|')
+      return fields[0] === clientId && fields[2] === this.baseUrl && (userPart === part || userPart.startsWith(otherForm))
     })
   }
 }
