@@ -467,4 +467,25 @@ describe('without a keychain', () => {
       assert.deepEqual(JSON.parse(JSON.parse(readFileSync(file, 'utf8'))['tc:token-index']), [account], 'the index was rebuilt')
     }
   })
+
+  test('the config write failing after the secret was stored puts the secret store back: no orphan, no mismatched secret', async () => {
+    const dir = tempDir()
+    const env = {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN}
+    const add = (name, secret, extra = []) => runCli(['profile', 'add', name, '--client-id', `id-${name}`, '--client-secret-stdin', '--insecure-storage', '--no-verify', ...extra], {env, input: secret})
+    assert.equal((await add('kept', 'secret-A')).code, 0)
+    // Another live tink run holds the config lock past the wait: the config write fails.
+    const lock = join(dir, 'config.json.lock')
+    writeFileSync(lock, String(process.pid))
+    const {utimesSync} = await import('node:fs')
+    const fresher = setInterval(() => utimesSync(lock, new Date(), new Date()), 1000) // never stale
+    const [fresh, replaced] = await Promise.all([add('fresh', 'secret-F'), add('kept', 'secret-B', ['--force'])]).finally(() => clearInterval(fresher))
+    for (const r of [fresh, replaced]) {
+      assert.equal(r.code, 5, r.stderr)
+      assert.match(r.stderr, /locked by another tink run/)
+    }
+    const secrets = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'))
+    assert.equal(secrets['fresh:client-secret'], undefined, 'no secret left for a profile never saved')
+    assert.equal(secrets['kept:client-secret'], 'secret-A', 'the old profile keeps its own secret')
+    assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.kept.clientId, 'id-kept')
+  })
 })

@@ -39,26 +39,30 @@ export async function saveProfile(
   if (old && !opts.replace) throw usageError(`Profile "${name}" already exists; nothing changed`, `Pass --force to replace it, or choose another name`)
   checkSavable(store, input.storage)
   const secrets = secretStoreFor(input, store.dir, opts.warn)
-  if (old) {
-    const oldStore = secretStoreFor(old, store.dir, opts.warn)
-    if (oldStore !== secrets) {
-      try {
-        await deleteProfileSecrets(oldStore, name)
-      } catch (err) {
-        opts.warn(`could not delete the old secret of "${name}" from ${oldStore.where}: ${(err as Error).message}`)
-      }
-    }
-    await clearCachedTokens(secrets, name)
-  }
-  await secrets.set(accounts.clientSecret(name), input.clientSecret)
+  const account = accounts.clientSecret(name)
+  const oldStore = old ? secretStoreFor(old, store.dir, opts.warn) : undefined
+  // What the secret was, to put back if the config write fails: the old profile then still pairs
+  // its client id with its own secret.
+  const previous = oldStore === secrets ? await secrets.get(account) : undefined
+  if (old) await clearCachedTokens(secrets, name)
+  await secrets.set(account, input.clientSecret)
   const {clientSecret: _secret, name: _name, ...data} = input
   try {
     await store.put(name, {...data, createdAt: new Date().toISOString()}, {makeActive: opts.makeActive})
   } catch (err) {
-    // The config write failed after all (a lock held too long, a full disk): a new profile's
-    // secret goes again rather than stay behind with no profile naming it.
-    if (!old) await secrets.delete(accounts.clientSecret(name)).catch(() => false)
+    // The config write failed after all (a lock held too long, a full disk): the secret store
+    // goes back to what it held, rather than keep a secret no profile names (or pairs).
+    if (previous !== undefined) await secrets.set(account, previous).catch(() => undefined)
+    else await secrets.delete(account).catch(() => false)
     throw err
+  }
+  // Only now, with the new profile saved, does the old one's secret in the other store go.
+  if (oldStore && oldStore !== secrets) {
+    try {
+      await deleteProfileSecrets(oldStore, name)
+    } catch (err) {
+      opts.warn(`could not delete the old secret of "${name}" from ${oldStore.where}: ${(err as Error).message}`)
+    }
   }
   return {profile: store.get(name) as Profile, secretStore: secrets}
 }
