@@ -204,6 +204,17 @@ describe('tink login on a terminal', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stderr, new RegExp(`Tink Link URLs of this profile point at ${emu.url.replace(/[.]/g, '\\.')} \\(the emulator serves Tink Link at its API URL\\)`))
     assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.emu.linkBaseUrl, emu.url)
+
+    // Pointed at the emulator later with profile set: the same rule, said.
+    const env = {TINK_CONFIG_DIR: dir, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', DISPLAY: ''}
+    assert.equal((await runCli(['profile', 'add', 'later', '--region', 'eu', '--client-id', client.id, '--client-secret-stdin', '--insecure-storage', '--no-verify'], {env, input: SECRET})).code, 0)
+    const set = await runCli(['profile', 'set', 'later', 'base-url', emu.url], {env})
+    assert.equal(set.code, 0, set.stderr)
+    assert.match(set.stderr, /link-base-url set to .* too \(the emulator serves Tink Link at its API URL\)/)
+    assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.later.linkBaseUrl, emu.url)
+    const remote = await runCli(['profile', 'set', 'later', 'base-url', 'https://api.example.com'], {env})
+    assert.equal(remote.code, 0, remote.stderr)
+    assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.later.linkBaseUrl, emu.url, 'a Link URL of its own is kept')
   })
 
   /** NODE_OPTIONS making keytar refuse to store the first `n` client secrets, as a collection locked after the check does. */

@@ -1,5 +1,6 @@
 /** `tink profile set NAME KEY VALUE`: change one default of a profile without entering its secret again. */
 import type {Factory, Outcome} from '../cli/factory.js'
+import {derivedLinkUrl} from '../cli/login-wizard.js'
 import type {ProfileData} from '../config/profiles.js'
 import {usageError} from '../errors/cli-error.js'
 import {checkBaseUrl, checkLocale, checkMarket, checkRegion} from '../tink/validate.js'
@@ -37,5 +38,15 @@ export async function profileSet(f: Factory, _flags: unknown, args: {name: strin
   const value = spec.check(args.value)
   await store.setField(args.name, spec.field, value)
   f.note(`Profile ${args.name}: ${args.key} set to ${value}`)
+  // A custom API URL and no Tink Link URL of its own: Link URLs would still name link.tink.com.
+  if (spec.field === 'baseUrl' && !store.get(args.name)?.linkBaseUrl) {
+    const link = derivedLinkUrl(value)
+    if (link) {
+      await store.setField(args.name, 'linkBaseUrl', link)
+      f.note(`Profile ${args.name}: link-base-url set to ${link} too (the emulator serves Tink Link at its API URL); change it with tink profile set ${args.name} link-base-url URL`)
+    } else {
+      f.note(`Tink Link URLs of profile ${args.name} still point at the region's Tink Link; set another with tink profile set ${args.name} link-base-url URL`)
+    }
+  }
   return {result: {profile: args.name, key: args.key, value}}
 }
