@@ -4,7 +4,7 @@ import {test, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {createServer} from 'node:http'
 
-import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
+import {ALL_SCOPES, startEmulator} from 'tink-emulator'
 import {emulatorEnv, tempDir} from './helpers.js'
 import {runTink} from './support/in-process.js'
 

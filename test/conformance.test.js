@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
+import {ALL_SCOPES, startEmulator} from 'tink-emulator'
 import {emulatorEnv, freePort, ROOT, tempDir} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {countAllReceived, countReceived, scanLog, SPEC, startPrism} from './support/prism.js'

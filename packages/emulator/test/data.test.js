@@ -3,8 +3,8 @@
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {BUILTIN_CLIENT, startEmulator} from '../dist/emulator/index.js'
-import {call, clientToken, createUser, userToken} from './support/emulator-http.js'
+import {BUILTIN_CLIENT, startEmulator} from '../dist/index.js'
+import {call, clientToken, createUser, userToken} from './support/http.js'
 
 const ENDPOINTS = [
   ['/api/v1/user', 'user:read'],

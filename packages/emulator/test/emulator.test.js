@@ -1,4 +1,4 @@
-// Tests of the local Tink emulator library (dist/emulator). Real HTTP over 127.0.0.1.
+// Tests of the emulator package (packages/emulator/dist). Real HTTP over 127.0.0.1.
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, writeFileSync, readFileSync, readdirSync} from 'node:fs'
@@ -12,8 +12,8 @@ import {
   parseClientSpec,
   parseFaultSpec,
   startEmulator,
-} from '../dist/emulator/index.js'
-import {call as httpCall} from './support/emulator-http.js'
+} from '../dist/index.js'
+import {call as httpCall} from './support/http.js'
 
 const T0 = Date.parse('2025-03-01T12:00:00Z')
 const TOKEN = '/api/v1/oauth/token'
@@ -483,7 +483,7 @@ describe('emulator: protocol details', () => {
 
   test('close() releases keep-alive sockets so the process can exit', async () => {
     const script = `
-      import {startEmulator} from ${JSON.stringify(new URL('../dist/emulator/index.js', import.meta.url).href)}
+      import {startEmulator} from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}
       import {request} from 'undici'
       const emu = await startEmulator()
       const r = await request(emu.url + '/api/v1/oauth/token', {method: 'POST', body: 'grant_type=client_credentials&client_id=tink-emulator-client&client_secret=tink-emulator-secret', headers: {'content-type': 'application/x-www-form-urlencoded'}})

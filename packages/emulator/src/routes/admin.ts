@@ -1,0 +1,28 @@
+/**
+ * Emulator-only endpoints (not part of Tink), never faulted and never recorded:
+ * GET /__emulator/health, GET /__emulator/users, POST /__emulator/faults (body: a fault spec).
+ */
+import type {IncomingMessage} from 'node:http'
+
+import {err, ok, type Reply} from '../context.js'
+
+export interface Admin {
+  users(): unknown[]
+  setFaults(spec: string): void
+}
+
+const ALLOWED: Record<string, string> = {'/__emulator/users': 'GET', '/__emulator/health': 'GET', '/__emulator/faults': 'POST'}
+
+export function adminReply(admin: Admin, req: IncomingMessage, path: string, body: string): Reply {
+  const method = ALLOWED[path]
+  if (!method) return err(404, 'not_found', `No such emulator endpoint: ${path}`)
+  if (req.method !== method) return err(405, 'method_not_allowed', `Use ${method} for ${path}`, {allow: method})
+  if (path === '/__emulator/health') return ok({ok: true})
+  if (path === '/__emulator/users') return ok(admin.users())
+  try {
+    admin.setFaults(body)
+  } catch (error) {
+    return err(400, 'invalid_fault_spec', (error as Error).message)
+  }
+  return {status: 204}
+}
