@@ -254,7 +254,8 @@ describe('validation Tink Link does', () => {
       ['transactions/connect-accounts', {authorization_code: otherActor}, 'INVALID_PARAMETER_AUTHORIZATION_CODE'],
       ['transactions/connect-accounts', {authorization_code: otherAppCode}, 'INVALID_PARAMETER_AUTHORIZATION_CODE'],
       ['credentials/add', {}, 'INVALID_PARAMETER_AUTHORIZATION_CODE'],
-      ['transactions/update-consent', {}, 'INVALID_PARAMETER_CREDENTIALS_ID'],
+      ['transactions/update-consent', {}, 'INVALID_PARAMETER_AUTHORIZATION_CODE'],
+      ['transactions/update-consent', {authorization_code: await delegatedCode(emu, ct, userId)}, 'INVALID_PARAMETER_CREDENTIALS_ID'],
       ['transactions/extend-consent', {authorization_code: await delegatedCode(emu, ct, userId)}, 'INVALID_PARAMETER_CREDENTIALS_ID'],
       ['credentials/refresh', {authorization_code: await delegatedCode(emu, ct, userId), credentials_id: 'f'.repeat(32)}, 'INVALID_PARAMETER_CREDENTIALS_ID'],
     ]

@@ -68,7 +68,7 @@ export const LINK_FLOWS: Readonly<Record<string, FlowSpec>> = {
   'business-transactions/connect-accounts': {access: 'both', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: true, refreshableItems: TX, result: 'connection'},
   'business-transactions/update-consent': consent(TRANSACTIONS_MARKETS, TX),
   'account-check/connect': {access: 'both', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: true, result: 'account-check'},
-  'account-check/update-consent': consent(ACCOUNT_CHECK_MARKETS),
+  'account-check/update-consent': {...consent(ACCOUNT_CHECK_MARKETS), result: 'account-check'},
   'account-check/create-report': {access: 'both', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: false, refreshableItems: REPORT_REFRESHABLE_ITEMS, result: 'account-check'},
   // User Match guide: the bare account-check flow, one-time only.
   'account-check': {access: 'one-time', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: false, result: 'account-check'},
