@@ -43,7 +43,8 @@ test('emulator start --port 0 --json: one JSON line, serves tokens, exits 0 on S
   const p = start(['--port', '0', '--json'])
   const line = await p.firstLine
   const info = JSON.parse(line)
-  assert.deepEqual(Object.keys(info).sort(), ['clientId', 'clientSecret', 'linkUrl', 'port', 'url'])
+  assert.deepEqual(Object.keys(info).sort(), ['clientId', 'clientSecret', 'linkUrl', 'port', 'redirectUris', 'url'])
+  assert.deepEqual(info.redirectUris, ['https://console.tink.com/callback', 'https://console.us.tink.com/callback'])
   assert.equal(info.clientId, 'tink-emulator-client')
   assert.equal(info.clientSecret, 'tink-emulator-secret')
   assert.equal(info.url, `http://127.0.0.1:${info.port}`)
@@ -87,6 +88,26 @@ test('a non-loopback --host is allowed only explicitly, with a warning', async (
   p.child.kill('SIGTERM')
   assert.equal((await p.exited).code, 0)
   assert.match(p.err(), /Warning: binding to 0\.0\.0\.0/)
+})
+
+test('emulator start prints the registered redirect URIs: loopback, Tink Console\'s callbacks and --redirect-uri ones', async () => {
+  const p = start(['--port', '0', '--quiet', '--redirect-uri', 'https://app.example.com/cb'])
+  await p.firstLine
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner: ${p.out()}`)), 15_000)
+    const poll = setInterval(() => {
+      if (p.out().includes('Stop with Ctrl+C.')) {
+        clearInterval(poll)
+        clearTimeout(timer)
+        resolve()
+      }
+    }, 20)
+  })
+  p.child.kill('SIGTERM')
+  await p.exited
+  const out = p.out()
+  assert.match(out, /Registered redirect URIs: loopback http ones/)
+  for (const uri of ['https://console.tink.com/callback', 'https://console.us.tink.com/callback', 'https://app.example.com/cb']) assert.match(out, new RegExp(`^  ${uri.replaceAll('.', '\\.')}$`, 'm'))
 })
 
 test('a port already in use: one line in the CLI style, exit 5; with --json the error document on stdout', async () => {
