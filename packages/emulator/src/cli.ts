@@ -21,13 +21,16 @@ Options:
   --redirect-uri URI   A redirect URI to register besides loopback http ones and Tink Console's
                        callbacks (https://console.tink.com/callback, https://console.us.tink.com/callback). Repeatable.
   --demo-data          Every user created gets a connected Demo Bank.
+  --rate-limit N       At most N requests a second per client id (a token bucket with a burst of N);
+                       beyond it 429 with Retry-After. Change it while running: POST /__emulator/rate-limit.
   --json               Print one JSON line {"url","linkUrl","clientId","clientSecret","port","redirectUris"} and nothing else.
   --quiet              Do not log requests to stderr.
   -h, --help           Show this help.
 
 The emulator's own choices (not Tink's): a market outside every list Tink documents is refused
 with 400 (Tink adds markets; the live service may accept more); emulator-only endpoints are
-GET /__emulator/health, GET /__emulator/users and POST /__emulator/faults.
+GET /__emulator/health, GET /__emulator/users, GET /__emulator/stats ({"requests","byStatus"}),
+POST /__emulator/faults (a fault spec) and POST /__emulator/rate-limit (N or "off").
 
 Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad option, 5 it cannot listen.
 `
@@ -49,8 +52,9 @@ export function startBanner(running: RunningEmulator, clients: EmulatorClient[],
     'Registered redirect URIs: loopback http ones (http://localhost, http://127.0.0.1, http://[::1], any port and path)',
     ...running.registeredRedirectUris.map((u) => `  ${u}`),
     ...(demoData ? ['Demo data: every user created gets a connected Demo Bank with two accounts and a few hundred transactions.'] : []),
+    ...(running.rateLimit !== undefined ? [`Rate limit: ${running.rateLimit} requests a second per client id (429 with Retry-After beyond it).`] : []),
     '',
-    `Emulator-only: GET ${running.url}/__emulator/users, GET ${running.url}/__emulator/health`,
+    `Emulator-only: GET ${running.url}/__emulator/users, GET ${running.url}/__emulator/health, GET ${running.url}/__emulator/stats`,
     'Stop with Ctrl+C.',
   ]
 }
@@ -82,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
         seed: {type: 'string'},
         'redirect-uri': {type: 'string', multiple: true},
         'demo-data': {type: 'boolean'},
+        'rate-limit': {type: 'string'},
         json: {type: 'boolean'},
         quiet: {type: 'boolean'},
         help: {type: 'boolean', short: 'h'},
@@ -97,7 +102,8 @@ export async function main(argv: string[]): Promise<number> {
   const port = integer('port', values.port, 0, 65535)
   const ttl = integer('token-ttl', values['token-ttl'], 1)
   const seed = integer('seed', values.seed, 0)
-  for (const v of [port, ttl, seed]) if (typeof v === 'string') return fail(v)
+  const rateLimit = integer('rate-limit', values['rate-limit'], 1)
+  for (const v of [port, ttl, seed, rateLimit]) if (typeof v === 'string') return fail(v)
   let faults: FaultSpec | undefined
   let clients: EmulatorClient[]
   try {
@@ -122,6 +128,7 @@ export async function main(argv: string[]): Promise<number> {
       seed: seed as number | undefined,
       redirectUris: values['redirect-uri'],
       demoData: values['demo-data'],
+      rateLimit: rateLimit as number | undefined,
       quiet: values.quiet ?? false,
       log: (line) => process.stderr.write(line + '\n'),
     })

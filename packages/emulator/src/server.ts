@@ -5,7 +5,8 @@ import type {AddressInfo} from 'node:net'
 import {BUILTIN_CLIENT, type EmulatorClient, TINK_CONSOLE_REDIRECT_URIS} from './clients.js'
 import {type ClientEntry, type Core, type Ctx, err, JSON_CT, type RecordedRequest, type Reply} from './context.js'
 import {connectDemoBank, connectionPrng} from './demo-data.js'
-import {type FaultEndpoint, type FaultSpec, FAULT_ENDPOINTS, makePrng, parseFaultSpec, type ResolvedFaults, resolveFaults, validateFaultSpec} from './faults.js'
+import {type FaultEndpoint, type FaultSpec, FAULT_ENDPOINTS, injected, makePrng, parseFaultSpec, type ResolvedFaults, resolveFaults, validateFaultSpec} from './faults.js'
+import {RateLimiter, Stats} from './rate-limit.js'
 import {adminReply} from './routes/admin.js'
 import {dataRoutes} from './routes/data.js'
 import {linkRoutes} from './routes/link.js'
@@ -45,6 +46,8 @@ export interface EmulatorOptions {
   redirectUris?: string[]
   /** Every user created gets one connected Demo Bank: credentials, two accounts, 250-350 transactions. */
   demoData?: boolean
+  /** Requests a second per client id (a token bucket with a burst of as many); beyond it 429 with Retry-After. Unset: no limit. */
+  rateLimit?: number
 }
 
 export interface EmulatorUser {
@@ -67,6 +70,12 @@ export interface RunningEmulator {
   readonly registeredRedirectUris: string[]
   users(): EmulatorUser[]
   setFaults(spec: string | FaultSpec | undefined): void
+  /** Requests a second per client id, or undefined for none. */
+  readonly rateLimit: number | undefined
+  /** Changes the rate limit at once (undefined: none). */
+  setRateLimit(perSecond: number | undefined): void
+  /** What the server saw: Tink requests received and answers by status (0: a reset). */
+  stats(): {requests: number; byStatus: Record<string, number>}
   close(): Promise<void>
 }
 
@@ -105,6 +114,8 @@ class Emulator implements RunningEmulator, Core {
   private connections = 0
   /** Signs page tokens, so a token the emulator did not issue is a 400, as on Tink. */
   private readonly pageKey = randomBytes(32)
+  private readonly limiter: RateLimiter
+  private readonly seen = new Stats()
 
   constructor(private readonly opts: EmulatorOptions) {
     this.now = opts.now ?? Date.now
@@ -132,6 +143,8 @@ class Emulator implements RunningEmulator, Core {
       this.clients.set(c.id, {...c, scopes: [...c.scopes], scopeSet: new Set(c.scopes)})
     }
     this.setFaults(opts.faults)
+    this.limiter = new RateLimiter(undefined, this.now)
+    this.limiter.set(opts.rateLimit)
     this.router = new Router([...oauthRoutes(this), ...userRoutes(this), ...dataRoutes(this), ...linkRoutes(this)])
 
     this.server = createServer((req, res) => this.onRequest(req, res))
@@ -174,6 +187,18 @@ class Emulator implements RunningEmulator, Core {
     for (const ep of FAULT_ENDPOINTS) map.set(ep, resolveFaults(parsed, ep))
     this.faultsByEndpoint = map
     this.anyFaults = [...map.values()].some(Boolean)
+  }
+
+  setRateLimit(perSecond: number | undefined): void {
+    this.limiter.set(perSecond)
+  }
+
+  get rateLimit(): number | undefined {
+    return this.limiter.limit
+  }
+
+  stats(): {requests: number; byStatus: Record<string, number>} {
+    return this.seen.json()
   }
 
   async close(): Promise<void> {
@@ -245,6 +270,7 @@ class Emulator implements RunningEmulator, Core {
     }
 
     const record: RecordedRequest = {method: req.method ?? '', path, headers: req.headers as Record<string, string>, body: '', status: 0, at: this.now()}
+    this.seen.requests++
     if (this.recordCap > 0) {
       // Drop the oldest tenth at once so trimming stays amortised O(1) per request.
       if (this.requests.length >= this.recordCap) this.requests.splice(0, Math.ceil(this.recordCap / 10))
@@ -268,13 +294,22 @@ class Emulator implements RunningEmulator, Core {
       const proceed = (): void => {
         if (this.closed) return
         if (tooLarge) return this.send(req, res, requestId, err(413, 'payload_too_large', 'Request body is larger than 1 MiB'), record, started)
+        const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1))
+        if (this.limiter.limit !== undefined) {
+          const client = this.clientOf(req, body, query)
+          const wait = this.limiter.take(client)
+          if (wait !== undefined) {
+            const msg = `Too many requests: the rate limit of ${this.limiter.limit} requests a second for ${client} is exceeded`
+            return this.send(req, res, requestId, err(429, 'rate_limited', msg, {'retry-after': String(wait)}), record, started)
+          }
+        }
         if (pre !== undefined) return this.send(req, res, requestId, injected(pre, faults!), record, started)
         let reply: Reply
         if (!route) reply = err(404, 'not_found', `No such endpoint: ${req.method} ${path}`)
         else if (!route.methods.includes(req.method ?? '')) {
           const allow = route.methods.join(', ')
           reply = err(405, 'method_not_allowed', `Method ${req.method} is not allowed on ${path}; use ${allow}`, {allow})
-        } else reply = route.handler({req, record, body, query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)), params})
+        } else reply = route.handler({req, record, body, query, params})
         if (faults && faults.resetAfterCommit > 0 && this.prng() < faults.resetAfterCommit) {
           this.reset(req, record, requestId, started)
           return
@@ -291,6 +326,15 @@ class Emulator implements RunningEmulator, Core {
         proceed()
       }
     })
+  }
+
+  /** Whose bucket a request draws from: the client of its bearer token, of its form, or of its Link URL. */
+  private clientOf(req: IncomingMessage, body: string, query: URLSearchParams): string {
+    const m = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')
+    const byToken = m ? this.store.accessTokens.get(m[1])?.clientId : undefined
+    if (byToken) return byToken
+    const byForm = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(body).get('client_id') : null
+    return byForm || query.get('client_id') || 'anonymous'
   }
 
   private readBody(req: IncomingMessage, cb: (body: string, tooLarge: boolean) => void): void {
@@ -310,6 +354,7 @@ class Emulator implements RunningEmulator, Core {
 
   private reset(req: IncomingMessage, record: RecordedRequest, requestId: string, started: number): void {
     record.status = 0
+    this.seen.count(0)
     req.socket.resetAndDestroy()
     this.logLine(req.method ?? '', record.path, 'RESET', requestId, started)
   }
@@ -327,7 +372,10 @@ class Emulator implements RunningEmulator, Core {
     if (reply.status === 401) headers['www-authenticate'] ??= 'Bearer'
     res.writeHead(reply.status, headers)
     res.end(reply.body)
-    if (record) record.status = reply.status
+    if (record) {
+      record.status = reply.status
+      this.seen.count(reply.status)
+    }
     this.logLine(req.method ?? '', record?.path ?? req.url ?? '', String(reply.status), requestId, started)
   }
 
@@ -335,26 +383,6 @@ class Emulator implements RunningEmulator, Core {
     if (!this.log) return
     const ms = (performance.now() - started).toFixed(1)
     this.log(`${new Date().toISOString()} ${method} ${path} ${outcome} ${ms}ms ${requestId}`)
-  }
-}
-
-/** An injected fault's answer. */
-function injected(kind: string, faults: ResolvedFaults): Reply {
-  switch (kind) {
-    case '500':
-      return err(500, 'internal_error', 'Internal server error (emulator fault injection)')
-    case '502':
-      return err(502, 'bad_gateway', 'Bad gateway (emulator fault injection)')
-    case '503':
-      return err(503, 'service_unavailable', 'Service temporarily unavailable (emulator fault injection)')
-    case '429': {
-      const ra = faults.retryAfter
-      // An HTTP date has whole-second resolution, so aim 2 s out to keep it in the future.
-      const value = ra === 'date' ? new Date(Date.now() + 2000).toUTCString() : String(ra)
-      return err(429, 'rate_limited', 'Too many requests (emulator fault injection)', {'retry-after': value})
-    }
-    default:
-      return {status: 200, body: '{"errorMessage": "truncated by emulator fault inj'}
   }
 }
 

@@ -14,7 +14,9 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 test('npm pack -w packages/emulator, installed elsewhere: the bin serves Tink, the entry imports', {timeout: 180_000}, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tink-emulator-pack-'))
   t.after(() => rmSync(dir, {recursive: true, force: true}))
-  const pack = spawnSync(npm, ['pack', '-w', 'packages/emulator', '--pack-destination', dir, '--silent'], {cwd: ROOT, encoding: 'utf8'})
+  // --ignore-scripts: `npm test` built dist already, and prepack's rebuild would empty dist/ under
+  // the test files running beside this one.
+  const pack = spawnSync(npm, ['pack', '-w', 'packages/emulator', '--pack-destination', dir, '--silent', '--ignore-scripts'], {cwd: ROOT, encoding: 'utf8'})
   assert.equal(pack.status, 0, pack.stderr)
   const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'))
   assert.match(tgz, /^tink-emulator-\d+\.\d+\.\d+\.tgz$/)

@@ -27,6 +27,9 @@ export const emulatorStartFlags = {
     description: "A redirect URI Tink Link may send users back to, besides loopback http ones (localhost, 127.0.0.1, [::1]) and Tink Console's callbacks (https://console.tink.com/callback, https://console.us.tink.com/callback): always registered. Repeatable.",
     multiple: true,
   }),
+  'rate-limit': Flags.integer({
+    description: 'At most N requests a second per client id (a token bucket with a burst of N); beyond it 429 with Retry-After and Tink\'s error body. Change it while running: POST /__emulator/rate-limit with N or "off".',
+  }),
   'demo-data': Flags.boolean({description: 'Give every user created one connected Demo Bank: two accounts and a few hundred transactions (follow --seed).'}),
   }
 export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emulatorStartFlags>): Promise<Outcome<undefined>> {
@@ -34,6 +37,9 @@ export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emula
   const emulator = await import('tink-emulator')
 
   if (flags.port < 0 || flags.port > 65535) throw usageError(`--port must be from 0 to 65535, got ${flags.port}`, 'Give 0 for a free port')
+  if (flags['rate-limit'] !== undefined && flags['rate-limit'] < 1) {
+    throw usageError(`--rate-limit must be a whole number of requests a second, 1 or more, got ${flags['rate-limit']}`)
+  }
   if (flags['token-ttl'] !== undefined && flags['token-ttl'] <= 0) {
     throw usageError(`--token-ttl must be a positive number of seconds, got ${flags['token-ttl']}`)
   }
@@ -65,6 +71,7 @@ export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emula
       seed: flags.seed,
       redirectUris: flags['redirect-uri'],
       demoData: flags['demo-data'],
+      rateLimit: flags['rate-limit'],
       quiet: flags.quiet,
       log: (line) => io.stderr.write(line + '\n'),
     })
