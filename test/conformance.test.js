@@ -42,7 +42,7 @@ test('spec/tink-oauth.openapi.yaml holds the shared spec unchanged, plus operati
   const operations = (lines) => lines.filter((l) => /^ {4}(get|post|put|patch|delete):$/.test(l)).length
   const added = ours.filter((l) => /^ {6}x-added-beyond-seed: true$/.test(l)).length
   assert.equal(added, operations(ours) - operations(shared), 'every operation beyond the seed is marked x-added-beyond-seed: true')
-  assert.equal(added, 10)
+  assert.equal(added, 15)
 })
 
 let emu
@@ -335,13 +335,17 @@ describe('operations beyond the seed through Prism proxy (--errors): data endpoi
     return (await direct('/api/v1/oauth/token', {client_id: CLIENT.id, client_secret: CLIENT.secret, grant_type: 'authorization_code', code})).access_token
   }
   /** One request through Prism: status, JSON body, and what Prism logged for it. */
-  const through = async (method, path, {bearer, form} = {}) => {
+  const through = async (method, path, {bearer, form, json} = {}) => {
     const mark = px.mark()
     const headers = bearer ? {authorization: `Bearer ${bearer}`} : {}
     let body
     if (form) {
       body = new URLSearchParams(form).toString()
       headers['content-type'] = 'application/x-www-form-urlencoded'
+    }
+    if (json) {
+      body = JSON.stringify(json)
+      headers['content-type'] = 'application/json'
     }
     const res = await request(px.url + path, {method, headers, body})
     const text = await res.body.text()
@@ -363,7 +367,7 @@ describe('operations beyond the seed through Prism proxy (--errors): data endpoi
     ct = (await direct(TOKEN, {client_id: CLIENT.id, client_secret: CLIENT.secret, grant_type: 'client_credentials'})).access_token
     const res = await request(`${data.url}/api/v1/user/create`, {method: 'POST', body: JSON.stringify({external_user_id: 'beyond', market: 'GB', locale: 'en_GB'}), headers: {'content-type': 'application/json', authorization: `Bearer ${ct}`}})
     userId = (await res.body.json()).user_id
-    token = await userToken('user:read,credentials:read,accounts:read,balances:read,transactions:read,provider-consents:read,accounts.parties:readonly,identities:readonly')
+    token = await userToken('user:read,credentials:read,accounts:read,balances:read,transactions:read,provider-consents:read,accounts.parties:readonly,identities:readonly,credentials:write,credentials:refresh,provider-consents:write')
   })
   after(async () => {
     await px?.close()
@@ -376,6 +380,12 @@ describe('operations beyond the seed through Prism proxy (--errors): data endpoi
     conforms('GET /api/v1/user/profile', await through('GET', '/api/v1/user/profile', {bearer: token}), 200)
     const creds = conforms('GET /api/v1/credentials/list', await through('GET', '/api/v1/credentials/list', {bearer: token}), 200)
     assert.equal(creds.credentials[0].status, 'UPDATED')
+    const credId = creds.credentials[0].id
+    conforms('GET one credentials', await through('GET', `/api/v1/credentials/${credId}`, {bearer: token}), 200)
+    conforms('POST refresh', await through('POST', `/api/v1/credentials/${credId}/refresh`, {bearer: token}), 204)
+    conforms('POST authenticate', await through('POST', `/api/v1/credentials/${credId}/authenticate`, {bearer: token}), 204)
+    conforms('POST provider-consents:extend', await through('POST', '/api/v1/provider-consents:extend', {bearer: token, json: {credentialsId: credId}}), 200)
+    conforms('DELETE unknown credentials', await through('DELETE', '/api/v1/credentials/nope', {bearer: token}), 404)
     conforms('GET /api/v1/provider-consents', await through('GET', '/api/v1/provider-consents', {bearer: token}), 200)
     const {accounts} = conforms('GET /data/v2/accounts', await through('GET', '/data/v2/accounts', {bearer: token}), 200)
     assert.equal(accounts.length, 2)

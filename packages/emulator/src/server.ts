@@ -8,6 +8,7 @@ import {connectDemoBank, connectionPrng} from './demo-data.js'
 import {type FaultEndpoint, type FaultSpec, FAULT_ENDPOINTS, injected, makePrng, parseFaultSpec, type ResolvedFaults, resolveFaults, validateFaultSpec} from './faults.js'
 import {RateLimiter, Stats} from './rate-limit.js'
 import {adminReply} from './routes/admin.js'
+import {connectivityRoutes} from './routes/connectivity.js'
 import {dataRoutes} from './routes/data.js'
 import {linkRoutes} from './routes/link.js'
 import {oauthRoutes} from './routes/oauth.js'
@@ -145,7 +146,7 @@ class Emulator implements RunningEmulator, Core {
     this.setFaults(opts.faults)
     this.limiter = new RateLimiter(undefined, this.now)
     this.limiter.set(opts.rateLimit)
-    this.router = new Router([...oauthRoutes(this), ...userRoutes(this), ...dataRoutes(this), ...linkRoutes(this)])
+    this.router = new Router([...oauthRoutes(this), ...userRoutes(this), ...dataRoutes(this), ...connectivityRoutes(this), ...linkRoutes(this)])
 
     this.server = createServer((req, res) => this.onRequest(req, res))
     // A client that resets mid-request is expected here (fault tests); it is not an emulator error.

@@ -249,3 +249,32 @@ describe('POST /api/v1/oauth/revoke-all', () => {
     assert.equal((await call(emu, '/api/v1/user', {token})).status, 200, 'none of these revoked anything')
   })
 })
+
+describe('connectivity v1: one credentials, refresh, authenticate, delete, extend a consent', () => {
+  test("each with Tink's scope; delete removes the connection's accounts and transactions", async () => {
+    const uid = await createUser(emu, ct, {market: 'SE', locale: 'sv_SE'})
+    const all = 'credentials:read,credentials:write,credentials:refresh,provider-consents:read,provider-consents:write,accounts:read,transactions:read'
+    const t = await userToken(emu, ct, uid, all)
+    const [cred] = (await call(emu, '/api/v1/credentials/list', {token: t})).data.credentials
+    const one = await call(emu, `/api/v1/credentials/${cred.id}`, {token: t})
+    assert.equal(one.status, 200)
+    assert.equal(one.data.id, cred.id)
+    assert.equal((await call(emu, '/api/v1/credentials/nope', {token: t})).status, 404)
+    for (const verb of ['refresh', 'authenticate']) {
+      assert.equal((await call(emu, `/api/v1/credentials/${cred.id}/${verb}`, {method: 'POST', token: t})).status, 204, verb)
+      const narrow = await userToken(emu, ct, uid, 'credentials:read')
+      assert.equal((await call(emu, `/api/v1/credentials/${cred.id}/${verb}`, {method: 'POST', token: narrow})).status, 403, `${verb} needs credentials:refresh`)
+    }
+    const ext = await call(emu, '/api/v1/provider-consents:extend', {method: 'POST', token: t, json: {credentialsId: cred.id}})
+    assert.equal(ext.status, 200, ext.text)
+    const consent = (await call(emu, '/api/v1/provider-consents', {token: t})).data.providerConsents[0]
+    assert.equal(consent.sessionExtendable, true)
+    assert.ok(Math.abs(consent.sessionExpiryDate - (Date.now() + 90 * 86400_000)) < 60_000)
+    const readOnly = await userToken(emu, ct, uid, 'credentials:read')
+    assert.equal((await call(emu, `/api/v1/credentials/${cred.id}`, {method: 'DELETE', token: readOnly})).status, 403, 'delete needs credentials:write')
+    assert.equal((await call(emu, `/api/v1/credentials/${cred.id}`, {method: 'DELETE', token: t})).status, 204)
+    assert.deepEqual((await call(emu, '/api/v1/credentials/list', {token: t})).data.credentials, [])
+    assert.deepEqual((await call(emu, '/data/v2/accounts', {token: t})).data.accounts, [])
+    assert.deepEqual((await call(emu, '/data/v2/transactions', {token: t})).data.transactions, [])
+  })
+})

@@ -1,10 +1,10 @@
 /**
  * Data endpoints with Tink's scopes and shapes (Tink API reference: api-data-v2 accounts, balances,
- * parties, identities, transactions; api-connectivity-v1 credentials and provider consents).
+ * parties, identities, transactions).
  * Bank data comes from Tink Link connections (or --demo-data) and lives in memory only.
  */
 import {type Core, type Ctx, err, isReply, ok, type Reply} from '../context.js'
-import {accountBalancesJson, accountJson, credentialsJson, identityJson, partiesJson, transactionJson} from '../demo-data.js'
+import {accountBalancesJson, accountJson, identityJson, partiesJson, transactionJson} from '../demo-data.js'
 import type {AccountRecord, UserRecord} from '../state.js'
 import {userOf} from './users.js'
 import type {RouteDef} from '../router.js'
@@ -21,38 +21,12 @@ const BALANCES_SCOPES = ['accounts:read', 'accounts.balances:readonly'] as const
 
 export function dataRoutes(core: Core): RouteDef[] {
   return [
-    {path: '/api/v1/credentials/list', methods: ['GET'], handler: (c) => listCredentials(core, c)},
-    {path: '/api/v1/provider-consents', methods: ['GET'], handler: (c) => providerConsents(core, c)},
     {path: '/data/v2/accounts', methods: ['GET'], handler: (c) => listAccounts(core, c)},
     {pattern: /^\/data\/v2\/accounts\/([^/]+)\/balances$/, methods: ['GET'], handler: (c) => balances(core, c)},
     {pattern: /^\/data\/v2\/accounts\/([^/]+)\/parties$/, methods: ['GET'], handler: (c) => parties(core, c)},
     {path: '/data/v2/identities', methods: ['GET'], handler: (c) => identities(core, c)},
     {path: '/data/v2/transactions', methods: ['GET'], handler: (c) => listTransactions(core, c)},
   ]
-}
-
-function listCredentials(core: Core, ctx: Ctx): Reply {
-  const u = userOf(core, ctx, 'credentials:read')
-  if (isReply(u)) return u
-  return ok({credentials: (core.store.userData.get(u.user_id)?.credentials ?? []).map(credentialsJson)})
-}
-
-function providerConsents(core: Core, ctx: Ctx): Reply {
-  const u = userOf(core, ctx, 'provider-consents:read')
-  if (isReply(u)) return u
-  const data = core.store.userData.get(u.user_id)
-  // Tink API reference, connectivity v1 List provider consents: one consent per credentials.
-  const providerConsents = (data?.credentials ?? []).map((c) => ({
-    credentialsId: c.id,
-    providerName: c.providerName,
-    status: c.status,
-    statusUpdated: c.statusUpdated,
-    sessionExpiryDate: c.sessionExpiryDate,
-    sessionExtendable: c.status === 'UPDATED',
-    accountIds: data!.accounts.filter((a) => a.credentialsId === c.id).map((a) => a.id),
-    ...(c.status === 'UPDATED' ? {} : {detailedError: {type: c.status, displayMessage: c.statusPayload, details: {reason: c.status, retryable: c.status === 'TEMPORARY_ERROR'}}}),
-  }))
-  return ok({providerConsents})
 }
 
 /** Values of a filter that may be repeated or comma-separated. */
