@@ -91,7 +91,7 @@ test('a non-loopback --host is allowed only explicitly, with a warning', async (
 })
 
 test('emulator start prints the registered redirect URIs: loopback, Tink Console\'s callbacks and --redirect-uri ones', async () => {
-  const p = start(['--port', '0', '--quiet', '--redirect-uri', 'https://app.example.com/cb'])
+  const p = start(['--port', '0', '--quiet', '--redirect-uri', 'https://app.example.com/cb', '--rate-limit', '50'])
   await p.firstLine
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner: ${p.out()}`)), 15_000)
@@ -107,6 +107,7 @@ test('emulator start prints the registered redirect URIs: loopback, Tink Console
   await p.exited
   const out = p.out()
   assert.match(out, /Registered redirect URIs: loopback http ones/)
+  assert.match(out, /^Rate limit: 50 requests a second per client id/m)
   for (const uri of ['https://console.tink.com/callback', 'https://console.us.tink.com/callback', 'https://app.example.com/cb']) assert.match(out, new RegExp(`^  ${uri.replaceAll('.', '\\.')}$`, 'm'))
 })
 
