@@ -65,14 +65,27 @@ describe('one-time flows: no user, no authorization_code', () => {
     })
   }
 
-  for (const flow of ['account-check/create-report', 'account-check', 'account-check/connect']) {
-    test(`${flow}: success -> code, credentials_id and account_verification_report_id`, async () => {
-      const r = await runLink(emu, flow, oneTime({market: 'SE', locale: 'sv_SE'}), 'demo-success')
+  for (const flow of ['account-check/create-report', 'account-check']) {
+    test(`${flow}: success -> account_verification_report_id and state only (Tink Link web reference, Verify account)`, async () => {
+      const r = await runLink(emu, flow, oneTime({market: 'SE', locale: 'sv_SE', external_reference: 'case-12'}), 'demo-success')
       assert.equal(r.post.status, 303, r.post.text)
-      assert.deepEqual(Object.keys(r.query).sort(), ['account_verification_report_id', 'code', 'credentials_id', 'state'])
+      assert.deepEqual(Object.keys(r.query).sort(), ['account_verification_report_id', 'state'])
       assert.match(r.query.account_verification_report_id, HEX)
     })
   }
+
+  test('account-check/create-report: external_reference is at most 50 letters, digits and dashes', async () => {
+    for (const bad of ['a'.repeat(51), 'with space', 'semi;colon']) {
+      assert.equal(reasonOf(await call(emu, linkPath('account-check/create-report', oneTime({external_reference: bad})))), 'INVALID_PARAMETER_EXTERNAL_REFERENCE', bad)
+    }
+  })
+
+  test('account-check/connect one-time: code, credentials_id and account_verification_report_id', async () => {
+    const r = await runLink(emu, 'account-check/connect', oneTime({market: 'SE', locale: 'sv_SE'}), 'demo-success')
+    assert.equal(r.post.status, 303, r.post.text)
+    assert.deepEqual(Object.keys(r.query).sort(), ['account_verification_report_id', 'code', 'credentials_id', 'state'])
+    assert.match(r.query.account_verification_report_id, HEX)
+  })
 
   test('pay: payment_request_id is required and comes back as given; market and locale are required', async () => {
     const missing = await call(emu, linkPath('pay', oneTime({market: 'SE', locale: 'sv_SE'})))

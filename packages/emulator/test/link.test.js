@@ -10,7 +10,7 @@ import {call, clientToken, createUser, delegatedCode, linkPath, runLink, userTok
 const REDIRECT = 'http://localhost:3000/callback'
 // The flows a permanent user connects a bank with (continuous access; the payment and report flows are tested in flows.test.js).
 const FLOWS = Object.entries(LINK_FLOWS)
-  .filter(([, spec]) => spec.access !== 'one-time' && (spec.result === 'connection' || spec.result === 'account-check'))
+  .filter(([, spec]) => spec.access !== 'one-time' && ['connection', 'account-check', 'account-check-report'].includes(spec.result))
   .map(([name]) => name)
 const NEEDS_CREDENTIALS = new Set(Object.entries(LINK_FLOWS).filter(([, s]) => s.needsCredentialsId).map(([name]) => name))
 const REPORT = (flow) => flow.startsWith('account-check') || flow.startsWith('products/')

@@ -57,9 +57,10 @@ export function linkOutcome(core: Core, o: Outcome): Reply {
 
   // Payments: the Payments API itself is out of scope; the flow returns the payment request it was given.
   if (o.spec.result === 'payment') return o.back({payment_request_id: o.paymentRequestId})
-  // Reports: the report's id only.
+  // Reports: the report's id only (a one-time Account Check report too).
   const reportParam = REPORT_PARAM[o.spec.result]
   if (reportParam !== undefined) return o.back({[reportParam]: newHexId()})
+  if (o.spec.result === 'account-check-report' && !o.user) return o.back({account_verification_report_id: newHexId()})
 
   // A connection. One-time flows (no delegated code) get a temporary user of the app.
   let user = o.user
@@ -90,7 +91,7 @@ export function linkOutcome(core: Core, o: Outcome): Reply {
   }
   // Account Check flows, and the products flow with ACCOUNT_CHECK, return a verification report id.
   let reportId: string | undefined
-  if (o.spec.result === 'account-check' || (o.spec.takesProducts && (o.products ?? '').split(',').includes('ACCOUNT_CHECK'))) {
+  if (o.spec.result === 'account-check' || o.spec.result === 'account-check-report' || (o.spec.takesProducts && (o.products ?? '').split(',').includes('ACCOUNT_CHECK'))) {
     reportId = newHexId()
     core.store.dataOf(user.user_id).reports.set(reportId, credentialsId)
   }

@@ -71,6 +71,11 @@ function link(core: Core, ctx: Ctx): Reply {
     const unknown = products.split(',').filter((p) => !(LINK_PRODUCTS as readonly string[]).includes(p))
     if (unknown.length > 0) return bad('INVALID_PARAMETER_PRODUCTS', `Unknown products: ${unknown.join(',')} (Tink's are ${LINK_PRODUCTS.join(', ')}).`)
   }
+  // Tink Link web reference, account-check and risk-insights: external_reference is letters, digits and dashes, at most 50.
+  const externalReference = q.get('external_reference')
+  if (externalReference !== null && spec.takesExternalReference && !/^[A-Za-z0-9-]{1,50}$/.test(externalReference)) {
+    return bad('INVALID_PARAMETER_EXTERNAL_REFERENCE', 'external_reference takes at most 50 letters, digits and dashes.')
+  }
   const paymentRequestId = q.get('payment_request_id') ?? undefined
   if (spec.needsPaymentRequestId && !paymentRequestId) return bad('INVALID_PARAMETER_PAYMENT_REQUEST_ID', `The flow ${flow} needs payment_request_id.`)
 

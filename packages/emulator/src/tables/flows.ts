@@ -17,6 +17,7 @@ import {
 export type FlowResult =
   | 'connection' // credentials_id (plus a code on one-time access)
   | 'account-check' // credentials_id + account_verification_report_id
+  | 'account-check-report' // one-time: account_verification_report_id only; with a code: as account-check
   | 'income-check' // income_check_id
   | 'expense-check' // expense_check_id
   | 'risk-insights' // risk_insights_id
@@ -69,9 +70,10 @@ export const LINK_FLOWS: Readonly<Record<string, FlowSpec>> = {
   'business-transactions/update-consent': consent(TRANSACTIONS_MARKETS, TX),
   'account-check/connect': {access: 'both', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: true, result: 'account-check'},
   'account-check/update-consent': {...consent(ACCOUNT_CHECK_MARKETS), result: 'account-check'},
-  'account-check/create-report': {access: 'both', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: false, refreshableItems: REPORT_REFRESHABLE_ITEMS, result: 'account-check'},
+  // Tink Link web reference, account-check (Verify account): success is account_verification_report_id and state only.
+  'account-check/create-report': {access: 'both', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: false, takesExternalReference: true, refreshableItems: REPORT_REFRESHABLE_ITEMS, result: 'account-check-report'},
   // User Match guide: the bare account-check flow, one-time only.
-  'account-check': {access: 'one-time', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: false, result: 'account-check'},
+  'account-check': {access: 'one-time', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: false, result: 'account-check-report'},
   'income-check/create-report': {access: 'one-time', markets: INCOME_CHECK_MARKETS, marketLocaleRequired: false, result: 'income-check'},
   'expense-check/create-report': {access: 'one-time', markets: EXPENSE_CHECK_MARKETS, marketLocaleRequired: false, result: 'expense-check'},
   'risk-insights/create-report': {access: 'one-time', markets: RISK_INSIGHTS_MARKETS, marketLocaleRequired: false, takesExternalReference: true, result: 'risk-insights'},
