@@ -96,6 +96,15 @@ describe('one-time flows: no user, no authorization_code', () => {
     assert.deepEqual(r.query, {payment_request_id: 'pr-42', state: 'st'})
   })
 
+  test('pay/direct: payment_request_id is required; one-time, or with a delegated code for a permanent user', async () => {
+    assert.equal(reasonOf(await call(emu, linkPath('pay/direct', oneTime()))), 'INVALID_PARAMETER_PAYMENT_REQUEST_ID')
+    const once = await runLink(emu, 'pay/direct', oneTime({payment_request_id: 'pr-1'}), 'demo-success')
+    assert.deepEqual(once.query, {payment_request_id: 'pr-1', state: 'st'})
+    const userId = await createUser(emu, ct)
+    const again = await runLink(emu, 'pay/direct', oneTime({payment_request_id: 'pr-2', authorization_code: await delegatedCode(emu, ct, userId)}), 'demo-success')
+    assert.deepEqual(again.query, {payment_request_id: 'pr-2', state: 'st'})
+  })
+
   test('transactions/connect-accounts without a code needs market and locale; the report flows default them', async () => {
     assert.equal(reasonOf(await call(emu, linkPath('transactions/connect-accounts', oneTime({locale: 'en_US'})))), 'INVALID_PARAMETER_MARKET')
     assert.equal(reasonOf(await call(emu, linkPath('transactions/connect-accounts', oneTime({market: 'SE'})))), 'INVALID_PARAMETER_LOCALE')

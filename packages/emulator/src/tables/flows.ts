@@ -31,8 +31,6 @@ export interface FlowSpec {
   marketLocaleRequired: boolean
   needsCredentialsId?: boolean
   needsPaymentRequestId?: boolean
-  /** Takes payment_request_id without needing it. */
-  takesPaymentRequestId?: boolean
   takesProducts?: boolean
   takesExternalReference?: boolean
   /** Allowed refreshable_items values; unset: the flow takes no refreshable_items. */
@@ -80,7 +78,8 @@ export const LINK_FLOWS: Readonly<Record<string, FlowSpec>> = {
   'reports/create-report': {access: 'one-time', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: false, result: 'connection'},
   authorize: {access: 'one-time', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: false, result: 'connection'},
   pay: {access: 'one-time', markets: PAY_MARKETS, marketLocaleRequired: true, needsPaymentRequestId: true, result: 'payment'},
-  'pay/direct': {access: 'both', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: false, takesPaymentRequestId: true, result: 'payment'},
+  // One-time payments guide (integrate-one-time-payments-in-web-apps): pay/direct with payment_request_id; with a delegated code for permanent users.
+  'pay/direct': {access: 'both', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: false, needsPaymentRequestId: true, result: 'payment'},
   'pay/credentials': {access: 'continuous', markets: PAY_MARKETS, marketLocaleRequired: false, needsCredentialsId: true, needsPaymentRequestId: true, result: 'payment'},
   'credentials/add': {access: 'continuous', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: false, result: 'connection'},
   'credentials/refresh': {...consent(TRANSACTIONS_MARKETS)},
