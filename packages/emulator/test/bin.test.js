@@ -41,9 +41,10 @@ test('banner: URL, the built-in client, registered redirect URIs, the export lin
   const ct = (await (await fetch(`${url}/api/v1/oauth/token`, {method: 'POST', body: new URLSearchParams(form)})).json()).access_token
   const created = await fetch(`${url}/api/v1/user/create`, {method: 'POST', headers: {authorization: `Bearer ${ct}`, 'content-type': 'application/json'}, body: '{"market":"SE","locale":"sv_SE","external_user_id":"kept"}'})
   assert.equal(created.status, 200)
-  assert.match(p.err(), /POST \/api\/v1\/user\/create 200/, 'one log line per request on stderr')
   p.child.kill('SIGINT')
   assert.equal(await p.exited, 130)
+  // Read once the process is gone: the log line is written after the answer is sent.
+  assert.match(p.err(), /POST \/api\/v1\/user\/create 200/, 'one log line per request on stderr')
   assert.equal(JSON.parse(readFileSync(state, 'utf8')).users[0].external_user_id, 'kept', 'the state file is flushed on the way out')
 })
 
