@@ -15,7 +15,8 @@ function start(args, marker = '\n') {
   let out = ''
   let err = ''
   child.stderr.on('data', (d) => (err += d))
-  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)))
+  // 'close': the process has exited and its stdout and stderr are read to the end.
+  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)))
   const ready = new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
       out += d
