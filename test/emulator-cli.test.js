@@ -90,8 +90,9 @@ test('a non-loopback --host is allowed only explicitly, with a warning', async (
   assert.match(p.err(), /Warning: binding to 0\.0\.0\.0/)
 })
 
-test('emulator start prints the registered redirect URIs: loopback, Tink Console\'s callbacks and --redirect-uri ones', async () => {
+test('emulator start prints the registered redirect URIs: loopback, Tink Console\'s callbacks and --redirect-uri ones', async (t) => {
   const p = start(['--port', '0', '--quiet', '--redirect-uri', 'https://app.example.com/cb', '--rate-limit', '50'])
+  t.after(() => p.child.kill('SIGKILL'))
   await p.firstLine
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner: ${p.out()}`)), 15_000)

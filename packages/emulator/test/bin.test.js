@@ -9,9 +9,10 @@ import {fileURLToPath} from 'node:url'
 
 const BIN = fileURLToPath(new URL('../bin/tink-emulator.js', import.meta.url))
 
-/** Starts the bin; resolves once `marker` is on stdout. */
-function start(args, marker = '\n') {
+/** Starts the bin; resolves once `marker` is on stdout. A failed test stops it (kill does nothing once it has exited). */
+function start(t, args, marker = '\n') {
   const child = spawn(process.execPath, [BIN, ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+  t.after(() => child.kill('SIGKILL'))
   let out = ''
   let err = ''
   child.stderr.on('data', (d) => (err += d))
@@ -31,7 +32,7 @@ test('banner: URL, the built-in client, registered redirect URIs, the export lin
   const dir = mkdtempSync(join(tmpdir(), 'tink-emulator-bin-'))
   t.after(() => rmSync(dir, {recursive: true, force: true}))
   const state = join(dir, 'state.json')
-  const p = start(['--state', state, '--redirect-uri', 'https://app.example.com/cb', '--demo-data'], 'Stop with Ctrl+C.')
+  const p = start(t, ['--state', state, '--redirect-uri', 'https://app.example.com/cb', '--demo-data'], 'Stop with Ctrl+C.')
   await p.ready
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())[1]
   assert.match(p.out(), /client id: +tink-emulator-client/)
@@ -59,7 +60,7 @@ test('a corrupt --state file is exit 2 and left untouched; a port in use is exit
   assert.match(r.stderr, /state file .* is corrupt/)
   assert.equal(readFileSync(state, 'utf8'), '{not json')
 
-  const first = start(['--json', '--quiet'])
+  const first = start(t, ['--json', '--quiet'])
   await first.ready
   const {port} = JSON.parse(first.out())
   const taken = spawnSync(process.execPath, [BIN, '--port', String(port)], {encoding: 'utf8'})

@@ -34,6 +34,7 @@ test('npm pack -w packages/emulator, installed elsewhere: the bin serves Tink, t
   assert.match(bad.stderr, /--port must be a whole number/)
 
   const child = spawn(bin, ['--json', '--quiet', '--seed', '1'], {cwd: app, stdio: ['ignore', 'pipe', 'pipe']})
+  t.after(() => child.kill('SIGKILL'))
   const line = await new Promise((resolve, reject) => {
     let out = ''
     child.stdout.on('data', (c) => {
