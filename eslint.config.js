@@ -5,7 +5,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'node_modules/**', 'bench/minimal-oclif/**', 'oclif.manifest.json']},
+  {ignores: ['dist/**', 'node_modules/**', 'packages/*/dist/**', 'bench/minimal-oclif/**', 'oclif.manifest.json']},
   js.configs.recommended,
   {
     files: ['src/**/*.ts', 'src/**/*.cts'],
@@ -15,6 +15,30 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
       // Command bodies and store methods are async to fit one interface (Body, SecretStore), with or without an await inside.
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['packages/emulator/src/**/*.ts'],
+    extends: [...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {parserOptions: {projectService: true, tsconfigRootDir: import.meta.dirname}},
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // The emulator is an independent oracle of Tink: nothing of the CLI (its src/, dist/ or package) may leak in.
+    files: ['packages/emulator/**/*.ts', 'packages/emulator/**/*.js'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            // Every file of the package is at most two folders deep, so a path that climbs three or more leaves it.
+            {group: ['../../../*', '../../../../*', 'tink-auth-cli', 'tink-auth-cli/*'], message: 'The emulator package imports nothing from the tink CLI: it is the independent oracle.'},
+          ],
+        },
+      ],
     },
   },
   {

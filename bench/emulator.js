@@ -19,7 +19,7 @@ const JSON_OUT = args.includes('--json')
 const STATE = args.includes('--state') ? args[args.indexOf('--state') + 1] : undefined
 const log = (...a) => (JSON_OUT ? console.error(...a) : console.log(...a))
 
-const emulatorModule = new URL('../dist/emulator/index.js', import.meta.url).href
+const emulatorModule = new URL('../packages/emulator/dist/index.js', import.meta.url).href
 const child = spawn(
   process.execPath,
   [

@@ -13,9 +13,11 @@
 // Out of the bundle: keytar (a native module, required where the keychain is used) and `typescript`
 // (oclif's ts-path has a literal require of it, for development only). undici, conf,
 // @inquirer/prompts, chalk and csv-parse are chunks of their own (dist/chunks, below), required
-// when a command imports them; the emulator is in the file but runs only when `emulator start`
-// imports it (esbuild turns an import() of a bundled module into a lazy require). The one import()
-// left is oclif's, for ES-module plugins (autocomplete).
+// when a command imports them. The emulator is the workspace package `tink-emulator`
+// (packages/emulator, built before this step): bundled at build time into a chunk of its own,
+// dist/chunks/tink-emulator.cjs, which only `emulator start` requires, so the installed tarball
+// needs nothing published and no other command reads it. The one import() left is oclif's, for
+// ES-module plugins (autocomplete).
 import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
 import {appendFileSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
@@ -67,7 +69,7 @@ writeFileSync('dist/commands.json', JSON.stringify(commands.map((c) => c.id), nu
 // hands it to V8, so its size is paid by --help and a cached `token get` too. An import of one of
 // these packages becomes a require() of its chunk, which runs when the import runs;
 // src/lib/cli/compile-cache.cts loads chunks with the same code cache as the bundle.
-const CHUNKS = {undici: 'undici', conf: 'conf', chalk: 'chalk', 'inquirer-prompts': '@inquirer/prompts', 'csv-parse': 'csv-parse'}
+const CHUNKS = {undici: 'undici', conf: 'conf', chalk: 'chalk', 'inquirer-prompts': '@inquirer/prompts', 'csv-parse': 'csv-parse', 'tink-emulator': 'tink-emulator'}
 const chunkOf = new Map(Object.entries(CHUNKS).map(([file, pkg]) => [pkg, file]))
 
 const common = {

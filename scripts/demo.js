@@ -7,7 +7,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const {startEmulator, BUILTIN_CLIENT} = await import(join(root, 'dist', 'emulator', 'index.js'))
+const {startEmulator, BUILTIN_CLIENT} = await import('tink-emulator')
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR
 const bold = (s) => (color ? `\u001b[1m${s}\u001b[22m` : s)

@@ -7,7 +7,7 @@ import {test, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {startEmulator} from '../dist/emulator/index.js'
+import {startEmulator} from 'tink-emulator'
 import {emulatorEnv, tempDir} from './helpers.js'
 import {runTink} from './support/in-process.js'
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {startEmulator} from '../dist/emulator/index.js'
+import {startEmulator} from 'tink-emulator'
 import {BIN, ROOT, cleanEnv, emulatorEnv, runCli, tempDir} from './helpers.js'
 import {FAULTS, csv, fileWriter, lines, statuses, usersWithPrefix} from './support/bulk.js'
 

@@ -8,7 +8,7 @@ import {spawn, execFileSync} from 'node:child_process'
 import {createServer} from 'node:http'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {startEmulator} from '../dist/emulator/index.js'
+import {startEmulator} from 'tink-emulator'
 import {BIN, ROOT, cleanEnv, emulatorEnv, tempDir} from './helpers.js'
 import {runTink} from './support/in-process.js'
 

@@ -4,7 +4,7 @@ import {test, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {createServer} from 'node:http'
 
-import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
+import {ALL_SCOPES, startEmulator} from 'tink-emulator'
 import {emulatorEnv, tempDir} from './helpers.js'
 import {runTink} from './support/in-process.js'
 
@@ -84,7 +84,7 @@ test('api: usage errors before any request (unknown path without --scope, anothe
 })
 
 test('api: error classes map to exit codes (404 -> 4, 403 scope -> 3, --json error document)', async () => {
-  const nf = await runTink(['api', '/data/v2/accounts/nope/balances', '-e', 'demo-1'], {env})
+  const nf = await runTink(['api', '/data/v2/accounts/nope/balances', '-e', 'demo-1', '--scope', 'accounts:read'], {env})
   assert.equal(nf.code, 4, nf.stderr)
   const scope = await runTink(['api', '/data/v2/accounts', '-e', 'demo-1', '--scope', 'user:read'], {env})
   assert.equal(scope.code, 3, scope.stderr)

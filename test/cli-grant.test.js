@@ -3,7 +3,7 @@
 // lets the Tink Link URL be checked byte for byte.
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {startEmulator} from '../dist/emulator/index.js'
+import {startEmulator} from 'tink-emulator'
 import {emulatorEnv} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {tokenResponse} from './support/tink-server.js'

@@ -3,7 +3,7 @@
 // checks every request of the delete chain and the Idempotency-Key of create.
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
+import {ALL_SCOPES, startEmulator} from 'tink-emulator'
 import {emulatorEnv} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {tokenResponse} from './support/tink-server.js'

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {after, before, describe, test} from 'node:test'
-import {startEmulator} from '../dist/emulator/index.js'
+import {startEmulator} from 'tink-emulator'
 import {BIN, cleanEnv, emulatorEnv, ROOT, runCli} from './helpers.js'
 
 const ESC = /\x1b\[/

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
+import {ALL_SCOPES, startEmulator} from 'tink-emulator'
 import {emulatorEnv, freePort, ROOT, tempDir} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {countAllReceived, countReceived, scanLog, SPEC, startPrism} from './support/prism.js'
@@ -42,7 +42,7 @@ test('spec/tink-oauth.openapi.yaml holds the shared spec unchanged, plus operati
   const operations = (lines) => lines.filter((l) => /^ {4}(get|post|put|patch|delete):$/.test(l)).length
   const added = ours.filter((l) => /^ {6}x-added-beyond-seed: true$/.test(l)).length
   assert.equal(added, operations(ours) - operations(shared), 'every operation beyond the seed is marked x-added-beyond-seed: true')
-  assert.equal(added, 8)
+  assert.equal(added, 15)
 })
 
 let emu
@@ -162,7 +162,7 @@ describe('every command through Prism proxy (--errors) in front of the emulator'
     assert.equal(delegated.form.actor_client_id, 'df05e4b379934cd09963197cc855bfe9')
   })
 
-  test('an undeclared status (404 for an unknown user) passes through as a warning, and the CLI reports it', async () => {
+  test('404 for an unknown user (declared beyond the seed) passes through with no violation, and the CLI reports it', async () => {
     const r = await viaPrism(proxy, ['grant', 'create', '--external-user-id', `${ext}-nobody`, '--scope', 'accounts:read', '--json'])
     assert.equal(r.code, 4, show(r))
     const {error} = JSON.parse(r.stdout)
@@ -170,7 +170,15 @@ describe('every command through Prism proxy (--errors) in front of the emulator'
     assert.match(error.message, /User not found/)
     assert.ok(error.requestId, 'the X-Request-ID survives the proxy')
     assert.deepEqual(r.errors, [], show(r))
-    assert.ok(r.warnings.some((w) => /Unable to match the returned status code/.test(w)), `Prism warned about 404: ${show(r)}`)
+    assert.deepEqual(r.warnings, [], show(r))
+  })
+
+  test('an undeclared status (409 for a user that exists) passes through as a warning, and the CLI reports it', async () => {
+    const r = await viaPrism(proxy, ['user', 'create', '--external-user-id', ext, '--market', 'GB', '--locale', 'en_US', '--json'])
+    assert.equal(r.code, 4, show(r))
+    assert.equal(JSON.parse(r.stdout).error.status, 409)
+    assert.deepEqual(r.errors, [], show(r))
+    assert.ok(r.warnings.some((w) => /Unable to match the returned status code/.test(w)), `Prism warned about 409: ${show(r)}`)
   })
 
   test('--user-id is a live-service form the spec does not declare: Prism rejects it (422) and nothing reaches the emulator', async () => {
@@ -327,13 +335,17 @@ describe('operations beyond the seed through Prism proxy (--errors): data endpoi
     return (await direct('/api/v1/oauth/token', {client_id: CLIENT.id, client_secret: CLIENT.secret, grant_type: 'authorization_code', code})).access_token
   }
   /** One request through Prism: status, JSON body, and what Prism logged for it. */
-  const through = async (method, path, {bearer, form} = {}) => {
+  const through = async (method, path, {bearer, form, json} = {}) => {
     const mark = px.mark()
     const headers = bearer ? {authorization: `Bearer ${bearer}`} : {}
     let body
     if (form) {
       body = new URLSearchParams(form).toString()
       headers['content-type'] = 'application/x-www-form-urlencoded'
+    }
+    if (json) {
+      body = JSON.stringify(json)
+      headers['content-type'] = 'application/json'
     }
     const res = await request(px.url + path, {method, headers, body})
     const text = await res.body.text()
@@ -355,24 +367,35 @@ describe('operations beyond the seed through Prism proxy (--errors): data endpoi
     ct = (await direct(TOKEN, {client_id: CLIENT.id, client_secret: CLIENT.secret, grant_type: 'client_credentials'})).access_token
     const res = await request(`${data.url}/api/v1/user/create`, {method: 'POST', body: JSON.stringify({external_user_id: 'beyond', market: 'GB', locale: 'en_GB'}), headers: {'content-type': 'application/json', authorization: `Bearer ${ct}`}})
     userId = (await res.body.json()).user_id
-    token = await userToken('user:read,credentials:read,accounts:read,balances:read,transactions:read,provider-consents:read')
+    token = await userToken('user:read,credentials:read,accounts:read,balances:read,transactions:read,provider-consents:read,accounts.parties:readonly,identities:readonly,credentials:write,credentials:refresh,provider-consents:write')
   })
   after(async () => {
     await px?.close()
     await data?.close()
   })
 
-  test('GET user, profile, credentials, provider consents, accounts, balances: 200 and 403/401 conform', async () => {
+  test('GET user, profile, credentials, provider consents, accounts, balances, parties, identities: 200 and 403/401/404 conform', async () => {
     const user = conforms('GET /api/v1/user', await through('GET', '/api/v1/user', {bearer: token}), 200)
     assert.equal(user.id, userId)
     conforms('GET /api/v1/user/profile', await through('GET', '/api/v1/user/profile', {bearer: token}), 200)
     const creds = conforms('GET /api/v1/credentials/list', await through('GET', '/api/v1/credentials/list', {bearer: token}), 200)
     assert.equal(creds.credentials[0].status, 'UPDATED')
+    const credId = creds.credentials[0].id
+    conforms('GET one credentials', await through('GET', `/api/v1/credentials/${credId}`, {bearer: token}), 200)
+    conforms('POST refresh', await through('POST', `/api/v1/credentials/${credId}/refresh`, {bearer: token}), 204)
+    conforms('POST authenticate', await through('POST', `/api/v1/credentials/${credId}/authenticate`, {bearer: token}), 204)
+    conforms('POST provider-consents:extend', await through('POST', '/api/v1/provider-consents:extend', {bearer: token, json: {credentialsId: credId}}), 200)
+    conforms('DELETE unknown credentials', await through('DELETE', '/api/v1/credentials/nope', {bearer: token}), 404)
     conforms('GET /api/v1/provider-consents', await through('GET', '/api/v1/provider-consents', {bearer: token}), 200)
     const {accounts} = conforms('GET /data/v2/accounts', await through('GET', '/data/v2/accounts', {bearer: token}), 200)
     assert.equal(accounts.length, 2)
     conforms('GET balances', await through('GET', `/data/v2/accounts/${accounts[0].id}/balances`, {bearer: token}), 200)
     conforms('GET balances of an unknown account', await through('GET', '/data/v2/accounts/nope/balances', {bearer: token}), 404)
+    conforms('GET balances with a client token', await through('GET', `/data/v2/accounts/${accounts[0].id}/balances`, {bearer: ct}), 200)
+    conforms('GET parties', await through('GET', `/data/v2/accounts/${accounts[0].id}/parties`, {bearer: token}), 200)
+    conforms('GET identities', await through('GET', '/data/v2/identities', {bearer: token}), 200)
+    conforms('GET accounts filtered (idIn, typesIn)', await through('GET', `/data/v2/accounts?idIn=${accounts[0].id}&typesIn=CHECKING&typesIn=SAVINGS`, {bearer: token}), 200)
+    conforms('GET transactions with pageSize 101 (capped) and statusIn', await through('GET', '/data/v2/transactions?pageSize=101&statusIn=BOOKED', {bearer: token}), 200)
     const narrow = await userToken('accounts:read')
     conforms('GET /api/v1/user without user:read', await through('GET', '/api/v1/user', {bearer: narrow}), 403)
     conforms('GET /data/v2/accounts with an unknown token', await through('GET', '/data/v2/accounts', {bearer: 'unknown-token'}), 401)

@@ -4,7 +4,7 @@
 // tested in process (cli-token, cli-grant, cli-user).
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
+import {ALL_SCOPES, startEmulator} from 'tink-emulator'
 import {emulatorEnv, runCli, tempDir} from './helpers.js'
 import {assertOneLineError, oneJson} from './support/cli.js'
 

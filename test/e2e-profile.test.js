@@ -2,7 +2,7 @@
 // on stdin, the real OS keychain (a throwaway gnome-keyring under scripts/test.sh).
 import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {startEmulator} from '../dist/emulator/index.js'
+import {startEmulator} from 'tink-emulator'
 import {runCli, tempDir} from './helpers.js'
 import {oneJson} from './support/cli.js'
 import {keychainProblem} from './support/keychain.js'

@@ -43,7 +43,8 @@ test('emulator start --port 0 --json: one JSON line, serves tokens, exits 0 on S
   const p = start(['--port', '0', '--json'])
   const line = await p.firstLine
   const info = JSON.parse(line)
-  assert.deepEqual(Object.keys(info).sort(), ['clientId', 'clientSecret', 'linkUrl', 'port', 'url'])
+  assert.deepEqual(Object.keys(info).sort(), ['clientId', 'clientSecret', 'linkUrl', 'port', 'redirectUris', 'url'])
+  assert.deepEqual(info.redirectUris, ['https://console.tink.com/callback', 'https://console.us.tink.com/callback'])
   assert.equal(info.clientId, 'tink-emulator-client')
   assert.equal(info.clientSecret, 'tink-emulator-secret')
   assert.equal(info.url, `http://127.0.0.1:${info.port}`)
@@ -72,7 +73,7 @@ test('human output shows the URL, credentials and the export line; --quiet silen
 })
 
 test('bad flag values -> one-line error, exit 2', () => {
-  for (const args of [['--port', '70000'], ['--fault', '503=7'], ['--client', 'no-secret'], ['--token-ttl', '0'], ['--redirect-uri', 'not-a-url']]) {
+  for (const args of [['--port', '70000'], ['--fault', '503=7'], ['--client', 'no-secret'], ['--token-ttl', '0'], ['--redirect-uri', 'not-a-url'], ['--rate-limit', '0']]) {
     const r = spawnSync(process.execPath, [RUN, 'emulator', 'start', ...args], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`)
     assert.equal(r.stdout, '')
@@ -87,6 +88,28 @@ test('a non-loopback --host is allowed only explicitly, with a warning', async (
   p.child.kill('SIGTERM')
   assert.equal((await p.exited).code, 0)
   assert.match(p.err(), /Warning: binding to 0\.0\.0\.0/)
+})
+
+test('emulator start prints the registered redirect URIs: loopback, Tink Console\'s callbacks and --redirect-uri ones', async (t) => {
+  const p = start(['--port', '0', '--quiet', '--redirect-uri', 'https://app.example.com/cb', '--rate-limit', '50'])
+  t.after(() => p.child.kill('SIGKILL'))
+  await p.firstLine
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner: ${p.out()}`)), 15_000)
+    const poll = setInterval(() => {
+      if (p.out().includes('Stop with Ctrl+C.')) {
+        clearInterval(poll)
+        clearTimeout(timer)
+        resolve()
+      }
+    }, 20)
+  })
+  p.child.kill('SIGTERM')
+  await p.exited
+  const out = p.out()
+  assert.match(out, /Registered redirect URIs: loopback http ones/)
+  assert.match(out, /^Rate limit: 50 requests a second per client id/m)
+  for (const uri of ['https://console.tink.com/callback', 'https://console.us.tink.com/callback', 'https://app.example.com/cb']) assert.match(out, new RegExp(`^  ${uri.replaceAll('.', '\\.')}$`, 'm'))
 })
 
 test('a port already in use: one line in the CLI style, exit 5; with --json the error document on stdout', async () => {

@@ -6,7 +6,7 @@ import {writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {startEmulator} from '../dist/emulator/index.js'
+import {startEmulator} from 'tink-emulator'
 import {KEYCHAIN_TIMEOUT_MS} from '../dist/lib/secrets/keychain.js'
 import {emulatorEnv, runCli, tempDir} from './helpers.js'
 

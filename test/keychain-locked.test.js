@@ -9,7 +9,7 @@ import {randomBytes} from 'node:crypto'
 import {mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {ALL_SCOPES, startEmulator} from '../dist/emulator/index.js'
+import {ALL_SCOPES, startEmulator} from 'tink-emulator'
 import {BIN, cleanEnv, ROOT, tempDir} from './helpers.js'
 
 const RUN = randomBytes(3).toString('hex')

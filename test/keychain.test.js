@@ -6,7 +6,7 @@ import {randomBytes} from 'node:crypto'
 import {chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {startEmulator} from '../dist/emulator/index.js'
+import {startEmulator} from 'tink-emulator'
 import {runCli, tempDir} from './helpers.js'
 
 const RUN = randomBytes(3).toString('hex')

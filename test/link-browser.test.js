@@ -10,7 +10,7 @@ import {mkdirSync, statSync} from 'node:fs'
 import {createServer} from 'node:http'
 import {join} from 'node:path'
 
-import {BUILTIN_CLIENT, startEmulator} from '../dist/emulator/index.js'
+import {BUILTIN_CLIENT, startEmulator} from 'tink-emulator'
 import {ROOT, tempDir} from './helpers.js'
 import {clientToken, createUser, delegatedCode} from './support/emulator-http.js'
 import {browserSkip, finishInBrowser, launchBrowser} from './support/link-browser.js'

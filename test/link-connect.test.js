@@ -12,7 +12,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {createServer} from 'node:net'
 
-import {startEmulator} from '../dist/emulator/index.js'
+import {startEmulator} from 'tink-emulator'
 import {BIN, cleanEnv, emulatorEnv, freePort, ROOT, runCli, tempDir} from './helpers.js'
 import {oneJson, spawnCli, stripAnsi} from './support/cli.js'
 import {browserSkip, finishInBrowser, launchBrowser} from './support/link-browser.js'

@@ -93,9 +93,13 @@ describe('npm pack and npm install -g', () => {
     const allowed = /^(bin\/run\.cjs|dist\/.+\.c?js|dist\/commands\.json|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
     const extra = files.filter((f) => !allowed.test(f))
     assert.deepEqual(extra, [], 'nothing else (no src, test, spec, scripts, maps or type declarations)')
-    for (const needed of ['bin/run.cjs', 'oclif.manifest.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/commands/token/get.js', 'dist/emulator/index.js', 'dist/hooks/command-not-found.js']) {
+    for (const needed of ['bin/run.cjs', 'oclif.manifest.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/commands/token/get.js', 'dist/hooks/command-not-found.js']) {
       assert.ok(files.includes(needed), needed)
     }
+    // The emulator package is bundled into dist/tink.cjs at build time (`tink emulator start` needs
+    // nothing published): neither its sources nor a dependency on it ship.
+    assert.deepEqual(files.filter((f) => /^dist\/emulator\/|^packages\//.test(f)), [])
+    assert.equal(pkg.dependencies['tink-emulator'], undefined)
     // The manifest must match the package version, or oclif ignores it (slow start, warnings).
     const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8'))
     assert.equal(manifest.version, pkg.version)

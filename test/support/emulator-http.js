@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import {request} from 'undici'
 
-import {BUILTIN_CLIENT, TINK_LINK_CLIENT_ID} from '../../dist/emulator/index.js'
+import {BUILTIN_CLIENT, TINK_LINK_CLIENT_ID} from 'tink-emulator'
 
 /** One HTTP call; the body is always consumed so keep-alive sockets are released. */
 export async function call(emu, path, {method = 'GET', form, json, body, headers = {}, token} = {}) {

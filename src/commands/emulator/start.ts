@@ -5,9 +5,9 @@ import {commandOf} from '../../lib/cli/base-command.js'
 export default class EmulatorStart extends commandOf(emulatorStart, {flags: emulatorStartFlags, baseFlags: {}, usesProfiles: false}) {
   static override summary = 'Run a local Tink emulator in the foreground.'
 
-  static override description = `Starts a stateful emulator of Tink's OAuth and user API (token, authorization-grant, delegate, user create/delete, revoke-all), the data endpoints (user, credentials, accounts, balances, transactions, provider consents) and Tink Link pages with a Demo Bank (/1.0/<flow>), for tests, demos and practice. It prints its URL and the built-in client's credentials (client id tink-emulator-client, secret tink-emulator-secret, all scopes), logs one line per request to stderr, and stops on Ctrl+C or SIGTERM.
+  static override description = `Starts a stateful emulator of Tink's OAuth and user API (token, authorization-grant, delegate, user create/delete, revoke-all), the data endpoints (user, credentials, accounts, balances, parties, identities, transactions, provider consents) and Tink Link pages with a Demo Bank for every flow Tink documents (/1.0/<flow>), for tests, demos and practice. It is the tink-emulator package, bundled into tink. It prints its URL, the built-in client's credentials (client id tink-emulator-client, secret tink-emulator-secret, every scope Tink documents) and the registered redirect URIs (loopback http ones, https://console.tink.com/callback, https://console.us.tink.com/callback and any --redirect-uri), logs one line per request to stderr, and stops on Ctrl+C or SIGTERM.
 
-Emulator-only endpoints (not part of Tink): GET /__emulator/health, GET /__emulator/users, POST /__emulator/faults (body: a fault spec).
+The emulator's own choices (not Tink's): a market outside every list Tink documents is refused with 400 (Tink adds markets); emulator-only endpoints GET /__emulator/health, GET /__emulator/users, GET /__emulator/stats ({"requests","byStatus"}: what it saw), POST /__emulator/faults (body: a fault spec), POST /__emulator/rate-limit (body: N or "off").
 
 Fault spec: comma-separated [ENDPOINT:]KIND=VALUE entries. ENDPOINT: token, grant, delegate, create, delete. KIND: 500, 502, 503, 429, reset, reset-after-commit, malformed (a rate from 0 to 1), latency (20ms, 1s), retry-after (seconds or "date", for 429).
 

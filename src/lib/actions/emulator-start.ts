@@ -4,9 +4,9 @@ import type {Factory, Outcome} from '../cli/factory.js'
 import type {CommandFlags} from '../cli/flags.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 
-// Only the type is imported statically: the emulator itself is loaded inside the body,
-// so its modules cost nothing to the startup of every other command.
-import type {EmulatorClient, FaultSpec, RunningEmulator} from '../../emulator/index.js'
+// Only the type is imported statically: the emulator package (tink-emulator, bundled into the
+// CLI at build time) is loaded inside the body, so it costs nothing to the startup of every other command.
+import type {EmulatorClient, FaultSpec, RunningEmulator} from 'tink-emulator'
 
 export const emulatorStartFlags = {
   port: Flags.integer({description: 'Port to listen on; 0 picks a free port.', default: 0}),
@@ -21,19 +21,25 @@ export const emulatorStartFlags = {
     multiple: true,
   }),
   seed: Flags.integer({description: 'Seed for the fault random generator, for reproducible runs.'}),
-  json: Flags.boolean({description: 'Print exactly one JSON line {"url","linkUrl","clientId","clientSecret","port"} on stdout and nothing else.'}),
+  json: Flags.boolean({description: 'Print exactly one JSON line {"url","linkUrl","clientId","clientSecret","port","redirectUris"} on stdout and nothing else.'}),
   quiet: Flags.boolean({description: 'Do not log requests to stderr.'}),
   'redirect-uri': Flags.string({
-    description: 'A redirect URI Tink Link may send users back to, besides loopback http ones (localhost, 127.0.0.1, [::1]: always allowed). Repeatable.',
+    description: "A redirect URI Tink Link may send users back to, besides loopback http ones (localhost, 127.0.0.1, [::1]) and Tink Console's callbacks (https://console.tink.com/callback, https://console.us.tink.com/callback): always registered. Repeatable.",
     multiple: true,
+  }),
+  'rate-limit': Flags.integer({
+    description: 'At most N requests a second per client id (a token bucket with a burst of N); beyond it 429 with Retry-After and Tink\'s error body. Change it while running: POST /__emulator/rate-limit with N or "off".',
   }),
   'demo-data': Flags.boolean({description: 'Give every user created one connected Demo Bank: two accounts and a few hundred transactions (follow --seed).'}),
   }
 export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emulatorStartFlags>): Promise<Outcome<undefined>> {
   const {io} = f
-  const emulator = await import('../../emulator/index.js')
+  const emulator = await import('tink-emulator')
 
   if (flags.port < 0 || flags.port > 65535) throw usageError(`--port must be from 0 to 65535, got ${flags.port}`, 'Give 0 for a free port')
+  if (flags['rate-limit'] !== undefined && flags['rate-limit'] < 1) {
+    throw usageError(`--rate-limit must be a whole number of requests a second, 1 or more, got ${flags['rate-limit']}`)
+  }
   if (flags['token-ttl'] !== undefined && flags['token-ttl'] <= 0) {
     throw usageError(`--token-ttl must be a positive number of seconds, got ${flags['token-ttl']}`)
   }
@@ -65,6 +71,7 @@ export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emula
       seed: flags.seed,
       redirectUris: flags['redirect-uri'],
       demoData: flags['demo-data'],
+      rateLimit: flags['rate-limit'],
       quiet: flags.quiet,
       log: (line) => io.stderr.write(line + '\n'),
     })
@@ -74,26 +81,10 @@ export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emula
 
   const {BUILTIN_CLIENT} = emulator
   if (flags.json) {
-    io.stdout.write(JSON.stringify({url: running.url, linkUrl: running.url, clientId: BUILTIN_CLIENT.id, clientSecret: BUILTIN_CLIENT.secret, port: running.port}) + '\n')
+    const line = {url: running.url, linkUrl: running.url, clientId: BUILTIN_CLIENT.id, clientSecret: BUILTIN_CLIENT.secret, port: running.port, redirectUris: running.registeredRedirectUris}
+    io.stdout.write(JSON.stringify(line) + '\n')
   } else {
-    const lines = [
-      `Tink emulator listening on ${running.url}`,
-      '',
-      'Built-in client (all scopes):',
-      `  client id:     ${BUILTIN_CLIENT.id}`,
-      `  client secret: ${BUILTIN_CLIENT.secret}`,
-      ...clients.map((c) => `Extra client:    ${c.id} (scopes: ${c.scopes.join(',')})`),
-      '',
-      'Point the tink CLI at it:',
-      `  export TINK_API_URL=${running.url} TINK_LINK_URL=${running.url} TINK_CLIENT_ID=${BUILTIN_CLIENT.id} TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}`,
-      '',
-      `Tink Link (Demo Bank) is served here too: ${running.url}/1.0/<flow>; loopback redirect URIs are registered${(flags['redirect-uri'] ?? []).length > 0 ? `, and ${flags['redirect-uri']!.join(', ')}` : ''}.`,
-      ...(flags['demo-data'] ? ['Demo data: every user created gets a connected Demo Bank with two accounts and a few hundred transactions.'] : []),
-      '',
-      `Emulator-only: GET ${running.url}/__emulator/users, GET ${running.url}/__emulator/health`,
-      'Stop with Ctrl+C.',
-    ]
-    io.stdout.write(lines.join('\n') + '\n')
+    io.stdout.write(emulator.startBanner(running, clients, flags['demo-data']).join('\n') + '\n')
   }
 
   // Stay in the foreground until Ctrl-C or SIGTERM; then close so the state file is flushed.

@@ -4,6 +4,7 @@
  * ids, amounts and descriptions on every run (dates are relative to the emulator clock).
  */
 import {makePrng} from './faults.js'
+import {currencyOf} from './tables/markets.js'
 import type {AccountRecord, CredentialsRecord, TransactionRecord, UserData} from './state.js'
 
 export const DEMO_PROVIDER = 'uk-demobank-open-banking-redirect'
@@ -11,8 +12,9 @@ export const DEMO_PROVIDER = 'uk-demobank-open-banking-redirect'
 export const SESSION_MS = 90 * 24 * 60 * 60 * 1000
 const DAY_MS = 24 * 60 * 60 * 1000
 
-const CURRENCY: Record<string, string> = {GB: 'GBP', SE: 'SEK', DK: 'DKK', NO: 'NOK', PL: 'PLN', CH: 'CHF', US: 'USD', CZ: 'CZK', HU: 'HUF'}
-export const currencyOf = (market: string): string => CURRENCY[market] ?? 'EUR'
+/** The demo bank's one account holder (Tink's data v2 examples name theirs John Doe). */
+export const DEMO_HOLDER = {name: 'Demo User', ssn: '19800101-0000', dateOfBirth: '1980-01-01'}
+const DEMO_FINANCIAL_INSTITUTION = 'f58e31ebaf625c15a9601aa4deac83d0'
 
 const MERCHANTS: ReadonlyArray<[string, string, number, number]> = [
   // description, category, min and max amount in minor units (negative = money out)
@@ -138,7 +140,7 @@ export function accountJson(a: AccountRecord): Record<string, unknown> {
     balances: balancesJson(a),
     identifiers: {iban: {iban: a.iban, bban: a.iban.slice(4)}, financialInstitution: {accountNumber: a.iban.slice(-8), referenceNumbers: {}}},
     dates: {lastRefreshed: new Date(a.refreshed).toISOString()},
-    financialInstitutionId: 'f58e31ebaf625c15a9601aa4deac83d0',
+    financialInstitutionId: DEMO_FINANCIAL_INSTITUTION,
     customerSegment: 'PERSONAL',
   }
 }
@@ -156,4 +158,32 @@ export function transactionJson(t: TransactionRecord): Record<string, unknown> {
     categories: {pfm: {id: t.category, name: t.category}},
     providerMutability: 'MUTABILITY_UNDEFINED',
   }
+}
+
+// Tink API reference, data v2 Get Account Balances: amounts carry value{scale, unscaledValue} and valueInMinorUnit.
+const amountV2 = (minor: number, currencyCode: string): Record<string, unknown> => ({
+  amount: {currencyCode, value: {scale: 2, unscaledValue: minor}, valueInMinorUnit: minor},
+})
+
+/** GET /data/v2/accounts/{id}/balances (Tink API reference, data v2, Get Account Balances). */
+export function accountBalancesJson(a: AccountRecord): Record<string, unknown> {
+  const creditLimit = a.availableMinor - a.bookedMinor
+  return {
+    accountId: a.id,
+    balances: {
+      bookedBalance: amountV2(a.bookedMinor, a.currency),
+      availableBalanceExcludingCredit: amountV2(a.bookedMinor, a.currency),
+      availableBalanceIncludingCredit: amountV2(a.availableMinor, a.currency),
+    },
+    creditLimit: amountV2(creditLimit, a.currency),
+    refreshed: new Date(a.refreshed).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  }
+}
+
+/** GET /data/v2/accounts/{id}/parties (Tink API reference, data v2, Get Account Parties). */
+export const partiesJson = (): Record<string, unknown> => ({parties: [{identity: {name: DEMO_HOLDER.name, ssn: DEMO_HOLDER.ssn}, role: 'HOLDER'}]})
+
+/** One identity per connected provider (Tink API reference, data v2, List Identities). */
+export function identityJson(c: CredentialsRecord): Record<string, unknown> {
+  return {dateOfBirth: DEMO_HOLDER.dateOfBirth, financialInstitutionId: DEMO_FINANCIAL_INSTITUTION, name: DEMO_HOLDER.name, providerName: c.providerName, ssn: DEMO_HOLDER.ssn}
 }

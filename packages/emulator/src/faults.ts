@@ -11,6 +11,7 @@
  * An entry with an endpoint prefix overrides the unprefixed entry of the same kind for
  * that endpoint only. Unprefixed entries apply to every Tink path (never /__emulator/).
  */
+import {err, type Reply} from './context.js'
 
 export const FAULT_ENDPOINTS = ['token', 'grant', 'delegate', 'create', 'delete'] as const
 export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number]
@@ -160,5 +161,25 @@ export function makePrng(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** An injected fault's answer. */
+export function injected(kind: string, faults: ResolvedFaults): Reply {
+  switch (kind) {
+    case '500':
+      return err(500, 'internal_error', 'Internal server error (emulator fault injection)')
+    case '502':
+      return err(502, 'bad_gateway', 'Bad gateway (emulator fault injection)')
+    case '503':
+      return err(503, 'service_unavailable', 'Service temporarily unavailable (emulator fault injection)')
+    case '429': {
+      const ra = faults.retryAfter
+      // An HTTP date has whole-second resolution, so aim 2 s out to keep it in the future.
+      const value = ra === 'date' ? new Date(Date.now() + 2000).toUTCString() : String(ra)
+      return err(429, 'rate_limited', 'Too many requests (emulator fault injection)', {'retry-after': value})
+    }
+    default:
+      return {status: 200, body: '{"errorMessage": "truncated by emulator fault inj'}
   }
 }

@@ -1,4 +1,4 @@
-// Tests of the local Tink emulator library (dist/emulator). Real HTTP over 127.0.0.1.
+// Tests of the emulator package (packages/emulator/dist). Real HTTP over 127.0.0.1.
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, writeFileSync, readFileSync, readdirSync} from 'node:fs'
@@ -12,8 +12,8 @@ import {
   parseClientSpec,
   parseFaultSpec,
   startEmulator,
-} from '../dist/emulator/index.js'
-import {call as httpCall} from './support/emulator-http.js'
+} from '../dist/index.js'
+import {call as httpCall} from './support/http.js'
 
 const T0 = Date.parse('2025-03-01T12:00:00Z')
 const TOKEN = '/api/v1/oauth/token'
@@ -69,11 +69,15 @@ describe('emulator: clients and client_credentials', () => {
   })
   after(() => emu.close())
 
-  test('exports the built-in client with all 14 scopes', () => {
+  test('exports the built-in client with every scope Tink documents', () => {
     assert.equal(BUILTIN_CLIENT.id, 'tink-emulator-client')
     assert.equal(BUILTIN_CLIENT.secret, 'tink-emulator-secret')
-    assert.equal(ALL_SCOPES.length, 14)
-    assert.ok(ALL_SCOPES.includes('authorization:revoke'), 'revoke-all needs it')
+    // The API reference's scope table (74), authorization:read (Postman) and Tink Link's four (example app).
+    assert.equal(ALL_SCOPES.length, 79)
+    assert.equal(new Set(ALL_SCOPES).size, ALL_SCOPES.length)
+    for (const s of ['authorization:revoke', 'accounts.parties:readonly', 'identities:readonly', 'accounts.balances:readonly', 'transfer:execute', 'link-session:read', 'user-report-bundles:read', 'webhook-endpoints', 'risk-insights:readonly']) {
+      assert.ok(ALL_SCOPES.includes(s), s)
+    }
     assert.deepEqual([...BUILTIN_CLIENT.scopes].sort(), [...ALL_SCOPES].sort())
     assert.match(emu.url, /^http:\/\/127\.0\.0\.1:\d+$/)
     assert.ok(emu.port > 0)
@@ -218,19 +222,31 @@ describe('emulator: authorization grants and codes', () => {
     assertTinkError(await call(emu, GRANT, {token: ct, json: {external_user_id: 'alice', scope: 'accounts:read'}}), 400)
   })
 
-  test('scope must be a subset of the client scopes', async () => {
+  test('a scope the app may not grant, or an unknown one, is Tink\'s 401 naming the scope', async () => {
     const lt = await clientToken(emu, LIMITED)
     await createUser(emu, lt, {external_user_id: 'limited-user'})
-    assertTinkError(await call(emu, GRANT, {token: lt, form: {external_user_id: 'limited-user', scope: 'accounts:read,transactions:read'}}), 400, 'invalid_scope')
-    assertTinkError(await call(emu, GRANT, {token: ct, form: {external_user_id: 'alice', scope: 'accounts:fly'}}), 400, 'invalid_scope')
+    for (const [token, form, named] of [
+      [lt, {external_user_id: 'limited-user', scope: 'accounts:read,transactions:read'}, 'transactions:read'],
+      [ct, {external_user_id: 'alice', scope: 'accounts:fly'}, 'accounts:fly'],
+    ]) {
+      for (const path of [GRANT, DELEGATE]) {
+        const r = await call(emu, path, {token, form: {...form, id_hint: 'x', actor_client_id: TINK_LINK}})
+        assertTinkError(r, 401)
+        assert.match(r.data.errorMessage, /doesn't have access to the user or isn't allowed to use the scope/)
+        assert.match(r.data.errorMessage, new RegExp(named))
+      }
+    }
     assert.equal((await call(emu, GRANT, {token: lt, form: {external_user_id: 'limited-user', scope: 'accounts:read'}})).status, 200)
   })
 
-  test('unknown user, or another app’s user -> 404', async () => {
+  test('unknown user -> 404; another app’s user_id -> Tink\'s 401 naming the user', async () => {
     assertTinkError(await call(emu, GRANT, {token: ct, form: {external_user_id: 'nobody', scope: 'accounts:read'}}), 404, 'user_not_found')
     assertTinkError(await call(emu, GRANT, {token: ct, form: {user_id: '0'.repeat(32), scope: 'accounts:read'}}), 404)
     const ot = await clientToken(emu, OTHER)
-    assertTinkError(await call(emu, GRANT, {token: ot, form: {user_id: userId, scope: 'accounts:read'}}), 404)
+    const r = await call(emu, GRANT, {token: ot, form: {user_id: userId, scope: 'accounts:read'}})
+    assertTinkError(r, 401)
+    assert.match(r.data.errorMessage, new RegExp(`doesn't have access to the user.*${userId}`))
+    // External ids are per app: another app's external id names no user of this app.
     assertTinkError(await call(emu, GRANT, {token: ot, form: {external_user_id: 'alice', scope: 'accounts:read'}}), 404)
   })
 
@@ -483,7 +499,7 @@ describe('emulator: protocol details', () => {
 
   test('close() releases keep-alive sockets so the process can exit', async () => {
     const script = `
-      import {startEmulator} from ${JSON.stringify(new URL('../dist/emulator/index.js', import.meta.url).href)}
+      import {startEmulator} from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}
       import {request} from 'undici'
       const emu = await startEmulator()
       const r = await request(emu.url + '/api/v1/oauth/token', {method: 'POST', body: 'grant_type=client_credentials&client_id=tink-emulator-client&client_secret=tink-emulator-secret', headers: {'content-type': 'application/x-www-form-urlencoded'}})

@@ -4,15 +4,16 @@
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {ALL_SCOPES, BUILTIN_CLIENT, startEmulator} from '../dist/emulator/index.js'
-import {LINK_FLOWS} from '../dist/lib/tink/link.js'
-import {call, clientToken, createUser, delegatedCode, linkPath, runLink, userToken} from './support/emulator-http.js'
+import {ALL_SCOPES, BUILTIN_CLIENT, LINK_FLOWS, startEmulator} from '../dist/index.js'
+import {call, clientToken, createUser, delegatedCode, linkPath, runLink, userToken} from './support/http.js'
 
 const REDIRECT = 'http://localhost:3000/callback'
-// The flows Tink documents (the CLI's list, which the emulator serves): all ten, checked below.
-const FLOWS = [...LINK_FLOWS]
-const NEEDS_CREDENTIALS = new Set(['transactions/update-consent', 'transactions/extend-consent', 'products/update-consent', 'account-check/update-consent', 'credentials/refresh', 'credentials/authenticate'])
-const REPORT = (flow) => flow.startsWith('account-check/') || flow.startsWith('products/')
+// The flows a permanent user connects a bank with (continuous access; the payment and report flows are tested in flows.test.js).
+const FLOWS = Object.entries(LINK_FLOWS)
+  .filter(([, spec]) => spec.access !== 'one-time' && ['connection', 'account-check', 'account-check-report'].includes(spec.result))
+  .map(([name]) => name)
+const NEEDS_CREDENTIALS = new Set(Object.entries(LINK_FLOWS).filter(([, s]) => s.needsCredentialsId).map(([name]) => name))
+const REPORT = (flow) => flow.startsWith('account-check') || flow.startsWith('products/')
 const HEX = /^[0-9a-f]{32}$/
 const OTHER = {id: 'other-app', secret: 'other-secret', scopes: [...ALL_SCOPES]}
 
@@ -83,8 +84,9 @@ describe('Link page (GET)', () => {
   })
 })
 
-test('the flows served are the ten Tink documents', () => {
-  const documented = 'account-check/connect account-check/update-consent credentials/add credentials/authenticate credentials/refresh products/connect-accounts products/update-consent transactions/connect-accounts transactions/extend-consent transactions/update-consent'
+test('the continuous-access flows served are the ones Tink documents', () => {
+  const documented =
+    'account-check/connect account-check/create-report account-check/update-consent business-transactions/connect-accounts business-transactions/update-consent credentials/add credentials/authenticate credentials/extend-consent credentials/refresh products/connect-accounts products/update-consent transactions/connect-accounts transactions/extend-consent transactions/update-consent'
   assert.deepEqual([...FLOWS].sort(), documented.split(' '))
 })
 
@@ -192,7 +194,7 @@ describe('one-time flows (no authorization_code)', () => {
 
   test('a one-time cancel creates no user and sends no code', async () => {
     const before = emu.users().length
-    const r = await runLink(emu, 'transactions/connect-accounts', {client_id: BUILTIN_CLIENT.id, redirect_uri: REDIRECT}, 'demo-cancel')
+    const r = await runLink(emu, 'transactions/connect-accounts', {client_id: BUILTIN_CLIENT.id, redirect_uri: REDIRECT, market: 'SE', locale: 'sv_SE'}, 'demo-cancel')
     assert.deepEqual(Object.keys(r.query).sort(), ['error', 'error_reason', 'message', 'provider_name', 'tracking_id'], 'no state given, none sent')
     assert.equal(emu.users().length, before)
   })
@@ -252,7 +254,8 @@ describe('validation Tink Link does', () => {
       ['transactions/connect-accounts', {authorization_code: otherActor}, 'INVALID_PARAMETER_AUTHORIZATION_CODE'],
       ['transactions/connect-accounts', {authorization_code: otherAppCode}, 'INVALID_PARAMETER_AUTHORIZATION_CODE'],
       ['credentials/add', {}, 'INVALID_PARAMETER_AUTHORIZATION_CODE'],
-      ['transactions/update-consent', {}, 'INVALID_PARAMETER_CREDENTIALS_ID'],
+      ['transactions/update-consent', {}, 'INVALID_PARAMETER_AUTHORIZATION_CODE'],
+      ['transactions/update-consent', {authorization_code: await delegatedCode(emu, ct, userId)}, 'INVALID_PARAMETER_CREDENTIALS_ID'],
       ['transactions/extend-consent', {authorization_code: await delegatedCode(emu, ct, userId)}, 'INVALID_PARAMETER_CREDENTIALS_ID'],
       ['credentials/refresh', {authorization_code: await delegatedCode(emu, ct, userId), credentials_id: 'f'.repeat(32)}, 'INVALID_PARAMETER_CREDENTIALS_ID'],
     ]

@@ -3,24 +3,6 @@
  * server-rendered pages (no script, no external assets) so a browser, curl or a keyboard-only
  * user can complete a flow. Every value taken from the request goes through esc().
  */
-import {CREDENTIALS_FLOWS, LINK_FLOWS, LINK_PRODUCTS as PRODUCTS, type LinkFlow} from '../lib/tink/link.js'
-
-// Tink's flows, the flows that act on existing credentials and Tink's product names: the same
-// facts the CLI builds its URLs from, so the two cannot drift apart.
-export {LINK_FLOWS} from '../lib/tink/link.js'
-export type LinkFlowName = LinkFlow
-
-export const isLinkFlow = (s: string): s is LinkFlowName => (LINK_FLOWS as readonly string[]).includes(s)
-
-/** Flows that act on existing credentials: they need credentials_id (Tink: "only used with permanent users"). */
-export const NEEDS_CREDENTIALS: ReadonlySet<LinkFlowName> = new Set<LinkFlowName>(CREDENTIALS_FLOWS)
-
-/** credentials/* manage a permanent user's credentials, so they need a delegated authorization_code. */
-export const needsAuthorizationCode = (flow: LinkFlowName): boolean => flow.startsWith('credentials/')
-
-/** Product names Tink Link accepts in `products` (the emulator checks membership only). */
-export const LINK_PRODUCTS: ReadonlySet<string> = new Set(PRODUCTS)
-
 export const BANK_CHOICES = [
   {value: 'demo-success', label: 'Demo Bank', hint: 'connects successfully'},
   {value: 'demo-cancel', label: 'Demo Bank (you cancel)', hint: 'you cancel at the bank'},
@@ -29,12 +11,6 @@ export const BANK_CHOICES = [
 ] as const
 export type BankChoice = (typeof BANK_CHOICES)[number]['value']
 export const isBankChoice = (s: string | undefined): s is BankChoice => BANK_CHOICES.some((b) => b.value === s)
-
-/** Account Check results come with a report id: account-check flows, or products including ACCOUNT_CHECK. */
-export function makesReport(flow: LinkFlowName, products: string | undefined): boolean {
-  if (flow.startsWith('account-check/')) return true
-  return flow.startsWith('products/') && (products ?? '').split(',').includes('ACCOUNT_CHECK')
-}
 
 /** Loopback http URIs are registered for every emulator client, on any port and path. */
 export function isLoopbackRedirect(uri: string): boolean {
@@ -58,14 +34,17 @@ input:focus-visible,button:focus-visible{outline:3px solid #1f5fbf;outline-offse
 .hint{color:#555;font-size:.9rem}button{margin-top:1rem;font-size:1rem;padding:.5rem 1.2rem;background:#1f5fbf;color:#fff;border:0;border-radius:4px}
 .error{border-left:4px solid #b00020;padding:.5rem 1rem;background:#fdecee}footer{margin-top:2rem;color:#555;font-size:.8rem}`
 
-function page(lang: string, title: string, body: string): string {
+// theme=DARK (Tink Link web references: LIGHT or DARK): the same page in dark colours.
+const DARK_STYLE = 'body{background:#121212;color:#eee}.hint{color:#bbb}label:hover{background:#223}footer{color:#aaa}.error{background:#3a1117}'
+
+function page(lang: string, title: string, body: string, dark = false): string {
   return `<!DOCTYPE html>
 <html lang="${esc(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${dark ? DARK_STYLE : ''}</style>
 </head>
 <body>
 <main>
@@ -81,11 +60,12 @@ ${body}
 export const langOf = (locale: string | undefined): string => (locale && /^[a-z]{2}_[A-Z]{2}$/.test(locale) ? locale.slice(0, 2) : 'en')
 
 export interface ChooserInput {
-  flow: LinkFlowName
+  flow: string
   /** Path and query the form posts back to, so every Link parameter survives unchanged. */
   action: string
   locale?: string
   idHint?: string
+  dark?: boolean
   /** Shown above the form when the previous submission was incomplete. */
   problem?: string
 }
@@ -110,6 +90,7 @@ ${radios}
 </fieldset>
 <button type="submit">Continue</button>
 </form>`,
+    input.dark,
   )
 }
 

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import {readFileSync} from 'node:fs'
-import {writeFileAtomic} from '../lib/config/atomic-write.cjs'
+import {writeFileAtomic} from './atomic-write.js'
 
 export interface UserRecord {
   user_id: string

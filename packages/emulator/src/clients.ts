@@ -1,20 +1,7 @@
-export const ALL_SCOPES: string[] = [
-  'authorization:grant',
-  'authorization:read',
-  'user:create',
-  'user:read',
-  'user:delete',
-  'credentials:refresh',
-  'credentials:read',
-  'credentials:write',
-  'providers:read',
-  'accounts:read',
-  'balances:read',
-  'transactions:read',
-  'provider-consents:read',
-  // revoke-all (client token): stops every token of a user.
-  'authorization:revoke',
-]
+import {isTinkScope, splitScopes, TINK_SCOPES} from './tables/scopes.js'
+
+/** Every scope Tink documents: what the built-in client (and a --client without scopes) may use. */
+export const ALL_SCOPES: string[] = [...TINK_SCOPES]
 
 export interface EmulatorClient {
   id: string
@@ -28,21 +15,13 @@ export const BUILTIN_CLIENT: {id: 'tink-emulator-client'; secret: 'tink-emulator
   scopes: [...ALL_SCOPES],
 }
 
-/** Tink Link's client id: the usual `actor_client_id` of a delegated grant. */
+// Tink's guides and Postman collections send users back to Console's callback (EU, and the US collections' own).
+export const TINK_CONSOLE_REDIRECT_URIS: readonly string[] = ['https://console.tink.com/callback', 'https://console.us.tink.com/callback']
+
+/** Tink Link's client id: the usual `actor_client_id` of a delegated grant (Tink's Postman collections, example app). */
 export const TINK_LINK_CLIENT_ID = 'df05e4b379934cd09963197cc855bfe9'
 
-/**
- * Scope strings are one comma-separated list in Tink's docs; the live service
- * also tolerates spaces (OAuth's usual separator), so both split here.
- */
-export function splitScopes(s: string | undefined): string[] {
-  if (s === undefined) return []
-  const out: string[] = []
-  for (const part of s.split(/[\s,]+/)) {
-    if (part !== '' && !out.includes(part)) out.push(part)
-  }
-  return out
-}
+export {splitScopes}
 
 const ID_RE = /^[A-Za-z0-9._~-]+$/
 
@@ -57,7 +36,7 @@ export function parseClientSpec(s: string): EmulatorClient {
   if (!ID_RE.test(id)) throw new Error(`bad client spec "${s}": client id must be non-empty letters, digits, . _ ~ -`)
   if (secret === '') throw new Error(`bad client spec "${s}": client secret is empty`)
   const scopes = scopeText.trim() === '' ? [...ALL_SCOPES] : splitScopes(scopeText)
-  const unknown = scopes.filter((sc) => !ALL_SCOPES.includes(sc))
-  if (unknown.length > 0) throw new Error(`bad client spec "${s}": unknown scope ${unknown.join(', ')} (known: ${ALL_SCOPES.join(',')})`)
+  const unknown = scopes.filter((sc) => !isTinkScope(sc))
+  if (unknown.length > 0) throw new Error(`bad client spec "${s}": unknown scope ${unknown.join(', ')} (not a scope Tink documents)`)
   return {id, secret, scopes}
 }

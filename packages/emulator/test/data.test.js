@@ -3,8 +3,8 @@
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {BUILTIN_CLIENT, startEmulator} from '../dist/emulator/index.js'
-import {call, clientToken, createUser, userToken} from './support/emulator-http.js'
+import {BUILTIN_CLIENT, startEmulator} from '../dist/index.js'
+import {call, clientToken, createUser, userToken} from './support/http.js'
 
 const ENDPOINTS = [
   ['/api/v1/user', 'user:read'],
@@ -13,8 +13,9 @@ const ENDPOINTS = [
   ['/data/v2/accounts', 'accounts:read'],
   ['/data/v2/transactions', 'transactions:read'],
   ['/api/v1/provider-consents', 'provider-consents:read'],
+  ['/data/v2/identities', 'identities:readonly'],
 ]
-const ALL_DATA = 'user:read,credentials:read,accounts:read,balances:read,transactions:read,provider-consents:read'
+const ALL_DATA = 'user:read,credentials:read,accounts:read,balances:read,transactions:read,provider-consents:read,identities:readonly'
 
 let emu
 let ct
@@ -62,8 +63,19 @@ describe('data endpoints', () => {
       assert.match(acc.balances.booked.amount.value.unscaledValue, /^-?\d+$/)
       const b = await call(emu, `/data/v2/accounts/${acc.id}/balances`, {token})
       assert.equal(b.status, 200)
+      // Tink's data v2 balances shape (API reference, Get Account Balances): three balances, creditLimit, refreshed.
+      assert.deepEqual(Object.keys(b.data).sort(), ['accountId', 'balances', 'creditLimit', 'refreshed'])
       assert.equal(b.data.accountId, acc.id)
-      assert.deepEqual(b.data.balances, acc.balances)
+      assert.deepEqual(Object.keys(b.data.balances).sort(), ['availableBalanceExcludingCredit', 'availableBalanceIncludingCredit', 'bookedBalance'])
+      const booked = b.data.balances.bookedBalance.amount
+      assert.equal(booked.currencyCode, 'GBP')
+      assert.equal(booked.value.scale, 2)
+      assert.equal(booked.valueInMinorUnit, Number(acc.balances.booked.amount.value.unscaledValue))
+      assert.equal(booked.value.unscaledValue, booked.valueInMinorUnit)
+      const including = b.data.balances.availableBalanceIncludingCredit.amount.valueInMinorUnit
+      assert.equal(including, Number(acc.balances.available.amount.value.unscaledValue))
+      assert.equal(b.data.creditLimit.amount.valueInMinorUnit, including - booked.valueInMinorUnit)
+      assert.match(b.data.refreshed, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     }
     assert.equal((await call(emu, '/data/v2/accounts/nope/balances', {token})).status, 404)
 
@@ -101,6 +113,15 @@ describe('data endpoints', () => {
     assert.equal(first.data.transactions.length, 50, 'default pageSize 50')
   })
 
+  test('transactions: pageSize above 100 is capped at 100 (Tink: "will not return more than 100"), not refused', async () => {
+    const r = await call(emu, '/data/v2/transactions?pageSize=101', {token})
+    assert.equal(r.status, 200, r.text)
+    assert.equal(r.data.transactions.length, 100)
+    const next = await call(emu, `/data/v2/transactions?pageSize=101&pageToken=${r.data.nextPageToken}`, {token})
+    assert.equal(next.status, 200, next.text)
+    assert.ok(!next.data.transactions.some((t) => r.data.transactions.some((u) => u.id === t.id)), 'the next page continues after 100')
+  })
+
   test('transactions: accountIdIn filters; a token only continues its own listing; bad pageSize / pageToken are 400', async () => {
     const accounts = (await call(emu, '/data/v2/accounts', {token})).data.accounts
     const savings = accounts.find((a) => a.type === 'SAVINGS').id
@@ -110,7 +131,6 @@ describe('data endpoints', () => {
     const all = await call(emu, '/data/v2/transactions?pageSize=10', {token})
     for (const [q, why] of [
       ['pageSize=0', 'pageSize 0'],
-      ['pageSize=101', 'above Tink\'s maximum of 100'],
       ['pageSize=abc', 'not a number'],
       ['pageToken=bm9wZQ', 'a token the emulator never issued'],
       [`pageToken=${all.data.nextPageToken}&accountIdIn=${savings}`, 'a token of another listing'],
@@ -165,7 +185,16 @@ describe('scope and token rules', () => {
     }
     const narrow = await userToken(emu, ct, userId, 'accounts:read')
     const acc = (await call(emu, '/data/v2/accounts', {token: narrow})).data.accounts[0]
-    assert.equal((await call(emu, `/data/v2/accounts/${acc.id}/balances`, {token: narrow})).status, 403, 'balances need balances:read')
+    // Tink's data v2 balances take accounts:read OR accounts.balances:readonly; balances:read belongs to /api/v1.
+    assert.equal((await call(emu, `/data/v2/accounts/${acc.id}/balances`, {token: narrow})).status, 200, 'accounts:read is enough')
+    const balancesOnly = await userToken(emu, ct, userId, 'accounts.balances:readonly')
+    assert.equal((await call(emu, `/data/v2/accounts/${acc.id}/balances`, {token: balancesOnly})).status, 200, 'accounts.balances:readonly is enough')
+    const oldScope = await userToken(emu, ct, userId, 'balances:read')
+    const refused = await call(emu, `/data/v2/accounts/${acc.id}/balances`, {token: oldScope})
+    assert.equal(refused.status, 403, 'balances:read is the v1 scope')
+    assert.match(refused.data.errorMessage, /accounts:read or accounts\.balances:readonly/)
+    // Client tokens work too (Works with: user token, client token).
+    assert.equal((await call(emu, `/data/v2/accounts/${acc.id}/balances`, {token: ct})).status, 200, 'client token')
   })
 
   test('an expired user token is 401', async () => {
@@ -218,5 +247,34 @@ describe('POST /api/v1/oauth/revoke-all', () => {
     assert.equal((await call(emu, REVOKE, {method: 'POST', token: noScope, form: {user_id: userId}})).status, 403)
     assert.equal((await call(emu, REVOKE, {method: 'POST', form: {user_id: userId}})).status, 401)
     assert.equal((await call(emu, '/api/v1/user', {token})).status, 200, 'none of these revoked anything')
+  })
+})
+
+describe('connectivity v1: one credentials, refresh, authenticate, delete, extend a consent', () => {
+  test("each with Tink's scope; delete removes the connection's accounts and transactions", async () => {
+    const uid = await createUser(emu, ct, {market: 'SE', locale: 'sv_SE'})
+    const all = 'credentials:read,credentials:write,credentials:refresh,provider-consents:read,provider-consents:write,accounts:read,transactions:read'
+    const t = await userToken(emu, ct, uid, all)
+    const [cred] = (await call(emu, '/api/v1/credentials/list', {token: t})).data.credentials
+    const one = await call(emu, `/api/v1/credentials/${cred.id}`, {token: t})
+    assert.equal(one.status, 200)
+    assert.equal(one.data.id, cred.id)
+    assert.equal((await call(emu, '/api/v1/credentials/nope', {token: t})).status, 404)
+    for (const verb of ['refresh', 'authenticate']) {
+      assert.equal((await call(emu, `/api/v1/credentials/${cred.id}/${verb}`, {method: 'POST', token: t})).status, 204, verb)
+      const narrow = await userToken(emu, ct, uid, 'credentials:read')
+      assert.equal((await call(emu, `/api/v1/credentials/${cred.id}/${verb}`, {method: 'POST', token: narrow})).status, 403, `${verb} needs credentials:refresh`)
+    }
+    const ext = await call(emu, '/api/v1/provider-consents:extend', {method: 'POST', token: t, json: {credentialsId: cred.id}})
+    assert.equal(ext.status, 200, ext.text)
+    const consent = (await call(emu, '/api/v1/provider-consents', {token: t})).data.providerConsents[0]
+    assert.equal(consent.sessionExtendable, true)
+    assert.ok(Math.abs(consent.sessionExpiryDate - (Date.now() + 90 * 86400_000)) < 60_000)
+    const readOnly = await userToken(emu, ct, uid, 'credentials:read')
+    assert.equal((await call(emu, `/api/v1/credentials/${cred.id}`, {method: 'DELETE', token: readOnly})).status, 403, 'delete needs credentials:write')
+    assert.equal((await call(emu, `/api/v1/credentials/${cred.id}`, {method: 'DELETE', token: t})).status, 204)
+    assert.deepEqual((await call(emu, '/api/v1/credentials/list', {token: t})).data.credentials, [])
+    assert.deepEqual((await call(emu, '/data/v2/accounts', {token: t})).data.accounts, [])
+    assert.deepEqual((await call(emu, '/data/v2/transactions', {token: t})).data.transactions, [])
   })
 })
