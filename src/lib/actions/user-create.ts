@@ -1,6 +1,7 @@
 /** `tink user create`: one user from flags, or every user of a file through the bulk engine. */
 import {DEFAULT_CONCURRENCY, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
 import {formatSummary} from '../bulk/render.js'
+import {bulkDeps} from './bulk-deps.js'
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {bulkFlags, type CommandFlags} from '../cli/flags.js'
@@ -68,10 +69,8 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
   const market = await f.settings().get('market')
   const locale = await f.settings().get('locale')
   // The bulk engine (and the CSV parser's chunk) loads only for --file: a single user does not need it.
-  const {runBulk} = await import('../bulk/engine.js')
-  const {summary, exitCode} = await runBulk(
-    f,
-    {
+  const {runBulk} = await import('../bulk/runner.js')
+  const {summary, exitCode} = await runBulk(bulkDeps(f), {
       op: 'create',
       file,
       format: parseFormat(flags.format),
@@ -87,9 +86,7 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
         locale: locale && locale.source !== 'default' ? checkLocale(locale.value, locale.origin) : undefined,
         retention_class: flags['retention-class'] === undefined ? undefined : checkRetentionClass(flags['retention-class']),
       },
-    },
-    f.signal,
-  )
+  })
   f.note(formatSummary(f.io.stderr, summary))
   return {exitCode}
 }

@@ -1,6 +1,7 @@
 /** `tink user delete`: Tink's delete chain for one user, or for every user of a file. */
 import {DEFAULT_CONCURRENCY, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
 import {formatSummary} from '../bulk/render.js'
+import {bulkDeps} from './bulk-deps.js'
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {bulkFlags, userFlags, type CommandFlags} from '../cli/flags.js'
@@ -52,14 +53,14 @@ async function deleteFromFile(f: Factory, flags: UserDeleteFlags, file: string):
   let rows: number | undefined
   if (!flags.yes) {
     if (!canPrompt(f.io) || file === '-') throw usageError(`Refusing to delete the users in ${file === '-' ? 'standard input' : file} without confirmation`, 'Add --yes to confirm when not running on a terminal')
-    const {countBulkRows} = await import('../bulk/engine.js')
+    const {countBulkRows} = await import('../bulk/runner.js')
     rows = await countBulkRows(file, format)
     const ok = await askConfirm(f.io, `Delete the ${rows} users listed in ${file} and all their data at Tink (${await f.targetLabel()})? This cannot be undone.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
   // The bulk engine (and the CSV parser's chunk) loads only for --file: a single user does not need it.
-  const {runBulk} = await import('../bulk/engine.js')
-  const {summary, exitCode} = await runBulk(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal, rows}, f.signal)
+  const {runBulk} = await import('../bulk/runner.js')
+  const {summary, exitCode} = await runBulk(bulkDeps(f), {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal, rows})
   f.note(formatSummary(f.io.stderr, summary))
   return {exitCode}
 }

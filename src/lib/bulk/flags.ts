@@ -3,7 +3,7 @@
  * before anything is read or sent). Their definitions are in ../cli/flags.ts.
  */
 import {usageError} from '../errors/cli-error.js'
-import type {InputFormat} from './input.js'
+import type {InputFormat} from './source/index.js'
 
 export function parseRate(value: string | undefined): number | undefined {
   if (value === undefined || value === 'off' || value === '0') return undefined

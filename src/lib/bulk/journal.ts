@@ -4,15 +4,14 @@
  * reported). Re-running with the same journal skips the rows it lists as done.
  *
  * The header carries a random nonce that is part of every create's Idempotency-Key (see
- * idempotencyKey in engine.ts): resuming with the same journal re-sends the very same keys, so a
+ * idempotencyKey in ops/create.ts): resuming with the same journal re-sends the very same keys, so a
  * row that was in flight when the run stopped is answered from Tink's replay, never created twice.
  */
 import {randomBytes} from 'node:crypto'
 import {closeSync, fstatSync, fsyncSync, readSync, statSync, writeSync} from 'node:fs'
 import {openAppend} from '../config/safe-file.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
-import type {RowResult} from './engine.js'
-import {rowKey} from './rows.js'
+import {rowKey, type RowResult} from './rows.js'
 import {DONE_CODES, SeenUsers, type DoneStatus} from './seen.js'
 export interface JournalHeader {
   tink_bulk_journal: 1

@@ -7,7 +7,23 @@ import {CliError} from '../errors/cli-error.js'
 import type {CreateUserInput, UserRef} from '../tink/api.js'
 import {defaultLocale} from '../tink/markets.js'
 import {checkId, checkLocale, checkMarket, checkRetentionClass} from '../tink/validate.js'
-import type {RawRow} from './input.js'
+import type {RawRow} from './source/raw-row.js'
+
+export type RowStatus = 'created' | 'exists' | 'deleted' | 'not_found' | 'invalid' | 'failed'
+
+/** One line of the NDJSON output (and of the journal): what became of one row of the input. */
+export interface RowResult {
+  row: number
+  external_user_id?: string
+  user_id?: string
+  status: RowStatus
+  error?: Record<string, unknown>
+  /** Settled by an earlier run recorded in the journal; not sent again. */
+  from_journal?: true
+}
+
+/** The error code of a row that repeats an earlier line's user. */
+export const DUPLICATE_ROW = 'duplicate_row'
 
 export const CREATE_COLUMNS = ['external_user_id', 'market', 'locale', 'retention_class'] as const
 export const DELETE_COLUMNS = ['external_user_id', 'user_id'] as const

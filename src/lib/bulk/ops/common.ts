@@ -1,0 +1,68 @@
+/**
+ * What both row operations share: how a row is told it was settled without a request (a duplicate
+ * line of this file, a row an earlier run's journal lists as done), the retry budget of a row, and
+ * the error object a failed row carries.
+ */
+import {CliError, ExitCode} from '../../errors/cli-error.js'
+import type {TinkApi} from '../../tink/api.js'
+import type {DoneRow} from '../journal.js'
+import {DUPLICATE_ROW, type RowResult} from '../rows.js'
+import type {RawRow} from '../source/raw-row.js'
+
+/** One row in, its result out; never throws for a row's own failure. */
+export type RowOperation = (raw: RawRow) => Promise<RowResult>
+
+/** The users this run knows by row key (seen.ts, or the journal's table when resuming). */
+export interface RowLedger {
+  /** The first line of this run that named `key`; undefined (and `line` recorded) when this is it. */
+  firstLine(key: string, line: number): number | undefined
+  /** What an earlier run settled `key` with, from the journal. */
+  done(key: string): DoneRow | undefined
+}
+
+export interface RowContext {
+  api: TinkApi
+  ledger: RowLedger
+  /** Whether one more attempt of a row makes sense after `err` (attempt counts from 0). */
+  mayRetry(err: unknown, attempt: number): boolean
+  /** The backoff before a row's next attempt; rejects, as an interruption, when the run is stopping. */
+  pause(attempt: number): Promise<void>
+  /** Aborted when the grace period after a stop is over: in-flight rows are cut off. */
+  hard: AbortSignal
+}
+
+/** Extra attempts of a whole row after the HTTP client's own retries gave up on it. */
+export const ROW_RETRIES = 2
+
+/**
+ * How a row is settled before any request: a later line of the same user is invalid (the second
+ * create would be a replay of the first, the second delete a no-op); a row the journal lists as
+ * done is reported from it. Decided synchronously as the row is taken, so line order decides which
+ * line is "first" whatever the concurrency.
+ */
+export function settledBefore(
+  ledger: RowLedger,
+  key: string | undefined,
+  line: number,
+  /** Whether the journal's user_id is reported (create: the user it made; delete names its users already). */
+  withUserId: boolean,
+): Pick<RowResult, 'status' | 'error' | 'user_id' | 'from_journal'> | undefined {
+  if (key === undefined) return undefined
+  const first = ledger.firstLine(key, line)
+  if (first !== undefined) return {status: 'invalid', error: {code: DUPLICATE_ROW, message: `line ${line}: duplicate of line ${first} (the same user); not sent`}}
+  const prior = ledger.done(key)
+  if (!prior) return undefined
+  return withUserId ? {user_id: prior.user_id, status: prior.status, from_journal: true} : {status: prior.status, from_journal: true}
+}
+
+/** The result of a row that failed validation. */
+export function invalidRow(line: number, reason: string): Pick<RowResult, 'status' | 'error'> {
+  return {status: 'invalid', error: {code: 'invalid_row', message: `line ${line}: ${reason}`}}
+}
+
+/** The error object of a failed row: the CLI's error JSON without its exit code. */
+export function failure(err: unknown): Record<string, unknown> {
+  const e = err instanceof CliError ? err : new CliError(String((err as Error)?.message ?? err), {exitCode: ExitCode.UNEXPECTED})
+  const {exitCode: _drop, ...rest} = e.toJSON().error
+  return rest
+}

@@ -1,0 +1,220 @@
+/**
+ * Bulk user create/delete: the one function `user create --file` and `user delete --file` call.
+ * Rows stream from the row source (source/) through a pool of workers, each row through its
+ * command's operation (ops/), to the result sink (sink.ts: NDJSON on stdout and the journal);
+ * nothing holds the whole file. The runner owns the workers, the stop on a signal and the summary.
+ *
+ * Reused, not rebuilt: the HTTP client (retries, backoff, Retry-After, keep-alive agent) and the
+ * operations of TinkApi, given as arguments. Added here: the pool, the shared throttle, the
+ * single-flight client token, row-level retries.
+ */
+import {randomBytes} from 'node:crypto'
+import {setMaxListeners} from 'node:events'
+import type {IO} from '../cli/io.js'
+import {CliError, ExitCode, type ExitCodeValue} from '../errors/cli-error.js'
+import type {HttpClient, HttpClientOptions} from '../http/client.js'
+import type {TinkApi, TokenCache, TokenResult} from '../tink/api.js'
+import {RowFeed} from './feed.js'
+import {Journal} from './journal.js'
+import {ROW_RETRIES, type RowContext, type RowLedger, type RowOperation} from './ops/common.js'
+import {createOperation} from './ops/create.js'
+import {deleteOperation} from './ops/delete.js'
+import {countBulkRows, openBulkInput, type InputOptions} from './prepare.js'
+import {emptyCounts, Progress, progressSeconds, type BulkSummary} from './render.js'
+import {SeenUsers} from './seen.js'
+import {ResultSink} from './sink.js'
+import {GracefulStop} from './stop.js'
+import {BulkThrottle} from './throttle.js'
+import {SharedClientToken} from './token.js'
+
+export {countBulkRows} from './prepare.js'
+export type {RowResult, RowStatus} from './rows.js'
+
+export interface BulkOptions extends InputOptions {
+  concurrency: number
+  /** Requests per second for the whole run; undefined = no cap (429s still slow it down). */
+  rate?: number
+  journal?: string
+  /** create: a user that already exists is a success (`ok`, default) or a failure (`fail`). */
+  ifExists?: 'ok' | 'fail'
+  /** Seconds in-flight rows get to finish after Ctrl-C before they are abandoned. */
+  graceSeconds?: number
+  /** The file's row count when the caller has it already (the delete confirmation counted them). */
+  rows?: number
+}
+
+export type BulkHttpTuning = Partial<Pick<HttpClientOptions, 'connections' | 'throttle' | 'signal' | 'wait' | 'backoffBaseMs'>>
+
+/** What a run is given to work with, instead of reaching for the CLI's wiring. */
+export interface BulkDeps {
+  io: IO
+  /** Aborted by a signal (Ctrl-C, SIGTERM): in-flight rows settle, no new row is taken. */
+  signal: AbortSignal
+  /** Checks that the credentials are there and names the app; called once the input is checked. */
+  app: () => Promise<{clientId: string; baseUrl: string}>
+  /** The run's HTTP client, with the bulk tuning. */
+  http: (tuning: BulkHttpTuning) => Promise<HttpClient>
+  /** Tink's operations over that client, with the run's one shared client token. */
+  api: (http: HttpClient, tokens: TokenCache) => TinkApi
+}
+
+export interface BulkOutcome {
+  summary: BulkSummary
+  exitCode: ExitCodeValue
+}
+
+const DEFAULT_GRACE_SECONDS = 10
+const BULK_BACKOFF_BASE_MS = 50
+/** A rate-limit pause at least this long is announced on stderr (shorter ones go unnoticed). */
+const ANNOUNCE_PAUSE_MS = 3000
+
+export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOutcome> {
+  const started = performance.now()
+  const {io, signal} = deps
+  const op = opts.op
+  // Everything that can be wrong with the command line or the file fails here, before any request.
+  const input = await openBulkInput(io, opts)
+  const app = await deps.app()
+  // The rows of a file, counted up front (a byte scan): what the table of users is sized for, and
+  // the progress bar's total. Standard input cannot be counted; its table grows as it goes.
+  const expectedRows = opts.rows ?? (await countBulkRows(opts.file, input.format).catch(() => undefined))
+  const journal = opts.journal ? await Journal.open(opts.journal, {op, client_id: app.clientId, base_url: app.baseUrl}, expectedRows) : undefined
+  if (journal && journal.unreadableLines > 0) {
+    io.stderr.write(`Note: ${journal.unreadableLines} unreadable line(s) in --journal ${journal.path} (a run stopped mid-write); those rows are done again\n`)
+  }
+
+  // In-flight rows keep their requests when Ctrl-C comes; stop.hard cuts them off after the grace period.
+  const stop = new GracefulStop()
+  // Every waiting request listens on it: that is concurrency x a few, by design.
+  setMaxListeners(0, stop.hard)
+  // A long pause must not look like a hang, in a CI log as on a terminal: one line per pause.
+  const onPause = (ms: number): void => {
+    if (ms < ANNOUNCE_PAUSE_MS) return
+    const line = `Rate limited by Tink (HTTP 429): all workers pause for ${Math.ceil(ms / 1000)} s (Retry-After)`
+    io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`)
+  }
+  const throttle = new BulkThrottle(opts.rate, stop.wait, onPause)
+  // A shorter backoff base than one-off commands: a failed attempt holds up one row, not the run,
+  // and rate limits are handled for every worker at once by the throttle.
+  const http = await deps.http({connections: opts.concurrency, throttle, signal: stop.hard, wait: stop.wait, backoffBaseMs: BULK_BACKOFF_BASE_MS})
+  const scope = op === 'create' ? 'user:create' : 'authorization:grant'
+  /** Whether one more attempt of a row makes sense after `err`. */
+  const mayRetry = (err: unknown, attempt: number): boolean =>
+    attempt < ROW_RETRIES && !stop.hard.aborted && !token.credentialsRejected && err instanceof CliError && err.exitCode === ExitCode.UNAVAILABLE
+  /** The backoff before a row's next attempt; rejects (an interruption) when Ctrl-C ends it. */
+  const pause = (attempt: number): Promise<void> => stop.wait(http.backoff(attempt))
+  // Every row waits on this one token, so it gets a row's patience on top of the request's own
+  // retries: a second of 503s from Tink must not end a 20,000-row run before its first row.
+  const fetchToken = async (): Promise<TokenResult> => {
+    for (let round = 0; ; round++) {
+      try {
+        return await api.clientToken(scope)
+      } catch (err) {
+        if (!mayRetry(err, round)) throw err
+        await pause(round)
+      }
+    }
+  }
+  const token: SharedClientToken = new SharedClientToken(fetchToken)
+  const api = deps.api(http, token)
+
+  const counts = emptyCounts()
+  let rows = 0
+  let skipped = 0
+  let abandoned = 0
+  let finished = 0
+  let stopping = false
+  let stoppedBecause: string | undefined
+  /** Rows of the input never taken because the run stopped early; undefined when unknown or none. */
+  let notProcessed: number | undefined
+  const stopWith = (reason: string): void => {
+    stopping = true
+    stoppedBecause ??= reason
+  }
+
+  // The rows are counted up front (the table of users is sized from it), so the progress line
+  // has a total and a time left on a terminal and in the plain lines alike.
+  const progress = new Progress(io.stderr, expectedRows, () => finished, {op, counts, plainSeconds: progressSeconds(io.env), stdoutTTY: Boolean(io.stdout.isTTY)})
+  const sink = new ResultSink({io, journal, progress, onStop: stopWith, journalFlag: opts.journal})
+  const feed = new RowFeed(input.rows)
+
+  const onAbort = (): void => {
+    stopping = true
+    // Ctrl-C ends the wait for the next row: from a pipe that stays open it might never come.
+    feed.release()
+    // Nothing reads it any more; an open stdin would keep the process alive.
+    if (opts.file === '-') io.stdin.destroy()
+    stop.begin((opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
+  }
+  if (signal.aborted) onAbort()
+  else signal.addEventListener('abort', onAbort, {once: true})
+
+  // The first line of each user in this run's file (duplicates) and, resuming, the journal's
+  // settled rows: one compact table (seen.ts), the journal's when there is one.
+  const seen = journal?.rows ?? new SeenUsers({expected: expectedRows})
+  const ledger: RowLedger = {firstLine: (key, line) => seen.firstLine(key, line), done: (key) => journal?.done(key)}
+  const ctx: RowContext = {api, ledger, mayRetry, pause, hard: stop.hard}
+  const handle: RowOperation =
+    op === 'create'
+      ? createOperation(ctx, {app, nonce: journal?.header.nonce ?? randomBytes(16).toString('hex'), defaults: opts.defaults ?? {}, ifExists: opts.ifExists})
+      : deleteOperation(ctx)
+
+  const worker = async (): Promise<void> => {
+    while (!stopping) {
+      const next = await feed.take()
+      if (next.done) return
+      rows++
+      const result = await handle(next.value)
+      if (result.from_journal) skipped++
+      if (result.status === 'failed' && result.error?.code === 'interrupted') abandoned++
+      if (token.credentialsRejected) stopWith(`the token endpoint refused the client credentials: ${token.credentialsRejected.oneLine()}`)
+      if (next.value.stop !== undefined) stopWith(next.value.stop)
+      counts[result.status]++
+      finished++
+      await sink.write(result)
+    }
+  }
+
+  try {
+    // One token before any row: wrong credentials end the run with exit 3 and nothing sent.
+    await token.get('').catch((err: unknown) => {
+      if (err instanceof CliError && err.code === 'interrupted') throw new CliError('Interrupted while getting the client token: no row was sent', {exitCode: ExitCode.INTERRUPTED, code: 'interrupted'})
+      throw err
+    })
+    progress.start()
+    await Promise.all(Array.from({length: opts.concurrency}, () => worker()))
+  } finally {
+    await sink.close()
+    progress.stop()
+    stop.dispose()
+    signal.removeEventListener('abort', onAbort)
+    // Rows never taken from the input are said, not silently dropped: counted by reading on
+    // (a file ends; standard input may never, so it is not waited for).
+    if (stopping && !signal.aborted && !feed.reading && opts.file !== '-') notProcessed = await feed.countRest()
+    await feed.close()
+    journal?.close()
+  }
+
+  const summary: BulkSummary = {
+    op,
+    counts,
+    skipped,
+    rows,
+    elapsedMs: performance.now() - started,
+    interrupted: signal.aborted,
+    abandoned,
+    rateLimitPauses: throttle.brakes,
+    tokenFetches: token.fetches,
+    journal: journal?.path,
+    stoppedBecause,
+    notProcessed: stoppedBecause === undefined ? undefined : (notProcessed ?? (opts.file === '-' ? 'unknown' : 0)),
+  }
+  let exitCode: ExitCodeValue = ExitCode.OK
+  if (counts.failed + counts.invalid > 0) exitCode = ExitCode.PARTIAL
+  if (token.credentialsRejected) exitCode = ExitCode.AUTH
+  // Stopped because stdout closed: interrupted from outside, as by a signal (README "Exit codes").
+  if (sink.outputBroken && !sink.writeFailure) exitCode = ExitCode.INTERRUPTED
+  if (sink.writeFailure) exitCode = ExitCode.WRITE_FAILED
+  if (signal.aborted) exitCode = ExitCode.INTERRUPTED
+  return {summary, exitCode}
+}
