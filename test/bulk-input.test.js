@@ -154,7 +154,7 @@ describe('bulk input problems', () => {
     assert.match(single.stderr, /^1 row in \d+\.\d s \(\d+ rows\/s\): 1 created/m)
     const resumed = await runTink(['user', 'create', '--file', writeFile('one-ok.csv', 'external_user_id,market,locale\nword-1,GB,en_US\n'), '--journal', journal], {env})
     assert.equal(resumed.code, 0, resumed.stderr)
-    assert.match(resumed.stderr, /^1 row in \d+\.\d s: 1 created/m)
+    assert.match(resumed.stderr, /^1 row in \d+\.\d s: 0 created, 0 exists, 0 invalid, 0 failed, 1 done earlier$/m)
     assert.doesNotMatch(resumed.stderr, /rows\/s/)
     assert.match(resumed.stderr, /^1 row was already done in journal /m)
   })

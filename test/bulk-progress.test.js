@@ -85,3 +85,32 @@ test('stdout on the same terminal: the bar is taken away before result lines and
   for (const l of results) assert.equal(JSON.parse(l).status, 'created', `a result line of its own: ${JSON.stringify(l)}`)
   assert.ok(frames(r.screen).length >= 2, 'the bar was drawn between results')
 })
+
+test('at 60 columns the bar gives way: the counts, the rate and the time left stay on the line', async () => {
+  const r = await runTink(['user', 'create', '--file', csv(30, 2), '--concurrency', '1'], {env, stderrTTY: true, columns: 60})
+  assert.equal(r.code, 6, r.stderr)
+  const drawn = frames(r.stderr)
+  assert.ok(drawn.length >= 2, JSON.stringify(r.stderr))
+  for (const f of drawn) {
+    assert.ok(f.length <= 59, `at most columns - 1 characters: ${JSON.stringify(f)}`)
+    assert.match(f, /^\d+\/30 (rows )?\(\d+ created.*\) {2}\d+ (rows)?\/s {2}ETA \S+$/, `counts, rate and ETA: ${JSON.stringify(f)}`)
+  }
+})
+
+test('Ctrl-C takes the progress line away at once: nothing is drawn while the rows in flight settle', async () => {
+  // Each create answers after 1.5 s: the grace period after Ctrl-C lasts that long.
+  emu.setFaults('latency=1500ms')
+  try {
+    const run = runTink(['user', 'create', '--file', csv(10), '--concurrency', '2'], {env, stderrTTY: true, columns: 120})
+    await new Promise((r) => setTimeout(r, 700))
+    process.emit('SIGINT')
+    const r = await run
+    assert.equal(r.code, 130, r.stderr)
+    // About three frames before Ctrl-C at 200 ms each; the 1.5 s of grace after it would add seven more.
+    assert.ok(frames(r.stderr).length <= 5, `drawn during the grace period: ${JSON.stringify(r.stderr)}`)
+    const tail = r.stderr.slice(r.stderr.lastIndexOf(ERASE) + ERASE.length)
+    assert.doesNotMatch(tail, /^\[[#-]{20}\]/, 'the bar is left on the terminal')
+  } finally {
+    emu.setFaults('latency=40ms')
+  }
+})

@@ -1,7 +1,6 @@
 /** `tink user create`: one user from flags, or every user of a file through the bulk engine. */
 import {DEFAULT_CONCURRENCY, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
-import {formatSummary} from '../bulk/render.js'
-import {bulkDeps} from './bulk-deps.js'
+import {runBulkCommand} from './bulk-run.js'
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {bulkFlags, type CommandFlags} from '../cli/flags.js'
@@ -68,9 +67,7 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
   rejectWithFile(flags, ['external-user-id'])
   const market = await f.settings().get('market')
   const locale = await f.settings().get('locale')
-  // The bulk engine (and the CSV parser's chunk) loads only for --file: a single user does not need it.
-  const {runBulk} = await import('../bulk/runner.js')
-  const {summary, exitCode} = await runBulk(bulkDeps(f), {
+  return runBulkCommand(f, {
       op: 'create',
       file,
       format: parseFormat(flags.format),
@@ -87,8 +84,6 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
         retention_class: flags['retention-class'] === undefined ? undefined : checkRetentionClass(flags['retention-class']),
       },
   })
-  f.note(formatSummary(f.io.stderr, summary))
-  return {exitCode}
 }
 
 /** Ctrl-C during a single create: whether the request went out, and how to find out what Tink did. */

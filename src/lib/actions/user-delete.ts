@@ -1,7 +1,6 @@
 /** `tink user delete`: Tink's delete chain for one user, or for every user of a file. */
 import {DEFAULT_CONCURRENCY, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
-import {formatSummary} from '../bulk/render.js'
-import {bulkDeps} from './bulk-deps.js'
+import {runBulkCommand} from './bulk-run.js'
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {bulkFlags, userFlags, type CommandFlags} from '../cli/flags.js'
@@ -58,11 +57,7 @@ async function deleteFromFile(f: Factory, flags: UserDeleteFlags, file: string):
     const ok = await askConfirm(f.io, `Delete the ${rows} users listed in ${file} and all their data at Tink (${await f.targetLabel()})? This cannot be undone.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
-  // The bulk engine (and the CSV parser's chunk) loads only for --file: a single user does not need it.
-  const {runBulk} = await import('../bulk/runner.js')
-  const {summary, exitCode} = await runBulk(bulkDeps(f), {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal, rows})
-  f.note(formatSummary(f.io.stderr, summary))
-  return {exitCode}
+  return runBulkCommand(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal, rows})
 }
 
 /** Ctrl-C mid-chain: which step it struck, and what state the user may be in. */

@@ -14,6 +14,8 @@ export class RowFeed {
   private readonly waiting: Array<{resolve: (value: IteratorResult<RawRow>) => void; reject: (err: unknown) => void}> = []
   /** A read of the input not answered yet: at most one (a race lost to a stop leaves it behind). */
   reading = false
+  /** Rows read after every waiting worker had been released: not taken, so not processed. */
+  private unclaimed = 0
 
   constructor(rows: AsyncIterable<RawRow>) {
     this.iterator = rows[Symbol.asyncIterator]()
@@ -38,7 +40,7 @@ export class RowFeed {
     try {
       for (;;) {
         const next = await this.iterator.next()
-        if (next.done) return n
+        if (next.done) return n + this.unclaimed
         n++
       }
     } catch {
@@ -61,7 +63,9 @@ export class RowFeed {
       (next) => {
         this.reading = false
         // Nobody waits after a stop: that row is not taken.
-        this.waiting.shift()?.resolve(next)
+        const w = this.waiting.shift()
+        if (w) w.resolve(next)
+        else if (!next.done) this.unclaimed++
         this.read()
       },
       (err: unknown) => {

@@ -17,7 +17,7 @@ export type Counts = Record<'created' | 'exists' | 'deleted' | 'not_found' | 'in
 export interface BulkSummary {
   op: 'create' | 'delete'
   counts: Counts
-  /** Rows settled by an earlier run (from the journal), included in counts. */
+  /** Rows settled by an earlier run (from the journal): "done earlier", not in counts. */
   skipped: number
   /** Rows read from the input, journal skips included. */
   rows: number
@@ -31,7 +31,7 @@ export interface BulkSummary {
   journal?: string
   /** Why the run stopped early, other than Ctrl-C (credentials refused, stdout closed, a write failed, broken input). */
   stoppedBecause?: string
-  /** With stoppedBecause: input rows never taken (0 none, 'unknown' for standard input). */
+  /** With stoppedBecause or an interruption: input rows never sent (0 none, 'unknown' for standard input). */
   notProcessed?: number | 'unknown'
 }
 
@@ -65,6 +65,8 @@ export interface ProgressOptions {
   plainSeconds?: number
   /** stdout is the terminal too: result writes go between hideForOutput() and showAfterOutput(). */
   stdoutTTY?: boolean
+  /** Rows an earlier run settled (from the journal), read live. */
+  earlier?: () => number
 }
 
 export class Progress {
@@ -109,27 +111,43 @@ export class Progress {
     this.shown = false
   }
 
-  /** The progress text: bar (when the total is known), rows, counts so far, rate, ETA. */
-  line(): string {
+  /**
+   * The progress text: bar (when the total is known), rows, counts so far, rate, ETA. Fitted to
+   * `width` by dropping the bar first, then zero counts and long units; the rate and the time
+   * left are what a person watches, so they are the last to go.
+   */
+  line(width = Infinity): string {
     const done = this.done()
     const secs = (performance.now() - this.started) / 1000
     const rate = secs > 0 ? done / secs : 0
     const c = this.opts.counts
     const order: Array<keyof Counts> = this.opts.op === 'create' ? ['created', 'exists', 'failed', 'invalid'] : ['deleted', 'not_found', 'failed', 'invalid']
-    const counts = order.map((k) => `${c[k]} ${k.replace('_', ' ')}`).join(', ')
-    if (this.total && this.total > 0) {
-      const frac = Math.min(1, done / this.total)
-      const eta = rate > 0 ? Math.max(0, (this.total - done) / rate) : undefined
-      const bar = this.stream.isTTY ? `[${'#'.repeat(Math.round(frac * 20))}${'-'.repeat(20 - Math.round(frac * 20))}] ` : ''
-      return `${bar}${done}/${this.total} rows (${counts})  ${rate.toFixed(0)} rows/s  ETA ${eta === undefined ? '?' : formatSeconds(eta)}`
-    }
-    return `${done} rows (${counts})  ${rate.toFixed(0)} rows/s`
+    const label = (k: keyof Counts): string => `${c[k]} ${k.replace('_', ' ')}`
+    const counts = order.map(label)
+    if (this.opts.earlier?.() ?? 0) counts.push(`${this.opts.earlier!()} done earlier`)
+    const total = this.total && this.total > 0 ? this.total : undefined
+    const eta = total !== undefined ? (rate > 0 ? formatSeconds(Math.max(0, (total - done) / rate)) : '?') : undefined
+    const frac = total !== undefined ? Math.min(1, done / total) : 0
+    const bar = total !== undefined && this.stream.isTTY ? `[${'#'.repeat(Math.round(frac * 20))}${'-'.repeat(20 - Math.round(frac * 20))}] ` : ''
+    const rows = total !== undefined ? `${done}/${total}` : `${done}`
+    const tail = (unit: string): string => `  ${rate.toFixed(0)} ${unit}${eta === undefined ? '' : `  ETA ${eta}`}`
+    const full = `${bar}${rows} rows (${counts.join(', ')})${tail('rows/s')}`
+    if (full.length <= width) return full
+    const noBar = full.slice(bar.length)
+    if (noBar.length <= width) return noBar
+    const nonZero = counts.filter((t) => !t.startsWith('0 '))
+    const short = `${rows} (${nonZero.join(', ') || 'none yet'})${tail('/s')}`
+    if (short.length <= width) return short
+    // Narrower still: the counts give way, the rate and the time left stay.
+    const end = tail('/s')
+    const room = width - rows.length - end.length - 1
+    return room >= 4 ? `${rows} ${[...`(${nonZero.join(', ')})`].slice(0, room - 1).join('')}…${end}` : `${rows}${end}`.slice(0, width)
   }
 
   private draw(): void {
     // One column short of the width: a character in the last column makes some terminals wrap.
     const width = Math.max(1, (this.stream.columns ?? 80) - 1)
-    this.stream.write('\r\x1b[2K' + [...printable(this.line())].slice(0, width).join(''))
+    this.stream.write('\r\x1b[2K' + [...printable(this.line(width))].slice(0, width).join(''))
     this.shown = true
   }
 }
@@ -150,21 +168,22 @@ export function formatSummary(stream: Stream, s: BulkSummary): string {
     if ((k === 'failed' || k === 'invalid') && s.counts[k] > 0) return paint(stream, 'red', text)
     return text
   })
+  if (s.skipped > 0) parts.push(`${s.skipped} done earlier`)
   // A rate says how fast rows were sent: none sent (all from the journal, all invalid), no rate.
   const speed = sent > 0 && secs > 0 ? ` (${rate.toFixed(0)} rows/s)` : ''
   const lines = [`${s.interrupted ? 'Interrupted: ' : ''}${plural(s.rows, 'row')} in ${secs.toFixed(1)} s${speed}: ${parts.join(', ')}`]
   if (s.skipped > 0) lines.push(`${plural(s.skipped, 'row')} ${s.skipped === 1 ? 'was' : 'were'} already done in journal ${s.journal} and ${s.skipped === 1 ? 'was' : 'were'} not sent again`)
   if (s.abandoned > 0) lines.push(`${plural(s.abandoned, 'row')} in flight ${s.abandoned === 1 ? 'was' : 'were'} abandoned (reported failed); re-run with the same --journal to settle them`)
   if (s.rateLimitPauses > 0) lines.push(`Rate limited by the server ${s.rateLimitPauses === 1 ? 'once' : `${s.rateLimitPauses} times`}; all workers slowed down each time`)
+  const n = s.notProcessed
+  const rest = n === 'unknown' ? 'The rest of standard input was not processed' : n ? `${plural(n, 'row')} of the input ${n === 1 ? 'was' : 'were'} not processed` : undefined
+  const them = n === 1 ? 'it' : 'them'
   if (s.stoppedBecause) {
     lines.push(paint(stream, 'red', 'Stopped: ') + printable(s.stoppedBecause))
-    const n = s.notProcessed
-    const rest = n === 'unknown' ? 'The rest of standard input was not processed' : n ? `${plural(n, 'row')} of the input ${n === 1 ? 'was' : 'were'} not processed` : undefined
-    const them = n === 1 ? 'it' : 'them'
     if (rest) {
       lines.push(s.journal ? `${rest}: run the same command again with --journal ${s.journal} to do ${them} (done rows are skipped)` : `${rest}: run the same command again to do ${them} (add --journal FILE to skip the rows already done)`)
     }
-  }
+  } else if (s.interrupted && rest) lines.push(rest)
   if (s.interrupted && s.journal) lines.push(`Run the same command again with --journal ${s.journal} to finish the remaining rows`)
   else if (s.interrupted) lines.push('Rows not reported above were not sent; add --journal FILE next time to resume where a run stopped')
   if (s.counts.failed + s.counts.invalid > 0 && !s.interrupted) {

@@ -46,6 +46,27 @@ function attempt<T>(fn: () => T): Checked<T> {
   }
 }
 
+/**
+ * Characters that do not show but change the id Tink stores (zero-width) or how it is shown
+ * (bidirectional overrides, the "Trojan Source" characters): an id holding one is not the id a
+ * person reading the file sees.
+ */
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/
+
+/** The reason an id holding an invisible character is refused, naming the code point and where it is. */
+function invisibleIn(id: string, column: string): string | undefined {
+  const hit = INVISIBLE.exec(id)
+  if (!hit) return undefined
+  const code = `U+${hit[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+  return `${column} holds the invisible character ${code} at position ${[...id.slice(0, hit.index)].length + 1} (zero-width or bidirectional control); remove it from the file`
+}
+
+/** checkId, after refusing invisible characters. */
+function checkedId(id: string, column: 'external_user_id' | 'user_id'): Checked<string> {
+  const invisible = invisibleIn(id, column)
+  return invisible ? {ok: false, reason: invisible} : attempt(() => checkId(id, column))
+}
+
 function cell(row: RawRow, name: string): string | undefined {
   const v = row.fields?.[name]
   return v === undefined || v === '' ? undefined : v
@@ -55,7 +76,7 @@ export function validateCreateRow(row: RawRow, defaults: CreateDefaults): Checke
   if (row.error !== undefined) return {ok: false, reason: row.error}
   const ext = cell(row, 'external_user_id')
   if (ext === undefined) return {ok: false, reason: 'external_user_id is missing'}
-  const id = attempt(() => checkId(ext, 'external_user_id'))
+  const id = checkedId(ext, 'external_user_id')
   if (!id.ok) return id
   const marketValue = cell(row, 'market') ?? defaults.market
   if (marketValue === undefined) return {ok: false, reason: 'market is missing; add a market column or pass --market'}
@@ -83,11 +104,11 @@ export function validateDeleteRow(row: RawRow): Checked<UserRef> {
   // Tink and cannot be reused, while an external id may since have been given to a new user; a row
   // whose two ids disagree therefore deletes the user its user_id names (README, bulk delete).
   if (id !== undefined) {
-    const checked = attempt(() => checkId(id, 'user_id'))
+    const checked = checkedId(id, 'user_id')
     return checked.ok ? {ok: true, value: {userId: checked.value}} : checked
   }
   if (ext !== undefined) {
-    const checked = attempt(() => checkId(ext, 'external_user_id'))
+    const checked = checkedId(ext, 'external_user_id')
     return checked.ok ? {ok: true, value: {externalUserId: checked.value}} : checked
   }
   return {ok: false, reason: 'neither user_id nor external_user_id is given'}

@@ -43,12 +43,12 @@ export interface BulkOptions extends InputOptions {
   rows?: number
 }
 
-export type BulkHttpTuning = Partial<Pick<HttpClientOptions, 'connections' | 'throttle' | 'signal' | 'wait' | 'backoffBaseMs'>>
+export type BulkHttpTuning = Partial<Pick<HttpClientOptions, 'connections' | 'throttle' | 'signal' | 'wait' | 'backoffBaseMs' | 'announce' | 'maxRetryAfterMs'>>
 
 /** What a run is given to work with, instead of reaching for the CLI's wiring. */
 export interface BulkDeps {
   io: IO
-  /** Aborted by a signal (Ctrl-C, SIGTERM): in-flight rows settle, no new row is taken. */
+  /** Aborted by a signal (Ctrl-C, SIGTERM; SIGHUP with the reason 'SIGHUP'): in-flight rows settle, no new row is taken. */
   signal: AbortSignal
   /** Checks that the credentials are there and names the app; called once the input is checked. */
   app: () => Promise<{clientId: string; baseUrl: string}>
@@ -65,8 +65,10 @@ export interface BulkOutcome {
 
 const DEFAULT_GRACE_SECONDS = 10
 const BULK_BACKOFF_BASE_MS = 50
-/** A rate-limit pause at least this long is announced on stderr (shorter ones go unnoticed). */
-const ANNOUNCE_PAUSE_MS = 3000
+/** A rate-limit pause longer than this is announced on stderr (about 2 s, as single commands do). */
+const ANNOUNCE_PAUSE_MS = 2000
+/** The longest Retry-After a run pauses for; a longer one stops it (single commands refuse it too). */
+const MAX_RETRY_AFTER_MS = 120_000
 
 export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOutcome> {
   const started = performance.now()
@@ -89,18 +91,34 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
   setMaxListeners(0, stop.hard)
   // A long pause must not look like a hang, in a CI log as on a terminal: one line per pause.
   const onPause = (ms: number): void => {
-    if (ms < ANNOUNCE_PAUSE_MS) return
-    const line = `Rate limited by Tink (HTTP 429): all workers pause for ${Math.ceil(ms / 1000)} s (Retry-After)`
+    if (ms <= ANNOUNCE_PAUSE_MS) return
+    const line = `Rate limited by Tink (HTTP 429): all workers pause for ${Math.round(ms / 1000)} s (Retry-After)`
     io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`)
   }
-  const throttle = new BulkThrottle(opts.rate, stop.wait, onPause)
+  // Tink asked to be called again later than a run should wait: stop taking rows, settle those in
+  // flight, and say when and how to go on.
+  const onTooLong = (): void => {
+    stopWith(`${throttle.closed}, later than the ${MAX_RETRY_AFTER_MS / 1000} s this CLI waits; no more rows were sent`)
+    feed.release()
+    stop.begin((opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
+  }
+  const throttle: BulkThrottle = new BulkThrottle(opts.rate, stop.wait, onPause, MAX_RETRY_AFTER_MS, onTooLong)
   // A shorter backoff base than one-off commands: a failed attempt holds up one row, not the run,
   // and rate limits are handled for every worker at once by the throttle.
-  const http = await deps.http({connections: opts.concurrency, throttle, signal: stop.hard, wait: stop.wait, backoffBaseMs: BULK_BACKOFF_BASE_MS})
+  // No per-request announcements: a shared pause is said once (onPause), never once per row.
+  const http = await deps.http({
+    connections: opts.concurrency,
+    throttle,
+    signal: stop.hard,
+    wait: stop.wait,
+    backoffBaseMs: BULK_BACKOFF_BASE_MS,
+    announce: undefined,
+    maxRetryAfterMs: MAX_RETRY_AFTER_MS,
+  })
   const scope = op === 'create' ? 'user:create' : 'authorization:grant'
   /** Whether one more attempt of a row makes sense after `err`. */
   const mayRetry = (err: unknown, attempt: number): boolean =>
-    attempt < ROW_RETRIES && !stop.hard.aborted && !token.credentialsRejected && err instanceof CliError && err.exitCode === ExitCode.UNAVAILABLE
+    attempt < ROW_RETRIES && !stop.hard.aborted && !throttle.closed && !token.credentialsRejected && err instanceof CliError && err.exitCode === ExitCode.UNAVAILABLE
   /** The backoff before a row's next attempt; rejects (an interruption) when Ctrl-C ends it. */
   const pause = (attempt: number): Promise<void> => stop.wait(http.backoff(attempt))
   // Every row waits on this one token, so it gets a row's patience on top of the request's own
@@ -122,6 +140,8 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
   let rows = 0
   let skipped = 0
   let abandoned = 0
+  /** Rows taken but never sent because the run stopped sending (a Retry-After past the cap). */
+  let notSent = 0
   let finished = 0
   let stopping = false
   let stoppedBecause: string | undefined
@@ -134,12 +154,20 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
 
   // The rows are counted up front (the table of users is sized from it), so the progress line
   // has a total and a time left on a terminal and in the plain lines alike.
-  const progress = new Progress(io.stderr, expectedRows, () => finished, {op, counts, plainSeconds: progressSeconds(io.env), stdoutTTY: Boolean(io.stdout.isTTY)})
+  const progress = new Progress(io.stderr, expectedRows, () => finished, {
+    op,
+    counts,
+    plainSeconds: progressSeconds(io.env),
+    stdoutTTY: Boolean(io.stdout.isTTY),
+    earlier: () => skipped,
+  })
   const sink = new ResultSink({io, journal, progress, onStop: stopWith, journalFlag: opts.journal})
   const feed = new RowFeed(input.rows)
 
   const onAbort = (): void => {
     stopping = true
+    // The bar leaves the terminal at once: the grace period may redraw nothing under the ^C.
+    progress.stop()
     // Ctrl-C ends the wait for the next row: from a pipe that stays open it might never come.
     feed.release()
     // Nothing reads it any more; an open stdin would keep the process alive.
@@ -167,9 +195,11 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
       const result = await handle(next.value)
       if (result.from_journal) skipped++
       if (result.status === 'failed' && result.error?.code === 'interrupted') abandoned++
+      if (result.status === 'failed' && result.error?.code === 'not_sent') notSent++
       if (token.credentialsRejected) stopWith(`the token endpoint refused the client credentials: ${token.credentialsRejected.oneLine()}`)
       if (next.value.stop !== undefined) stopWith(next.value.stop)
-      counts[result.status]++
+      // A row an earlier run did is "done earlier", not this run's "created".
+      if (!result.from_journal) counts[result.status]++
       finished++
       await sink.write(result)
     }
@@ -190,7 +220,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     signal.removeEventListener('abort', onAbort)
     // Rows never taken from the input are said, not silently dropped: counted by reading on
     // (a file ends; standard input may never, so it is not waited for).
-    if (stopping && !signal.aborted && !feed.reading && opts.file !== '-') notProcessed = await feed.countRest()
+    if (stopping && opts.file !== '-') notProcessed = await feed.countRest()
     await feed.close()
     journal?.close()
   }
@@ -207,14 +237,16 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     tokenFetches: token.fetches,
     journal: journal?.path,
     stoppedBecause,
-    notProcessed: stoppedBecause === undefined ? undefined : (notProcessed ?? (opts.file === '-' ? 'unknown' : 0)),
+    notProcessed: stoppedBecause === undefined && !signal.aborted ? undefined : opts.file === '-' ? 'unknown' : (notProcessed ?? 0) + notSent,
   }
   let exitCode: ExitCodeValue = ExitCode.OK
   if (counts.failed + counts.invalid > 0) exitCode = ExitCode.PARTIAL
+  // Tink asked for a pause longer than the cap: as a single command's 429 after its retries.
+  if (throttle.closed) exitCode = ExitCode.UNAVAILABLE
   if (token.credentialsRejected) exitCode = ExitCode.AUTH
   // Stopped because stdout closed: interrupted from outside, as by a signal (README "Exit codes").
   if (sink.outputBroken && !sink.writeFailure) exitCode = ExitCode.INTERRUPTED
   if (sink.writeFailure) exitCode = ExitCode.WRITE_FAILED
-  if (signal.aborted) exitCode = ExitCode.INTERRUPTED
+  if (signal.aborted) exitCode = signal.reason === 'SIGHUP' ? ExitCode.HANGUP : ExitCode.INTERRUPTED
   return {summary, exitCode}
 }

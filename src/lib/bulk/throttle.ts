@@ -4,6 +4,7 @@
  * app's, not one connection's), then halves the pace and lets it double back every half second
  * until it no longer binds. Each attempt is gated here, retries included.
  */
+import {CliError, ExitCode} from '../errors/cli-error.js'
 import type {Throttle} from '../http/client.js'
 
 /** At most one brake per this long: a burst of 429s answering the same overshoot is one signal. */
@@ -26,6 +27,8 @@ export class BulkThrottle implements Throttle {
   private lastRate = 0
   /** How many times a 429 paused everyone (the summary reports it). */
   brakes = 0
+  /** Set by a Retry-After longer than the cap: nothing more is sent (why, in words). */
+  closed?: string
 
   constructor(
     private readonly fixedRate: number | undefined,
@@ -33,10 +36,15 @@ export class BulkThrottle implements Throttle {
     private readonly wait: (ms: number) => Promise<void>,
     /** Told once per pause that a 429 starts (or lengthens), with its length in ms. */
     private readonly onPause?: (ms: number) => void,
+    /** The longest Retry-After waited for; a longer one closes the throttle. */
+    private readonly maxPauseMs = 120_000,
+    /** Told once when a Retry-After longer than maxPauseMs closes the throttle, with its length in ms. */
+    private readonly onTooLong?: (ms: number) => void,
   ) {}
 
   async acquire(): Promise<void> {
     for (;;) {
+      if (this.closed) throw new CliError(`not sent: ${this.closed}`, {exitCode: ExitCode.UNAVAILABLE, code: 'not_sent'})
       const now = performance.now()
       this.count(now)
       const rate = this.currentRate(now)
@@ -48,11 +56,21 @@ export class BulkThrottle implements Throttle {
       if (at <= now) return
       await this.wait(at - now)
       // A 429 that arrived while this caller slept may have paused everyone further.
-      if (this.pauseUntil <= performance.now()) return
+      if (this.pauseUntil <= performance.now() && !this.closed) return
     }
   }
 
   rateLimited(retryAfterMs: number | undefined, sentAt: number): void {
+    if (retryAfterMs !== undefined && retryAfterMs > this.maxPauseMs) {
+      // Tink said when to come back, and it is later than any run should sit waiting: stop sending.
+      if (this.closed) return
+      const at = new Date(Date.now() + retryAfterMs)
+      // A value past what a Date holds (year 275760) names no time.
+      const when = Number.isNaN(at.getTime()) ? '' : `, at ${at.toISOString()}`
+      this.closed = `Tink asked to be called again in ${Math.ceil(retryAfterMs / 1000)} s (Retry-After)${when}`
+      this.onTooLong?.(retryAfterMs)
+      return
+    }
     const now = performance.now()
     // A request sent before the last brake reports on the old pace; it says nothing new.
     if (sentAt < this.brakeAt || now - this.brakeAt < MIN_BRAKE_INTERVAL_MS) return

@@ -19,6 +19,8 @@ export const ExitCode = {
   LINK_FAILED: 9,
   /** `tink link connect`: no callback within --wait seconds. */
   LINK_TIMEOUT: 10,
+  /** A bulk run stopped by SIGHUP (its terminal closed, an SSH session dropped), as a shell reports a hangup. */
+  HANGUP: 129,
   INTERRUPTED: 130,
 } as const
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

@@ -139,9 +139,8 @@ export class HttpClient {
       const outcome = await this.attempt(spec)
       if (outcome.kind === 'ok') return outcome.response
       const {error, retryAfterMs} = outcome
-      // The shared pause is held to the same cap as this request's own wait: a far-future date or a
-      // huge value pauses every worker for at most maxRetryAfterMs, then this request gives up.
-      if (throttle && error.status === 429) throttle.rateLimited(retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.opts.maxRetryAfterMs), sentAt)
+      // The throttle hears Tink's wish as sent: past the cap, a bulk run stops instead of pausing.
+      if (throttle && error.status === 429) throttle.rateLimited(retryAfterMs, sentAt)
       const timedOut = error instanceof HttpFailure && error.kind === 'timeout'
       if (timedOut) timeouts++
       // A server that did not answer in time once rarely answers the third time: one more try at most.
