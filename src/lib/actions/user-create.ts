@@ -76,6 +76,7 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
       rate: parseRate(flags.rate),
       journal: flags.journal,
       ifExists: flags['if-exists'] === 'fail' ? 'fail' : 'ok',
+      dryRun: flags['dry-run'],
       defaults: {
         // The built-in GB is not a choice anyone made: a row without a market is invalid unless a flag, env or profile gives one.
         market: market && market.source !== 'default' ? checkMarket(market.value, market.origin) : undefined,

@@ -50,14 +50,15 @@ async function deleteFromFile(f: Factory, flags: UserDeleteFlags, file: string):
   const rate = parseRate(flags.rate)
   const delimiter = parseDelimiter(flags.delimiter)
   let rows: number | undefined
-  if (!flags.yes) {
+  // A dry run deletes nothing: no confirmation.
+  if (!flags.yes && !flags['dry-run']) {
     if (!canPrompt(f.io) || file === '-') throw usageError(`Refusing to delete the users in ${file === '-' ? 'standard input' : file} without confirmation`, 'Add --yes to confirm when not running on a terminal')
     const {countBulkRows} = await import('../bulk/runner.js')
     rows = await countBulkRows(file, format)
     const ok = await askConfirm(f.io, `Delete the ${rows} users listed in ${file} and all their data at Tink (${await f.targetLabel()})? This cannot be undone.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
-  return runBulkCommand(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal, rows})
+  return runBulkCommand(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal, rows, dryRun: flags['dry-run']})
 }
 
 /** Ctrl-C mid-chain: which step it struck, and what state the user may be in. */

@@ -34,7 +34,7 @@ export function rejectWithFile<F extends object>(flags: F, names: Array<keyof F 
   if (given.length > 0) throw usageError(`--${given[0]} cannot be combined with --file`, 'Put the users in the file, one per row')
 }
 
-const BULK_ONLY = ['format', 'delimiter', 'concurrency', 'rate', 'journal', 'if-exists'] as const
+const BULK_ONLY = ['format', 'delimiter', 'concurrency', 'rate', 'journal', 'if-exists', 'dry-run'] as const
 
 /** Bulk flags given without --file are a mistake worth saying so (they have no defaults in the parser, so given means typed). */
 export function rejectWithoutFile(flags: Partial<Record<'file' | (typeof BULK_ONLY)[number], unknown>>): void {

@@ -8,7 +8,7 @@
  * row that was in flight when the run stopped is answered from Tink's replay, never created twice.
  */
 import {randomBytes} from 'node:crypto'
-import {closeSync, fstatSync, fsyncSync, readSync, statSync, writeSync} from 'node:fs'
+import {closeSync, fstatSync, fsyncSync, openSync, readSync, statSync, writeSync} from 'node:fs'
 import {openAppend} from '../config/safe-file.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import {rowKey, type RowResult} from './rows.js'
@@ -80,14 +80,24 @@ export class Journal {
     }
   }
 
-  static async open(path: string, expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>, expectedRows?: number): Promise<Journal> {
+  /**
+   * The journal of an earlier run for a --dry-run: read, never written (no header for a new file,
+   * no line break mended); undefined when there is no file yet.
+   */
+  static async read(path: string, expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>, expectedRows?: number): Promise<Journal | undefined> {
+    if (fileKind(path) === undefined) return undefined
+    return Journal.open(path, expect, expectedRows, true)
+  }
+
+  static async open(path: string, expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>, expectedRows?: number, readOnly = false): Promise<Journal> {
     let fd: number
     try {
       // A FIFO, a device or a folder is no journal: refused by name before it is opened (opening
       // a FIFO waits for a writer; a device would swallow or refuse the lines).
       const kind = fileKind(path)
       if (kind !== undefined && kind !== 'file') throw Object.assign(new Error(`it is ${kind}, not a regular file`), {code: 'ENOTREG'})
-      fd = openAppend(path)
+      // A dry run only reads the journal of an earlier run.
+      fd = readOnly ? openSync(path, 'r') : openAppend(path)
     } catch (err) {
       throw new CliError(`Cannot open --journal ${path}: ${(err as Error).message}`, {exitCode: ExitCode.USAGE, code: 'journal_unreadable', hint: 'Give a path in a folder you can write to'})
     }
@@ -100,10 +110,10 @@ export class Journal {
             'Use a new journal file for this client id and API URL',
           )
         }
-        endWithNewline(fd)
+        if (!readOnly) endWithNewline(fd)
         return new Journal(path, header, fd, rows, unreadable)
       }
-      if (fstatSync(fd).size > 0) throw usageError(`--journal ${path} is not a tink bulk journal`, 'Give a new file name, or the journal of an earlier run of the same command')
+      if (fstatSync(fd).size > 0 || readOnly) throw usageError(`--journal ${path} is not a tink bulk journal`, 'Give a new file name, or the journal of an earlier run of the same command')
       const fresh: JournalHeader = {tink_bulk_journal: 1, op: expect.op, nonce: randomBytes(16).toString('hex'), client_id: expect.client_id, base_url: expect.base_url, started_at: new Date().toISOString()}
       writeSync(fd, JSON.stringify(fresh) + '\n')
       return new Journal(path, fresh, fd, rows, 0)

@@ -12,11 +12,13 @@ import {paint, sanitizeForTerminal} from '../cli/output.js'
 
 type Stream = Writable & {isTTY?: boolean; columns?: number}
 
-export type Counts = Record<'created' | 'exists' | 'deleted' | 'not_found' | 'invalid' | 'failed', number>
+export type Counts = Record<'created' | 'exists' | 'deleted' | 'not_found' | 'invalid' | 'failed' | 'would_create' | 'would_delete', number>
 
 export interface BulkSummary {
   op: 'create' | 'delete'
   counts: Counts
+  /** A --dry-run: nothing but the token request was sent. */
+  dryRun?: boolean
   /** Rows settled by an earlier run (from the journal): "done earlier", not in counts. */
   skipped: number
   /** Rows read from the input, journal skips included. */
@@ -36,7 +38,7 @@ export interface BulkSummary {
 }
 
 export function emptyCounts(): Counts {
-  return {created: 0, exists: 0, deleted: 0, not_found: 0, invalid: 0, failed: 0}
+  return {created: 0, exists: 0, deleted: 0, not_found: 0, invalid: 0, failed: 0, would_create: 0, would_delete: 0}
 }
 
 const PROGRESS_SECONDS = 10
@@ -67,6 +69,14 @@ export interface ProgressOptions {
   stdoutTTY?: boolean
   /** Rows an earlier run settled (from the journal), read live. */
   earlier?: () => number
+  /** A --dry-run: the counts are of what would be done. */
+  dryRun?: boolean
+}
+
+/** The statuses a summary or progress line counts, in order. */
+function countOrder(op: 'create' | 'delete', dryRun: boolean | undefined, bad: Array<keyof Counts>): Array<keyof Counts> {
+  if (dryRun) return [op === 'create' ? 'would_create' : 'would_delete', 'invalid']
+  return [...(op === 'create' ? (['created', 'exists'] as const) : (['deleted', 'not_found'] as const)), ...bad]
 }
 
 export class Progress {
@@ -121,7 +131,7 @@ export class Progress {
     const secs = (performance.now() - this.started) / 1000
     const rate = secs > 0 ? done / secs : 0
     const c = this.opts.counts
-    const order: Array<keyof Counts> = this.opts.op === 'create' ? ['created', 'exists', 'failed', 'invalid'] : ['deleted', 'not_found', 'failed', 'invalid']
+    const order = countOrder(this.opts.op, this.opts.dryRun, ['failed', 'invalid'])
     const label = (k: keyof Counts): string => `${c[k]} ${k.replace('_', ' ')}`
     const counts = order.map(label)
     if (this.opts.earlier?.() ?? 0) counts.push(`${this.opts.earlier!()} done earlier`)
@@ -162,7 +172,7 @@ export function formatSummary(stream: Stream, s: BulkSummary): string {
   const secs = s.elapsedMs / 1000
   const sent = s.rows - s.skipped
   const rate = secs > 0 ? sent / secs : 0
-  const order: Array<keyof Counts> = s.op === 'create' ? ['created', 'exists', 'invalid', 'failed'] : ['deleted', 'not_found', 'invalid', 'failed']
+  const order = countOrder(s.op, s.dryRun, ['invalid', 'failed'])
   const parts = order.map((k) => {
     const text = `${s.counts[k]} ${k.replace('_', ' ')}`
     if ((k === 'failed' || k === 'invalid') && s.counts[k] > 0) return paint(stream, 'red', text)
@@ -173,6 +183,7 @@ export function formatSummary(stream: Stream, s: BulkSummary): string {
   const speed = sent > 0 && secs > 0 ? ` (${rate.toFixed(0)} rows/s)` : ''
   const lines = [`${s.interrupted ? 'Interrupted: ' : ''}${plural(s.rows, 'row')} in ${secs.toFixed(1)} s${speed}: ${parts.join(', ')}`]
   if (s.skipped > 0) lines.push(`${plural(s.skipped, 'row')} ${s.skipped === 1 ? 'was' : 'were'} already done in journal ${s.journal} and ${s.skipped === 1 ? 'was' : 'were'} not sent again`)
+  if (s.dryRun) lines.push(`Dry run: nothing was sent but one token request (the credentials work); run without --dry-run to ${s.op} the users`)
   if (s.abandoned > 0) lines.push(`${plural(s.abandoned, 'row')} in flight ${s.abandoned === 1 ? 'was' : 'were'} abandoned (reported failed); re-run with the same --journal to settle them`)
   if (s.rateLimitPauses > 0) lines.push(`Rate limited by the server ${s.rateLimitPauses === 1 ? 'once' : `${s.rateLimitPauses} times`}; all workers slowed down each time`)
   const n = s.notProcessed

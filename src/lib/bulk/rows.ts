@@ -9,7 +9,8 @@ import {defaultLocale} from '../tink/markets.js'
 import {checkId, checkLocale, checkMarket, checkRetentionClass} from '../tink/validate.js'
 import type {RawRow} from './source/raw-row.js'
 
-export type RowStatus = 'created' | 'exists' | 'deleted' | 'not_found' | 'invalid' | 'failed'
+/** would_create / would_delete: what a --dry-run found a row would do (nothing was sent for it). */
+export type RowStatus = 'created' | 'exists' | 'deleted' | 'not_found' | 'invalid' | 'failed' | 'would_create' | 'would_delete'
 
 /** One line of the NDJSON output (and of the journal): what became of one row of the input. */
 export interface RowResult {

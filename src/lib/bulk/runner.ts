@@ -41,6 +41,8 @@ export interface BulkOptions extends InputOptions {
   graceSeconds?: number
   /** The file's row count when the caller has it already (the delete confirmation counted them). */
   rows?: number
+  /** Validate every row and report what would be done; send only the token request; write no journal. */
+  dryRun?: boolean
 }
 
 export type BulkHttpTuning = Partial<Pick<HttpClientOptions, 'connections' | 'throttle' | 'signal' | 'wait' | 'backoffBaseMs' | 'announce' | 'maxRetryAfterMs'>>
@@ -80,7 +82,8 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
   // The rows of a file, counted up front (a byte scan): what the table of users is sized for, and
   // the progress bar's total. Standard input cannot be counted; its table grows as it goes.
   const expectedRows = opts.rows ?? (await countBulkRows(opts.file, input.format).catch(() => undefined))
-  const journal = opts.journal ? await Journal.open(opts.journal, {op, client_id: app.clientId, base_url: app.baseUrl}, expectedRows) : undefined
+  const journalHeader = {op, client_id: app.clientId, base_url: app.baseUrl}
+  const journal = !opts.journal ? undefined : opts.dryRun ? await Journal.read(opts.journal, journalHeader, expectedRows) : await Journal.open(opts.journal, journalHeader, expectedRows)
   if (journal && journal.unreadableLines > 0) {
     io.stderr.write(`Note: ${journal.unreadableLines} unreadable line(s) in --journal ${journal.path} (a run stopped mid-write); those rows are done again\n`)
   }
@@ -160,8 +163,10 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     plainSeconds: progressSeconds(io.env),
     stdoutTTY: Boolean(io.stdout.isTTY),
     earlier: () => skipped,
+    dryRun: opts.dryRun,
   })
-  const sink = new ResultSink({io, journal, progress, onStop: stopWith, journalFlag: opts.journal})
+  // A dry run reads the journal (its done rows are skipped) but writes nothing to it.
+  const sink = new ResultSink({io, journal: opts.dryRun ? undefined : journal, progress, onStop: stopWith, journalFlag: opts.journal})
   const feed = new RowFeed(input.rows)
 
   const onAbort = (): void => {
@@ -181,7 +186,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
   // settled rows: one compact table (seen.ts), the journal's when there is one.
   const seen = journal?.rows ?? new SeenUsers({expected: expectedRows})
   const ledger: RowLedger = {firstLine: (key, line) => seen.firstLine(key, line), done: (key) => journal?.done(key)}
-  const ctx: RowContext = {api, ledger, mayRetry, pause, hard: stop.hard}
+  const ctx: RowContext = {api, ledger, mayRetry, pause, hard: stop.hard, dryRun: opts.dryRun}
   const handle: RowOperation =
     op === 'create'
       ? createOperation(ctx, {app, nonce: journal?.header.nonce ?? randomBytes(16).toString('hex'), defaults: opts.defaults ?? {}, ifExists: opts.ifExists})
@@ -236,6 +241,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     rateLimitPauses: throttle.brakes,
     tokenFetches: token.fetches,
     journal: journal?.path,
+    dryRun: opts.dryRun,
     stoppedBecause,
     notProcessed: stoppedBecause === undefined && !signal.aborted ? undefined : opts.file === '-' ? 'unknown' : (notProcessed ?? 0) + notSent,
   }

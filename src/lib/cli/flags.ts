@@ -104,4 +104,9 @@ export const bulkFlags = {
     description: 'Append every finished row to this file as it completes; running again with the same journal skips the rows it lists as done.',
     helpGroup: 'BULK',
   }),
+  'dry-run': Flags.boolean({
+    description:
+      'With --file: read and check every row as a real run would and print what would be done (status would_create / would_delete, and the same invalid rows); sends only one token request (to check the credentials), writes no journal, and asks no confirmation.',
+    helpGroup: 'BULK',
+  }),
 }

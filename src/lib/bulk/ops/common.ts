@@ -29,6 +29,8 @@ export interface RowContext {
   pause(attempt: number): Promise<void>
   /** Aborted when the grace period after a stop is over: in-flight rows are cut off. */
   hard: AbortSignal
+  /** --dry-run: a valid row that is still to do is reported as what would be done, and nothing is sent. */
+  dryRun?: boolean
 }
 
 /** Extra attempts of a whole row after the HTTP client's own retries gave up on it. */

@@ -44,6 +44,7 @@ export function createOperation(ctx: RowContext, opts: CreateOptions): RowOperat
     const who = {row: raw.line, external_user_id: input.external_user_id}
     const settled = settledBefore(ctx.ledger, rowKey('create', input), raw.line, true)
     if (settled) return {...who, ...settled}
+    if (ctx.dryRun) return {...who, status: 'would_create'}
     const key = idempotencyKey(opts.app, opts.nonce, input)
     for (let attempt = 0; ; attempt++) {
       try {

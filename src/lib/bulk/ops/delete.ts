@@ -20,6 +20,7 @@ export function deleteOperation(ctx: RowContext): RowOperation {
     const who = {row: raw.line, ...userFields(ref)}
     const settled = settledBefore(ctx.ledger, rowKey('delete', userFields(ref)), raw.line, false)
     if (settled) return {...who, ...settled}
+    if (ctx.dryRun) return {...who, status: 'would_delete'}
     let pastGrant = false
     let restarts = 0
     /** The backoff owed before the next attempt (none after a chain restart). */
