@@ -65,7 +65,7 @@ test('without a terminal: a plain line every TINK_PROGRESS_SECONDS on stderr, no
   const plain = r.stderr.split('\n').filter((l) => /^\d+\/30 rows \(/.test(l))
   assert.ok(plain.length >= 2, r.stderr)
   // The rows are counted up front, so a CI log shows the total and the time left too.
-  for (const l of plain) assert.match(l, /^\d+\/30 rows \(\d+ created, \d+ exists, \d+ failed, \d+ invalid\) {2}\d+ rows\/s {2}ETA \S+$/)
+  for (const l of plain) assert.match(l, /^\d+\/30 rows \(\d+ created, \d+ exists, \d+ failed, \d+ invalid\) {2}\d+ rows\/s {2}ETA \S+ {2}window 1$/)
   for (const l of r.stdout.trim().split('\n')) assert.equal(JSON.parse(l).status, 'created')
 })
 
@@ -93,7 +93,7 @@ test('at 60 columns the bar gives way: the counts, the rate and the time left st
   assert.ok(drawn.length >= 2, JSON.stringify(r.stderr))
   for (const f of drawn) {
     assert.ok(f.length <= 59, `at most columns - 1 characters: ${JSON.stringify(f)}`)
-    assert.match(f, /^\d+\/30 (rows )?\(\d+ created.*\) {2}\d+ (rows)?\/s {2}ETA \S+$/, `counts, rate and ETA: ${JSON.stringify(f)}`)
+    assert.match(f, /^\d+\/30 (rows )?\(\d+ created.*\) {2}\d+ (rows)?\/s {2}ETA \S+ {2}window 1$/, `counts, rate, ETA and window: ${JSON.stringify(f)}`)
   }
 })
 

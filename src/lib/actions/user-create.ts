@@ -1,5 +1,5 @@
 /** `tink user create`: one user from flags, or every user of a file through the bulk engine. */
-import {DEFAULT_CONCURRENCY, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
+import {DEFAULT_CONCURRENCY, parseAdaptive, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
 import {runBulkCommand} from './bulk-run.js'
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
@@ -77,6 +77,7 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
       journal: flags.journal,
       ifExists: flags['if-exists'] === 'fail' ? 'fail' : 'ok',
       dryRun: flags['dry-run'],
+      adaptive: parseAdaptive(flags.adaptive),
       defaults: {
         // The built-in GB is not a choice anyone made: a row without a market is invalid unless a flag, env or profile gives one.
         market: market && market.source !== 'default' ? checkMarket(market.value, market.origin) : undefined,

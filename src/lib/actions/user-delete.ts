@@ -1,5 +1,5 @@
 /** `tink user delete`: Tink's delete chain for one user, or for every user of a file. */
-import {DEFAULT_CONCURRENCY, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
+import {DEFAULT_CONCURRENCY, parseAdaptive, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../bulk/flags.js'
 import {runBulkCommand} from './bulk-run.js'
 import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
@@ -58,7 +58,7 @@ async function deleteFromFile(f: Factory, flags: UserDeleteFlags, file: string):
     const ok = await askConfirm(f.io, `Delete the ${rows} users listed in ${file} and all their data at Tink (${await f.targetLabel()})? This cannot be undone.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
-  return runBulkCommand(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal, rows, dryRun: flags['dry-run']})
+  return runBulkCommand(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal, rows, dryRun: flags['dry-run'], adaptive: parseAdaptive(flags.adaptive)})
 }
 
 /** Ctrl-C mid-chain: which step it struck, and what state the user may be in. */

@@ -34,7 +34,7 @@ export function rejectWithFile<F extends object>(flags: F, names: Array<keyof F 
   if (given.length > 0) throw usageError(`--${given[0]} cannot be combined with --file`, 'Put the users in the file, one per row')
 }
 
-const BULK_ONLY = ['format', 'delimiter', 'concurrency', 'rate', 'journal', 'if-exists', 'dry-run'] as const
+const BULK_ONLY = ['format', 'delimiter', 'concurrency', 'rate', 'journal', 'if-exists', 'dry-run', 'adaptive'] as const
 
 /** Bulk flags given without --file are a mistake worth saying so (they have no defaults in the parser, so given means typed). */
 export function rejectWithoutFile(flags: Partial<Record<'file' | (typeof BULK_ONLY)[number], unknown>>): void {
@@ -42,4 +42,10 @@ export function rejectWithoutFile(flags: Partial<Record<'file' | (typeof BULK_ON
   if (used !== undefined && flags.file === undefined) throw usageError(`--${used} needs --file`, 'Give --file PATH (or --file - for standard input) to work on many users')
 }
 
-export const DEFAULT_CONCURRENCY = 8
+/** The upper bound of the adaptive window (window.ts starts lower and grows). */
+export const DEFAULT_CONCURRENCY = 64
+
+/** --adaptive on|off (default on). */
+export function parseAdaptive(value: string | undefined): boolean {
+  return value !== 'off'
+}

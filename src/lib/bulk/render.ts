@@ -71,6 +71,8 @@ export interface ProgressOptions {
   earlier?: () => number
   /** A --dry-run: the counts are of what would be done. */
   dryRun?: boolean
+  /** Rows allowed in flight now (the adaptive window), read live. */
+  window?: () => number
 }
 
 /** The statuses a summary or progress line counts, in order. */
@@ -140,7 +142,8 @@ export class Progress {
     const frac = total !== undefined ? Math.min(1, done / total) : 0
     const bar = total !== undefined && this.stream.isTTY ? `[${'#'.repeat(Math.round(frac * 20))}${'-'.repeat(20 - Math.round(frac * 20))}] ` : ''
     const rows = total !== undefined ? `${done}/${total}` : `${done}`
-    const tail = (unit: string): string => `  ${rate.toFixed(0)} ${unit}${eta === undefined ? '' : `  ETA ${eta}`}`
+    const win = this.opts.window ? `  window ${this.opts.window()}` : ''
+    const tail = (unit: string): string => `  ${rate.toFixed(0)} ${unit}${eta === undefined ? '' : `  ETA ${eta}`}${win}`
     const full = `${bar}${rows} rows (${counts.join(', ')})${tail('rows/s')}`
     if (full.length <= width) return full
     const noBar = full.slice(bar.length)

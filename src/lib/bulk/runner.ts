@@ -12,7 +12,7 @@ import {randomBytes} from 'node:crypto'
 import {setMaxListeners} from 'node:events'
 import type {IO} from '../cli/io.js'
 import {CliError, ExitCode, type ExitCodeValue} from '../errors/cli-error.js'
-import type {HttpClient, HttpClientOptions} from '../http/client.js'
+import type {HttpClient, HttpClientOptions, Throttle} from '../http/client.js'
 import type {TinkApi, TokenCache, TokenResult} from '../tink/api.js'
 import {RowFeed} from './feed.js'
 import {Journal} from './journal.js'
@@ -26,12 +26,16 @@ import {ResultSink} from './sink.js'
 import {GracefulStop} from './stop.js'
 import {BulkThrottle} from './throttle.js'
 import {SharedClientToken} from './token.js'
+import {AdaptiveWindow} from './window.js'
 
 export {countBulkRows} from './prepare.js'
 export type {RowResult, RowStatus} from './rows.js'
 
 export interface BulkOptions extends InputOptions {
+  /** The most rows in flight: the window's upper bound (its fixed size with adaptive false). */
   concurrency: number
+  /** Find the window from Tink's answers (window.ts); false keeps it at `concurrency`. Default true. */
+  adaptive?: boolean
   /** Requests per second for the whole run; undefined = no cap (429s still slow it down). */
   rate?: number
   journal?: string
@@ -58,6 +62,8 @@ export interface BulkDeps {
   http: (tuning: BulkHttpTuning) => Promise<HttpClient>
   /** Tink's operations over that client, with the run's one shared client token. */
   api: (http: HttpClient, tokens: TokenCache) => TinkApi
+  /** --verbose lines (the window's changes, with their reasons). */
+  trace?: (line: string) => void
 }
 
 export interface BulkOutcome {
@@ -106,12 +112,19 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     stop.begin((opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
   }
   const throttle: BulkThrottle = new BulkThrottle(opts.rate, stop.wait, onPause, MAX_RETRY_AFTER_MS, onTooLong)
+  const flight = new AdaptiveWindow({max: opts.concurrency, adaptive: opts.adaptive !== false, log: deps.trace})
+  // The client tells the throttle about 429s and the window about every answer.
+  const pacing: Throttle = {
+    acquire: () => throttle.acquire(),
+    rateLimited: (ms, sentAt) => throttle.rateLimited(ms, sentAt),
+    answered: (status, sentAt) => flight.answered(status, sentAt),
+  }
   // A shorter backoff base than one-off commands: a failed attempt holds up one row, not the run,
   // and rate limits are handled for every worker at once by the throttle.
   // No per-request announcements: a shared pause is said once (onPause), never once per row.
   const http = await deps.http({
     connections: opts.concurrency,
-    throttle,
+    throttle: pacing,
     signal: stop.hard,
     wait: stop.wait,
     backoffBaseMs: BULK_BACKOFF_BASE_MS,
@@ -153,6 +166,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
   const stopWith = (reason: string): void => {
     stopping = true
     stoppedBecause ??= reason
+    flight.release()
   }
 
   // The rows are counted up front (the table of users is sized from it), so the progress line
@@ -164,6 +178,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     stdoutTTY: Boolean(io.stdout.isTTY),
     earlier: () => skipped,
     dryRun: opts.dryRun,
+    window: () => flight.current,
   })
   // A dry run reads the journal (its done rows are skipped) but writes nothing to it.
   const sink = new ResultSink({io, journal: opts.dryRun ? undefined : journal, progress, onStop: stopWith, journalFlag: opts.journal})
@@ -171,6 +186,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
 
   const onAbort = (): void => {
     stopping = true
+    flight.release()
     // The bar leaves the terminal at once: the grace period may redraw nothing under the ^C.
     progress.stop()
     // Ctrl-C ends the wait for the next row: from a pipe that stays open it might never come.
@@ -194,10 +210,13 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
 
   const worker = async (): Promise<void> => {
     while (!stopping) {
-      const next = await feed.take()
-      if (next.done) return
+      const place = flight.enter()
+      if (place) await place
+      const next = stopping ? undefined : await feed.take()
+      if (!next || next.done) return flight.leave()
       rows++
       const result = await handle(next.value)
+      flight.leave()
       if (result.from_journal) skipped++
       if (result.status === 'failed' && result.error?.code === 'interrupted') abandoned++
       if (result.status === 'failed' && result.error?.code === 'not_sent') notSent++

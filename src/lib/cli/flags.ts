@@ -91,7 +91,8 @@ export const bulkFlags = {
     helpGroup: 'BULK',
   }),
   concurrency: Flags.integer({
-    description: 'Requests in flight at once over the shared keep-alive connections. Default: 8.',
+    description:
+      'The most requests in flight at once over the shared keep-alive connections. The run starts at 8 and finds how many Tink takes (more while answers come back without 429 or 503, fewer after one), up to this. Default: 64.',
     min: 1,
     max: 256,
     helpGroup: 'BULK',
@@ -102,6 +103,11 @@ export const bulkFlags = {
   }),
   journal: Flags.string({
     description: 'Append every finished row to this file as it completes; running again with the same journal skips the rows it lists as done.',
+    helpGroup: 'BULK',
+  }),
+  adaptive: Flags.string({
+    description: 'Adapt the requests in flight to Tink\'s answers ("on", the default), or keep them at --concurrency ("off": for a known limit, and benchmarks).',
+    options: ['on', 'off'],
     helpGroup: 'BULK',
   }),
   'dry-run': Flags.boolean({

@@ -137,6 +137,7 @@ export class HttpClient {
       if (throttle) await throttle.acquire()
       const sentAt = performance.now()
       const outcome = await this.attempt(spec)
+      throttle?.answered?.(outcome.kind === 'ok' ? outcome.response.status : outcome.error.status, sentAt)
       if (outcome.kind === 'ok') return outcome.response
       const {error, retryAfterMs} = outcome
       // The throttle hears Tink's wish as sent: past the cap, a bulk run stops instead of pausing.

@@ -43,6 +43,8 @@ export interface Throttle {
   acquire(): Promise<void>
   /** A 429 came back for an attempt sent at `sentAt` (performance.now()). */
   rateLimited(retryAfterMs: number | undefined, sentAt: number): void
+  /** Every attempt's end: its HTTP status (undefined: no answer), for a controller that adapts to them. */
+  answered?(status: number | undefined, sentAt: number): void
 }
 
 export interface PostSpec {

@@ -1,0 +1,91 @@
+/**
+ * How many rows a bulk run keeps in flight. Fixed at --concurrency with --adaptive off; otherwise
+ * found the way TCP finds a link's capacity (AIMD, RFC 5681): start at a safe window, double it
+ * every round trip while answers come back without a 429 or 503 (start-up), then grow it by one
+ * per window of answers (probing); a 429 or 503 shrinks it by a factor (multiplicative decrease),
+ * once per round trip: answers to requests sent before the last cut report on the old window.
+ * --concurrency is the upper bound. Tink's Retry-After pauses are the throttle's (throttle.ts).
+ */
+
+/** The window a run starts with (today's safe default), at most --concurrency. */
+export const START_WINDOW = 8
+/** The factor a 429 or 503 shrinks the window by. */
+const DECREASE = 0.7
+
+export interface WindowOptions {
+  /** --concurrency: the most rows ever in flight. */
+  max: number
+  /** false: the window stays at `max` (--adaptive off). */
+  adaptive: boolean
+  /** Hears each change of the window with its reason (--verbose). */
+  log?: (line: string) => void
+}
+
+export class AdaptiveWindow {
+  private size: number
+  private inFlight = 0
+  private readonly waiters: Array<() => void> = []
+  private startUp = true
+  private lastCut = -Infinity
+  private released = false
+
+  constructor(private readonly opts: WindowOptions) {
+    this.size = opts.adaptive ? Math.min(START_WINDOW, opts.max) : opts.max
+  }
+
+  /** Rows allowed in flight now. */
+  get current(): number {
+    return Math.max(1, Math.floor(this.size))
+  }
+
+  /** Takes a place in the window; a promise when the window is full (undefined: taken at once). */
+  enter(): Promise<void> | undefined {
+    if (this.released || this.inFlight < this.current) {
+      this.inFlight++
+      return undefined
+    }
+    return new Promise((resolve) =>
+      this.waiters.push(() => {
+        this.inFlight++
+        resolve()
+      }),
+    )
+  }
+
+  leave(): void {
+    this.inFlight--
+    this.wake()
+  }
+
+  /** The run stops: nobody waits for a place any more. */
+  release(): void {
+    this.released = true
+    this.wake()
+  }
+
+  /** One attempt's end: its HTTP status (undefined: no answer), for a request sent at `sentAt`. */
+  answered(status: number | undefined, sentAt: number): void {
+    if (!this.opts.adaptive) return
+    if (status === 429 || status === 503) return this.cut(status, sentAt)
+    if (status === undefined || status >= 500) return
+    // A window that is not full says nothing about how much more Tink would take.
+    if (this.inFlight < this.current || this.size >= this.opts.max) return
+    const before = this.current
+    this.size = Math.min(this.opts.max, this.size + (this.startUp ? 1 : 1 / this.size))
+    if (this.current !== before) this.opts.log?.(`* window ${before} -> ${this.current}: answers come back without 429 or 503 (${this.startUp ? 'start-up, doubling each round trip' : 'probing, one more per round trip'})`)
+  }
+
+  private cut(status: number, sentAt: number): void {
+    if (sentAt < this.lastCut) return
+    const before = this.current
+    this.startUp = false
+    this.size = Math.max(1, this.size * DECREASE)
+    this.lastCut = performance.now()
+    this.opts.log?.(`* window ${before} -> ${this.current}: HTTP ${status} from the server`)
+    this.wake()
+  }
+
+  private wake(): void {
+    while (this.waiters.length > 0 && (this.released || this.inFlight < this.current)) this.waiters.shift()!()
+  }
+}
