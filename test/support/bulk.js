@@ -38,3 +38,53 @@ export function usersWithPrefix(emu, prefix) {
   assert.equal(ids.size, users.length, 'some external id exists twice')
   return users
 }
+
+/**
+ * A server that imitates Tink's per-app rate limit: a token bucket of `rate` requests per second
+ * with a burst of `rate`, 429 with Retry-After (unless `retryAfter` is null) and Tink's error body
+ * beyond it, answers after `latencyMs`. `status(n)` may answer the nth create otherwise (a 503
+ * storm). It counts what it saw: {requests, byStatus} and the users it created by external id.
+ */
+export async function rateLimitedServer({rate, latencyMs = 0, retryAfter = '1', status} = {}) {
+  const {createServer} = await import('node:http')
+  const s = {rate, latencyMs, retryAfter, status, requests: 0, byStatus: {}, created: new Map(), creates: 0}
+  let tokens = rate ?? 0
+  let last = performance.now()
+  const take = () => {
+    if (s.rate === undefined) return true
+    const now = performance.now()
+    tokens = Math.min(s.rate, tokens + ((now - last) / 1000) * s.rate)
+    last = now
+    if (tokens < 1) return false
+    tokens--
+    return true
+  }
+  const answer = (res, code, body, headers = {}) => {
+    s.byStatus[code] = (s.byStatus[code] ?? 0) + 1
+    setTimeout(() => {
+      res.writeHead(code, {'content-type': 'application/json', ...headers})
+      res.end(JSON.stringify(body))
+    }, s.latencyMs)
+  }
+  const server = createServer((req, res) => {
+    let text = ''
+    req.setEncoding('utf8').on('data', (d) => (text += d))
+    req.on('end', () => {
+      s.requests++
+      if (!take()) {
+        return answer(res, 429, {errorMessage: 'Rate limit exceeded', errorCode: 'RATE_LIMIT_EXCEEDED'}, s.retryAfter === null ? {} : {'retry-after': s.retryAfter})
+      }
+      if (req.url === '/api/v1/oauth/token') return answer(res, 200, {access_token: 'tok', token_type: 'bearer', expires_in: 1800, scope: 'user:create'})
+      const n = ++s.creates
+      const special = s.status?.(n)
+      if (special) return answer(res, special, {errorMessage: 'Service unavailable', errorCode: 'UNAVAILABLE'})
+      const ext = JSON.parse(text).external_user_id
+      s.created.set(ext, (s.created.get(ext) ?? 0) + 1)
+      answer(res, 200, {user_id: String(n).padStart(32, '0'), external_user_id: ext})
+    })
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  s.env = {TINK_API_URL: `http://127.0.0.1:${server.address().port}`, TINK_CLIENT_ID: 'c', TINK_CLIENT_SECRET: 's'}
+  s.close = () => new Promise((r) => server.close(r))
+  return s
+}
