@@ -42,19 +42,16 @@ export const ROW_RETRIES = 2
  * done is reported from it. Decided synchronously as the row is taken, so line order decides which
  * line is "first" whatever the concurrency.
  */
-export function settledBefore(
-  ledger: RowLedger,
-  key: string | undefined,
-  line: number,
-  /** Whether the journal's user_id is reported (create: the user it made; delete names its users already). */
-  withUserId: boolean,
-): Pick<RowResult, 'status' | 'error' | 'user_id' | 'from_journal'> | undefined {
+export function settledBefore(ledger: RowLedger, key: string | undefined, line: number): ({duplicateOf: number} & Partial<DoneRow>) | (DoneRow & {duplicateOf?: undefined}) | undefined {
   if (key === undefined) return undefined
   const first = ledger.firstLine(key, line)
-  if (first !== undefined) return {status: 'invalid', error: {code: DUPLICATE_ROW, message: `line ${line}: duplicate of line ${first} (the same user); not sent`}}
-  const prior = ledger.done(key)
-  if (!prior) return undefined
-  return withUserId ? {user_id: prior.user_id, status: prior.status, from_journal: true} : {status: prior.status, from_journal: true}
+  if (first !== undefined) return {duplicateOf: first}
+  return ledger.done(key)
+}
+
+/** The result fields of a line that repeats an earlier line's user. */
+export function duplicateRow(line: number, first: number): Pick<RowResult, 'status' | 'error'> {
+  return {status: 'invalid', error: {code: DUPLICATE_ROW, message: `line ${line}: duplicate of line ${first} (the same user); not sent`}}
 }
 
 /** The result of a row that failed validation. */

@@ -3,7 +3,7 @@ import {hash} from 'node:crypto'
 import {tinkSaid} from '../../errors/cli-error.js'
 import type {CreateUserInput} from '../../tink/api.js'
 import {rowKey, validateCreateRow, type CreateDefaults, type RowResult} from '../rows.js'
-import {failure, invalidRow, settledBefore, type RowContext, type RowOperation} from './common.js'
+import {duplicateRow, failure, invalidRow, settledBefore, type RowContext, type RowOperation} from './common.js'
 
 export interface CreateOptions {
   /** The app the users are created for: part of every Idempotency-Key. */
@@ -41,19 +41,22 @@ export function createOperation(ctx: RowContext, opts: CreateOptions): RowOperat
     const checked = validateCreateRow(raw, opts.defaults)
     if (!checked.ok) return {row: raw.line, external_user_id: raw.fields?.external_user_id || undefined, ...invalidRow(raw.line, checked.reason)}
     const input = checked.value
-    const who = {row: raw.line, external_user_id: input.external_user_id}
-    const settled = settledBefore(ctx.ledger, rowKey('create', input), raw.line, true)
-    if (settled) return {...who, ...settled}
-    if (ctx.dryRun) return {...who, status: 'would_create'}
+    const {line} = raw
+    const ext = input.external_user_id
+    // Each result is one object literal: a resumed run reports a million of them.
+    const settled = settledBefore(ctx.ledger, rowKey('create', input), line)
+    if (settled?.duplicateOf !== undefined) return {row: line, external_user_id: ext, ...duplicateRow(line, settled.duplicateOf)}
+    if (settled) return {row: line, external_user_id: ext, user_id: settled.user_id, status: settled.status, from_journal: true}
+    if (ctx.dryRun) return {row: line, external_user_id: ext, status: 'would_create'}
     const key = idempotencyKey(opts.app, opts.nonce, input)
     for (let attempt = 0; ; attempt++) {
       try {
         if (attempt > 0) await ctx.pause(attempt - 1)
         const user = await ctx.api.createUser(input, key)
-        return {...who, user_id: user.user_id, status: 'created'}
+        return {row: line, external_user_id: ext, user_id: user.user_id, status: 'created'}
       } catch (err) {
-        if (tinkSaid(err, 409)) return opts.ifExists === 'fail' ? {...who, status: 'failed', error: failure(err)} : {...who, status: 'exists'}
-        if (!ctx.mayRetry(err, attempt)) return {...who, status: 'failed', error: failure(err)}
+        if (tinkSaid(err, 409)) return opts.ifExists === 'fail' ? {row: line, external_user_id: ext, status: 'failed', error: failure(err)} : {row: line, external_user_id: ext, status: 'exists'}
+        if (!ctx.mayRetry(err, attempt)) return {row: line, external_user_id: ext, status: 'failed', error: failure(err)}
       }
     }
   }

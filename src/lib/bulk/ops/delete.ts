@@ -7,7 +7,7 @@
 import {CliError, tinkSaid} from '../../errors/cli-error.js'
 import {userFields, type DeleteStep, type UserRef} from '../../tink/api.js'
 import {rowKey, validateDeleteRow, type RowResult} from '../rows.js'
-import {failure, invalidRow, settledBefore, type RowContext, type RowOperation} from './common.js'
+import {duplicateRow, failure, invalidRow, settledBefore, type RowContext, type RowOperation} from './common.js'
 
 /** Times the delete chain starts over after a code or user token was used up by a lost answer. */
 const CHAIN_RESTARTS = 5
@@ -18,8 +18,9 @@ export function deleteOperation(ctx: RowContext): RowOperation {
     if (!checked.ok) return {row: raw.line, external_user_id: raw.fields?.external_user_id || undefined, user_id: raw.fields?.user_id || undefined, ...invalidRow(raw.line, checked.reason)}
     const ref: UserRef = checked.value
     const who = {row: raw.line, ...userFields(ref)}
-    const settled = settledBefore(ctx.ledger, rowKey('delete', userFields(ref)), raw.line, false)
-    if (settled) return {...who, ...settled}
+    const settled = settledBefore(ctx.ledger, rowKey('delete', who), raw.line)
+    if (settled?.duplicateOf !== undefined) return {...who, ...duplicateRow(raw.line, settled.duplicateOf)}
+    if (settled) return {...who, status: settled.status, from_journal: true}
     if (ctx.dryRun) return {...who, status: 'would_delete'}
     let pastGrant = false
     let restarts = 0
