@@ -1,10 +1,8 @@
 /**
- * Pacing shared by every bulk worker: an optional fixed rate (--rate, Tink limits per app), and a
- * brake on HTTP 429. A 429 pauses every worker for its Retry-After (the limit is the app's, not one
- * connection's). Then, with a fixed window (--adaptive off), the pace halves and doubles back every
- * half second until it no longer binds; with the adaptive window, the pace is held just under what
- * Tink answered in the second before the 429 and creeps up slowly, so the run settles under the
- * limit instead of running into it again and again. Each attempt is gated here, retries included.
+ * Pacing shared by every bulk worker: an optional fixed rate (--rate, Tink limits per app), and an
+ * adaptive brake on HTTP 429. A 429 pauses every worker for its Retry-After (the limit is the
+ * app's, not one connection's), then halves the pace and lets it double back every half second
+ * until it no longer binds. Each attempt is gated here, retries included.
  */
 import {CliError, ExitCode} from '../errors/cli-error.js'
 import type {Throttle} from '../http/client.js'
@@ -13,44 +11,8 @@ import type {Throttle} from '../http/client.js'
 const MIN_BRAKE_INTERVAL_MS = 1000
 const RECOVERY_DOUBLING_MS = 500
 const MIN_RATE = 1
-/** Adaptive: the pace after a 429, as a share of the answers per second just before it. */
-const SETTLE_SHARE = 0.9
-/** Adaptive: the step down from the pace that drew a 429, at least. */
-const DECREASE = 0.8
-/** Adaptive: how fast that pace creeps up while no 429 comes, per second (a limit may rise). */
-const CREEP_PER_SECOND = 0.03
-/** Adaptive: the pause after a 429 without Retry-After (Tink does not document the header). */
-const DEFAULT_PAUSE_MS = 1000
-
-/**
- * Answers per second over the last few seconds (answers Tink counted: not 429s, not 5xx). Long
- * enough that the burst a token bucket saves up during a pause is a small part of it.
- */
-class AnswerRate {
-  private static readonly SLOTS = 30
-  private static readonly SLOT_MS = 100
-  private readonly slots = new Array<number>(AnswerRate.SLOTS).fill(0)
-  private slotAt = 0
-  private readonly started = performance.now()
-
-  add(now: number): void {
-    this.advance(now)
-    this.slots[Math.floor(now / AnswerRate.SLOT_MS) % AnswerRate.SLOTS]++
-  }
-
-  /** 0 until a second has passed: too short to tell. */
-  perSecond(now: number): number {
-    this.advance(now)
-    const span = Math.min(AnswerRate.SLOTS * AnswerRate.SLOT_MS, now - this.started)
-    return span < 1000 ? 0 : (this.slots.reduce((a, b) => a + b, 0) * 1000) / span
-  }
-
-  private advance(now: number): void {
-    const slot = Math.floor(now / AnswerRate.SLOT_MS)
-    for (let s = Math.max(this.slotAt + 1, slot - AnswerRate.SLOTS + 1); s <= slot; s++) this.slots[s % AnswerRate.SLOTS] = 0
-    this.slotAt = Math.max(this.slotAt, slot)
-  }
-}
+/** The shared pause after a 429 that names no Retry-After. */
+const NO_RETRY_AFTER_PAUSE_MS = 1000
 
 export class BulkThrottle implements Throttle {
   /** Next free send slot when a rate applies (performance.now() ms). */
@@ -69,9 +31,6 @@ export class BulkThrottle implements Throttle {
   brakes = 0
   /** Set by a Retry-After longer than the cap: nothing more is sent (why, in words). */
   closed?: string
-  /** Adaptive: the pace found at the last 429, before it creeps up. */
-  private settled?: number
-  private readonly answers = new AnswerRate()
 
   constructor(
     private readonly fixedRate: number | undefined,
@@ -83,16 +42,7 @@ export class BulkThrottle implements Throttle {
     private readonly maxPauseMs = 120_000,
     /** Told once when a Retry-After longer than maxPauseMs closes the throttle, with its length in ms. */
     private readonly onTooLong?: (ms: number) => void,
-    /** The window adapts (window.ts): hold the pace under the limit a 429 found. */
-    private readonly adaptive = false,
-    /** Hears each pace a 429 sets, with its reason (--verbose). */
-    private readonly log?: (line: string) => void,
   ) {}
-
-  /** Every attempt's end: answers Tink counted tell the pace it takes. */
-  answered(status: number | undefined, _sentAt: number): void {
-    if (this.adaptive && status !== undefined && status !== 429 && status < 500) this.answers.add(performance.now())
-  }
 
   async acquire(): Promise<void> {
     for (;;) {
@@ -129,20 +79,14 @@ export class BulkThrottle implements Throttle {
     this.brakes++
     const pace = this.currentRate(now) ?? this.measuredRate(now)
     this.brakeAt = now
-    const until = now + (retryAfterMs ?? (this.adaptive ? DEFAULT_PAUSE_MS : 0))
+    // Without a Retry-After (Tink does not document the header) everyone still backs off a while.
+    const until = now + (retryAfterMs ?? NO_RETRY_AFTER_PAUSE_MS)
     if (until > this.pauseUntil) {
       this.pauseUntil = until
       this.onPause?.(until - now)
     }
     this.nextSlot = Math.max(this.nextSlot, this.pauseUntil)
-    const answered = this.adaptive ? this.answers.perSecond(now) : 0
-    if (this.adaptive && (answered > 0 || pace !== undefined)) {
-      // Just under what Tink answered lately, and at least a step below the pace that drew the 429
-      // (the answers after a pause include the burst Tink's bucket saved up meanwhile).
-      this.settled = Math.max(MIN_RATE, Math.min(answered > 0 ? answered * SETTLE_SHARE : Infinity, (pace ?? Infinity) * DECREASE))
-      this.brakeRate = undefined
-      this.log?.(`* pace ${this.settled.toFixed(1)} requests/s: HTTP 429 after ${answered.toFixed(1)} answers/s; creeping up ${CREEP_PER_SECOND * 100}% a second`)
-    } else if (pace !== undefined && pace > MIN_RATE * 2) {
+    if (pace !== undefined && pace > MIN_RATE * 2) {
       this.paceAtBrake = pace
       this.brakeRate = pace / 2
     }
@@ -150,11 +94,6 @@ export class BulkThrottle implements Throttle {
 
   /** Requests per second allowed right now, or undefined for "as fast as the workers go". */
   currentRate(now = performance.now()): number | undefined {
-    if (this.settled !== undefined) {
-      const since = Math.max(0, now - Math.max(this.brakeAt, this.pauseUntil))
-      const pace = this.settled * (1 + (CREEP_PER_SECOND * since) / 1000)
-      return this.fixedRate === undefined ? pace : Math.min(pace, this.fixedRate)
-    }
     let adaptive: number | undefined
     if (this.brakeRate !== undefined) {
       const since = now - Math.max(this.brakeAt, this.pauseUntil)
