@@ -9,7 +9,7 @@
 // Options: --users N (default 5000), --seq-users N (default 1000: the curl loop is slow, so it
 // runs on fewer users; users/second is what is compared), --rounds N (default 9: runs of tink,
 // of the old build and of (c), interleaved; medians; with 5 the ratio still moved by 0.1),
-// --no-memory, --memory-rows N.
+// --no-memory, --memory-rows N; then the rate-limit cases of bench/bulk-limits.js (--no-limits skips them).
 import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -239,7 +239,9 @@ export async function main(args) {
       memory = {rows1k: small, rowsLarge: large, ratio: large / small}
       process.stdout.write(`\npeak RSS of tink: 1,000 rows ${(small / 1024).toFixed(1)} MiB, ${memoryRows.toLocaleString('en')} rows ${(large / 1024).toFixed(1)} MiB: ${memory.ratio.toFixed(2)}x (goal <= 1.5x) ${memory.ratio <= 1.5 ? 'ok' : 'MISSED'}\n`)
     }
-    saveResults('bulk', {at: new Date().toISOString(), node: process.version, results, memory})
+    // Issue 24: the adaptive window against Tink's kind of rate limit, in the same run.
+    const limits = args.includes('--no-limits') ? undefined : await (await import('./bulk-limits.js')).main(args)
+    saveResults('bulk', {at: new Date().toISOString(), node: process.version, results, memory, limits})
   } finally {
     emu.stop()
     rmSync(dir, {recursive: true, force: true})
