@@ -98,16 +98,17 @@ test('at 60 columns the bar gives way: the counts, the rate and the time left st
 })
 
 test('Ctrl-C takes the progress line away at once: nothing is drawn while the rows in flight settle', async () => {
-  // Each create answers after 1.5 s: the grace period after Ctrl-C lasts that long.
-  emu.setFaults('latency=1500ms')
+  // Every answer takes 3 s: the token comes at 3 s, Ctrl-C at 3.6 s, the creates in flight answer at 6 s.
+  emu.setFaults('latency=3000ms')
   try {
     const run = runTink(['user', 'create', '--file', csv(10), '--concurrency', '2'], {env, stderrTTY: true, columns: 120})
-    await new Promise((r) => setTimeout(r, 700))
+    await new Promise((r) => setTimeout(r, 3600))
     process.emit('SIGINT')
     const r = await run
     assert.equal(r.code, 130, r.stderr)
-    // About three frames before Ctrl-C at 200 ms each; the 1.5 s of grace after it would add seven more.
-    assert.ok(frames(r.stderr).length <= 5, `drawn during the grace period: ${JSON.stringify(r.stderr)}`)
+    assert.match(r.stderr, /Interrupted: 2 rows in /)
+    // About three frames before Ctrl-C at 200 ms each; the 2.4 s of grace after it would add twelve more.
+    assert.ok(frames(r.stderr).length <= 6, `drawn during the grace period: ${JSON.stringify(r.stderr)}`)
     const tail = r.stderr.slice(r.stderr.lastIndexOf(ERASE) + ERASE.length)
     assert.doesNotMatch(tail, /^\[[#-]{20}\]/, 'the bar is left on the terminal')
   } finally {
