@@ -149,7 +149,8 @@ export async function main(args) {
     // its own; the median run is compared: single runs moved the ratios by 10-20% between benchmark
     // runs on this machine.
     const contenders = [
-      {label: 'tink user create --file', env: cliEnv, prefix: 'tink-', argv: (file) => [BIN, 'user', 'create', '--file', file, '--concurrency', String(CONCURRENCY)]},
+      // --adaptive off: the same fixed 16 in flight as the old build (the adaptive window is measured by bench/bulk-limits.js).
+      {label: 'tink user create --file', env: cliEnv, prefix: 'tink-', argv: (file) => [BIN, 'user', 'create', '--file', file, '--concurrency', String(CONCURRENCY), '--adaptive', 'off']},
       ...(old ? [{label: 'tink user create --file [old build]', env: oldEnv, prefix: 'old-', argv: (file) => [old.bin, 'user', 'create', '--file', file, '--concurrency', String(CONCURRENCY)]}] : []),
       {label: `(c) raw undici loop, ${CONCURRENCY} in flight, own process`, env: baseEnv({BENCH_TOKEN: token}), prefix: 'raw-', argv: (_file, prefix) => [join(ROOT, 'bench', 'support', 'raw-loop.js'), emu.url, prefix, String(users), String(CONCURRENCY)]},
     ].map((c) => ({...c, runs: []}))
