@@ -3,7 +3,8 @@
  * found the way TCP finds a link's capacity (AIMD, RFC 5681): start at a safe window, double it
  * every round trip while answers come back without a 429 or 503 (start-up), then grow it by one
  * per window of answers (probing); a 429 or 503 shrinks it by a factor (multiplicative decrease),
- * once per round trip: answers to requests sent before the last cut report on the old window.
+ * once per round trip: answers to requests sent before the last cut report on the old window;
+ * never below the window it started with.
  * --concurrency is the upper bound. Tink's Retry-After pauses are the throttle's (throttle.ts).
  */
 
@@ -79,7 +80,9 @@ export class AdaptiveWindow {
     if (sentAt < this.lastCut) return
     const before = this.current
     this.startUp = false
-    this.size = Math.max(1, this.size * DECREASE)
+    // Never below the start: under that, a 429's pause and the throttle's brake pace the run, and a
+    // few random 503s among many answers must not starve it (as a fixed window of 8 never was).
+    this.size = Math.max(Math.min(START_WINDOW, this.opts.max), this.size * DECREASE)
     this.lastCut = performance.now()
     this.opts.log?.(`* window ${before} -> ${this.current}: HTTP ${status} from the server`)
     this.wake()
