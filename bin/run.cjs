@@ -30,6 +30,7 @@ if (argv.length === 1 && argv[0] === '--version') {
   // be that cost alone. Measured with the startup benchmark (docs/performance.md).
   var topic = argv[0]
   var liftoff = parts[0] === 20 && (topic === 'user' || topic === 'grant' || topic === 'credentials' || topic === 'api' ||
+    (topic === 'webhook' && /^(create|list|get|update|delete)$/.test(argv[1])) ||
     (topic === 'token' && (argv[1] === 'revoke' || argv.some(function (a) { return /^--(no-cache|code|refresh-token)(=|$)/.test(a) }))))
   if (liftoff) require('node:v8').setFlagsFromString('--liftoff-only')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache

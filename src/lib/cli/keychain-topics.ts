@@ -6,7 +6,7 @@
  * compile cache for its file): the topics whose commands read a client secret or the token
  * cache. A secret in the environment or on stdin never touches the keychain.
  */
-const KEYCHAIN_TOPICS = new Set(['token', 'user', 'grant', 'credentials', 'api'])
+const KEYCHAIN_TOPICS = new Set(['token', 'user', 'grant', 'credentials', 'api', 'webhook'])
 
 export function mayUseKeychain(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (!KEYCHAIN_TOPICS.has(argv[0] ?? '') || argv.includes('--help') || argv.includes('-h')) return false

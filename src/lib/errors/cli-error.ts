@@ -19,6 +19,8 @@ export const ExitCode = {
   LINK_FAILED: 9,
   /** `tink link connect`: no callback within --wait seconds. */
   LINK_TIMEOUT: 10,
+  /** `tink webhook verify`: the signature does not verify, is stale, or the header is malformed. */
+  WEBHOOK_INVALID: 11,
   /** A bulk run stopped by SIGHUP (its terminal closed, an SSH session dropped), as a shell reports a hangup. */
   HANGUP: 129,
   INTERRUPTED: 130,
