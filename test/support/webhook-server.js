@@ -17,6 +17,8 @@ export async function startWebhookServer({clients = {}, pageSize = 2, listSecret
   const requests = []
   const faults = []
   const tokens = new Map()
+  /** id -> the secret handed out at creation, for tests that sign as Tink would. */
+  const secrets = new Map()
   let seq = 0
 
   const tinkError = (res, status, errorMessage, errorCode) => send(res, status, {errorMessage, errorCode})
@@ -75,7 +77,8 @@ export async function startWebhookServer({clients = {}, pageSize = 2, listSecret
     const e = {id: randomBytes(16).toString('hex'), url: body.url, enabledEvents: body.enabledEvents, disabled: body.disabled === true, createdAt: now, updatedAt: now}
     if (body.description !== undefined) e.description = body.description
     endpoints.push(e)
-    return send(res, 200, {...e, secret: randomBytes(16).toString('hex')})
+    secrets.set(e.id, randomBytes(16).toString('hex'))
+    return send(res, 200, {...e, secret: secrets.get(e.id)})
   }
 
   function list(res, params) {
@@ -98,6 +101,7 @@ export async function startWebhookServer({clients = {}, pageSize = 2, listSecret
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     endpoints,
+    secrets,
     requests,
     faults,
     apiRequests: () => requests.filter((r) => r.path.startsWith(WEBHOOKS)),
