@@ -14,6 +14,7 @@ import {BIN, cleanEnv, freePort, ROOT, runCli, tempDir} from './helpers.js'
 import {keychainProblem} from './support/keychain.js'
 import {driveTerminal} from './support/cli.js'
 import {browserSkip, finishInBrowser, linkUrlFrom, recordingBrowser} from './support/link-browser.js'
+import {listenExample, webhookExampleWorld} from './support/webhook-examples.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const BUNDLED = {help: '@oclif/plugin-help'}
@@ -323,6 +324,8 @@ describe('every example runs as written against the emulator', () => {
           return t.skip(`needs the OS keychain, which does not answer here: ${keychain}`)
         }
         const {dir, emu, env} = await world(c)
+        // Until the emulator serves events v2, `tink webhook` examples run against a purpose-built server.
+        const webhooks = c.id.startsWith('webhook:') ? await webhookExampleWorld(dir, env, CLIENT) : undefined
         try {
           if (line.includes('$CODE')) {
             const minted = await runCli(['grant', 'create', '--external-user-id', 'user-123', '--scope', 'accounts:read'], {env})
@@ -335,6 +338,7 @@ describe('every example runs as written against the emulator', () => {
             env.TOKEN = minted.stdout.trim()
           }
           if (c.id === 'emulator:start') return await foreground(line, dir, env)
+          if (c.id === 'webhook:listen') return await listenExample(line, dir, env)
           if (onTerminal[line]) {
             used.add(line)
             const r = await driveTerminal(line, onTerminal[line](emu), {cwd: dir, env})
@@ -361,6 +365,7 @@ describe('every example runs as written against the emulator', () => {
           }
         } finally {
           await emu.close()
+          await webhooks?.close()
         }
       })
     }

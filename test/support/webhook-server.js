@@ -10,10 +10,11 @@ export const WEBHOOKS = '/events/v2/webhook-endpoints'
 
 /**
  * Options: clients {id: secret}; pageSize the default page size (small, so paging is exercised);
- * listSecrets: put a `secret` field in listed endpoints, as the list example of Tink's reference does.
+ * listSecrets: put a `secret` field in listed endpoints, as the list example of Tink's reference does;
+ * seed: endpoints that exist from the start.
  */
-export async function startWebhookServer({clients = {}, pageSize = 2, listSecrets = false} = {}) {
-  const endpoints = []
+export async function startWebhookServer({clients = {}, pageSize = 2, listSecrets = false, seed = []} = {}) {
+  const endpoints = [...seed]
   const requests = []
   const faults = []
   const tokens = new Map()

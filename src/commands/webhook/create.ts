@@ -9,6 +9,6 @@ Exit codes: 0 created, 2 bad input (an unknown event name lists Tink's events), 
 
   static override examples = [
     {description: 'Subscribe to refreshes and new accounts; the secret is printed once', command: '<%= config.bin %> <%= command.id %> --url https://example.com/tink-webhook --events refresh:finished,account:created'},
-    {description: "Keep the secret in the profile's keychain instead", command: '<%= config.bin %> <%= command.id %> --url https://example.com/tink-webhook --events refresh:finished --description "prod app" --save'},
+    {description: "Keep the secret in the profile's keychain instead", command: '<%= config.bin %> <%= command.id %> --url https://example.com/tink-webhook --events account:updated --description "prod app" --profile us-prod --save'},
   ]
 }

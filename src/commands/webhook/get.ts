@@ -5,5 +5,8 @@ export default class WebhookGet extends commandOf(webhookGet, {args: webhookGetA
   static override summary = 'Show one webhook endpoint.'
   static override description = 'Events v2 has no read by id: this lists every page and picks the id. Exit 4 when no endpoint has it.'
 
-  static override examples = [{description: 'One endpoint as JSON', command: '<%= config.bin %> <%= command.id %> d8f37f7d19c240abb4ef5d5dbebae4ef --json'}]
+  static override examples = [
+    {description: 'One endpoint', command: '<%= config.bin %> <%= command.id %> d8f37f7d19c240abb4ef5d5dbebae4ef'},
+    {description: 'Its events, from the JSON', command: "<%= config.bin %> <%= command.id %> d8f37f7d19c240abb4ef5d5dbebae4ef --json | jq .enabledEvents"},
+  ]
 }

@@ -7,6 +7,6 @@ export default class WebhookList extends commandOf(webhookList, {flags: webhookL
 
   static override examples = [
     {description: 'Every endpoint', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'The ids of the disabled ones', command: "<%= config.bin %> <%= command.id %> --json | jq -r '.webhookEndpoints[] | select(.disabled) | .id'"},
+    {description: 'The ids of the disabled ones', command: "<%= config.bin %> <%= command.id %> --json | jq '[.webhookEndpoints[] | select(.disabled) | .id]'"},
   ]
 }

@@ -158,5 +158,5 @@ function shapeError(what: string, res: HttpResponse, problem: string): CliError 
 /** An endpoint as shown after creation: without the secret, which Tink documents as returned only on creation. */
 export function withoutSecret(e: WebhookEndpoint): WebhookEndpoint {
   const {secret: _secret, ...rest} = e
-  return rest as WebhookEndpoint
+  return rest
 }
