@@ -65,6 +65,21 @@ describe('webhook create', () => {
     assert.equal(oneJson(j.stdout).error.status, 409)
   })
 
+  test('a create whose answer was lost, retried into a 409: says the first attempt most likely made it and its secret is lost', async () => {
+    srv.faults.push({method: 'POST', path: WEBHOOKS, commit: true})
+    const r = await tink(['webhook', 'create', '--url', 'https://example.com/lost', '--events', 'refresh:finished'])
+    assertOneLineError(r, 4, /most likely this command created it .*its secret was lost \(X-Request-ID: req-\w+\)\. Find it with tink webhook list, delete it/)
+    assert.equal(srv.endpoints.length, 1)
+    assert.equal(srv.apiRequests().length, 2)
+  })
+
+  test('a 503 then success: the retry creates it once and the secret is printed', async () => {
+    srv.faults.push({method: 'POST', path: WEBHOOKS, status: 503})
+    const r = await tink(['webhook', 'create', '--url', 'https://example.com/retry', '--events', 'refresh:finished', '--json'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(oneJson(r.stdout).secret, srv.secrets.get(srv.endpoints[0].id))
+  })
+
   test('--save without a profile is refused with a hint, before anything is sent', async () => {
     const r = await tink(['webhook', 'create', '--url', 'https://example.com/s', '--events', 'refresh:finished', '--save'])
     assertOneLineError(r, 2, /--save needs a profile.*--profile/)

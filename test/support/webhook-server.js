@@ -2,7 +2,8 @@
 // it yet): client-credentials tokens with their scopes, create (409 for the same url and an event
 // in common), list with pages, update with {"webhookEndpoint": {...}}, delete answering 200.
 // Shapes, scopes and statuses from Tink's events v2 reference (Tiny-doc docs/tink_docs_api/api-events-v2).
-// Every request is recorded; `faults` queues answers to send instead of the real one.
+// Every request is recorded; `faults` queues answers to send instead of the real one
+// ({method, path, status, json}, {destroy: true}: reset unanswered, {commit: true}: create, then reset).
 import {randomBytes} from 'node:crypto'
 import {createServer} from 'node:http'
 
@@ -42,6 +43,11 @@ export async function startWebhookServer({clients = {}, pageSize = 2, listSecret
       if (fault >= 0) {
         const [f] = faults.splice(fault, 1)
         if (f.destroy) return req.socket.destroy()
+        // Done, but the answer is lost on the way: the request is handled, then the connection reset.
+        if (f.commit) {
+          create({writeHead: () => ({end: () => {}}), end: () => {}}, json)
+          return req.socket.destroy()
+        }
         return send(res, f.status, f.json ?? {errorMessage: 'scripted failure', errorCode: 'scripted'})
       }
       if (url.pathname === '/api/v1/oauth/token' && req.method === 'POST') {
