@@ -175,5 +175,13 @@ describe('a secret saved with webhook create --save', () => {
     assert.equal(oneJson(del.stdout).savedSecretRemoved, true)
     assertOneLineError(await inProfile(['webhook', 'verify', '--webhook-id', idB, '--signature', sign(secretB, now(), body), '--payload', payload]), 2, new RegExp(`No saved secret for webhook ${idB}`))
     assert.equal((await inProfile(['webhook', 'verify', '--signature', sign(secretA, now(), body), '--payload', payload])).code, 0)
+
+    // Removing the profile takes its webhook secrets with it: a new profile of the same name has none.
+    const removed = await runTink(['profile', 'remove', name, '--yes'], {env: {TINK_CONFIG_DIR: config}})
+    assert.equal(removed.code, 0, removed.stderr)
+    const again = await runTink(['profile', 'add', name, '--base-url', srv.url, '--client-id', APP.id, '--client-secret-stdin'], {env: {TINK_CONFIG_DIR: config}, input: APP.secret})
+    assert.equal(again.code, 0, again.stderr)
+    assertOneLineError(await inProfile(['webhook', 'verify', '--webhook-id', doc.id, '--signature', sign(secretA, now(), body), '--payload', payload]), 2, new RegExp(`No saved secret for webhook ${doc.id}`))
+    assertOneLineError(await inProfile(['webhook', 'verify', '--signature', sign(secretA, now(), body), '--payload', payload]), 2, /has no saved webhook secret/)
   })
 })

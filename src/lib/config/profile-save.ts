@@ -4,7 +4,7 @@ import {checkProfileName, type Profile, type ProfileData, type ProfileStore} fro
 import {join} from 'node:path'
 import {accounts, SECRETS_FILE, type SecretStore, type StorageKind} from '../secrets/keychain.js'
 import {checkNotLink} from './safe-file.js'
-import {deleteProfileSecrets, secretStoreFor} from '../secrets/stores.js'
+import {deleteProfileSecrets, deleteWebhookSecrets, secretStoreFor} from '../secrets/stores.js'
 import {clearCachedTokens} from '../secrets/token-cache.js'
 
 export interface NewProfile extends ProfileData {
@@ -79,6 +79,7 @@ export async function removeProfile(
   let secretError: string | undefined
   try {
     result = await deleteProfileSecrets(secrets, name)
+    result.deleted += await deleteWebhookSecrets(secrets, name)
   } catch (err) {
     secretError = err instanceof CliError ? err.message : String(err)
   }

@@ -42,6 +42,9 @@ export const accounts = {
   tokenPrefix: (profile: string) => `${profile}:token:`,
   /** JSON list of the namespace's token accounts (sha256 digests, not secrets). */
   tokenIndex: (profile: string) => `${profile}:token-index`,
+  /** A webhook's signing secret saved by `tink webhook create --save`, and the JSON list of those ids. */
+  webhookSecret: (profile: string, id: string) => `${profile}:webhook-secret:${id}`,
+  webhookIndex: (profile: string) => `${profile}:webhook-index`,
   /** Written and deleted at once by `tink login`, to learn that saving works before any request. */
   probe: (profile: string) => `${profile}:probe`,
 }

@@ -52,3 +52,19 @@ export async function deleteProfileSecrets(store: SecretStore, name: string): Pr
   const secretFound = await store.delete(accounts.clientSecret(name))
   return {deleted: tokens + (secretFound ? 1 : 0), secretFound}
 }
+
+/** Deletes the webhook secrets saved under a profile (`tink webhook create --save`); resolves how many. */
+export async function deleteWebhookSecrets(store: SecretStore, name: string): Promise<number> {
+  const raw = await store.get(accounts.webhookIndex(name))
+  if (raw === undefined) return 0
+  let ids: unknown
+  try {
+    ids = JSON.parse(raw)
+  } catch {
+    ids = []
+  }
+  let deleted = 0
+  for (const id of Array.isArray(ids) ? ids : []) if (typeof id === 'string' && (await store.delete(accounts.webhookSecret(name, id)))) deleted++
+  await store.delete(accounts.webhookIndex(name))
+  return deleted
+}

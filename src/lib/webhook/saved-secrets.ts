@@ -4,13 +4,10 @@
  * is never listed (keychain.ts: findCredentials crashes on a locked collection).
  */
 import {usageError} from '../errors/cli-error.js'
-import type {SecretStore} from '../secrets/keychain.js'
+import {accounts, type SecretStore} from '../secrets/keychain.js'
 
-export const webhookAccounts = {
-  secret: (profile: string, id: string) => `${profile}:webhook-secret:${id}`,
-  /** JSON list of the profile's webhook ids that have a saved secret (ids, not secrets). */
-  index: (profile: string) => `${profile}:webhook-index`,
-}
+/** Item names in keychain.ts, where `tink profile remove` (stores.ts deleteWebhookSecrets) finds them too. */
+const webhookAccounts = {secret: accounts.webhookSecret, index: accounts.webhookIndex}
 
 export class WebhookSecrets {
   constructor(
