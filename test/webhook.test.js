@@ -42,6 +42,16 @@ describe('webhook create', () => {
     assert.equal(srv.apiRequests()[0].json.disabled, true)
   })
 
+  test('--verbose traces the requests but never the secret in the answer', async () => {
+    const r = await tink(['webhook', 'create', '--url', 'https://example.com/v', '--events', 'refresh:finished', '-v'])
+    assert.equal(r.code, 0, r.stderr)
+    const secret = srv.secrets.get(srv.endpoints[0].id)
+    assert.match(r.stderr, /> POST .*\/events\/v2\/webhook-endpoints/)
+    assert.match(r.stderr, /"secret":"\*\*\*"/)
+    assert.ok(!r.stderr.includes(secret), 'the secret is not in the trace')
+    assert.ok(r.stdout.includes(secret), 'it is printed once, on stdout')
+  })
+
   test("an unknown event is a usage error listing Tink's events; nothing is sent", async () => {
     const r = await tink(['webhook', 'create', '--url', 'https://example.com/x', '--events', 'refresh:finished,refresh:done'])
     assertOneLineError(r, 2, /Unknown event "refresh:done"\. Tink's events are: .*account-transactions:modified.*refresh:finished.*mandate-payment:updated/)

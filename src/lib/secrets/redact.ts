@@ -2,7 +2,7 @@
  * What --verbose may never show. Every trace line passes through here, so a new secret field
  * needs adding in one place only.
  */
-export const SECRET_FIELDS = new Set(['client_secret', 'code', 'refresh_token', 'access_token', 'authorization_code'])
+export const SECRET_FIELDS = new Set(['client_secret', 'code', 'refresh_token', 'access_token', 'authorization_code', 'secret'])
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie'])
 const MASK = '***'
 
@@ -22,7 +22,7 @@ export function redactBody(body: string, contentType: string | undefined): strin
     return JSON.stringify(redactValue(JSON.parse(body)))
   } catch {
     // Not JSON: mask anything that looks like `field=value` or `"field": "value"` for a secret field.
-    return body.replace(/("?(client_secret|code|refresh_token|access_token)"?\s*[:=]\s*"?)[^"&,\s}]+/g, `$1${MASK}`)
+    return body.replace(/("?(client_secret|code|refresh_token|access_token|secret)"?\s*[:=]\s*"?)[^"&,\s}]+/g, `$1${MASK}`)
   }
 }
 
