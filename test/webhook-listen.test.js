@@ -13,9 +13,9 @@ import {deliver, startApp, tinkSignature} from './support/webhook-sender.js'
 const SECRET = 'top_secret_top_secret_top_secret'
 
 /** Starts the listener and resolves once it says where it listens. */
-async function listen(args, env = {TINK_WEBHOOK_SECRET: SECRET}) {
+async function listen(args, env = {TINK_WEBHOOK_SECRET: SECRET}, input = undefined) {
   const port = await freePort()
-  const run = spawnCli(['webhook', 'listen', '--port', String(port), ...args], {env})
+  const run = spawnCli(['webhook', 'listen', '--port', String(port), ...args], {env, input})
   let stderr = ''
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "Listening on" line; stderr: ${stderr}`)), 15_000)
@@ -90,6 +90,14 @@ describe('without --forward-to', () => {
     const lines = r.stdout.trim().split('\n')
     assert.match(lines[0], / {2}account:updated {2}verified external_user_id=bob {2}-> 200$/)
     assert.match(lines[1], / {2}account:updated {2}REJECTED \(Stale: signed 10\d\d s ago, more than --max-age 300 s\) {2}-> 412$/)
+  })
+
+  test('--secret-stdin: the secret piped in is the one deliveries are checked with', async () => {
+    const l = await listen(['--secret-stdin'], {TINK_WEBHOOK_SECRET: 'another-secret'}, SECRET + '\n')
+    assert.deepEqual(await deliver(l.base, event('account:created'), {secret: SECRET}), [200])
+    assert.deepEqual(await deliver(l.base, event('account:created'), {secret: 'another-secret'}), [412])
+    l.child.kill('SIGINT')
+    assert.match((await l.done).stderr, /secret from stdin.*\n.*Stopped: 2 events received/s)
   })
 
   test('an app that cannot be reached is a 502 to the sender (so Tink retries), said on the line', async () => {
