@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import type {CommandFlags} from '../cli/flags.js'
 import {CliError, ExitCode, toCliError, usageError} from '../errors/cli-error.js'
-import {KeytarStore} from '../secrets/keychain.js'
+import {accounts, KeytarStore} from '../secrets/keychain.js'
 import {withoutSecret, type WebhookEndpoint} from '../webhook/endpoints.js'
 import {parseEvents} from '../webhook/events.js'
 import {checkWebhookUrl, endpoints, EVENTS_HELP, formatEndpoint, savedSecrets} from './webhook-common.js'
@@ -26,7 +26,7 @@ export async function webhookCreate(f: Factory, flags: CommandFlags<typeof webho
   const service = await endpoints(f)
   // A keychain that cannot save must be found out before Tink hands out a secret it shows only once.
   const store = f.profile()?.secretStore
-  if (saved && store instanceof KeytarStore) await store.checkWritable(`${saved.profile}:probe`, 'save the webhook secret in the keychain')
+  if (saved && store instanceof KeytarStore) await store.checkWritable(accounts.probe(saved.profile), 'save the webhook secret in the keychain')
 
   const created = await service.create({url, enabledEvents, description: flags.description, disabled: flags.disabled ? true : undefined})
   const secret = created.secret
