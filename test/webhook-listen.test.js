@@ -78,16 +78,19 @@ describe('with --forward-to', () => {
 })
 
 describe('without --forward-to', () => {
-  test('answers 200 to a verified delivery, 412 to a stale one; one human line each; SIGTERM also stops it with the count', async () => {
+  test('answers 200 to a verified delivery, 412 to a stale one, 413 to a body too large to be Tink'\''s; one human line each; SIGTERM also stops it with the count', async () => {
     const l = await listen([])
     assert.deepEqual(await deliver(`${l.base}/anything`, event('account:updated', 'bob'), {secret: SECRET}), [200])
     const old = Math.floor(Date.now() / 1000) - 1000
     assert.deepEqual(await deliver(l.base, event('account:updated'), {header: tinkSignature(SECRET, old, event('account:updated'))}), [412])
+    const huge = JSON.stringify({event: 'account:updated', content: {pad: 'x'.repeat(1024 * 1024)}})
+    assert.deepEqual(await deliver(l.base, huge, {secret: SECRET}), [413])
     l.child.kill('SIGTERM')
     const r = await l.done
     assert.equal(r.code, 130, r.stderr)
-    assert.match(r.stderr, /Stopped: 2 events received/)
+    assert.match(r.stderr, /Stopped: 3 events received/)
     const lines = r.stdout.trim().split('\n')
+    assert.match(lines[2], /\(no event\) {2}REJECTED \(Not checked: the body is over 1048576 bytes\) {2}-> 413$/)
     assert.match(lines[0], / {2}account:updated {2}verified external_user_id=bob {2}-> 200$/)
     assert.match(lines[1], / {2}account:updated {2}REJECTED \(Stale: signed 10\d\d s ago, more than --max-age 300 s\) {2}-> 412$/)
   })

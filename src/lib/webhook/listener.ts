@@ -19,8 +19,8 @@ export interface Delivery {
   method: string
   path: string
   verified: boolean
-  /** Why it did not verify. */
-  reason?: InvalidReason
+  /** Why it did not verify (or was not even checked: a body over MAX_BODY_BYTES). */
+  reason?: InvalidReason | 'too_large'
   message?: string
   event?: unknown
   context?: unknown
@@ -65,7 +65,12 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
     if (opts.path !== undefined && url.pathname !== opts.path) return void res.writeHead(404, {'content-type': 'text/plain'}).end(`tink webhook listen serves ${opts.path} only\n`)
     if (req.method !== 'POST') return void res.writeHead(405, {allow: 'POST', 'content-type': 'text/plain'}).end('Tink delivers webhooks with POST\n')
     const body = await readBody(req)
-    if (body === undefined) return void res.writeHead(413).end()
+    if (body === undefined) {
+      state.count++
+      const message = `Not checked: the body is over ${MAX_BODY_BYTES} bytes`
+      res.writeHead(413, {'content-type': 'text/plain'}).end(`${message}\n`)
+      return opts.onDelivery({receivedAt: new Date().toISOString(), method: 'POST', path: url.pathname, verified: false, reason: 'too_large', message, status: 413})
+    }
     const header = req.headers[SIGNATURE_HEADER]
     const verdict = verifySignature({header: Array.isArray(header) ? header.join(',') : header, body, secret: opts.secret, maxAgeS: opts.maxAgeS, now: now()})
     const delivery: Delivery = {receivedAt: new Date().toISOString(), method: 'POST', path: url.pathname, verified: verdict.valid, status: 200, ...payloadFields(body)}
