@@ -78,7 +78,7 @@ describe('with --forward-to', () => {
 })
 
 describe('without --forward-to', () => {
-  test('answers 200 to a verified delivery, 412 to a stale one, 413 to a body too large to be Tink'\''s; one human line each; SIGTERM also stops it with the count', async () => {
+  test('answers 200 to a verified delivery, 412 to a stale one, 413 to a body too large to be a delivery; one human line each; SIGTERM also stops it with the count', async () => {
     const l = await listen([])
     assert.deepEqual(await deliver(`${l.base}/anything`, event('account:updated', 'bob'), {secret: SECRET}), [200])
     const old = Math.floor(Date.now() / 1000) - 1000
