@@ -126,6 +126,14 @@ describe('webhook list and get', () => {
     assertOneLineError(await tink(['webhook', 'get', 'f'.repeat(32)]), 4, /No webhook endpoint with id f{32}\. See the ids with tink webhook list/)
   })
 
+  test("an answer that is not Tink's (no id, a page token handed out twice) is exit 5, not a wrong list or an endless one", async () => {
+    srv.faults.push({method: 'GET', path: WEBHOOKS, status: 200, json: {webhookEndpoints: [{url: 'https://example.com/x', enabledEvents: []}]}})
+    assertOneLineError(await tink(['webhook', 'list']), 5, /webhook list: the server's answer is not Tink's: a webhook endpoint has no id/)
+    const page = {webhookEndpoints: [], nextPageToken: 'same'}
+    srv.faults.push({method: 'GET', path: WEBHOOKS, status: 200, json: page}, {method: 'GET', path: WEBHOOKS, status: 200, json: page})
+    assertOneLineError(await tink(['webhook', 'list']), 5, /nextPageToken "same" came back a second time/)
+  })
+
   test('an empty list says so on stderr; --json is {"webhookEndpoints": []}', async () => {
     const r = await tink(['webhook', 'list'])
     assert.equal(r.stdout, '')
