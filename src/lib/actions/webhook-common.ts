@@ -21,12 +21,11 @@ export const secretFlags = {
   'max-age': Flags.integer({description: 'Refuse a signature whose timestamp is older than this many seconds; 0 turns the check off.', default: DEFAULT_MAX_AGE_S, min: 0}),
 }
 
-/** The events v2 service on this run's HTTP client and token cache. */
+/** The events v2 service on this run's Tink API (its requests read Tink's error bodies) and token cache. */
 export async function endpoints(f: Factory): Promise<WebhookEndpoints> {
   await f.preflight({needsCredentials: true})
   const api = await f.api()
-  const http = await f.http()
-  return new WebhookEndpoints({withClientToken: (scope, fn) => api.withClientToken(scope, fn), request: (spec) => http.request(spec)})
+  return new WebhookEndpoints({withClientToken: (scope, fn) => api.withClientToken(scope, fn), request: (spec) => api.request(spec)})
 }
 
 /** The profile's saved webhook secrets, or undefined without a profile. */

@@ -5,7 +5,7 @@
  */
 import {CliError, ExitCode, tinkSaid} from '../errors/cli-error.js'
 import type {HttpResponse, RequestSpec} from '../http/client.js'
-import {parseJsonObject} from '../tink/api.js'
+import {parseJsonObject} from '../tink/errors.js'
 
 export const WEBHOOK_SCOPE = 'webhook-endpoints'
 export const ENDPOINTS_PATH = '/events/v2/webhook-endpoints'
@@ -151,7 +151,6 @@ function shapeError(what: string, res: HttpResponse, problem: string): CliError 
     status: res.status,
     code: 'invalid_response',
     requestId: res.requestId,
-    hint: 'Check --base-url: it should point at the Tink API',
   })
 }
 
