@@ -7,6 +7,7 @@ import {userRef} from '../cli/user-ref.js'
 import {CliError, usageError} from '../errors/cli-error.js'
 import {TRANSPORT_HEADERS, type HttpResponse, type RequestSpec} from '../http/client.js'
 import type {UserRef} from '../tink/api.js'
+import {scopeForPath} from '../tink/scopes.js'
 import {joinScopes} from '../tink/validate.js'
 import {paginate, parseJson} from './api-pages.js'
 
@@ -29,20 +30,8 @@ export const apiFlags = {
 
 export const apiArgs = ['method-or-path', 'path'] as const
 
-/** The scope each data endpoint needs (spec/TINK-LINK-NOTES.md, "Data endpoints"). */
-const SCOPE_TABLE: Array<[RegExp, string]> = [
-  [/^\/api\/v1\/user(\/profile)?$/, 'user:read'],
-  [/^\/api\/v1\/credentials\/list$/, 'credentials:read'],
-  [/^\/data\/v2\/accounts$/, 'accounts:read'],
-  [/^\/data\/v2\/accounts\/[^/]+\/balances$/, 'balances:read'],
-  [/^\/data\/v2\/transactions$/, 'transactions:read'],
-  [/^\/api\/v1\/provider-consents$/, 'provider-consents:read'],
-]
-
-export function scopeForPath(path: string): string | undefined {
-  const bare = path.split(/[?#]/)[0].replace(/\/+$/, '')
-  return SCOPE_TABLE.find(([re]) => re.test(bare))?.[1]
-}
+// The path -> scope table is Tink's (src/lib/tink/scopes.ts); re-exported for the tests that import it from here.
+export {scopeForPath} from '../tink/scopes.js'
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
@@ -120,7 +109,7 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   const path = apiPath(rawPath, baseUrl)
   let scope = joinScopes(flags.scope)
   if (user && !scope && flags.token === undefined) {
-    scope = scopeForPath(path)
+    scope = scopeForPath(path, method)
     if (!scope) throw usageError(`No known scope for ${path}`, 'Give the scope the user token needs with --scope, e.g. --scope accounts:read')
   }
 

@@ -7,13 +7,13 @@ import {bulkFlags, type CommandFlags} from '../cli/flags.js'
 import {formatFields} from '../cli/output.js'
 import {CliError, ExitCode, tinkSaid, usageError} from '../errors/cli-error.js'
 import {USER_CREATED_BY_EARLIER_ATTEMPT, type CreatedUser, type CreateUserInput} from '../tink/api.js'
-import {defaultLocale} from '../tink/markets.js'
+import {defaultLocale, localeWarning, marketWarning} from '../tink/markets.js'
 import {checkId, checkLocale, checkMarket, checkRetentionClass, RETENTION_CLASSES} from '../tink/validate.js'
 
 export const userCreateFlags = {
   'external-user-id': Flags.string({char: 'e', description: "Your app's id for the user (unique per app)."}),
   market: Flags.string({char: 'm', description: 'Market, ISO 3166-1 alpha-2 (e.g. GB, SE, US). Env: TINK_MARKET; else the profile default.'}),
-  locale: Flags.string({char: 'l', description: "Locale, language_COUNTRY (e.g. en_US). Env: TINK_LOCALE. Default: the market's own (GB en_GB, SE sv_SE, US en_US)."}),
+  locale: Flags.string({char: 'l', description: "Locale, language_COUNTRY (e.g. sv_SE). Env: TINK_LOCALE. Default (tink's choice: Tink documents none per market): the Tink Link locale of the market's main language (AT de_DE, IE en_GB, SE sv_SE), else en_US."}),
   'retention-class': Flags.string({description: `${RETENTION_CLASSES.join(' or ')} (temporary users are deleted after 24 h). Default: Tink's (PERMANENT).`}),
   ...bulkFlags,
   'if-exists': Flags.string({
@@ -44,6 +44,7 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
     locale: !locale || locale.source === 'default' ? defaultLocale(checkedMarket) : checkLocale(locale.value, locale.origin),
   }
   if (flags['retention-class'] !== undefined) input.retention_class = checkRetentionClass(flags['retention-class'])
+  for (const warning of [marketWarning(input.market), localeWarning(input.locale as string)]) if (warning) f.warnLine(warning)
   await f.preflight({needsCredentials: true})
 
   let user: CreatedUser
@@ -67,6 +68,7 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
   rejectWithFile(flags, ['external-user-id'])
   const market = await f.settings().get('market')
   const locale = await f.settings().get('locale')
+  const warned = new Set<string>()
   return runBulkCommand(f, {
       op: 'create',
       file,
@@ -84,6 +86,13 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
         // Nor is the built-in en_US: a row without a locale gets its market's own (defaultLocale).
         locale: locale && locale.source !== 'default' ? checkLocale(locale.value, locale.origin) : undefined,
         retention_class: flags['retention-class'] === undefined ? undefined : checkRetentionClass(flags['retention-class']),
+        onMarket: (m) => {
+          // Once per market and run, not once per row.
+          if (warned.has(m)) return
+          warned.add(m)
+          const warning = marketWarning(m)
+          if (warning) f.warnLine(warning)
+        },
       },
   })
 }

@@ -33,6 +33,8 @@ export interface CreateDefaults {
   market?: string
   locale?: string
   retention_class?: string
+  /** Called with each valid row's market (user create warns about markets outside Tink's lists). */
+  onMarket?: (market: string) => void
 }
 
 export type Checked<T> = {ok: true; value: T} | {ok: false; reason: string}
@@ -83,6 +85,7 @@ export function validateCreateRow(row: RawRow, defaults: CreateDefaults): Checke
   if (marketValue === undefined) return {ok: false, reason: 'market is missing; add a market column or pass --market'}
   const market = attempt(() => checkMarket(marketValue, cell(row, 'market') === undefined ? '--market' : 'column market'))
   if (!market.ok) return market
+  defaults.onMarket?.(market.value)
   // No locale column, flag, env or profile value: the market's own (GB -> en_GB), not en_US for everyone.
   const localeValue = cell(row, 'locale') ?? defaults.locale ?? defaultLocale(market.value)
   const locale = attempt(() => checkLocale(localeValue, cell(row, 'locale') === undefined ? '--locale' : 'column locale'))

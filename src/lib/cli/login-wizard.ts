@@ -6,6 +6,7 @@ import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 
 const MAX_CREDENTIAL_TRIES = 3
 import {checkProfileName} from '../config/profiles.js'
+import {defaultLocale} from '../tink/markets.js'
 
 export interface ProfileAnswers {
   name?: string
@@ -91,7 +92,8 @@ export async function askProfile(io: WizardIO, given: ProfileAnswers, check: {
     }
   }
   const market = given.market ?? (await input({message: 'Default market (ISO 3166-1 alpha-2)', default: 'GB', validate: valid(check.market)}, ctx)).trim()
-  const locale = given.locale ?? (await input({message: 'Default locale', default: 'en_US', validate: valid(check.locale)}, ctx)).trim()
+  // The same default as user create's: the Tink locale of the market's main language (SE sv_SE), else en_US.
+  const locale = given.locale ?? (await input({message: 'Default locale', default: defaultLocale(market), validate: valid(check.locale)}, ctx)).trim()
   const redirectUri =
     given.redirectUri ??
     ((await input({message: 'Redirect URI for Tink Link (empty for none)', default: '', validate: (v) => (!v.trim() || URL.canParse(v.trim()) ? true : 'Give an absolute URL')}, ctx)).trim() || undefined)

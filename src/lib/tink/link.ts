@@ -1,51 +1,35 @@
 /**
- * Tink Link URLs: what a support person sends a customer after a delegated grant. Flows and
- * parameters as in TINK-API-NOTES.md ("Tink Link"); every query value is URL-encoded by
- * URLSearchParams. Rules Tink states (lengths, enums, which flow needs what) are checked here,
- * before any request is sent; the README has the table of which flow takes which parameter.
+ * Tink Link URLs: what a support person sends a customer. The flows and what each takes are in
+ * link-flows.ts (from Tink's Link references); every query value is URL-encoded by
+ * URLSearchParams. Rules Tink states (lengths, enums, which flow takes or needs what) are
+ * checked here, before any request is sent.
  */
 import {isLoopbackHost} from '../http/loopback.js'
 import {usageError} from '../errors/cli-error.js'
+import {flowSpec, flowsTaking, LINK_FLOWS, LINK_PRODUCTS, LINK_THEMES, type LinkFlow, type LinkParamName, type LinkResult} from './link-flows.js'
 
-export const LINK_FLOWS = [
-  'transactions/connect-accounts',
-  'transactions/update-consent',
-  'transactions/extend-consent',
-  'products/connect-accounts',
-  'products/update-consent',
-  'account-check/connect',
-  'account-check/update-consent',
-  'credentials/add',
-  'credentials/refresh',
-  'credentials/authenticate',
-] as const
-export type LinkFlow = (typeof LINK_FLOWS)[number]
+export {LINK_FLOWS, LINK_PRODUCTS, LINK_THEMES, flowSpec, type LinkFlow} from './link-flows.js'
 
 /** Flows that act on existing credentials: they need credentials_id. */
-export const CREDENTIALS_FLOWS: readonly LinkFlow[] = [
-  'transactions/update-consent',
-  'transactions/extend-consent',
-  'products/update-consent',
-  'account-check/update-consent',
-  'credentials/refresh',
-  'credentials/authenticate',
-]
-
-/** Tink's product names for `products`. */
-export const LINK_PRODUCTS = ['ACCOUNT_CHECK', 'TRANSACTIONS', 'BALANCE_CHECK', 'INCOME_CHECK', 'EXPENSE_CHECK', 'RISK_INSIGHTS', 'PAYMENT_INITIATION'] as const
-export const LINK_THEMES = ['light', 'dark', 'auto'] as const
+export const CREDENTIALS_FLOWS: readonly LinkFlow[] = LINK_FLOWS.filter((f) => (flowSpec(f).needs as readonly string[]).includes('credentials_id'))
 export const INPUT_PROVIDER_MAX = 100
 export const INPUT_USERNAME_MAX = 50
+// Report pages (income-check, risk-insights, account-check): external_reference is letters, digits and dashes, at most 50.
+export const EXTERNAL_REFERENCE_MAX = 50
 
-/** The optional Link parameters a caller may set (flags of `grant delegate` and `link connect`). */
+/** The optional Link parameters a caller may set (flags of `grant delegate`, `link url` and `link connect`). */
 export interface LinkParams {
   state?: string
   test?: boolean
   products?: string
   credentialsId?: string
+  paymentRequestId?: string
   inputProvider?: string
   inputUsername?: string
   sessionId?: string
+  financialInstitutionId?: string
+  autoRedirectMobile?: boolean
+  authenticate?: boolean
   iframe?: boolean
   appUri?: string
   refreshableItems?: string
@@ -57,14 +41,33 @@ export interface LinkUrlInput extends LinkParams {
   linkBaseUrl: string
   flow: string
   clientId: string
-  code: string
-  market: string
-  locale: string
+  /** A delegated code (continuous access); none for a one-time URL. */
+  code?: string
+  market?: string
+  locale?: string
   redirectUri?: string
 }
 
+/** Each parameter: its query name and its flag (for messages). */
+const PARAMS: ReadonlyArray<[keyof LinkParams, LinkParamName, string]> = [
+  ['products', 'products', '--products'],
+  ['credentialsId', 'credentials_id', '--credentials-id'],
+  ['paymentRequestId', 'payment_request_id', '--payment-request-id'],
+  ['inputProvider', 'input_provider', '--input-provider'],
+  ['inputUsername', 'input_username', '--input-username'],
+  ['sessionId', 'session_id', '--session-id'],
+  ['financialInstitutionId', 'financial_institution_id', '--financial-institution-id'],
+  ['autoRedirectMobile', 'auto_redirect_mobile', '--auto-redirect-mobile'],
+  ['authenticate', 'authenticate', '--authenticate'],
+  ['iframe', 'iframe', '--iframe'],
+  ['appUri', 'app_uri', '--app-uri'],
+  ['refreshableItems', 'refreshable_items', '--refreshable-items'],
+  ['theme', 'theme', '--theme'],
+  ['externalReference', 'external_reference', '--external-reference'],
+]
+
 export function checkFlow(flow: string): LinkFlow {
-  const f = flow.replace(/^\/?(1\.0\/)?/, '') as LinkFlow
+  const f = flow.replace(/^\/?(1\.0\/)?/, '').replace(/\/+$/, '') as LinkFlow
   if (!LINK_FLOWS.includes(f)) throw usageError(`Unknown Tink Link flow "${flow}"`, `Use one of: ${LINK_FLOWS.join(', ')}`)
   return f
 }
@@ -87,36 +90,41 @@ function checkText(value: string | undefined, flag: string, max?: number): strin
   return value
 }
 
+const given = (v: unknown): boolean => v !== undefined && v !== false
+
 /**
  * The flow's own requirements and Tink's rules for each parameter, before any request is sent.
- * Returns the parameters normalised (lists trimmed).
+ * A parameter the flow does not take is refused naming the flows that take it. Returns the
+ * parameters normalised (lists trimmed, theme upper case).
  */
 export function checkLinkParams(flow: LinkFlow, p: LinkParams): LinkParams {
-  const out: LinkParams = {...p}
-  if (flow.startsWith('products/')) {
-    if (!p.products) throw usageError(`--flow ${flow} needs --products`, 'e.g. --products ACCOUNT_CHECK,TRANSACTIONS')
-  } else if (p.products !== undefined) {
-    throw usageError(`--products applies to the products/* flows only, not ${flow}`, 'Use --flow products/connect-accounts, or drop --products')
-  }
-  if (p.products !== undefined) out.products = checkCommaList(p.products, '--products', LINK_PRODUCTS)
-  if (CREDENTIALS_FLOWS.includes(flow)) {
-    if (!p.credentialsId) throw usageError(`--flow ${flow} needs --credentials-id`, 'Give the id of the credentials this flow acts on')
-  } else if (p.credentialsId !== undefined) {
-    throw usageError(`--credentials-id applies to ${CREDENTIALS_FLOWS.join(', ')}; not ${flow}`, 'Drop --credentials-id, or pick a flow that acts on existing credentials')
-  }
-  out.credentialsId = checkText(p.credentialsId, '--credentials-id')
-  if (p.refreshableItems !== undefined) {
-    if (!flow.startsWith('transactions/') && !flow.startsWith('credentials/')) {
-      throw usageError(`--refreshable-items applies to the transactions/* and credentials/* flows, not ${flow}`, 'Drop --refreshable-items for this flow')
+  const spec = flowSpec(flow)
+  const accepted = new Set<string>([...spec.takes, ...spec.needs])
+  for (const [key, name, flag] of PARAMS) {
+    if (spec.needs.includes(name) && !given(p[key])) throw usageError(`--flow ${flow} needs ${flag}`, needHint(name))
+    if (given(p[key]) && !accepted.has(name)) {
+      throw usageError(`${flag} does not apply to --flow ${flow}`, `Tink takes ${name} on: ${flowsTaking(name).join(', ')}. Drop ${flag} or pick one of those flows`)
     }
-    out.refreshableItems = checkCommaList(p.refreshableItems, '--refreshable-items')
   }
+  const out: LinkParams = {...p}
+  if (p.products !== undefined) out.products = checkCommaList(p.products, '--products', LINK_PRODUCTS)
+  if (p.refreshableItems !== undefined) out.refreshableItems = checkCommaList(p.refreshableItems, '--refreshable-items', spec.refreshable === 'any' ? undefined : spec.refreshable)
+  out.credentialsId = checkText(p.credentialsId, '--credentials-id')
+  out.paymentRequestId = checkText(p.paymentRequestId, '--payment-request-id')
+  out.financialInstitutionId = checkText(p.financialInstitutionId, '--financial-institution-id')
   out.inputProvider = checkText(p.inputProvider, '--input-provider', INPUT_PROVIDER_MAX)
   out.inputUsername = checkText(p.inputUsername, '--input-username', INPUT_USERNAME_MAX)
   out.sessionId = checkText(p.sessionId, '--session-id')
-  out.externalReference = checkText(p.externalReference, '--external-reference')
+  out.externalReference = checkText(p.externalReference, '--external-reference', EXTERNAL_REFERENCE_MAX)
+  if (out.externalReference !== undefined && !/^[A-Za-z0-9-]+$/.test(out.externalReference)) {
+    throw usageError(`--external-reference "${out.externalReference}" has characters Tink does not allow`, 'Use letters, digits and dashes only (at most 50)')
+  }
   out.state = checkText(p.state, '--state')
-  if (p.theme !== undefined && !(LINK_THEMES as readonly string[]).includes(p.theme)) throw usageError(`Unknown --theme "${p.theme}"`, `Use one of: ${LINK_THEMES.join(', ')}`)
+  if (p.theme !== undefined) {
+    const theme = p.theme.toUpperCase()
+    if (!(LINK_THEMES as readonly string[]).includes(theme)) throw usageError(`Unknown --theme "${p.theme}"`, `Use one of: ${LINK_THEMES.join(', ')} (either case)`)
+    out.theme = theme
+  }
   if (p.appUri !== undefined) {
     try {
       new URL(p.appUri)
@@ -125,6 +133,12 @@ export function checkLinkParams(flow: LinkFlow, p: LinkParams): LinkParams {
     }
   }
   return out
+}
+
+function needHint(name: LinkParamName): string {
+  if (name === 'products') return `e.g. --products ACCOUNT_CHECK,TRANSACTIONS (any of ${LINK_PRODUCTS.join(', ')})`
+  if (name === 'payment_request_id') return 'Create the payment request with Tink\'s Payments API first, then give its id: --payment-request-id ID'
+  return 'Give the id of the credentials this flow acts on'
 }
 
 export function buildLinkUrl(input: LinkUrlInput): string {
@@ -140,9 +154,13 @@ export function buildLinkUrl(input: LinkUrlInput): string {
     ['locale', input.locale],
     ['products', p.products],
     ['credentials_id', p.credentialsId],
+    ['payment_request_id', p.paymentRequestId],
+    ['financial_institution_id', p.financialInstitutionId],
     ['input_provider', p.inputProvider],
     ['input_username', p.inputUsername],
     ['session_id', p.sessionId],
+    ['auto_redirect_mobile', p.autoRedirectMobile],
+    ['authenticate', p.authenticate],
     ['iframe', p.iframe],
     ['app_uri', p.appUri],
     ['refreshable_items', p.refreshableItems],
@@ -158,26 +176,38 @@ export function buildLinkUrl(input: LinkUrlInput): string {
   return url.toString()
 }
 
+/** The warning for a market the flow does not serve, naming the flow's markets; undefined when it does. */
+export function flowMarketWarning(flow: LinkFlow, market: string): string | undefined {
+  const markets = flowSpec(flow).markets
+  return markets.includes(market) ? undefined : `Tink documents --flow ${flow} for the markets ${markets.join(' ')}, not ${market}; the URL is built anyway`
+}
+
 /** True for http URLs on a loopback host (http/loopback.ts): `tink link connect` can listen there itself. */
 export function isLoopbackRedirect(uri: URL): boolean {
   return uri.protocol === 'http:' && isLoopbackHost(uri.hostname)
 }
+
+/** The report (or payment) ids a flow's callback may carry, by the flow's result. */
+export const REPORT_IDS: ReadonlyArray<Exclude<LinkResult, 'credentials'>> = ['account_verification_report_id', 'income_check_id', 'expense_check_id', 'risk_insights_id', 'payment_request_id']
 
 /** What Tink Link sent to the redirect URI, parsed from its query. */
 export interface LinkCallback {
   code?: string
   credentialsId?: string
   state?: string
-  reportId?: string
-  error?: {error: string; errorReason?: string; errorType?: string; message?: string; trackingId?: string; providerName?: string}
+  /** The report or payment id and its name, for the flows that return one. */
+  report?: {name: (typeof REPORT_IDS)[number]; id: string}
+  error?: {error: string; errorReason?: string; errorType?: string; message?: string; trackingId?: string; providerName?: string; paymentRequestId?: string}
 }
 
 export function parseLinkCallback(q: URLSearchParams): LinkCallback {
   const get = (k: string): string | undefined => q.get(k) ?? undefined
-  const out: LinkCallback = {code: get('code'), credentialsId: get('credentials_id'), state: get('state'), reportId: get('account_verification_report_id')}
+  const out: LinkCallback = {code: get('code'), credentialsId: get('credentials_id'), state: get('state')}
+  const name = REPORT_IDS.find((k) => get(k) !== undefined)
+  if (name) out.report = {name, id: get(name) as string}
   const error = get('error')
   if (error) {
-    out.error = {error, errorReason: get('error_reason'), errorType: get('error_type'), message: get('message'), trackingId: get('tracking_id'), providerName: get('provider_name')}
+    out.error = {error, errorReason: get('error_reason'), errorType: get('error_type'), message: get('message'), trackingId: get('tracking_id'), providerName: get('provider_name'), paymentRequestId: get('payment_request_id')}
   }
   return out
 }
