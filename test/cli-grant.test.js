@@ -15,7 +15,8 @@ describe('against the emulator', () => {
   before(async () => {
     emu = await startEmulator()
     env = emulatorEnv(emu)
-    const r = await runTink(['user', 'create', '--external-user-id', 'grant-user', '--market', 'GB'], {env})
+    // A Swedish customer: the Tink Link URL must carry SE and sv_SE, the user's own.
+    const r = await runTink(['user', 'create', '--external-user-id', 'grant-user', '--market', 'SE'], {env})
     assert.equal(r.code, 0, r.stderr)
   })
   after(() => emu.close())
@@ -65,9 +66,31 @@ describe('against the emulator', () => {
     assert.equal(url.searchParams.get('client_id'), 'tink-emulator-client')
     assert.match(url.searchParams.get('authorization_code'), /\S/)
     assert.equal(r.stderr, '')
-    const last = emu.requests.at(-1)
-    assert.equal(last.path, DELEGATE_PATH)
-    assert.equal(last.status, 200)
+    assert.equal(emu.requests.find((q) => q.path === DELEGATE_PATH)?.status, 200)
+  })
+
+  test("grant delegate for a user created in SE: the URL carries the user's own market and locale, read from GET /api/v1/user", async () => {
+    const from = emu.requests.length
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'Grant User', '--redirect-uri', 'https://console.tink.com/callback'], {env})
+    assert.equal(r.code, 0, r.stderr)
+    const url = new URL(r.stdout.trim())
+    assert.equal(url.searchParams.get('market'), 'SE')
+    assert.equal(url.searchParams.get('locale'), 'sv_SE')
+    const sent = emu.requests.slice(from).map((q) => `${q.method} ${q.path}`)
+    assert.ok(sent.includes('GET /api/v1/user'), sent.join(', '))
+  })
+
+  test('grant delegate: --market/--locale and TINK_MARKET/TINK_LOCALE override the user\'s own; a profile default never does', async () => {
+    const flags = await runTink(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'G', '--redirect-uri', 'https://console.tink.com/callback', '--market', 'FI', '--locale', 'fi_FI'], {env})
+    assert.equal(flags.code, 0, flags.stderr)
+    assert.deepEqual([new URL(flags.stdout.trim()).searchParams.get('market'), new URL(flags.stdout.trim()).searchParams.get('locale')], ['FI', 'fi_FI'])
+    const environment = await runTink(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'G', '--redirect-uri', 'https://console.tink.com/callback'], {env: {...env, TINK_MARKET: 'NO', TINK_LOCALE: 'no_NO'}})
+    assert.equal(environment.code, 0, environment.stderr)
+    assert.equal(new URL(environment.stdout.trim()).searchParams.get('market'), 'NO')
+    // Only the locale given: the market is still the user's own.
+    const half = await runTink(['grant', 'delegate', '--external-user-id', 'grant-user', '--id-hint', 'G', '--redirect-uri', 'https://console.tink.com/callback', '--locale', 'en_GB'], {env})
+    assert.equal(half.code, 0, half.stderr)
+    assert.deepEqual([new URL(half.stdout.trim()).searchParams.get('market'), new URL(half.stdout.trim()).searchParams.get('locale')], ['SE', 'en_GB'])
   })
 
   test('grant delegate without a redirect URI (no flag, env or profile): exit 2 naming the fix, nothing sent', async () => {
@@ -91,8 +114,7 @@ describe('against the emulator', () => {
     const r = await inTerminal(['grant', 'delegate', '--external-user-id', 'grant-user', '--redirect-uri', 'https://example.com/cb'], {prompt: /id hint/, answer: 'Jane Dö', env})
     assert.equal(r.code, 0, r.output)
     assert.match(r.output, /https:\/\/link\.tink\.com\/1\.0\/transactions\/connect-accounts\?/)
-    const last = emu.requests.at(-1)
-    assert.equal(last.path, DELEGATE_PATH)
+    const last = emu.requests.findLast((q) => q.path === DELEGATE_PATH)
     assert.equal(last.form.id_hint, 'Jane Dö')
   })
 
@@ -103,6 +125,12 @@ describe('against the emulator', () => {
     assert.equal(emu.requests.length, from)
   })
 })
+
+/** The answers of the user lookup a Link URL for an existing user makes: grant user:read, exchange, GET /api/v1/user (api-general, "Get user"). */
+function scriptUser(srv, profile = {market: 'SE', locale: 'sv_SE'}) {
+  srv.script(GRANT_PATH, {json: {code: 'user-read-code'}})
+  srv.script('/api/v1/user', {json: {id: 'u'.repeat(32), externalUserId: 'e1', profile: {currency: 'SEK', ...profile, timeZone: 'Europe/Stockholm'}}})
+}
 
 describe('what the CLI sends, and the Tink Link URL', () => {
   const srv = useTinkServer()
@@ -134,8 +162,9 @@ describe('what the CLI sends, and the Tink Link URL', () => {
   })
 
   test('grant delegate: the form has the Tink Link actor, the continuous-access scopes and the id hint', async () => {
-    srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})})
+    srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'client-tok'})}, {json: tokenResponse({access_token: 'user-tok', scope: 'user:read'})})
     srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
+    scriptUser(srv)
     const r = await runTink(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane Doe', '--redirect-uri', 'https://example.com/cb'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(srv.requests[0].form.scope, 'authorization:grant')
@@ -144,12 +173,27 @@ describe('what the CLI sends, and the Tink Link URL', () => {
     assert.equal(d.headers.authorization, 'Bearer client-tok')
     assert.equal(d.headers['content-type'], 'application/x-www-form-urlencoded')
     assert.deepEqual(d.form, {external_user_id: 'e1', actor_client_id: TINK_LINK_ACTOR, scope: TINK_LINK_SCOPES, id_hint: 'Jane Doe'})
-    assert.equal(r.stdout, `https://link.tink.com/1.0/transactions/connect-accounts?client_id=${CLIENT.id}&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&authorization_code=dcode&market=GB&locale=en_US\n`)
+    // The user's own market and locale, read with a user:read token: never the built-in GB/en_US.
+    assert.deepEqual(srv.requests.slice(2).map((q) => `${q.method} ${q.path}`), [`POST ${GRANT_PATH}`, `POST ${TOKEN_PATH}`, 'GET /api/v1/user'])
+    assert.deepEqual(srv.requests[2].form, {external_user_id: 'e1', scope: 'user:read'})
+    assert.equal(srv.requests[3].form.code, 'user-read-code')
+    assert.equal(srv.requests[4].headers.authorization, 'Bearer user-tok')
+    assert.equal(r.stdout, `https://link.tink.com/1.0/transactions/connect-accounts?client_id=${CLIENT.id}&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&authorization_code=dcode&market=SE&locale=sv_SE\n`)
+  })
+
+  test('grant delegate with --market and --locale: no user lookup; a profile default market is not used for a user', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
+    const r = await runTink(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'J', '--redirect-uri', 'https://example.com/cb', '--market', 'DK', '--locale', 'da_DK'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(srv.requests.map((q) => q.path), [TOKEN_PATH, DELEGATE_PATH])
+    assert.match(r.stdout, /&market=DK&locale=da_DK\n$/)
   })
 
   test('grant delegate with --actor-client-id, --scope and --user-id', async () => {
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(DELEGATE_PATH, {json: {code: 'dcode'}})
+    scriptUser(srv)
     const r = await runTink(['grant', 'delegate', '--user-id', 'u9', '--id-hint', 'Ann', '--actor-client-id', 'actor-2', '--scope', 'accounts:read', '--scope', 'user:read', '--redirect-uri', 'https://example.com/cb'], {env: serverEnv(srv)})
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(srv.requests[1].form, {user_id: 'u9', actor_client_id: 'actor-2', scope: 'accounts:read,user:read', id_hint: 'Ann'})
@@ -160,6 +204,7 @@ describe('what the CLI sends, and the Tink Link URL', () => {
     srv.reset()
     srv.script(TOKEN_PATH, {json: tokenResponse()})
     srv.script(DELEGATE_PATH, {json: {code}})
+    scriptUser(srv)
     const redirect = args.includes('--redirect-uri') ? [] : ['--redirect-uri', 'https://example.com/cb']
     const r = await runTink(['grant', 'delegate', '--external-user-id', 'e1', '--id-hint', 'Jane', ...redirect, ...args], {env: serverEnv(srv, env)})
     assert.equal(r.code, 0, r.stderr)

@@ -210,7 +210,7 @@ describe('every command through Prism proxy (--errors) in front of the emulator'
     const before = emu.requests.length
     const redirect = `http://127.0.0.1:${await freePort()}/callback`
     // The API through Prism; Tink Link is the emulator's own page, completed as its form posts.
-    const run = spawnCli(['link', 'connect', '--external-user-id', `${ext}-link`, '--create', '--no-browser', '--json', '--redirect-uri', redirect], {env: {...cliEnv(proxy), TINK_LINK_URL: emu.url}})
+    const run = spawnCli(['link', 'connect', '--external-user-id', `${ext}-link`, '--create', '--market', 'GB', '--no-browser', '--json', '--redirect-uri', redirect], {env: {...cliEnv(proxy), TINK_LINK_URL: emu.url}})
     let stderr = ''
     const url = await new Promise((resolve, reject) => {
       run.child.stderr.on('data', (d) => {

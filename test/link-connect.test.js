@@ -51,7 +51,7 @@ async function connect(extra = []) {
   const port = await freePort()
   const ext = `browser-${process.pid}-${++n}`
   const redirect = `http://127.0.0.1:${port}/callback`
-  const run = spawnCli(['link', 'connect', '--external-user-id', ext, '--create', '--no-browser', '--json', '--redirect-uri', redirect, ...extra], {env})
+  const run = spawnCli(['link', 'connect', '--external-user-id', ext, '--create', '--market', 'GB', '--no-browser', '--json', '--redirect-uri', redirect, ...extra], {env})
   let stderr = ''
   const url = await new Promise((resolve, reject) => {
     run.child.stderr.on('data', (d) => {
@@ -82,7 +82,8 @@ describe('in a real browser', {skip: noBrowser}, () => {
     assert.equal(doc.external_user_id, run.ext)
     assert.match(doc.user_id, /^[0-9a-f]{32}$/)
     assert.match(doc.credentials_id, /^[0-9a-f]{32}$/)
-    assert.equal(doc.token.scope, 'accounts:read,balances:read,transactions:read,provider-consents:read,credentials:read')
+    // Data v2 balances take accounts:read (Tink's scope table): balances:read belongs to the v1 balances.
+    assert.equal(doc.token.scope, 'accounts:read,transactions:read,provider-consents:read,credentials:read')
     assert.match(doc.token.expires_at, /^\d{4}-\d\d-\d\dT/)
     const accounts = await fetch(`${emu.url}/data/v2/accounts`, {headers: {authorization: `Bearer ${doc.token.access_token}`}})
     assert.equal(accounts.status, 200)
@@ -112,7 +113,7 @@ describe('in a real browser', {skip: noBrowser}, () => {
 
   test('--raw on a localhost redirect: the token alone on stdout, and it works', async () => {
     const port = await freePort()
-    const run = spawnCli(['link', 'connect', '--external-user-id', `raw-${process.pid}`, '--create', '--no-browser', '--raw', '--redirect-uri', `http://localhost:${port}/cb`], {env})
+    const run = spawnCli(['link', 'connect', '--external-user-id', `raw-${process.pid}`, '--create', '--market', 'GB', '--no-browser', '--raw', '--redirect-uri', `http://localhost:${port}/cb`], {env})
     let stderr = ''
     const url = await new Promise((resolve) => run.child.stderr.on('data', (d) => {
       stderr += d
@@ -204,7 +205,7 @@ describe('the callback listener', () => {
 
 describe('a redirect URI that is not loopback: paste the address back', () => {
   test('in a terminal: the URL is shown, the pasted address is parsed, a token is printed', async () => {
-    const line = [process.execPath, BIN, 'link', 'connect', '--external-user-id', `paste-${process.pid}`, '--create', '--redirect-uri', APP_CALLBACK]
+    const line = [process.execPath, BIN, 'link', 'connect', '--external-user-id', `paste-${process.pid}`, '--create', '--market', 'GB', '--redirect-uri', APP_CALLBACK]
       .map((a) => `'${a}'`)
       .join(' ')
     const child = spawn('script', ['-qfec', line, '/dev/null'], {cwd: ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
@@ -231,13 +232,14 @@ describe('a redirect URI that is not loopback: paste the address back', () => {
     assert.equal(code, 0, text)
     assert.ok(pasted, text)
     assert.match(text, /credentials_id:\s+[0-9a-f]{32}/)
-    const token = /access_token:\s+(\S+)/.exec(text)?.[1]
-    const res = await fetch(`${emu.url}/data/v2/accounts`, {headers: {authorization: `Bearer ${token}`}})
-    assert.equal(res.status, 200)
+    assert.match(text, /user_id:\s+[0-9a-f]{32}/)
+    // A token on a terminal is a secret on a screen: only --raw or --json print it.
+    assert.doesNotMatch(text, /access_token/)
+    assert.match(text, /print it with --raw or --json/)
   })
 
   test('on stdin (no terminal): a pasted address with a foreign state is refused, exit 9', async () => {
-    const r = await spawnCli(['link', 'connect', '--external-user-id', `stdin-${process.pid}`, '--create', '--json', '--redirect-uri', APP_CALLBACK], {env, input: `${APP_CALLBACK}?credentials_id=c&state=foreign\n`}).done
+    const r = await spawnCli(['link', 'connect', '--external-user-id', `stdin-${process.pid}`, '--create', '--market', 'GB', '--json', '--redirect-uri', APP_CALLBACK], {env, input: `${APP_CALLBACK}?credentials_id=c&state=foreign\n`}).done
     assert.equal(r.code, 9, r.stderr)
     assert.equal(oneJson(r.stdout).error.code, 'state_mismatch')
     assert.match(r.stderr, /^http:\/\/\S+\/1\.0\/transactions\/connect-accounts\?/m, 'the URL was shown')
@@ -253,7 +255,7 @@ describe('the token cache', () => {
     })
     assert.equal(login.code, 0, login.stderr)
     const port = await freePort()
-    const run = spawnCli(['link', 'connect', '-e', `cached-${process.pid}`, '--create', '--no-browser', '--json', '--redirect-uri', `http://127.0.0.1:${port}/callback`], {
+    const run = spawnCli(['link', 'connect', '-e', `cached-${process.pid}`, '--create', '--market', 'GB', '--no-browser', '--json', '--redirect-uri', `http://127.0.0.1:${port}/callback`], {
       env: {TINK_CONFIG_DIR: config, TINK_LINK_URL: emu.url},
     })
     let stderr = ''
@@ -272,7 +274,7 @@ describe('the token cache', () => {
     const status = await runCli(['profile', 'status', 'linked', '--json'], {env: {TINK_CONFIG_DIR: config}})
     assert.equal(status.code, 0, status.stderr)
     const cached = JSON.parse(status.stdout)[0].cachedTokens
-    const entry = cached.find((c) => c.scope === 'accounts:read,balances:read,credentials:read,provider-consents:read,transactions:read')
+    const entry = cached.find((c) => c.scope === 'accounts:read,credentials:read,provider-consents:read,transactions:read')
     assert.ok(entry, JSON.stringify(cached))
     assert.equal(entry.expiresAt, token.expires_at)
     assert.ok(readFileSync(join(config, 'secrets.json'), 'utf8').includes(token.access_token), 'stored in the profile secret store')

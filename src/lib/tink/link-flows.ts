@@ -121,4 +121,4 @@ export const flowsForUser = (): LinkFlow[] => LINK_FLOWS.filter((f) => flowSpec(
 /** Flows a one-time URL can start (link url, link connect without a user). */
 export const flowsOneTime = (): LinkFlow[] => LINK_FLOWS.filter((f) => flowSpec(f).access !== 'continuous')
 /** The flows that take a parameter, for the error that names them. */
-export const flowsTaking = (param: LinkParamName): LinkFlow[] => LINK_FLOWS.filter((f) => (flowSpec(f).takes as readonly string[]).includes(param))
+export const flowsTaking = (param: LinkParamName): LinkFlow[] => LINK_FLOWS.filter((f) => [...flowSpec(f).takes, ...flowSpec(f).needs].includes(param))
