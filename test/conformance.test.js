@@ -307,8 +307,9 @@ describe('every command against Prism mock (--errors): spec-generated answers', 
     assert.equal(new URL(link.url).searchParams.get('authorization_code'), 'string')
     assert.deepEqual(JSON.parse(deleted.stdout), {deleted: true, external_user_id: 'mock-user'})
     // 5 commands: create (token+create), grant (token+grant), exchange (token+grant+token),
-    // delegate (token+delegate), delete (token+grant+token+delete).
-    assert.equal(countAllReceived(log), 13, `requests Prism received:\n${log}`)
+    // delegate (token+delegate, then the user's market and locale: token+grant+token+GET user),
+    // delete (token+grant+token+delete).
+    assert.equal(countAllReceived(log), 17, `requests Prism received:\n${log}`)
   })
 })
 

@@ -50,6 +50,8 @@ async function canaryServer(failAt) {
     [GRANT_PATH]: (req) => ({json: {code: req.form.scope === 'user:delete' ? C.code : `visible-code-${RUN}`}}),
     [DELEGATE_PATH]: () => ({json: {code: `visible-delegated-${RUN}`}}),
     [CREATE_PATH]: (req) => ({json: {user_id: `uid-${RUN}`, external_user_id: req.json.external_user_id}}),
+    // grant delegate reads the user's own market and locale (GET /api/v1/user with a user token)
+    '/api/v1/user': () => ({json: {id: `uid-${RUN}`, profile: {market: 'GB', locale: 'en_GB'}}}),
     [DELETE_PATH]: () => ({status: 204}),
   }
   for (const [path, fn] of Object.entries(ok)) srv.script(path, path === failAt ? echo : fn)

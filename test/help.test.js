@@ -241,9 +241,9 @@ const needsKeychain = new Set(['tink login'])
  *   answered inside Chromium) is pasted back on stdin.
  */
 const inBrowser = {
-  'tink link connect --external-user-id demo-1 --create': 'opened',
+  'tink link connect --external-user-id demo-1 --create --market GB': 'opened',
   'tink link connect --user-id 0123456789abcdef0123456789abcdef --no-browser --json': 'stderr',
-  'tink link connect --external-user-id user-123 --redirect-uri https://example.com/callback': 'paste',
+  'tink link connect --external-user-id user-123 --redirect-uri https://console.tink.com/callback': 'paste',
 }
 
 
@@ -297,8 +297,8 @@ describe('every example runs as written against the emulator', () => {
     cpSync(join(base, 'users.csv'), join(dir, 'users.csv'))
     // user create's examples create these users, so they must not exist yet.
     if (command.id !== 'user:create') cpSync(join(base, 'seed.json'), join(dir, 'state.json'))
-    // https://example.com/callback: the app's own callback of link connect's paste example.
-    const emu = await startEmulator({port, stateFile: join(dir, 'state.json'), redirectUris: ['https://example.com/callback']})
+    // Tink's own callback, registered for every Console app: link connect's paste example and grant delegate's.
+    const emu = await startEmulator({port, stateFile: join(dir, 'state.json'), redirectUris: ['https://console.tink.com/callback']})
     const env = {
       ...cleanEnv({TINK_CONFIG_DIR: join(dir, 'config')}),
       PATH: `${join(base, 'bin')}:${process.env.PATH}`,
@@ -382,12 +382,18 @@ async function throughBrowser(line, how, cwd, env) {
   const url = browser ? await browser.opened() : await Promise.race([linkUrlFrom(child.stderr), run.then((r) => assert.fail(`exit ${r.code} before a Link URL\nstderr: ${r.stderr}`))])
   const {address} = await finishInBrowser(url)
   if (how === 'paste') {
-    assert.ok(address.startsWith('https://example.com/callback?'), address)
+    assert.ok(address.startsWith('https://console.tink.com/callback?'), address)
     child.stdin.end(address + '\n')
   }
   const r = await run
   assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`)
-  const token = /--json/.test(line) ? JSON.parse(r.stdout).token.access_token : /^access_token:\s+(\S+)$/m.exec(r.stdout)?.[1]
+  if (!/--json|--raw/.test(line)) {
+    // A token on a screen is a secret shown: the human output names the user, the token stays in the cache.
+    assert.doesNotMatch(r.stdout, /access_token/)
+    assert.match(r.stdout, /^user_id:\s+\S+$/m)
+    return
+  }
+  const token = /--raw/.test(line) ? r.stdout.trim() : JSON.parse(r.stdout).token.access_token
   assert.ok(token, r.stdout)
   const accounts = await fetch(`${env.TINK_API_URL}/data/v2/accounts`, {headers: {authorization: `Bearer ${token}`}})
   assert.equal(accounts.status, 200, 'the user token reads the connected accounts')

@@ -8,7 +8,7 @@ import {CliError, tinkSaid, usageError} from '../errors/cli-error.js'
 import {TINK_LINK_ACTOR_CLIENT_ID, TINK_LINK_SCOPES, type UserRef} from '../tink/api.js'
 import {buildLinkUrl, type LinkFlow, type LinkParams} from '../tink/link.js'
 import {checkId, checkIdHint, joinScopes} from '../tink/validate.js'
-import {checkedLinkParams, checkFlowFor, linkFlags, linkMarketLocale, requiredRedirectUri, type LinkFlagValues, type MarketLocale} from './link-common.js'
+import {checkedLinkParams, checkExplicitMarketLocale, checkFlowFor, linkFlags, linkMarketLocale, requiredRedirectUri, type LinkFlagValues, type MarketLocale} from './link-common.js'
 
 export {checkRedirectUri, linkFlags} from './link-common.js'
 
@@ -46,6 +46,7 @@ export async function prepareLinkRequest(f: Factory, flags: DelegateFlagValues, 
   const user = userRef(flags)
   const flow = checkFlowFor(flags.flow, true, command)
   const params = checkedLinkParams(flow, flags, state)
+  await checkExplicitMarketLocale(f)
   const actor = checkId(flags['actor-client-id'], '--actor-client-id')
   let idHint = flags['id-hint']
   if (idHint === undefined) {
@@ -65,8 +66,9 @@ export async function prepareLinkRequest(f: Factory, flags: DelegateFlagValues, 
 export async function delegateLink(f: Factory, req: LinkRequest, scope: string, redirectUri: string): Promise<{code: string; url: string} & MarketLocale> {
   const api = await f.api()
   const {clientId} = await f.credentials()
+  const given = await f.settings().get('market')
   const {code} = await api.delegate(req.user, scope, req.idHint, req.actor).catch((err: unknown) => {
-    throw unknownUser(err, req.user)
+    throw unknownUser(err, req.user, given && (given.source === 'flag' || given.source === 'env') ? given.value : 'MARKET')
   })
   const {market, locale} = await linkMarketLocale(f, req.flow, req.user, req.known)
   const url = buildLinkUrl({linkBaseUrl: req.linkBaseUrl, flow: req.flow, clientId, code, market, locale, redirectUri, ...req.params})
@@ -85,11 +87,11 @@ export async function grantDelegate(f: Factory, flags: CommandFlags<typeof grant
 }
 
 /** A delegate for a user Tink does not know (404): the user has to be created first; say how. */
-function unknownUser(err: unknown, user: UserRef): unknown {
+function unknownUser(err: unknown, user: UserRef, market: string): unknown {
   if (!tinkSaid(err, 404) || !(err instanceof CliError)) return err
   const hint =
     user.externalUserId !== undefined
-      ? `Create the user first: tink user create --external-user-id ${shellWord(user.externalUserId)} --market MARKET`
+      ? `Create the user first: tink user create --external-user-id ${shellWord(user.externalUserId)} --market ${market}`
       : 'Check the --user-id (users belong to the app that created them), or create the user first with tink user create'
   return new CliError(err.message, {exitCode: err.exitCode, status: 404, code: err.code, requestId: err.requestId, hint, cause: err})
 }

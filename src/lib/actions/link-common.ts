@@ -124,6 +124,14 @@ export async function linkMarketLocale(f: Factory, flow: LinkFlow, user: UserRef
   return {market, locale}
 }
 
+/** A market or locale given by flag or environment is checked before any request is sent. */
+export async function checkExplicitMarketLocale(f: Factory): Promise<void> {
+  const m = await f.settings().get('market')
+  const l = await f.settings().get('locale')
+  if (m && explicit(m)) checkMarket(m.value, m.origin)
+  if (l && explicit(l)) checkLocale(l.value, l.origin)
+}
+
 export function checkRedirectUri(value: string, origin = '--redirect-uri'): URL {
   try {
     return new URL(value)

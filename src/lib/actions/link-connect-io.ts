@@ -6,10 +6,10 @@ import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import type {LinkCallback} from '../tink/link.js'
 import type {CallbackPage} from '../tink/link-callback.js'
 
-/** Linux and the BSDs open a browser only on a display; macOS and Windows always have one. */
+/** Linux and the BSDs open a browser only on a display or through $BROWSER (xdg-open runs it); macOS and Windows always have one. */
 export function hasDisplay(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): boolean {
   if (platform === 'darwin' || platform === 'win32') return true
-  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY)
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY || env.BROWSER)
 }
 
 /**

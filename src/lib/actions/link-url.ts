@@ -6,7 +6,7 @@ import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import type {CommandFlags} from '../cli/flags.js'
 import {buildLinkUrl, type LinkFlow, type LinkParams} from '../tink/link.js'
-import {checkedLinkParams, checkFlowFor, linkFlags, linkMarketLocale, requiredRedirectUri, type LinkFlagValues} from './link-common.js'
+import {checkedLinkParams, checkExplicitMarketLocale, checkFlowFor, linkFlags, linkMarketLocale, requiredRedirectUri, type LinkFlagValues} from './link-common.js'
 
 export const linkUrlFlags = {
   ...linkFlags,
@@ -34,6 +34,7 @@ export async function oneTimeLink(f: Factory, flags: LinkFlagValues, redirectUri
 
 export async function linkUrl(f: Factory, flags: CommandFlags<typeof linkUrlFlags>): Promise<Outcome<OneTimeLink>> {
   checkFlowFor(flags.flow, false, 'tink link url')
+  await checkExplicitMarketLocale(f)
   const redirect = await requiredRedirectUri(f)
   const link = await oneTimeLink(f, flags, redirect, flags.state, 'tink link url')
   f.out(link.url)
