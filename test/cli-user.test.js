@@ -207,3 +207,58 @@ describe('what the CLI sends', () => {
     assert.equal(srv.requests.length, 0)
   })
 })
+
+describe("user create: Tink's markets and locales (issue 21)", () => {
+  const srv = useTinkServer()
+  const created = () => srv.requests.filter((q) => q.path === CREATE_PATH).map((q) => q.json)
+
+  function scriptCreate() {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(CREATE_PATH, (q) => ({json: {user_id: `u-${q.json.external_user_id}`, external_user_id: q.json.external_user_id}}))
+  }
+
+  test('a market outside every Tink list is a warning, not an error; it is sent with en_US', async () => {
+    scriptCreate()
+    const r = await runTink(['user', 'create', '--external-user-id', 'jp-1', '--market', 'JP', '--json'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /^Warning: market JP is in none of Tink's market lists \(AT BE CZ DE DK EE ES FI FR GB IE IT LT LV NL NO PL PT SE US\)/)
+    assert.deepEqual(created(), [{external_user_id: 'jp-1', market: 'JP', locale: 'en_US'}])
+    const se = await runTink(['user', 'create', '--external-user-id', 'se-1', '--market', 'SE'], {env: serverEnv(srv)})
+    assert.equal(se.stderr, '', 'no warning for a Tink market')
+  })
+
+  test('a locale Tink Link does not list (de_AT) is a warning; sent as given', async () => {
+    scriptCreate()
+    const r = await runTink(['user', 'create', '--external-user-id', 'at-1', '--market', 'AT', '--locale', 'de_AT'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /^Warning: locale de_AT is not one of Tink Link's locales/)
+    assert.equal(created()[0].locale, 'de_AT')
+  })
+
+  test('--retention-class in either case is sent upper case', async () => {
+    scriptCreate()
+    for (const value of ['temporary', 'Temporary', 'TEMPORARY']) {
+      const r = await runTink(['user', 'create', '--external-user-id', `t-${value}`, '--market', 'GB', '--retention-class', value], {env: serverEnv(srv)})
+      assert.equal(r.code, 0, r.stderr)
+    }
+    assert.deepEqual(created().map((b) => b.retention_class), ['TEMPORARY', 'TEMPORARY', 'TEMPORARY'])
+  })
+
+  test('bulk: a market outside Tink lists is warned about once per run and market, never per row; every row is created', async () => {
+    scriptCreate()
+    const input = 'external_user_id,market\nb1,JP\nb2,JP\nb3,CH\nb4,SE\nb5,JP\n'
+    const r = await runTink(['user', 'create', '--file', '-', '--concurrency', '1'], {env: serverEnv(srv), input})
+    assert.equal(r.code, 0, r.stderr)
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('Warning: market'))
+    assert.deepEqual(warnings.map((l) => /market (\w+)/.exec(l)[1]), ['JP', 'CH'])
+    assert.equal(created().length, 5)
+    assert.deepEqual(created().find((b) => b.external_user_id === 'b3'), {external_user_id: 'b3', market: 'CH', locale: 'en_US'})
+  })
+
+  test("the help says the default locale is tink's choice", async () => {
+    const {readFileSync} = await import('node:fs')
+    const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8'))
+    assert.match(manifest.commands['user:create'].flags.locale.description, /tink's choice: Tink documents none per market/)
+    assert.match(manifest.commands['user:create'].description, /AT de_DE, BE nl_NL, IE en_GB, SE sv_SE/)
+  })
+})

@@ -58,7 +58,7 @@ describe('tink login on a terminal', () => {
         {expect: 'Default market', keys: 'se'},
         {expect: 'se', keys: ENTER}, // lower case is refused with a hint ...
         {expect: 'Did you mean SE', keys: '\x7f\x7fSE' + ENTER}, // ... and corrected
-        {expect: 'Default locale', keys: ENTER},
+        {expect: 'Default locale', keys: ENTER}, // the default follows the market, as user create's: SE -> sv_SE
         {expect: 'Redirect URI', keys: 'https://example.com/cb' + ENTER},
       ],
       {TINK_CONFIG_DIR: dir},
@@ -74,7 +74,7 @@ describe('tink login on a terminal', () => {
     assert.equal(config.active, name)
     assert.deepEqual(
       {...config.profiles[name], createdAt: undefined},
-      {clientId: client.id, baseUrl: emu.url, linkBaseUrl: emu.url, market: 'SE', locale: 'en_US', redirectUri: 'https://example.com/cb', storage: 'keychain', createdAt: undefined},
+      {clientId: client.id, baseUrl: emu.url, linkBaseUrl: emu.url, market: 'SE', locale: 'sv_SE', redirectUri: 'https://example.com/cb', storage: 'keychain', createdAt: undefined},
     )
     const stored = spawnSync('secret-tool', ['lookup', 'service', 'tink-auth-cli', 'account', `${name}:client-secret`], {encoding: 'utf8'})
     assert.equal(stored.stdout, SECRET)
