@@ -147,7 +147,12 @@ describe('the README guides, run as written against the emulator', () => {
       // A profile saved with the emulator's API URL points its Tink Link URLs at the emulator too
       // (issue 23: link.tink.com URLs carrying emulator codes led nowhere).
       assert.equal(url.origin + url.pathname, `${emu.url}/1.0/transactions/connect-accounts`)
-      assert.equal(url.searchParams.get('redirect_uri'), 'https://example.com/callback')
+      assert.equal(url.searchParams.get('redirect_uri'), 'https://console.tink.com/callback')
+      // The one-time income check URL: no user, no code.
+      const once = new URL(/^\S+\/1\.0\/income-check\/create-report\?\S+$/m.exec(r.stdout)[0])
+      assert.equal(once.origin, emu.url)
+      assert.equal(once.searchParams.get('authorization_code'), null)
+      assert.equal(once.searchParams.get('market'), 'GB')
       assert.match(url.searchParams.get('authorization_code') ?? url.searchParams.get('code') ?? '', /^[0-9a-f]{32}$/)
     } finally {
       await runCli(['profile', 'remove', 'support', '--yes'], {env: {TINK_CONFIG_DIR: env.TINK_CONFIG_DIR}})
@@ -183,8 +188,9 @@ describe('the README guides, run as written against the emulator', () => {
     assert.match(r.stderr, /Created user demo-1/)
     assert.match(r.stdout, /^external_user_id: demo-1$/m)
     assert.match(r.stdout, /^credentials_id:\s+[0-9a-f]{32}$/m)
-    const token = /^access_token:\s+(\S+)$/m.exec(r.stdout)?.[1]
-    const accounts = await fetch(`${emu.url}/data/v2/accounts`, {headers: {authorization: `Bearer ${token}`}})
-    assert.equal(accounts.status, 200)
+    assert.match(r.stdout, /^user_id:\s+[0-9a-f]{32}$/m)
+    assert.doesNotMatch(r.stdout, /access_token/, 'the token only with --raw or --json')
+    // The connected accounts, read with tink api for the same user.
+    assert.match(r.stdout, /^Demo Current Account$/m)
   })
 })
