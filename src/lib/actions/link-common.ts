@@ -12,6 +12,7 @@ import type {UserRef} from '../tink/api.js'
 import {checkFlow, checkLinkParams, flowMarketWarning, flowSpec, INPUT_PROVIDER_MAX, INPUT_USERNAME_MAX, LINK_PRODUCTS, LINK_THEMES, type LinkFlow, type LinkParams} from '../tink/link.js'
 import {flowsOneTime, flowsForUser, LINK_FLOWS} from '../tink/link-flows.js'
 import {defaultLocale, localeWarning, marketWarning} from '../tink/markets.js'
+import {userInfo} from '../tink/user-info.js'
 import {checkLocale, checkMarket} from '../tink/validate.js'
 
 /** The Tink Link flow and parameters, shared by `grant delegate`, `link url` and `link connect`. */
@@ -103,7 +104,7 @@ export async function linkMarketLocale(f: Factory, flow: LinkFlow, user: UserRef
   let market = usable(m) ? checkMarket(m.value, m.origin) : known?.market
   let locale = usable(l) ? checkLocale(l.value, l.origin) : known?.locale
   if (user && (market === undefined || locale === undefined)) {
-    const own = await (await f.api()).userInfo(user)
+    const own = await userInfo(await f.api(), user)
     f.trace(`* the user's own market ${own.market ?? '(none)'} and locale ${own.locale ?? '(none)'} from GET /api/v1/user`)
     market ??= own.market
     locale ??= own.locale

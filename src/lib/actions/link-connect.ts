@@ -16,6 +16,7 @@ import {TINK_LINK_SCOPES, type TokenResult, type UserRef} from '../tink/api.js'
 import {isLoopbackRedirect, parseLinkCallback} from '../tink/link.js'
 import {listenForCallback} from '../tink/link-callback.js'
 import {defaultLocale} from '../tink/markets.js'
+import {userInfo} from '../tink/user-info.js'
 import {checkLocale, checkMarket, joinScopes} from '../tink/validate.js'
 import {delegateFlags, delegateLink, prepareLinkRequest} from './grant-delegate.js'
 import {callbackPage, checkCallback, pastedCallback, showUrl} from './link-connect-io.js'
@@ -82,7 +83,7 @@ export async function linkConnect(f: Factory, flags: Flags_): Promise<Outcome<Li
       }
       // Always say who connected: the id Tink gave the user as well as the one given here.
       if (result.user_id === undefined) {
-        const info = await api.userInfo(user)
+        const info = await userInfo(api, user)
         result.user_id = info.id ?? user.userId
         known ??= {market: info.market, locale: info.locale}
       }

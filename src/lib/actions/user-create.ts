@@ -44,7 +44,7 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
     locale: !locale || locale.source === 'default' ? defaultLocale(checkedMarket) : checkLocale(locale.value, locale.origin),
   }
   if (flags['retention-class'] !== undefined) input.retention_class = checkRetentionClass(flags['retention-class'])
-  for (const warning of [marketWarning(input.market), localeWarning(input.locale as string)]) if (warning) f.warnLine(warning)
+  for (const warning of [marketWarning(input.market), localeWarning(input.locale)]) if (warning) f.warnLine(warning)
   await f.preflight({needsCredentials: true})
 
   let user: CreatedUser

@@ -185,13 +185,6 @@ export class TinkApi {
     return this.withUserToken(user, scope, (accessToken) => this.request({method: 'GET', path, what, bearer: accessToken}))
   }
 
-  /** GET /api/v1/user (user:read): who the user is and their own market and locale (api-general, "Get user": `id`, `externalUserId`, `profile.market`, `profile.locale`). */
-  async userInfo(user: UserRef): Promise<{id?: string; externalUserId?: string; market?: string; locale?: string}> {
-    const body = parseJsonObject(await this.userGet(user, 'user:read', '/api/v1/user', 'get user'), 'get user')
-    const text = (o: unknown, k: string): string | undefined => (o && typeof o === 'object' && typeof (o as Record<string, unknown>)[k] === 'string' ? ((o as Record<string, unknown>)[k] as string) : undefined)
-    return {id: text(body, 'id'), externalUserId: text(body, 'externalUserId'), market: text(body.profile, 'market'), locale: text(body.profile, 'locale')}
-  }
-
   /** POST /api/v1/oauth/authorization-grant -> a single-use code for an existing user. */
   async grant(user: UserRef, scope: string, idHint?: string): Promise<{code: string}> {
     return this.withClientToken('authorization:grant', async (accessToken, fresh) => {

@@ -53,7 +53,7 @@ export interface LinkUrlInput extends LinkParams {
   redirectUri?: string
 }
 
-/** Each parameter: its query name and its flag (for messages). */
+/** Each parameter: its query name (as every Tink Link web reference page names it) and its flag. */
 const PARAMS: ReadonlyArray<[keyof LinkParams, LinkParamName, string]> = [
   ['products', 'products', '--products'],
   ['credentialsId', 'credentials_id', '--credentials-id'],
@@ -192,7 +192,7 @@ export function isLoopbackRedirect(uri: URL): boolean {
   return uri.protocol === 'http:' && isLoopbackHost(uri.hostname)
 }
 
-/** The report (or payment) ids a flow's callback may carry, by the flow's result. */
+// The ids a flow's success redirect carries: account-check, income-check, risk-insights, payment-initiation reference pages; Expense Check SDK reference.
 export const REPORT_IDS: ReadonlyArray<Exclude<LinkResult, 'credentials'>> = ['account_verification_report_id', 'income_check_id', 'expense_check_id', 'risk_insights_id', 'payment_request_id']
 
 /** What Tink Link sent to the redirect URI, parsed from its query. */
