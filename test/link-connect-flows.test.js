@@ -59,6 +59,13 @@ describe('link connect without a user: one-time URLs, no delegate', () => {
     assert.match(r.stderr, /--raw or --json/)
   })
 
+  test('--raw with a flow that returns a report id: exit 2 before anything is listened on or sent', async () => {
+    const r = await spawnCli(['link', 'connect', '--flow', 'income-check/create-report', '--raw', '--no-browser'], {env: serverEnv(srv)}).done
+    assert.equal(r.code, 2, r.stderr)
+    assert.match(r.stderr, /--raw prints a user token; --flow income-check\/create-report returns income_check_id, no token/)
+    assert.equal(srv.requests.length, 0)
+  })
+
   test('a payment Tink Link failed: the error with payment_request_id, exit 9', async () => {
     const {r} = await connect(srv, ['--flow', 'pay', '--payment-request-id', 'pr-9', '--market', 'GB', '--no-browser', '--json'], {error: 'AUTHENTICATION_ERROR', message: 'No', payment_request_id: 'pr-9'})
     assert.equal(r.code, 9, r.stderr)

@@ -4,7 +4,8 @@ import {commandOf} from '../../lib/cli/base-command.js'
 export default class GrantDelegate extends commandOf(grantDelegate, {flags: grantDelegateFlags}) {
   static override summary = 'Mint a delegated code for Tink Link and print the Tink Link URL to send the customer.'
   static override description = `POST /api/v1/oauth/authorization-grant/delegate with a client token that has authorization:grant, then builds the Tink Link URL for the chosen flow. Human output is the URL alone on stdout, so it can be copied or piped; --json prints {"code", "url"}.
-The live service requires --id-hint (the name or e-mail the customer sees in Tink Link); on a terminal it is asked for when missing. A redirect URI is required too (--redirect-uri, TINK_REDIRECT_URI or the profile's): Tink Link refuses a URL without one. See the README for which flow takes which Link parameter.`
+The URL carries the user's own market and locale, read from Tink (GET /api/v1/user with a user:read token), unless --market/--locale or TINK_MARKET/TINK_LOCALE give others; a profile's default market never overrides a user's own. The flows are those Tink documents for permanent users (continuous access); a one-time-only flow (the report flows, pay) is refused with a hint to tink link url.
+The live service requires --id-hint (the name or e-mail the customer sees in Tink Link); on a terminal it is asked for when missing. A redirect URI is required too (--redirect-uri, TINK_REDIRECT_URI or the profile's; Tink's own https://console.tink.com/callback is registered for every Console app): Tink Link refuses a URL without one. See the README for which flow takes which Link parameter.`
 
   static override examples = [
     {description: 'A Tink Link URL for a customer to connect their bank accounts', command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --id-hint "Jane Doe" --redirect-uri https://console.tink.com/callback'},

@@ -13,7 +13,7 @@ import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {formatFields} from '../cli/output.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
 import {TINK_LINK_SCOPES, type TokenResult, type UserRef} from '../tink/api.js'
-import {isLoopbackRedirect, parseLinkCallback} from '../tink/link.js'
+import {checkFlow, flowSpec, isLoopbackRedirect, parseLinkCallback} from '../tink/link.js'
 import {listenForCallback} from '../tink/link-callback.js'
 import {defaultLocale} from '../tink/markets.js'
 import {userInfo} from '../tink/user-info.js'
@@ -60,6 +60,11 @@ export async function linkConnect(f: Factory, flags: Flags_): Promise<Outcome<Li
   const withUser = flags['user-id'] !== undefined || flags['external-user-id'] !== undefined
   if (flags.create && flags['external-user-id'] === undefined) throw usageError('--create needs --external-user-id', 'Tink creates users by the id your app gives them: use --external-user-id ID --create')
   const scope = joinScopes(flags.scope) ?? DATA_SCOPES
+  // Without a user, a report or payment flow returns its id and no code: --raw would have no token to print.
+  if (flags.raw && !withUser) {
+    const result = flowSpec(checkFlow(flags.flow)).result
+    if (result !== 'credentials') throw usageError(`--raw prints a user token; --flow ${checkFlow(flags.flow)} returns ${result}, no token`, 'Drop --raw (the id is printed), or use --json')
+  }
   const setting = await f.settings().get('redirectUri')
   const redirect = checkRedirectUri(setting?.value ?? DEFAULT_REDIRECT_URI, setting?.origin ?? 'the built-in default')
   f.trace(`* redirectUri from ${setting?.origin ?? 'built-in default'}`)
