@@ -7,7 +7,7 @@ import {userRef} from '../cli/user-ref.js'
 import {CliError, usageError} from '../errors/cli-error.js'
 import {TRANSPORT_HEADERS, type HttpResponse, type RequestSpec} from '../http/client.js'
 import type {UserRef} from '../tink/api.js'
-import {scopeForPath} from '../tink/scopes.js'
+import {isReadOnlyPath, scopeForPath} from '../tink/scopes.js'
 import {joinScopes} from '../tink/validate.js'
 import {paginate, parseJson} from './api-pages.js'
 
@@ -94,7 +94,7 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   const fields = parseFields(flags.field)
   const headers = parseHeaders(flags.header)
   // Fields on a path that is only ever read (a data endpoint) are its query, as with -X GET.
-  const readOnlyPath = scopeForPath(rawPath.startsWith('/') ? rawPath : '/' + rawPath) !== undefined
+  const readOnlyPath = isReadOnlyPath(rawPath.startsWith('/') ? rawPath : '/' + rawPath)
   const defaulted = method === undefined
   method ??= flags.input !== undefined || (fields.length > 0 && !flags.paginate && !readOnlyPath) ? 'POST' : 'GET'
   if (!METHODS.has(method)) throw usageError(`Unknown HTTP method ${method}`, [...METHODS].join(', '))

@@ -58,3 +58,10 @@ export function scopeForPath(path: string, method = 'GET'): string | undefined {
   const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase()
   return SCOPE_TABLE.find(([verb, re]) => verb === m && re.test(bare))?.[2]
 }
+
+/** True for a path Tink documents only a GET for (a data endpoint): `tink api` makes fields on it the query. */
+export function isReadOnlyPath(path: string): boolean {
+  const bare = path.split(/[?#]/)[0].replace(/\/+$/, '')
+  const verbs = SCOPE_TABLE.filter(([, re]) => re.test(bare)).map(([verb]) => verb)
+  return verbs.length > 0 && verbs.every((v) => v === 'GET')
+}
