@@ -277,7 +277,7 @@ Module._load = function (request, ...rest) {
     assert.equal(r.code, 3, r.screen)
     assert.match(r.screen, /nothing was saved/)
     const flat = r.screen.replace(/\r?\n/g, ' ')
-    assert.ok(flat.includes(`tink login ${name} --client-id ${client.id} --base-url ${emu.url} --market GB --locale en_US --client-secret-stdin`), r.screen)
+    assert.ok(flat.includes(`tink login ${name} --client-id ${client.id} --base-url ${emu.url} --market GB --locale en_GB --client-secret-stdin`), r.screen)
     assert.ok(!r.screen.includes(SECRET), 'the secret is never shown')
     assert.throws(() => readFileSync(join(dir, 'config.json')), /ENOENT/)
   })
