@@ -6,17 +6,10 @@
  */
 import {isLoopbackHost} from '../http/loopback.js'
 import {usageError} from '../errors/cli-error.js'
-import {flowSpec, flowsTaking, LINK_FLOWS as ALL_FLOWS, LINK_PRODUCTS, LINK_THEMES, type LinkFlow, type LinkParamName, type LinkResult} from './link-flows.js'
+import {flowSpec, flowsTaking, LINK_FLOWS, LINK_PRODUCTS, LINK_THEMES, type LinkFlow, type LinkParamName, type LinkResult} from './link-flows.js'
 
-export {LINK_PRODUCTS, LINK_THEMES, flowSpec, type LinkFlow} from './link-flows.js'
+export {LINK_FLOWS, LINK_PRODUCTS, LINK_THEMES, flowSpec, type LinkFlow} from './link-flows.js'
 
-/**
- * Only for the in-tree emulator (src/emulator imports these two names; packages/emulator, which
- * replaces it, has tables of its own): the flows its Link pages serve. The CLI uses every flow of
- * link-flows.ts. Delete with src/emulator.
- */
-export const LINK_FLOWS: readonly LinkFlow[] = ['transactions/connect-accounts', 'transactions/update-consent', 'transactions/extend-consent', 'products/connect-accounts', 'products/update-consent', 'account-check/connect', 'account-check/update-consent', 'credentials/add', 'credentials/refresh', 'credentials/authenticate']
-export const CREDENTIALS_FLOWS: readonly LinkFlow[] = LINK_FLOWS.filter((f) => (flowSpec(f).needs as readonly string[]).includes('credentials_id'))
 export const INPUT_PROVIDER_MAX = 100
 export const INPUT_USERNAME_MAX = 50
 // Report pages (income-check, risk-insights, account-check): external_reference is letters, digits and dashes, at most 50.
@@ -73,7 +66,7 @@ const PARAMS: ReadonlyArray<[keyof LinkParams, LinkParamName, string]> = [
 
 export function checkFlow(flow: string): LinkFlow {
   const f = flow.replace(/^\/?(1\.0\/)?/, '').replace(/\/+$/, '') as LinkFlow
-  if (!ALL_FLOWS.includes(f)) throw usageError(`Unknown Tink Link flow "${flow}"`, `Use one of: ${ALL_FLOWS.join(', ')}`)
+  if (!LINK_FLOWS.includes(f)) throw usageError(`Unknown Tink Link flow "${flow}"`, `Use one of: ${LINK_FLOWS.join(', ')}`)
   return f
 }
 
