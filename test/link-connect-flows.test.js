@@ -137,3 +137,38 @@ describe('link connect with a user', () => {
     assert.match(r.stderr, /No display to open a browser on: open this Tink Link URL in a browser yourself/)
   })
 })
+
+describe('link connect against the emulator package: a one-time report flow end to end', () => {
+  test('income-check/create-report: the Demo Bank journey ends with the income_check_id the emulator returned', async () => {
+    const {startEmulator} = await import('tink-emulator')
+    const emu = await startEmulator({})
+    try {
+      const port = await freePort()
+      const redirect = `http://127.0.0.1:${port}/callback`
+      const env = {TINK_API_URL: emu.url, TINK_LINK_URL: emu.url, TINK_CLIENT_ID: 'tink-emulator-client', TINK_CLIENT_SECRET: 'tink-emulator-secret'}
+      const run = spawnCli(['link', 'connect', '--flow', 'income-check/create-report', '--market', 'SE', '--no-browser', '--json', '--redirect-uri', redirect, '--wait', '20'], {env})
+      let stderr = ''
+      const url = await new Promise((resolve, reject) => {
+        run.child.stderr.on('data', (d) => {
+          stderr += d
+          const m = /^(http:\/\/\S+\/1\.0\/income-check\/create-report\?\S+)$/m.exec(stderr)
+          if (m) resolve(m[1])
+        })
+        run.done.then((r) => reject(new Error(`ended before printing a URL: ${r.stderr}`)))
+      })
+      // What the applicant's browser does: choose the Demo Bank, follow Tink Link's redirect.
+      const res = await fetch(url, {method: 'POST', body: new URLSearchParams({bank: 'demo-success'}), redirect: 'manual'})
+      const landed = res.headers.get('location')
+      assert.ok(landed?.startsWith(`${redirect}?`), `${res.status} ${landed}`)
+      await fetch(landed)
+      const r = await run.done
+      assert.equal(r.code, 0, r.stderr)
+      const doc = oneJson(r.stdout)
+      assert.equal(doc.income_check_id, new URL(landed).searchParams.get('income_check_id'))
+      assert.match(doc.income_check_id, /\S/)
+      assert.equal(doc.token, undefined)
+    } finally {
+      await emu.close()
+    }
+  })
+})
