@@ -27,11 +27,10 @@ if (argv.length === 1 && argv[0] === '--version') {
   // that always send a request: any V8 flag also makes Node compile its own modules without their
   // built-in code cache, which --help or a cached `token get` (answered from the token cache, no
   // request) would pay for nothing. Node 22 and 24 do not wait at exit, so there the flag would
-  // be that cost alone. Measured with the startup benchmark (docs/performance.md).
-  var topic = argv[0]
-  var liftoff = parts[0] === 20 && (topic === 'user' || topic === 'grant' || topic === 'credentials' || topic === 'api' ||
-    (topic === 'webhook' && /^(create|list|get|update|delete)$/.test(argv[1])) ||
-    (topic === 'token' && (argv[1] === 'revoke' || argv.some(function (a) { return /^--(no-cache|code|refresh-token)(=|$)/.test(a) }))))
+  // be that cost alone. Measured with the startup benchmark (docs/performance.md). Which command
+  // lines always send a request is what each command declares (`needs.request`), collected at
+  // build time into dist/command-needs.json (src/lib/cli/command-needs.cts).
+  var liftoff = parts[0] === 20 && require('../dist/lib/cli/command-needs.cjs').alwaysSends(argv, require('../dist/command-needs.json'))
   if (liftoff) require('node:v8').setFlagsFromString('--liftoff-only')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache
   // (src/lib/cli/compile-cache.cts) instead of compiled at every start: the startup benchmark

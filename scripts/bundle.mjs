@@ -22,6 +22,7 @@ import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
 import {appendFileSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join, relative, sep} from 'node:path'
+import {writeNeeds} from './command-needs.mjs'
 
 const spec = (file) => JSON.stringify('./' + relative('dist', file).split(sep).join('/'))
 
@@ -53,14 +54,18 @@ exports.helpSubject = require('./hooks/help-subject.js').default
 Object.defineProperty(exports, 'flagSuggestions', {enumerable: true, get: () => require('./hooks/flag-suggestions.js').default})
 Object.defineProperty(exports, 'commandNotFound', {enumerable: true, get: () => require('./hooks/command-not-found.js').default})
 exports.run = (argv, dir) => {
-  // The warm-up's module (profiles, the keychain, the token cache) loads only where it may be used.
-  if (require('./lib/cli/keychain-topics.js').mayUseKeychain(argv, process.env)) require('./lib/cli/keychain-warm-up.js').warmUpKeychain(process.env)
+  // The warm-up's module (profiles, the keychain, the token cache) loads only where it may be used:
+  // the commands that declare they may read the keychain (dist/command-needs.json, written below).
+  if (require('./lib/cli/keychain-topics.js').mayUseKeychain(argv, process.env, require('./command-needs.json'))) require('./lib/cli/keychain-warm-up.js').warmUpKeychain(process.env)
   const oclif = require('@oclif/core')
   // After oclif's stdout listener exists: a full stdout is one line and exit 7, help included.
   require('./lib/cli/stdout-guard.cjs').guardStdout()
   return oclif.execute({args: argv, dir})
 }
 `
+// What each command declared it needs before the bundle loads (a V8 flag, the keychain warm-up):
+// the table bin/run.cjs and the entry above read (scripts/command-needs.mjs).
+await writeNeeds('dist/commands', 'dist/command-needs.json')
 writeFileSync('dist/bundle-entry.cjs', entry)
 writeFileSync('dist/commands.json', JSON.stringify(commands.map((c) => c.id), null, 2) + '\n')
 

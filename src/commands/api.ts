@@ -7,7 +7,7 @@ const args = {
   path: Args.string({description: 'PATH, when METHOD is given first.'}),
 }
 
-export default class Api extends commandOf(api, {flags: apiFlags, args}) {
+export default class Api extends commandOf(api, {flags: apiFlags, args, needs: {request: 'always', keychain: true}}) {
   static override summary = 'Call any Tink API path with the right token.'
   static override description = `Sends METHOD PATH (a path on the API base URL) and prints the response body byte for byte as received (JSON indented on a terminal). The method is GET unless a body is given, or fields on a path that is not a data endpoint (then POST): fields on a data endpoint are its query. Headers the HTTP layer sets (Host, Connection, Content-Length, Transfer-Encoding, Expect, Upgrade) cannot be given.
 With --external-user-id or --user-id, the token is a user token (authorization grant, then exchange; cached until shortly before it expires) for --scope, or, without --scope, for the scope Tink's scope table gives the method and path (user:read for GET /api/v1/user, credentials:read for /api/v1/credentials/list and /api/v1/providers, accounts:read for /data/v2/accounts and their balances, accounts:read + accounts.parties:readonly for parties, identities:readonly for /data/v2/identities, transactions:read, provider-consents:read, ...). Without a user: a client token for --scope. --token - reads a token from standard input instead.

@@ -1,7 +1,7 @@
 import {grantDelegate, grantDelegateFlags} from '../../lib/actions/grant-delegate.js'
 import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class GrantDelegate extends commandOf(grantDelegate, {flags: grantDelegateFlags}) {
+export default class GrantDelegate extends commandOf(grantDelegate, {flags: grantDelegateFlags, needs: {request: 'always', keychain: true}}) {
   static override summary = 'Mint a delegated code for Tink Link and print the Tink Link URL to send the customer.'
   static override description = `POST /api/v1/oauth/authorization-grant/delegate with a client token that has authorization:grant, then builds the Tink Link URL for the chosen flow. Human output is the URL alone on stdout, so it can be copied or piped; --json prints {"code", "url"}.
 The URL carries the user's own market and locale, read from Tink (GET /api/v1/user with a user:read token), unless --market/--locale or TINK_MARKET/TINK_LOCALE give others; a profile's default market never overrides a user's own. The flows are those Tink documents for permanent users (continuous access); a one-time-only flow (the report flows, pay) is refused with a hint to tink link url.

@@ -1,7 +1,7 @@
 import {tokenGet, tokenGetFlags} from '../../lib/actions/token-get.js'
 import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class TokenGet extends commandOf(tokenGet, {flags: tokenGetFlags}) {
+export default class TokenGet extends commandOf(tokenGet, {flags: tokenGetFlags, needs: {request: ['no-cache', 'code', 'refresh-token'], keychain: true}}) {
   static override summary = 'Get an OAuth access token.'
   static override description = `POST /api/v1/oauth/token. By default a client token (grant_type=client_credentials) for the given scopes; with --code, a user token for an authorization code; with --refresh-token, a renewed user token.
 Codes and refresh tokens are secrets: pass "-" to read them from standard input.`

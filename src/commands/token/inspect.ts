@@ -4,7 +4,7 @@ import {commandOf} from '../../lib/cli/base-command.js'
 
 const args = {token: Args.string({description: '- : read the token from standard input (the only way: a token in the arguments lands in shell history).'})}
 
-export default class TokenInspect extends commandOf(tokenInspect, {args}) {
+export default class TokenInspect extends commandOf(tokenInspect, {args, needs: {keychain: true}}) {
   static override summary = 'Show what is known about a token, without sending it anywhere.'
   static override description = `Looks the token up in this profile's token cache (kind, profile, user, scope, expiry) and, when it is a JWT, decodes its header and claims (UNVERIFIED: the signature is not checked). A token that is neither is reported as opaque.
 The token is read from standard input ("-", or no argument with a pipe), never taken as an argument: one there would land in shell history and the process list.`

@@ -1,7 +1,7 @@
 import {userDelete, userDeleteFlags} from '../../lib/actions/user-delete.js'
 import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class UserDelete extends commandOf(userDelete, {flags: userDeleteFlags}) {
+export default class UserDelete extends commandOf(userDelete, {flags: userDeleteFlags, needs: {request: 'always', keychain: true}}) {
   static override summary = 'Delete a Tink user and everything Tink holds for it.'
   static override description = `Runs Tink's documented chain in one command: a client token with authorization:grant, an authorization grant with scope user:delete, the code exchanged for a user token, then POST /api/v1/user/delete with that token.
 Asks for confirmation on a terminal; --yes skips the question. Without a terminal, --yes is required and nothing is sent without it.

@@ -1,7 +1,7 @@
 import {userGet, userGetFlags} from '../../lib/actions/user-get.js'
 import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class UserGet extends commandOf(userGet, {flags: userGetFlags}) {
+export default class UserGet extends commandOf(userGet, {flags: userGetFlags, needs: {request: 'always', keychain: true}}) {
   static override summary = 'Show a Tink user (id, external id, market, locale, created).'
   static override description = 'GET /api/v1/user with a user token for user:read (authorization grant + exchange, cached). --json prints the user as Tink sent it.'
   static override examples = [

@@ -1,7 +1,7 @@
 import {webhookCreate, webhookCreateFlags} from '../../lib/actions/webhook-create.js'
 import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class WebhookCreate extends commandOf(webhookCreate, {flags: webhookCreateFlags}) {
+export default class WebhookCreate extends commandOf(webhookCreate, {flags: webhookCreateFlags, needs: {request: 'always', keychain: true}}) {
   static override summary = 'Subscribe a URL to Tink events (events v2 webhook endpoint).'
   static override description = `POST /events/v2/webhook-endpoints with a client token scoped webhook-endpoints. Tink accepts https:// URLs only (the local emulator also takes http:// on loopback); it may take up to 15 minutes before the first event arrives.
 Tink returns the webhook's signing secret only in this answer: it is printed once on stdout (and in the --json document), or with --save kept in the profile's keychain under the webhook id, where webhook verify and webhook listen find it.

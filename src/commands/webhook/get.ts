@@ -1,7 +1,7 @@
 import {webhookGet, webhookGetArgs} from '../../lib/actions/webhook-list.js'
 import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class WebhookGet extends commandOf(webhookGet, {args: webhookGetArgs}) {
+export default class WebhookGet extends commandOf(webhookGet, {args: webhookGetArgs, needs: {request: 'always', keychain: true}}) {
   static override summary = 'Show one webhook endpoint.'
   static override description = 'Events v2 has no read by id: this lists every page and picks the id. Exit 4 when no endpoint has it.'
 

@@ -2,7 +2,7 @@ import {webhookUpdate, webhookUpdateFlags} from '../../lib/actions/webhook-updat
 import {webhookGetArgs} from '../../lib/actions/webhook-list.js'
 import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class WebhookUpdate extends commandOf(webhookUpdate, {flags: webhookUpdateFlags, args: webhookGetArgs}) {
+export default class WebhookUpdate extends commandOf(webhookUpdate, {flags: webhookUpdateFlags, args: webhookGetArgs, needs: {request: 'always', keychain: true}}) {
   static override summary = "Change a webhook endpoint's url, events, description or state."
   static override description = 'PATCH /events/v2/webhook-endpoints/ID with {"webhookEndpoint": {...}} holding only the fields given. The secret stays the same.'
 

@@ -2,7 +2,7 @@ import {webhookVerify, webhookVerifyFlags} from '../../lib/actions/webhook-verif
 import {secretBaseFlags} from '../../lib/actions/webhook-common.js'
 import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class WebhookVerify extends commandOf(webhookVerify, {flags: webhookVerifyFlags, baseFlags: secretBaseFlags}) {
+export default class WebhookVerify extends commandOf(webhookVerify, {flags: webhookVerifyFlags, baseFlags: secretBaseFlags, needs: {keychain: true}}) {
   static override summary = "Check a delivery's X-Tink-Signature against its body."
   static override description = `Recomputes the HMAC-SHA256 of t + "." + body with the webhook's secret and compares it with v1 in constant time; other keys in the header are ignored, and a timestamp older than --max-age seconds is refused, as Tink's signature page describes.
 The secret comes from --secret-stdin, TINK_WEBHOOK_SECRET, or the one saved with webhook create --save (--webhook-id picks one of several).

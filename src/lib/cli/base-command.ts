@@ -6,6 +6,7 @@
  */
 import {Command, Interfaces} from '@oclif/core'
 import {ExitCode, usageError, type ExitCodeValue} from '../errors/cli-error.js'
+import type {CommandNeeds} from './command-needs.cjs'
 import {Factory, type Outcome} from './factory.js'
 import {GLOBAL_FLAGS, type CommandFlags} from './flags.js'
 import {Interrupt} from './interrupt.js'
@@ -28,6 +29,12 @@ export interface CommandSpec<F extends Interfaces.FlagInput, A extends Interface
   baseFlags?: Interfaces.FlagInput
   /** False for commands that manage profiles themselves (no profile layers, no token cache). */
   usesProfiles?: boolean
+  /**
+   * Whether every run sends a request, and whether it may read a secret or the token cache from
+   * the keychain: collected at build time (scripts/command-needs.mjs) into what bin/run.cjs and
+   * the bundle's entry read before the bundle loads (a V8 flag, the keychain warm-up).
+   */
+  needs?: CommandNeeds
 }
 
 /**
@@ -43,6 +50,7 @@ export function commandOf<R, F extends Interfaces.FlagInput = None, A extends In
     static override args: Interfaces.ArgInput = spec.args ?? {}
     // Typed as oclif's FlagInput so a command can offer a subset: flags it would ignore are refused.
     static override baseFlags: Interfaces.FlagInput = spec.baseFlags ?? GLOBAL_FLAGS
+    static readonly needs: CommandNeeds = spec.needs ?? {}
     protected readonly usesProfiles = spec.usesProfiles ?? true
 
     async run(): Promise<R | undefined> {
