@@ -4,6 +4,55 @@ import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
+// The layers of src/lib, lowest first: which folders (and single files) each may import. This is
+// the rule CONTRIBUTING.md ("How the code is arranged") points to; `npm run lint` fails on an
+// import it does not allow. `types` are allowed as `import type` only (the shape of a value one
+// layer stores for another: the token cache, a profile). A later entry whose `files` name single
+// files of a folder replaces the folder's rule for them.
+const LIB = ['errors', 'http', 'config', 'secrets', 'tink', 'cli', 'bulk', 'actions']
+const LAYERS = [
+  {layer: 'errors', may: []},
+  {layer: 'http', may: ['errors'], also: ['secrets/redact.js']},
+  {layer: 'config', may: ['errors', 'secrets']},
+  // The files secrets stores build on: below secrets, so they import nothing of it.
+  {layer: 'config', files: ['paths.cts', 'atomic-write.cts', 'safe-file.ts', 'lock.ts'], may: ['errors']},
+  {layer: 'secrets', may: ['errors'], also: ['config/paths.cjs', 'config/atomic-write.cjs', 'config/safe-file.js', 'config/lock.js'], types: ['config/profiles.js', 'tink/api.js']},
+  {layer: 'tink', may: ['errors', 'http']},
+  {layer: 'cli', may: ['errors', 'http', 'config', 'secrets', 'tink'], oclif: true},
+  {layer: 'bulk', may: ['errors', 'http', 'config', 'tink', 'cli']},
+  {layer: 'actions', may: ['errors', 'http', 'config', 'secrets', 'tink', 'cli', 'bulk'], oclif: true},
+]
+// The emulator is the oracle, loaded only by `emulator start`'s action, never by the CLI's layers.
+const EMULATOR = {group: ['**/emulator/*', '**/packages/emulator/**'], message: 'only src/lib/actions/emulator-start.ts loads the emulator'}
+const EMULATOR_LOADER = 'src/lib/actions/emulator-start.ts'
+const OCLIF = {group: ['@oclif/*'], message: 'below src/lib/cli the layers know nothing of oclif'}
+
+/** One restricted-imports pattern list: every folder of src/lib not allowed (`prefix` + folder). */
+function restrictions(prefix, may, also = [], types = [], where = '') {
+  const allowed = [...also, ...types]
+  const patterns = LIB.filter((l) => !may.includes(l)).map((l) => ({
+    group: [`${prefix}${l}/*`, ...allowed.filter((f) => f.startsWith(`${l}/`)).map((f) => `!${prefix}${f}`)],
+    message: `${where} may import from ${[...may, ...also].join(', ') || 'no other folder of src/lib'} (eslint.config.js LAYERS)`,
+  }))
+  for (const f of types) patterns.push({group: [`${prefix}${f}`], allowTypeImports: true, message: `${where} may import only types from ${f}`})
+  return patterns
+}
+
+function layerRules() {
+  const rule = (patterns) => ({'@typescript-eslint/no-restricted-imports': ['error', {patterns}]})
+  const blocks = LAYERS.map(({layer, files, may, also, types, oclif}) => ({
+    files: files ? files.map((f) => `src/lib/${layer}/${f}`) : [`src/lib/${layer}/**/*.ts`, `src/lib/${layer}/**/*.cts`],
+    rules: rule([...restrictions('../', [...may, layer], also, types, `src/lib/${layer}${files ? ` (${files.join(', ')})` : ''}`), EMULATOR, ...(oclif ? [] : [OCLIF])]),
+  }))
+  const actions = blocks.at(-1)
+  blocks.push({files: [EMULATOR_LOADER], rules: rule(actions.rules['@typescript-eslint/no-restricted-imports'][1].patterns.filter((p) => p !== EMULATOR))})
+  // A command file is its help, its flags and one call: it imports the base command, shared flags
+  // and its action (or service), nothing below.
+  blocks.push({files: ['src/commands/**/*.ts'], rules: rule([...restrictions('**/lib/', ['cli', 'actions'], [], [], 'src/commands'), EMULATOR])})
+  blocks.push({files: ['src/hooks/**/*.ts'], rules: rule([...restrictions('**/lib/', ['cli', 'errors'], [], [], 'src/hooks'), EMULATOR])})
+  return blocks
+}
+
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'packages/*/dist/**', 'bench/minimal-oclif/**', 'oclif.manifest.json']},
   js.configs.recommended,
@@ -17,6 +66,7 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  ...layerRules(),
   {
     files: ['packages/emulator/src/**/*.ts'],
     extends: [...tseslint.configs.recommendedTypeChecked],
