@@ -1,5 +1,5 @@
 /**
- * Row validation for bulk files: the same checks as the single-user flags (src/lib/validate.ts),
+ * Row validation for bulk files: the same checks as the single-user flags (src/lib/tink/validate.ts),
  * but a bad row becomes a reason string instead of ending the run, so it is reported `invalid`
  * with its line number and never sent.
  */

@@ -2,7 +2,7 @@
  * The client-token cache: one entry per (client id, API base URL, sorted scope set), kept in the
  * secret store of the profile the credentials belong to (keychain or the --insecure-storage
  * file), never in the config file; credentials that belong to no profile (env or flags) are not
- * cached. Freshness and cacheability rules live in tink.ts.
+ * cached. Freshness and cacheability rules live in tink/token-cache.ts.
  *
  * A cache is an optimisation: if the store fails, the command goes on without it (a --verbose
  * trace line says so). The credential lookup, not the cache, reports a broken keychain.
