@@ -23,7 +23,7 @@ const LAYERS = [
   {layer: 'actions', may: ['errors', 'http', 'config', 'secrets', 'tink', 'cli', 'bulk'], oclif: true},
 ]
 // The emulator is the oracle, loaded only by `emulator start`'s action, never by the CLI's layers.
-const EMULATOR = {group: ['**/emulator/*', '**/packages/emulator/**'], message: 'only src/lib/actions/emulator-start.ts loads the emulator'}
+const EMULATOR = {group: ['tink-emulator', 'tink-emulator/*', '**/packages/emulator/**'], message: 'only src/lib/actions/emulator-start.ts loads the emulator'}
 const EMULATOR_LOADER = 'src/lib/actions/emulator-start.ts'
 const OCLIF = {group: ['@oclif/*'], message: 'below src/lib/cli the layers know nothing of oclif'}
 
