@@ -3,6 +3,7 @@
 // `tink` commands against it as subprocesses, exactly as a user would type them, and shows each
 // command line with its output. No credentials, no network. Exits non-zero if any step fails.
 import {spawn} from 'node:child_process'
+import {createInterface} from 'node:readline'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -41,9 +42,30 @@ function run(args, {shown} = {}) {
   })
 }
 
+/**
+ * The emulator serves Tink Link too, but only while the demo runs (it stops at the end, and step 7
+ * deletes the user): on a terminal the demo waits here for Enter, so the URL above can be opened;
+ * anywhere else (a pipe, CI) it does not ask.
+ */
+async function offerLink() {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) return
+  const rl = createInterface({input: process.stdin, output: process.stdout})
+  let interrupted = false
+  await new Promise((resolve) => {
+    rl.question('\nThe emulator serves this Tink Link page while the demo waits: open the URL above in a browser, then press Enter to go on. ', resolve)
+    rl.on('SIGINT', () => {
+      interrupted = true
+      rl.close()
+    })
+    rl.on('close', resolve)
+  })
+  rl.close()
+  if (interrupted) throw Object.assign(new Error('Ctrl-C at step 3; steps 4 to 7 were not run (the emulator stops, and its demo user with it)'), {exitCode: 130})
+}
+
 const step = (n, text) => process.stdout.write(`\n${bold(`${n}.`)} ${text}\n`)
 const external = `demo-customer-${Date.now().toString(36)}`
-let failed = false
+let failed = 0
 try {
   process.stdout.write(`${bold('tink demo')}: the support and provisioning flow against the embedded Tink emulator at ${emu.url}\n`)
   process.stdout.write(dim(`The commands below run with:\n  export TINK_API_URL=${emu.url} TINK_LINK_URL=${emu.url}\n  export TINK_CLIENT_ID=${BUILTIN_CLIENT.id}\n  export TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}\n`))
@@ -54,8 +76,9 @@ try {
   step(2, 'Create a permanent user for the customer:')
   const created = JSON.parse(await run(['user', 'create', '--external-user-id', external, '--market', 'GB', '--locale', 'en_US', '--json']))
 
-  step(3, "Mint a delegated grant and the Tink Link URL to send the customer (the emulator serves Tink Link too: open it in a browser):")
-  await run(['grant', 'delegate', '--external-user-id', external, '--id-hint', 'Demo Customer', '--redirect-uri', 'https://example.com/callback', '--test'])
+  step(3, 'Mint a delegated grant and the Tink Link URL to send the customer (redirected to the Tink Console callback every Tink app has):')
+  await run(['grant', 'delegate', '--external-user-id', external, '--id-hint', 'Demo Customer', '--redirect-uri', 'https://console.tink.com/callback', '--test'])
+  await offerLink()
 
   step(4, "Grant data access and exchange the code for a user token (the API's own flow):")
   await run(['grant', 'create', '--user-id', created.user_id, '--scope', 'accounts:read,transactions:read', '--exchange', '--json'])
@@ -73,9 +96,9 @@ try {
   if (left.length !== 0) throw new Error('the user still exists in the emulator after delete')
   process.stdout.write(`\n${bold('Done.')} The emulator saw ${emu.requests.length} requests; the user is gone.\n`)
 } catch (err) {
-  failed = true
-  process.stderr.write(`\ndemo failed: ${err.message}\n`)
+  failed = err.exitCode ?? 1
+  process.stderr.write(`\ndemo ${err.exitCode === 130 ? 'stopped' : 'failed'}: ${err.message}\n`)
 } finally {
   await emu.close()
 }
-process.exitCode = failed ? 1 : 0
+process.exitCode = failed

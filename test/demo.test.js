@@ -3,7 +3,8 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {join} from 'node:path'
-import {ROOT, runNode} from './helpers.js'
+import {spawn} from 'node:child_process'
+import {ROOT, cleanEnv, runNode} from './helpers.js'
 
 function runDemo() {
   // cleanEnv (inside runNode): no TINK_* from the developer's shell, a private config folder, NO_COLOR.
@@ -47,7 +48,7 @@ test('npm run demo: five steps against the embedded emulator, each command line 
   const url = new URL(delegate.output)
   assert.equal(url.origin + url.pathname, `${emulatorUrl}/1.0/transactions/connect-accounts`)
   assert.match(url.searchParams.get('authorization_code'), /^\S{16,}$/)
-  assert.equal(url.searchParams.get('redirect_uri'), 'https://example.com/callback')
+  assert.equal(url.searchParams.get('redirect_uri'), 'https://console.tink.com/callback')
   assert.equal(url.searchParams.get('client_id'), 'tink-emulator-client')
 
   const grant = stepOutput(r.stdout, 'grant create')
@@ -71,4 +72,59 @@ test('npm run demo: five steps against the embedded emulator, each command line 
   assert.equal(del.output, `Deleted the user with external id ${ext}`)
 
   assert.match(r.stdout, /^Done\. The emulator saw \d+ requests; the user is gone\.$/m)
+  // Not on a terminal: nothing asks to open a page of an emulator that stops with the demo.
+  assert.doesNotMatch(r.stdout, /browser|press Enter/i)
+})
+
+/** Runs the demo on a pseudo-terminal (util-linux `script`); `atPrompt(screen)` runs while it waits at step 3, before Enter. */
+function runDemoOnTerminal(atPrompt) {
+  const line = [process.execPath, join(ROOT, 'scripts', 'demo.js')].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', line, '/dev/null'], {cwd: ROOT, env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe']})
+    let screen = ''
+    let asked = false
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`the demo on a terminal did not finish; screen:\n${screen}`))
+    }, 60_000)
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      screen += d
+      if (!asked && screen.includes('press Enter to go on')) {
+        asked = true
+        atPrompt(screen).then(
+          () => child.stdin.write('\r'),
+          (err) => {
+            child.kill('SIGKILL')
+            reject(err)
+          },
+        )
+      }
+    })
+    child.stderr.setEncoding('utf8').on('data', (d) => (screen += d))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, screen, asked})
+    })
+  })
+}
+
+test('npm run demo on a terminal waits at the Tink Link step while its emulator serves the page, and asks nowhere else', async () => {
+  let link
+  let page
+  const r = await runDemoOnTerminal(async (screen) => {
+    link = /^(http:\/\/127\.0\.0\.1:\d+\/1\.0\/transactions\/connect-accounts\?\S+)\s*$/m.exec(screen)?.[1]
+    assert.ok(link, `the Tink Link URL is on the screen:\n${screen}`)
+    const res = await fetch(link)
+    page = {status: res.status, body: await res.text()}
+  })
+  assert.equal(r.asked, true, r.screen)
+  assert.equal(r.code, 0, r.screen)
+  assert.match(r.screen, /^Done\. /m)
+  // The page the demo asked to open was served, for the demo's customer and redirect URI.
+  assert.equal(page.status, 200, page.body)
+  assert.doesNotMatch(page.body, /not registered/i)
+  assert.equal(new URL(link).searchParams.get('redirect_uri'), 'https://console.tink.com/callback')
+  // Once the demo ends its emulator is gone: the wait was the only time to open it.
+  await assert.rejects(fetch(link))
 })
