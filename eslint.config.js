@@ -32,7 +32,7 @@ function restrictions(prefix, may, also = [], types = [], where = '') {
   const allowed = [...also, ...types]
   const patterns = LIB.filter((l) => !may.includes(l)).map((l) => ({
     group: [`${prefix}${l}/*`, ...allowed.filter((f) => f.startsWith(`${l}/`)).map((f) => `!${prefix}${f}`)],
-    message: `${where} may import from ${[...may, ...also].join(', ') || 'no other folder of src/lib'} (eslint.config.js LAYERS)`,
+    message: `${where} may import from ${[...may.filter((l) => !where.startsWith(`src/lib/${l}`)), ...also].join(', ') || 'no other folder of src/lib'} (eslint.config.js LAYERS)`,
   }))
   for (const f of types) patterns.push({group: [`${prefix}${f}`], allowTypeImports: true, message: `${where} may import only types from ${f}`})
   return patterns
