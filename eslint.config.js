@@ -25,7 +25,7 @@ const LAYERS = [
 // The emulator is the oracle, loaded only by `emulator start`'s action, never by the CLI's layers.
 const EMULATOR = {group: ['tink-emulator', 'tink-emulator/*', '**/packages/emulator/**'], message: 'only src/lib/actions/emulator-start.ts loads the emulator'}
 const EMULATOR_LOADER = 'src/lib/actions/emulator-start.ts'
-const OCLIF = {group: ['@oclif/*'], message: 'below src/lib/cli the layers know nothing of oclif'}
+const OCLIF = {group: ['@oclif/*'], message: 'only src/lib/cli and src/lib/actions know oclif'}
 
 /** One restricted-imports pattern list: every folder of src/lib not allowed (`prefix` + folder). */
 function restrictions(prefix, may, also = [], types = [], where = '') {
