@@ -48,10 +48,12 @@ export function namedFiles(text, file = 'x.ts') {
 }
 
 test('every file a comment names exists', () => {
+  // The emulator package (packages/) is not read: its comments cite files of Tink's example
+  // repositories (tink-ab/tink-link-web-permanent-users-example), on purpose.
   const all = ['src', 'bin', 'scripts', 'bench', 'test', 'packages'].filter((d) => existsSync(join(ROOT, d))).flatMap((d) => filesUnder(join(ROOT, d)))
-  const basenames = new Set(all.flatMap((f) => sources(basename(f)).length && [basename(f), basename(f).replace(/\.ts$/, '.js'), basename(f).replace(/\.cts$/, '.cjs')]))
+  const basenames = new Set(all.flatMap((f) => [basename(f), basename(f).replace(/\.ts$/, '.js'), basename(f).replace(/\.cts$/, '.cjs')]))
   const missing = []
-  for (const file of all.filter((f) => /\.(ts|cts|js|cjs|mjs)$/.test(f))) {
+  for (const file of all.filter((f) => /\.(ts|cts|js|cjs|mjs)$/.test(f) && !relative(ROOT, f).startsWith('packages'))) {
     for (const name of namedFiles(readFileSync(file, 'utf8'), file)) {
       const n = name.replace(/^\.\//, '')
       const found = n.includes('/')

@@ -90,10 +90,10 @@ describe('npm pack and npm install -g', () => {
   })
 
   test('the tarball holds only what runs: bin, dist, manifest, README, LICENSE, CHANGELOG, package.json', () => {
-    const allowed = /^(bin\/run\.cjs|dist\/.+\.c?js|dist\/commands\.json|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
+    const allowed = /^(bin\/run\.cjs|dist\/.+\.c?js|dist\/commands\.json|dist\/command-needs\.json|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
     const extra = files.filter((f) => !allowed.test(f))
     assert.deepEqual(extra, [], 'nothing else (no src, test, spec, scripts, maps or type declarations)')
-    for (const needed of ['bin/run.cjs', 'oclif.manifest.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/commands/token/get.js', 'dist/hooks/command-not-found.js']) {
+    for (const needed of ['bin/run.cjs', 'dist/command-needs.json', 'oclif.manifest.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/commands/token/get.js', 'dist/hooks/command-not-found.js']) {
       assert.ok(files.includes(needed), needed)
     }
     // The emulator package is bundled into dist/tink.cjs at build time (`tink emulator start` needs
