@@ -30,11 +30,13 @@ const OCLIF = {group: ['@oclif/*'], message: 'only src/lib/cli and src/lib/actio
 /** One restricted-imports pattern list: every folder of src/lib not allowed (`prefix` + folder). */
 function restrictions(prefix, may, also = [], types = [], where = '') {
   const allowed = [...also, ...types]
+  // A file in a subfolder (bulk/ops/create.ts) reaches the other layers through more `../`.
+  const prefixes = prefix === '../' ? ['../', '../../', '../../../'] : [prefix]
   const patterns = LIB.filter((l) => !may.includes(l)).map((l) => ({
-    group: [`${prefix}${l}/*`, ...allowed.filter((f) => f.startsWith(`${l}/`)).map((f) => `!${prefix}${f}`)],
+    group: prefixes.flatMap((p) => [`${p}${l}/*`, ...allowed.filter((f) => f.startsWith(`${l}/`)).map((f) => `!${p}${f}`)]),
     message: `${where} may import from ${[...may.filter((l) => !where.startsWith(`src/lib/${l}`)), ...also].join(', ') || 'no other folder of src/lib'} (eslint.config.js LAYERS)`,
   }))
-  for (const f of types) patterns.push({group: [`${prefix}${f}`], allowTypeImports: true, message: `${where} may import only types from ${f}`})
+  for (const f of types) patterns.push({group: prefixes.map((p) => `${p}${f}`), allowTypeImports: true, message: `${where} may import only types from ${f}`})
   return patterns
 }
 
