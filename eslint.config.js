@@ -3,13 +3,15 @@
 import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
+import {readdirSync} from 'node:fs'
+import {join} from 'node:path'
 
 // The layers of src/lib, lowest first: which folders (and single files) each may import. This is
 // the rule CONTRIBUTING.md ("How the code is arranged") points to; `npm run lint` fails on an
 // import it does not allow. `types` are allowed as `import type` only (the shape of a value one
 // layer stores for another: the token cache, a profile). A later entry whose `files` name single
 // files of a folder replaces the folder's rule for them.
-const LIB = ['errors', 'http', 'config', 'secrets', 'tink', 'cli', 'bulk', 'actions']
+const LIB = ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk', 'actions']
 const LAYERS = [
   {layer: 'errors', may: []},
   {layer: 'http', may: ['errors'], also: ['secrets/redact.js']},
@@ -18,10 +20,14 @@ const LAYERS = [
   {layer: 'config', files: ['paths.cts', 'atomic-write.cts', 'safe-file.ts', 'lock.ts'], may: ['errors']},
   {layer: 'secrets', may: ['errors'], also: ['config/paths.cjs', 'config/atomic-write.cjs', 'config/safe-file.js', 'config/lock.js'], types: ['config/profiles.js', 'tink/api.js']},
   {layer: 'tink', may: ['errors', 'http']},
+  {layer: 'webhook', may: ['errors', 'http', 'secrets', 'tink']},
   {layer: 'cli', may: ['errors', 'http', 'config', 'secrets', 'tink'], oclif: true},
   {layer: 'bulk', may: ['errors', 'http', 'config', 'tink', 'cli']},
-  {layer: 'actions', may: ['errors', 'http', 'config', 'secrets', 'tink', 'cli', 'bulk'], oclif: true},
+  {layer: 'actions', may: ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk'], oclif: true},
 ]
+// A new folder of src/lib gets its place here, or lint stops: an unlisted folder would be unchecked.
+const unplaced = readdirSync(join(import.meta.dirname, 'src', 'lib')).filter((d) => !LIB.includes(d))
+if (unplaced.length > 0) throw new Error(`eslint.config.js: src/lib/${unplaced.join(', src/lib/')} has no place in LIB and LAYERS`)
 // The emulator is the oracle, loaded only by `emulator start`'s action, never by the CLI's layers.
 const EMULATOR = {group: ['tink-emulator', 'tink-emulator/*', '**/packages/emulator/**'], message: 'only src/lib/actions/emulator-start.ts loads the emulator'}
 const EMULATOR_LOADER = 'src/lib/actions/emulator-start.ts'

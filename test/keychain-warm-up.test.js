@@ -29,11 +29,11 @@ test('the keychain warm-up starts for the commands that read secrets, not for he
 })
 
 test('the V8 flag is for command lines that always send a request, as the commands declare', () => {
-  for (const argv of [['user', 'create', '-e', 'u1'], ['user', 'delete'], ['grant', 'create'], ['credentials', 'list'], ['api', '/api/v1/user'], ['token', 'revoke'], ['token', 'get', '--no-cache'], ['token', 'get', '--code=-'], ['token', 'get', '--refresh-token', '-']]) {
+  for (const argv of [['user', 'create', '-e', 'u1'], ['user', 'delete'], ['grant', 'create'], ['credentials', 'list'], ['api', '/api/v1/user'], ['token', 'revoke'], ['token', 'get', '--no-cache'], ['token', 'get', '--code=-'], ['token', 'get', '--refresh-token', '-'], ['webhook', 'list']]) {
     assert.equal(alwaysSends(argv, table), true, argv.join(' '))
   }
   // A cached `token get` may answer without a request; help, profiles and the emulator send none here.
-  for (const argv of [[], ['--help'], ['token', 'get', '--raw'], ['token', 'inspect', '-'], ['user', 'create', '--help'], ['profile', 'list'], ['emulator', 'start'], ['user']]) {
+  for (const argv of [[], ['--help'], ['token', 'get', '--raw'], ['token', 'inspect', '-'], ['user', 'create', '--help'], ['profile', 'list'], ['emulator', 'start'], ['user'], ['webhook', 'verify', '--payload', 'p.json']]) {
     assert.equal(alwaysSends(argv, table), false, argv.join(' ') || '(no words)')
   }
 })
