@@ -14,14 +14,31 @@ describe('token get against the emulator', () => {
   before(async () => (emu = await startEmulator()))
   after(() => emu.close())
 
-  test('human output: the token fields, one per line; exit 0', async () => {
-    const r = await runTink(['token', 'get', '--scope', 'user:create'], {env: emulatorEnv(emu)})
+  test('on a terminal: the token fields, one per line; exit 0', async () => {
+    const r = await runTink(['token', 'get', '--scope', 'user:create'], {env: emulatorEnv(emu), stdoutTTY: true})
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^access_token: +\S+$/m)
     assert.match(r.stdout, /^token_type: +bearer$/m)
     assert.match(r.stdout, /^scope: +user:create$/m)
     assert.match(r.stdout, /^expires_in: +1800$/m)
     assert.match(r.stdout, /^expires_at: +\d{4}-\d\d-\d\dT/m)
+  })
+
+  test('stdout not a terminal ($(...), a pipe): the token alone and a newline, and it works at Tink; --raw on a terminal too', async () => {
+    const r = await runTink(['token', 'get', '--scope', 'user:create'], {env: emulatorEnv(emu)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^[A-Za-z0-9_\-.~+/]+=*\n$/)
+    assert.equal(r.stderr, '')
+    const res = await request(emu.url + '/api/v1/user/create', {
+      method: 'POST',
+      headers: {authorization: `Bearer ${r.stdout.trim()}`, 'content-type': 'application/json'},
+      body: JSON.stringify({external_user_id: 'piped-token-user', market: 'GB', locale: 'en_US'}),
+    })
+    assert.equal(res.statusCode, 200, await res.body.text())
+    const tty = await runTink(['token', 'get', '--scope', 'user:create', '--raw'], {env: emulatorEnv(emu), stdoutTTY: true})
+    assert.match(tty.stdout, /^[A-Za-z0-9_\-.~+/]+=*\n$/)
+    const json = await runTink(['token', 'get', '--scope', 'user:create', '--json'], {env: emulatorEnv(emu)})
+    assert.equal(typeof oneJson(json.stdout).access_token, 'string', 'a pipe does not change --json')
   })
 
   test('--json: exactly one JSON document, the response as received plus expires_at in ISO 8601', async () => {

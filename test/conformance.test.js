@@ -69,10 +69,10 @@ after(async () => {
  * Runs `tink ...args` against a Prism, and returns the result with what Prism logged meanwhile
  * and how many Tink requests reached the emulator.
  */
-async function viaPrism(prism, args, {input, env = {}} = {}) {
+async function viaPrism(prism, args, {input, env = {}, stdoutTTY = false} = {}) {
   const mark = prism.mark()
   const before = emu.requests.length
-  const r = await runTink(args, {input, env: {...cliEnv(prism), ...env}})
+  const r = await runTink(args, {input, env: {...cliEnv(prism), ...env}, stdoutTTY})
   await prism.settle()
   const log = prism.since(mark)
   const found = scanLog(log)
@@ -257,7 +257,7 @@ describe('every command against Prism mock (--errors): spec-generated answers', 
     assert.ok(t1.expires_in < 0, `Prism's generated lifetime: ${t1.expires_in}`)
     assert.equal('expires_at' in t1, false, `no expires_at from expires_in ${t1.expires_in}`)
 
-    const human = await viaPrism(mock, ['token', 'get', '--scope', 'user:create'], {env})
+    const human = await viaPrism(mock, ['token', 'get', '--scope', 'user:create'], {env, stdoutTTY: true})
     assert.equal(human.code, 0, show(human))
     assert.match(human.stdout, /^access_token:\s+string$/m)
     assert.doesNotMatch(human.stdout, /expires_at/)

@@ -29,7 +29,7 @@ export const tokenGetFlags = {
     description: 'Fetch a new client token even if a cached one is still fresh (and do not cache it).',
   }),
   raw: Flags.boolean({
-    description: 'Print only the access token and a newline, e.g. for TOKEN=$(tink token get --raw).',
+    description: 'Print only the access token and a newline, on a terminal too (without a terminal on stdout that is the default: TOKEN=$(tink token get)).',
     exclusive: ['json'],
   }),
 }
@@ -45,7 +45,9 @@ export async function tokenGet(f: Factory, flags: CommandFlags<typeof tokenGetFl
   const api = await f.api()
   const token = user ? await api.userToken(user, scope!, {noCache: flags['no-cache']}) : code ? await api.exchangeCode(code) : refresh ? await api.refreshToken(refresh) : await api.cachedClientToken(scope, {noCache: flags['no-cache']})
 
-  if (flags.raw) f.io.stdout.write(token.access_token + '\n')
+  // In a pipe or $(...) the token is what a script wants, as `gh auth token` prints it; the
+  // labelled block is for people reading a terminal. --json is the whole answer either way.
+  if (flags.raw || (!f.json && !f.io.stdout.isTTY)) f.io.stdout.write(token.access_token + '\n')
   else f.out(formatToken(token))
   return {result: token}
 }
