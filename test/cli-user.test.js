@@ -66,6 +66,25 @@ describe('against the emulator', () => {
     assert.equal(emu.users().filter((u) => u.external_user_id === 'carol').length, 1)
   })
 
+  test('user create --if-exists ok: an existing user is exit 0, printed as exists with no user_id; fail (the default) stays exit 4', async () => {
+    const args = ['user', 'create', '--external-user-id', 'dora', '--market', 'GB']
+    assert.equal((await runTink([...args, '--if-exists', 'ok'], {env: emulatorEnv(emu)})).code, 0, 'a new user is created as usual')
+    const id = user('dora').user_id
+    const r = await runTink([...args, '--if-exists', 'ok'], {env: emulatorEnv(emu)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'external_user_id: dora\nstatus:           exists\n')
+    assert.match(r.stderr, /already exists .*no user_id/)
+    assert.doesNotMatch(r.stdout + r.stderr, new RegExp(id), 'no user_id guessed')
+    const j = await runTink([...args, '--if-exists', 'ok', '--json'], {env: emulatorEnv(emu)})
+    assert.equal(j.code, 0, j.stderr)
+    assert.deepEqual(oneJson(j.stdout), {external_user_id: 'dora', status: 'exists'})
+    for (const more of [[], ['--if-exists', 'fail']]) {
+      const f = await runTink([...args, ...more], {env: emulatorEnv(emu)})
+      assertOneLineError(f, 4, /already exists \(HTTP 409\).*--if-exists ok/)
+    }
+    assert.equal(emu.users().filter((u) => u.external_user_id === 'dora').length, 1)
+  })
+
   test('user delete --yes --json by external id: the four requests in order and the user is gone', async () => {
     const env = emulatorEnv(emu, CHAIN_APP)
     assert.equal((await runTink(['user', 'create', '--external-user-id', 'dave', '--market', 'GB'], {env})).code, 0)
@@ -139,6 +158,14 @@ describe('what the CLI sends', () => {
     assert.equal(create.headers['user-agent'], USER_AGENT)
     assert.match(create.headers['idempotency-key'], /^[0-9a-f-]{36}$/)
     assert.deepEqual(create.json, {external_user_id: 'ext-1', market: 'DE', locale: 'de_DE', retention_class: 'PERMANENT'})
+  })
+
+  test('user create --if-exists ok: a 409 that is not Tink\'s (a proxy page) is still a failure', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse()})
+    srv.script(CREATE_PATH, {status: 409, headers: {'content-type': 'text/html'}, body: '<html>conflict</html>'})
+    const r = await runTink(['user', 'create', '--external-user-id', 'ext-9', '--market', 'GB', '--if-exists', 'ok', '--retries', '0'], {env: serverEnv(srv)})
+    assert.equal(r.code, 5, r.stderr)
+    assert.equal(r.stdout, '')
   })
 
   test('user create retried after 503 and a reset: the same Idempotency-Key every time, one token request', async () => {

@@ -17,9 +17,8 @@ export const userCreateFlags = {
   'retention-class': Flags.string({description: `${RETENTION_CLASSES.join(' or ')} (temporary users are deleted after 24 h). Default: Tink's (PERMANENT).`}),
   ...bulkFlags,
   'if-exists': Flags.string({
-    description: 'With --file: a user that already exists is a success ("ok", the default, reported "exists") or a failure ("fail").',
+    description: 'A user that already exists (Tink answers 409) is a success, printed as "exists" ("ok"), or a failure, exit 4 ("fail"). Default: fail for one user, ok with --file.',
     options: ['ok', 'fail'],
-    helpGroup: 'BULK',
   }),
 }
 
@@ -28,8 +27,12 @@ type UserCreateFlags = CommandFlags<typeof userCreateFlags>
 /** A user this call most likely created, whose id the 409 did not give. */
 type MaybeCreatedUser = {user_id: null; external_user_id: string; created: 'probably'}
 
-export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Outcome<CreatedUser | MaybeCreatedUser>> {
-  rejectWithoutFile(flags)
+/** --if-exists ok: the user was there already; Tink's 409 names no user_id, so none is printed. */
+type ExistingUser = {external_user_id: string; status: 'exists'}
+
+export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Outcome<CreatedUser | MaybeCreatedUser | ExistingUser>> {
+  // --if-exists is the one bulk flag a single create takes too.
+  rejectWithoutFile({...flags, 'if-exists': undefined})
   if (flags.file !== undefined) return createFromFile(f, flags, flags.file)
   const ext = flags['external-user-id']
   if (ext === undefined) throw usageError('--external-user-id is required', 'Give the id your app uses for this user, e.g. --external-user-id user-123')
@@ -53,7 +56,13 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
     user = await (await f.api()).createUser(input, undefined, () => (sent = true))
   } catch (err) {
     if (f.signal.aborted) throw interruptedCreate(sent, input.external_user_id as string)
-    if (tinkSaid(err, 409) && err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) throw err.withHint('Use another --external-user-id, or delete that user first with tink user delete')
+    if (tinkSaid(err, 409) && err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) {
+      if (flags['if-exists'] !== 'ok') throw err.withHint('Use another --external-user-id, or delete that user first with tink user delete (or pass --if-exists ok)')
+      const ext = input.external_user_id as string
+      f.note(`A user with external id "${ext}" already exists (--if-exists ok). Tink's answer gives no user_id: tink user get --external-user-id shows it`)
+      f.out(formatFields([['external_user_id', ext], ['status', 'exists']]))
+      return {result: {external_user_id: ext, status: 'exists'}}
+    }
     if (!(err instanceof CliError) || err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) throw err
     // Tink does not give the id of an existing user to a client token: say so, exit 0, no hint to delete.
     f.note(`${err.message}. Its user id is not in the answer; Tink gives it with the user's own data`)
