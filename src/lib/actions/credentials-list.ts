@@ -1,9 +1,14 @@
 /** `tink credentials list`: one row per bank the user connected, with its status and consent expiry. */
+import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {userRef} from '../cli/user-ref.js'
+import {ExitCode} from '../errors/cli-error.js'
 
-export const credentialsListFlags = {...userFlags}
+export const credentialsListFlags = {
+  ...userFlags,
+  'fail-on-error': Flags.boolean({description: 'Exit 12 when any credentials are not UPDATED (the list is printed all the same).'}),
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -37,6 +42,11 @@ export async function credentialsList(f: Factory, flags: CommandFlags<typeof cre
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (r: string[]): string => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]))).join('  ').trimEnd()
   f.out([line(head), ...rows.map(line)].join('\n'))
+  const notUpdated = list.filter((c) => c.status !== 'UPDATED')
+  if (flags['fail-on-error'] && notUpdated.length) {
+    f.note(`${notUpdated.length} of ${list.length} credentials not UPDATED (--fail-on-error): exit 12`)
+    return {result: body, exitCode: ExitCode.CREDENTIALS_FAILED}
+  }
   return {result: body}
 }
 

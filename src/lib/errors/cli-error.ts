@@ -21,6 +21,8 @@ export const ExitCode = {
   LINK_TIMEOUT: 10,
   /** `tink webhook verify`: the signature does not verify, is stale, or the header is malformed. */
   WEBHOOK_INVALID: 11,
+  /** `tink credentials wait`: the bank connection ended in an error status; `credentials list --fail-on-error`: one is not UPDATED. */
+  CREDENTIALS_FAILED: 12,
   /** A bulk run stopped by SIGHUP (its terminal closed, an SSH session dropped), as a shell reports a hangup. */
   HANGUP: 129,
   INTERRUPTED: 130,
@@ -112,6 +114,8 @@ function codeForExit(exit: ExitCodeValue): string {
       return 'link_failed'
     case ExitCode.LINK_TIMEOUT:
       return 'link_timeout'
+    case ExitCode.CREDENTIALS_FAILED:
+      return 'credentials_failed'
     case ExitCode.INTERRUPTED:
       return 'interrupted'
     default:
