@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import {execFile, spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {chmodSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {promisify} from 'node:util'
@@ -98,7 +98,8 @@ describe('the README guides, run as written against the emulator', () => {
   }
 
   before(async () => {
-    emu = await startEmulator({})
+    // The support guide's redirect URI, registered as an app registers it in Tink Console.
+    emu = await startEmulator({redirectUris: ['https://example.com/callback']})
     shim = tempDir('tink-shim-')
     writeFileSync(join(shim, 'tink'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`)
     chmodSync(join(shim, 'tink'), 0o755)
@@ -122,7 +123,7 @@ describe('the README guides, run as written against the emulator', () => {
     assert.equal(users.length, 3, 'each user exactly once')
   })
 
-  test('2. support: logged in once (a keychain profile), create the customer, print the Tink Link URL', async (t) => {
+  test('2. support: logged in once (a keychain profile), create the customer, print the Tink Link URL, wait until they connected in Chromium', {skip: browserSkip}, async (t) => {
     const {dir, env} = world({})
     // The suite's one probe (a write and a delete): findCredentials, a listing, crashes keytar on
     // a locked collection and failed here under the load of the whole suite.
@@ -139,11 +140,24 @@ describe('the README guides, run as written against the emulator', () => {
     })
     assert.equal(login.code, 0, login.stderr)
     try {
-      const r = await sh(guide('support').replaceAll('cust-2001', `cust-2001-${RUN}`), dir, env)
+      const run = sh(guide('support').replaceAll('cust-2001', `cust-2001-${RUN}`), dir, env)
+      // The customer gets link.txt and connects while `tink credentials wait` waits.
+      const linkFile = join(dir, 'link.txt')
+      let text = ''
+      for (let i = 0; i < 300 && !text.endsWith('\n'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        text = existsSync(linkFile) ? readFileSync(linkFile, 'utf8') : ''
+      }
+      const url = new URL(text.trim())
+      await finishInBrowser(url.href, {choice: 'Demo Bank (connects successfully)'})
+      const r = await run
       assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`)
       assert.match(r.stdout, /token now\s+ok/)
       assert.match(r.stdout, /^user_id:\s+[0-9a-f]{32}$/m)
-      const url = new URL(r.stdout.trim().split('\n').at(-1))
+      assert.ok(r.stdout.includes(text), 'cat link.txt shows the URL')
+      assert.match(r.stderr, /^Waiting up to 10m for a bank connection of the user with external id "cust-2001-\w+"/m)
+      assert.match(r.stdout, /^status:\s+UPDATED$/m)
+      assert.match(r.stdout, /^provider:\s+uk-demobank-open-banking-redirect$/m)
       // A profile saved with the emulator's API URL points its Tink Link URLs at the emulator too
       // (issue 23: link.tink.com URLs carrying emulator codes led nowhere).
       assert.equal(url.origin + url.pathname, `${emu.url}/1.0/transactions/connect-accounts`)
