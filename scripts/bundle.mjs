@@ -12,8 +12,8 @@
 //
 // Out of the bundle: keytar (a native module, required where the keychain is used) and `typescript`
 // (oclif's ts-path has a literal require of it, for development only). undici, conf,
-// @inquirer/prompts, chalk and csv-parse are chunks of their own (dist/chunks, below), required
-// when a command imports them. The emulator is the workspace package `tink-emulator`
+// @inquirer/prompts, chalk, csv-parse and jq-wasm (jq in WebAssembly, for --jq) are chunks of their
+// own (dist/chunks, below), required when a command imports them. The emulator is the workspace package `tink-emulator`
 // (packages/emulator, built before this step): bundled at build time into a chunk of its own,
 // dist/chunks/tink-emulator.cjs, which only `emulator start` requires, so the installed tarball
 // needs nothing published and no other command reads it. The one import() left is oclif's, for
@@ -74,7 +74,7 @@ writeFileSync('dist/commands.json', JSON.stringify(commands.map((c) => c.id), nu
 // hands it to V8, so its size is paid by --help and a cached `token get` too. An import of one of
 // these packages becomes a require() of its chunk, which runs when the import runs;
 // src/lib/cli/compile-cache.cts loads chunks with the same code cache as the bundle.
-const CHUNKS = {undici: 'undici', conf: 'conf', chalk: 'chalk', 'inquirer-prompts': '@inquirer/prompts', 'csv-parse': 'csv-parse', 'tink-emulator': 'tink-emulator'}
+const CHUNKS = {undici: 'undici', conf: 'conf', chalk: 'chalk', 'inquirer-prompts': '@inquirer/prompts', 'csv-parse': 'csv-parse', 'jq-wasm': 'jq-wasm', 'tink-emulator': 'tink-emulator'}
 const chunkOf = new Map(Object.entries(CHUNKS).map(([file, pkg]) => [pkg, file]))
 
 const common = {

@@ -8,7 +8,7 @@ import {Command, Interfaces} from '@oclif/core'
 import {ExitCode, usageError, type ExitCodeValue} from '../errors/cli-error.js'
 import type {CommandNeeds} from './command-needs.cjs'
 import {Factory, type Outcome} from './factory.js'
-import {GLOBAL_FLAGS, type CommandFlags} from './flags.js'
+import {GLOBAL_FLAGS, jqFlags, type CommandFlags} from './flags.js'
 import {Interrupt} from './interrupt.js'
 import {systemIO, type IO} from './io.js'
 import {prepareColor, writeJson} from './output.js'
@@ -46,7 +46,7 @@ export function commandOf<R, F extends Interfaces.FlagInput = None, A extends In
   spec: CommandSpec<F, A> = {},
 ) {
   abstract class Of extends TinkCommand<CommandFlags<F>, Interfaces.InferredArgs<A>> {
-    static override flags: Interfaces.FlagInput = spec.flags ?? {}
+    static override flags: Interfaces.FlagInput = {...spec.flags, ...jqFlags}
     static override args: Interfaces.ArgInput = spec.args ?? {}
     // Typed as oclif's FlagInput so a command can offer a subset: flags it would ignore are refused.
     static override baseFlags: Interfaces.FlagInput = spec.baseFlags ?? GLOBAL_FLAGS
@@ -102,6 +102,11 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
     })
     rejectEmptyValues(flags, {...this.ctor.baseFlags, ...this.ctor.flags})
     this.flags = flags as F
+    if (this.flags.jq !== undefined) {
+      if ((flags as {raw?: boolean}).raw) throw usageError('--jq and --raw cannot be used together', '--raw prints the token alone; --jq filters the --json answer')
+      // Loaded only now, and the expression compiled before anything is sent.
+      await (await import('../jq/jq.js')).checkJq(this.flags.jq)
+    }
     this.args = args as A
     this.built = new Factory({
       io: this.io,
@@ -126,7 +131,22 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
     if (!this.built) throw new Error('command used before init()')
     const outcome = await body(this.built, this.flags, this.args)
     this.exitCode = outcome.exitCode ?? ExitCode.OK
+    if (this.flags.jq !== undefined && outcome.result !== undefined) {
+      const lines = await (await import('../jq/jq.js')).runJq(this.flags.jq, outcome.result)
+      for (const line of lines) this.io.stdout.write(line + '\n')
+      // Printed here: oclif prints the JSON document only for a result.
+      return undefined
+    }
     return outcome.result
+  }
+
+  /** --jq implies --json (before a `--`, as oclif reads --json). */
+  override jsonEnabled(): boolean {
+    if (super.jsonEnabled()) return true
+    if (!this.ctor.enableJsonFlag) return false
+    const end = this.argv.indexOf('--')
+    const args = end === -1 ? this.argv : this.argv.slice(0, end)
+    return args.some((a) => a === '--jq' || a.startsWith('--jq='))
   }
 
   override logJson(json: unknown): void {

@@ -50,6 +50,14 @@ export const GLOBAL_FLAGS = {
   }),
 }
 
+/** --jq, beside the --json every command has (oclif adds --json; the base command adds this). */
+export const jqFlags = {
+  jq: Flags.string({
+    description: 'Print what a jq expression makes of the --json answer (implies --json): strings raw, other values as compact JSON, one a line. An error answer stays the one JSON error document.',
+    helpGroup: 'GLOBAL',
+  }),
+}
+
 /**
  * The base flags of commands that only work on local files: API flags (--timeout,
  * --client-secret-stdin, ...) would be ignored, so they are not offered; -v stays because people
@@ -58,7 +66,7 @@ export const GLOBAL_FLAGS = {
 export const localBaseFlags = {verbose: GLOBAL_FLAGS.verbose}
 
 /** The parsed flags of a command whose own flags are `F`: the global ones, --json, and its own. */
-export type CommandFlags<F extends Interfaces.FlagInput> = Interfaces.InferredFlags<typeof GLOBAL_FLAGS & F> & {json?: boolean}
+export type CommandFlags<F extends Interfaces.FlagInput> = Interfaces.InferredFlags<typeof GLOBAL_FLAGS & F> & {json?: boolean; jq?: string}
 
 
 export const userFlags = {
