@@ -118,6 +118,7 @@ describe('the README guides, run as written against the emulator', () => {
     assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`)
     for (const id of ['cust-1001', 'cust-1002', 'cust-1003']) assert.match(r.stdout, new RegExp(`^${id} created [0-9a-f]{32}$`, 'm'))
     assert.match(r.stdout, /^\s+3 exists$/m, 'the re-run created nothing')
+    assert.match(r.stdout, /^cust-1004 [0-9a-f]{32}$/m, '--jq: the interpolated string, raw')
     assert.match(r.stderr, /3 rows in .*: 3 created, 0 exists, 0 invalid, 0 failed/)
     const users = emu.users().filter((u) => /^cust-100[123]$/.test(u.external_user_id))
     assert.equal(users.length, 3, 'each user exactly once')
