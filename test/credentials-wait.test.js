@@ -3,7 +3,7 @@
 // and a scripted server for the statuses the emulator never produces.
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {BUILTIN_CLIENT, startEmulator} from '../dist/emulator/index.js'
+import {BUILTIN_CLIENT, startEmulator} from 'tink-emulator'
 import {emulatorEnv} from './helpers.js'
 import {runTink} from './support/in-process.js'
 import {clientToken, createUser, delegatedCode, runLink} from './support/emulator-http.js'
