@@ -13,6 +13,7 @@ import {startEmulator} from 'tink-emulator'
 import {BIN, cleanEnv, freePort, ROOT, runCli, tempDir} from './helpers.js'
 import {keychainProblem} from './support/keychain.js'
 import {driveTerminal} from './support/cli.js'
+import {clientToken, delegatedCode, runLink} from './support/emulator-http.js'
 import {browserSkip, finishInBrowser, linkUrlFrom, recordingBrowser} from './support/link-browser.js'
 import {listenExample, webhookExampleWorld} from './support/webhook-examples.js'
 
@@ -247,6 +248,14 @@ const inBrowser = {
 }
 
 
+/** The customer of `userId` connects Demo Bank through the emulator's Tink Link a moment from now. */
+async function connectSoon(emu, userId) {
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  const code = await delegatedCode(emu, await clientToken(emu, CLIENT), userId)
+  const r = await runLink(emu, 'transactions/connect-accounts', {client_id: CLIENT.id, redirect_uri: 'http://localhost:3000/callback', authorization_code: code, market: 'GB', locale: 'en_US'}, 'demo-success')
+  assert.equal(r.post.status, 303, r.post.text)
+}
+
 describe('every example runs as written against the emulator', () => {
   let port
   let base // folder with the shared fixtures: the `tink` shim, prepared profiles, seed state
@@ -355,7 +364,10 @@ describe('every example runs as written against the emulator', () => {
             if (browserSkip) return t.skip(browserSkip)
             return await throughBrowser(line, inBrowser[line], dir, {...env, TINK_LINK_URL: emu.url, TINK_REDIRECT_URI: `http://localhost:${await freePort()}/callback`})
           }
+          // credentials wait waits for the customer: user-123 connects Demo Bank through Tink Link meanwhile.
+          const connecting = c.id === 'credentials:wait' ? connectSoon(emu, '5c1a0e6d9b7f4a2e8c3d1b0a9f8e7d6c') : undefined
           const r = await shell(line, dir, env)
+          await connecting
           assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`)
           if (/--json/.test(line) && !/>/.test(line)) JSON.parse(r.stdout)
           if (/> results\.ndjson/.test(line)) {

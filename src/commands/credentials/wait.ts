@@ -7,6 +7,6 @@ export default class CredentialsWait extends commandOf(credentialsWait, {flags: 
 Exit 0: UPDATED (the credentials are printed; --json prints them as Tink sent them). 12: AUTHENTICATION_ERROR, TEMPORARY_ERROR, PERMANENT_ERROR, SESSION_EXPIRED or DELETED, with Tink's status and message. 10: --wait ran out. 130: Ctrl-C. --timeout still bounds each request.`
   static override examples = [
     {description: 'After sending the customer a Tink Link URL: did the connection work?', command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --wait 15m'},
-    {description: 'After a refresh of known credentials, in a script', command: '<%= config.bin %> <%= command.id %> --user-id USER_ID --credentials-id CREDENTIALS_ID --json'},
+    {description: 'In a script: the status alone on stdout (exit 12 when the bank refused)', command: "<%= config.bin %> <%= command.id %> --external-user-id user-123 --jq .status"},
   ]
 }

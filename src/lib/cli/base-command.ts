@@ -104,6 +104,8 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
     this.flags = flags as F
     if (this.flags.jq !== undefined) {
       if ((flags as {raw?: boolean}).raw) throw usageError('--jq and --raw cannot be used together', '--raw prints the token alone; --jq filters the --json answer')
+      // Bulk runs write their NDJSON as rows finish, not through the one answer --jq filters.
+      if ((flags as {file?: string}).file !== undefined) throw usageError('--jq does not filter bulk (--file) output yet', 'Pipe the NDJSON lines through jq instead')
       // Loaded only now, and the expression compiled before anything is sent.
       await (await import('../jq/jq.js')).checkJq(this.flags.jq)
     }
