@@ -107,7 +107,7 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
       // Bulk runs write their NDJSON as rows finish, not through the one answer --jq filters.
       if ((flags as {file?: string}).file !== undefined) throw usageError('--jq does not filter bulk (--file) output yet', 'Pipe the NDJSON lines through jq instead')
       // Loaded only now, and the expression compiled before anything is sent.
-      await (await import('../jq/jq.js')).checkJq(this.flags.jq)
+      await (await import('./jq.js')).checkJq(this.flags.jq)
     }
     this.args = args as A
     this.built = new Factory({
@@ -134,7 +134,7 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
     const outcome = await body(this.built, this.flags, this.args)
     this.exitCode = outcome.exitCode ?? ExitCode.OK
     if (this.flags.jq !== undefined && outcome.result !== undefined) {
-      const lines = await (await import('../jq/jq.js')).runJq(this.flags.jq, outcome.result)
+      const lines = await (await import('./jq.js')).runJq(this.flags.jq, outcome.result)
       for (const line of lines) this.io.stdout.write(line + '\n')
       // Printed here: oclif prints the JSON document only for a result.
       return undefined
