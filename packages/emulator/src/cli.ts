@@ -23,6 +23,8 @@ Options:
   --demo-data          Every user created gets a connected Demo Bank.
   --rate-limit N       At most N requests a second per client id (a token bucket with a burst of N);
                        beyond it 429 with Retry-After. Change it while running: POST /__emulator/rate-limit.
+  --webhook-retry-ms N First interval before a webhook delivery is retried (default 5000; it doubles
+                       for each of the 3 retries). Change it while running: POST /__emulator/webhook-retry.
   --json               Print one JSON line {"url","linkUrl","clientId","clientSecret","port","redirectUris"} and nothing else.
   --quiet              Do not log requests to stderr.
   -h, --help           Show this help.
@@ -30,7 +32,15 @@ Options:
 The emulator's own choices (not Tink's): a market outside every list Tink documents is refused
 with 400 (Tink adds markets; the live service may accept more); emulator-only endpoints are
 GET /__emulator/health, GET /__emulator/users, GET /__emulator/stats ({"requests","byStatus"}),
-POST /__emulator/faults (a fault spec) and POST /__emulator/rate-limit (N or "off").
+POST /__emulator/faults (a fault spec), POST /__emulator/rate-limit (N or "off"),
+POST /__emulator/events ({"event","userId"|"externalUserId","data"?}: emit a webhook event),
+GET /__emulator/deliveries (webhook delivery attempts) and POST /__emulator/webhook-retry (ms).
+
+Webhooks (events v2, /events/v2/webhook-endpoints): Tink accepts https URLs only; the emulator
+also accepts http URLs on loopback (localhost, 127.0.0.1, [::1]) so a laptop needs no tunnel.
+It delivers signed events (X-Tink-Signature) when a Tink Link connection completes, when
+--demo-data connects a user's bank, and on POST /__emulator/events; a delivery answered 408, 429,
+500, 502, 503 or 504 is retried up to 3 times, one that cannot connect is not.
 
 Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad option, 5 it cannot listen.
 `
@@ -55,6 +65,7 @@ export function startBanner(running: RunningEmulator, clients: EmulatorClient[],
     ...(running.rateLimit !== undefined ? [`Rate limit: ${running.rateLimit} requests a second per client id (429 with Retry-After beyond it).`] : []),
     '',
     `Emulator-only: GET ${running.url}/__emulator/users, GET ${running.url}/__emulator/health, GET ${running.url}/__emulator/stats`,
+    `Webhooks: ${running.url}/events/v2/webhook-endpoints takes https URLs (as Tink) and loopback http ones; emit an event with POST ${running.url}/__emulator/events`,
     'Stop with Ctrl+C.',
   ]
 }
@@ -87,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
         'redirect-uri': {type: 'string', multiple: true},
         'demo-data': {type: 'boolean'},
         'rate-limit': {type: 'string'},
+        'webhook-retry-ms': {type: 'string'},
         json: {type: 'boolean'},
         quiet: {type: 'boolean'},
         help: {type: 'boolean', short: 'h'},
@@ -103,7 +115,8 @@ export async function main(argv: string[]): Promise<number> {
   const ttl = integer('token-ttl', values['token-ttl'], 1)
   const seed = integer('seed', values.seed, 0)
   const rateLimit = integer('rate-limit', values['rate-limit'], 1)
-  for (const v of [port, ttl, seed, rateLimit]) if (typeof v === 'string') return fail(v)
+  const webhookRetryMs = integer('webhook-retry-ms', values['webhook-retry-ms'], 0)
+  for (const v of [port, ttl, seed, rateLimit, webhookRetryMs]) if (typeof v === 'string') return fail(v)
   let faults: FaultSpec | undefined
   let clients: EmulatorClient[]
   try {
@@ -129,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
       redirectUris: values['redirect-uri'],
       demoData: values['demo-data'],
       rateLimit: rateLimit as number | undefined,
+      webhookRetryMs: webhookRetryMs as number | undefined,
       quiet: values.quiet ?? false,
       log: (line) => process.stderr.write(line + '\n'),
     })

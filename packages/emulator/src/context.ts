@@ -2,7 +2,7 @@
 import type {IncomingMessage} from 'node:http'
 
 import type {EmulatorClient} from './clients.js'
-import type {AccessToken, Store} from './state.js'
+import type {AccessToken, Store, UserRecord} from './state.js'
 
 export interface RecordedRequest {
   method: string
@@ -54,6 +54,8 @@ export interface Core {
   connect(userId: string, market: string): string
   /** The next PRNG of the demo data (connection n of a run draws from the seed's n-th PRNG). */
   nextConnectionPrng(): () => number
+  /** Queues a webhook event for the user's app's subscribed, enabled endpoints; returns how many. */
+  emit(user: UserRecord, event: string, content: Record<string, unknown>): number
   /** HMAC of a text with the emulator's page key (signs page tokens). */
   sign(text: string): string
 }

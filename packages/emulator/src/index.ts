@@ -10,19 +10,24 @@
 //   A request the emulator reset (fault) is recorded with status 0.
 // - Users belong to the client that created them (external ids are unique per client; another
 //   client's grant for them is Tink's 401), as apps are on Tink.
-// - Only users are persisted in `stateFile`; tokens and codes live in memory.
+// - Only users and webhook endpoints are persisted in `stateFile`; tokens and codes live in memory.
 // - Idempotency-Key is honoured on user/create only (per client, 24 h; replays
 //   carry `Idempotent-Replayed: true`).
 // - A market outside every Tink list is refused (400; on Link pages INVALID_PARAMETER_MARKET):
 //   the emulator's choice, since Tink adds markets.
 // - Tink Link pages (/1.0/<flow>, GET form + POST choice -> 303 to redirect_uri) and the data
 //   endpoints live on the same server; bank data is kept in memory only.
+// - Webhooks (events v2): endpoints persist in `stateFile` with their secrets; http URLs on loopback
+//   are accepted besides https (Tink: https only). POST /__emulator/events emits an event;
+//   GET /__emulator/deliveries lists attempts; `webhookRetryMs` sets the first retry interval.
 // - `quiet` defaults to true for the library: pass `quiet: false` or `log` to get one line per request.
 export {ALL_SCOPES, BUILTIN_CLIENT, parseClientSpec, TINK_CONSOLE_REDIRECT_URIS, TINK_LINK_CLIENT_ID, type EmulatorClient} from './clients.js'
 export {parseFaultSpec, type FaultEndpoint, type FaultSet, type FaultSpec} from './faults.js'
 export {isLinkLocale, isTinkMarket, isUserLocale, LINK_LOCALES, TINK_MARKETS} from './tables/markets.js'
 export {LINK_FLOWS, LINK_FLOW_NAMES, LINK_PRODUCTS, type FlowSpec} from './tables/flows.js'
 export {TINK_SCOPES} from './tables/scopes.js'
+export {TINK_EVENTS} from './tables/events.js'
+export {tinkSignature, type DeliveryAttempt} from './webhook-delivery.js'
 export {HELP as EMULATOR_HELP, startBanner} from './cli.js'
 export {
   isLoopback,

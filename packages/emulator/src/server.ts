@@ -2,7 +2,7 @@ import {createHmac, randomBytes, randomUUID} from 'node:crypto'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-import {BUILTIN_CLIENT, type EmulatorClient, TINK_CONSOLE_REDIRECT_URIS} from './clients.js'
+import {BUILTIN_CLIENT, TINK_CONSOLE_REDIRECT_URIS} from './clients.js'
 import {type ClientEntry, type Core, type Ctx, err, JSON_CT, type RecordedRequest, type Reply} from './context.js'
 import {connectDemoBank, connectionPrng} from './demo-data.js'
 import {type FaultEndpoint, type FaultSpec, FAULT_ENDPOINTS, injected, makePrng, parseFaultSpec, type ResolvedFaults, resolveFaults, validateFaultSpec} from './faults.js'
@@ -17,68 +17,16 @@ import {Router} from './router.js'
 import {type AccessToken, newToken, Store} from './state.js'
 import {isTinkScope} from './tables/scopes.js'
 
+import type {EmulatorOptions, EmulatorUser, RunningEmulator} from './options.js'
+import {adminEvent, type EventRequest} from './routes/admin-events.js'
+import {webhookRoutes} from './routes/webhooks.js'
+import type {UserRecord} from './state.js'
+import {Deliveries} from './webhook-delivery.js'
+import {connectionEvents} from './webhook-events.js'
+
 export type {RecordedRequest} from './context.js'
-
-export interface EmulatorOptions {
-  /** Default 0: a free port. */
-  port?: number
-  /** Default '127.0.0.1'. */
-  host?: string
-  /** Persist users across restarts (atomic, debounced, flushed on close). */
-  stateFile?: string
-  /** Seconds for client and user tokens; unset = 1800 (client) / 7200 (user), like Tink's examples. */
-  tokenTtl?: number
-  /** Extra clients besides BUILTIN_CLIENT. */
-  clients?: EmulatorClient[]
-  faults?: string | FaultSpec
-  /** Seeds the fault PRNG (and the demo data) so runs are reproducible. */
-  seed?: number
-  /** Clock in ms; tests move it forward to expire codes and tokens. */
-  now?: () => number
-  /** Default true for the library: no per-request log. `quiet: false` writes one line per request to stderr (or to `log`). */
-  quiet?: boolean
-  log?: (line: string) => void
-  /** `requests` recording: true (default) keeps the last 100,000 requests, a number keeps the last N, false records nothing. */
-  recordRequests?: boolean | number
-  /**
-   * Redirect URIs registered for every client besides loopback http ones (localhost, 127.0.0.1,
-   * [::1], any port and path) and Tink Console's callbacks, which are always registered. Matched exactly.
-   */
-  redirectUris?: string[]
-  /** Every user created gets one connected Demo Bank: credentials, two accounts, 250-350 transactions. */
-  demoData?: boolean
-  /** Requests a second per client id (a token bucket with a burst of as many); beyond it 429 with Retry-After. Unset: no limit. */
-  rateLimit?: number
-}
-
-export interface EmulatorUser {
-  user_id: string
-  external_user_id?: string
-  market: string
-  locale: string
-  retention_class: string
-  created_at: string
-  /** The client that created the user (Tink scopes users to the app). */
-  client_id: string
-}
-
-export interface RunningEmulator {
-  url: string
-  port: number
-  /** Every Tink request received (not /__emulator/ ones), in arrival order; capped, see recordRequests. */
-  requests: RecordedRequest[]
-  /** The redirect URIs registered for every client besides loopback http ones (Tink Console's and the ones given). */
-  readonly registeredRedirectUris: string[]
-  users(): EmulatorUser[]
-  setFaults(spec: string | FaultSpec | undefined): void
-  /** Requests a second per client id, or undefined for none. */
-  readonly rateLimit: number | undefined
-  /** Changes the rate limit at once (undefined: none). */
-  setRateLimit(perSecond: number | undefined): void
-  /** What the server saw: Tink requests received and answers by status (0: a reset). */
-  stats(): {requests: number; byStatus: Record<string, number>}
-  close(): Promise<void>
-}
+export type {EmulatorOptions, EmulatorUser, RunningEmulator} from './options.js'
+export {isLoopback} from './loopback.js'
 
 const DEFAULT_RECORD_CAP = 100_000
 const MAX_BODY = 1024 * 1024
@@ -86,7 +34,7 @@ const SWEEP_MS = 60_000
 const DEFAULT_CLIENT_TTL_S = 1800
 const DEFAULT_USER_TTL_S = 7200
 
-export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.')
+const DEFAULT_WEBHOOK_RETRY_MS = 5000
 
 class Emulator implements RunningEmulator, Core {
   url = ''
@@ -117,6 +65,7 @@ class Emulator implements RunningEmulator, Core {
   private readonly pageKey = randomBytes(32)
   private readonly limiter: RateLimiter
   private readonly seen = new Stats()
+  private readonly webhookDeliveries: Deliveries
 
   constructor(private readonly opts: EmulatorOptions) {
     this.now = opts.now ?? Date.now
@@ -146,7 +95,8 @@ class Emulator implements RunningEmulator, Core {
     this.setFaults(opts.faults)
     this.limiter = new RateLimiter(undefined, this.now)
     this.limiter.set(opts.rateLimit)
-    this.router = new Router([...oauthRoutes(this), ...userRoutes(this), ...dataRoutes(this), ...connectivityRoutes(this), ...linkRoutes(this)])
+    this.webhookDeliveries = new Deliveries(checkRetryMs(opts.webhookRetryMs ?? DEFAULT_WEBHOOK_RETRY_MS), this.log)
+    this.router = new Router([...oauthRoutes(this), ...userRoutes(this), ...dataRoutes(this), ...connectivityRoutes(this), ...linkRoutes(this), ...webhookRoutes(this)])
 
     this.server = createServer((req, res) => this.onRequest(req, res))
     // A client that resets mid-request is expected here (fault tests); it is not an emulator error.
@@ -202,10 +152,23 @@ class Emulator implements RunningEmulator, Core {
     return this.seen.json()
   }
 
+  get deliveries(): RunningEmulator['deliveries'] {
+    return this.webhookDeliveries.attempts
+  }
+
+  setWebhookRetryMs(ms: number): void {
+    this.webhookDeliveries.firstRetryMs = checkRetryMs(ms)
+  }
+
+  emitEvent(req: EventRequest): number {
+    return this.emit(req.user, req.event, req.content)
+  }
+
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     clearInterval(this.sweepTimer)
+    await this.webhookDeliveries.close()
     for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
     const done = new Promise<void>((resolve) => this.server.close(() => resolve()))
@@ -249,7 +212,20 @@ class Emulator implements RunningEmulator, Core {
   }
 
   connect(userId: string, market: string): string {
-    return connectDemoBank(this.store.dataOf(userId), this.nextConnectionPrng(), userId, market, this.now()).id
+    const data = this.store.dataOf(userId)
+    const c = connectDemoBank(data, this.nextConnectionPrng(), userId, market, this.now())
+    const user = this.store.getUser(userId)
+    if (user) connectionEvents((u, e, content) => this.emit(u, e, content), user, data, c, true, this.now())
+    return c.id
+  }
+
+  /** Queues the event for the enabled endpoints of the user's app subscribed to it; returns how many. */
+  emit(user: UserRecord, event: string, content: Record<string, unknown>): number {
+    const to = [...this.store.webhooks.values()].filter((w) => w.client_id === user.client_id && !w.disabled && w.enabledEvents.includes(event))
+    if (to.length === 0 || this.closed) return 0
+    const context = {userId: user.user_id, ...(user.external_user_id !== undefined ? {externalUserId: user.external_user_id} : {})}
+    this.webhookDeliveries.send(to, event, {context, content, event})
+    return to.length
   }
 
   sign(text: string): string {
@@ -266,7 +242,7 @@ class Emulator implements RunningEmulator, Core {
     const started = this.log ? performance.now() : 0
 
     if (path.startsWith('/__emulator/')) {
-      this.readBody(req, (body) => this.send(req, res, requestId, adminReply(this, req, path, body), undefined, started))
+      this.readBody(req, (body) => this.send(req, res, requestId, path === '/__emulator/events' ? adminEvent(this, req, body) : adminReply(this, req, path, body), undefined, started))
       return
     }
 
@@ -385,6 +361,11 @@ class Emulator implements RunningEmulator, Core {
     const ms = (performance.now() - started).toFixed(1)
     this.log(`${new Date().toISOString()} ${method} ${path} ${outcome} ${ms}ms ${requestId}`)
   }
+}
+
+function checkRetryMs(ms: number): number {
+  if (!(Number.isInteger(ms) && ms >= 0)) throw new Error(`webhook retry interval must be a whole number of milliseconds, 0 or more, got ${ms}`)
+  return ms
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {

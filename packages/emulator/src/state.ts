@@ -92,6 +92,20 @@ export interface UserData {
   reports: Map<string, string>
 }
 
+/** An events v2 webhook endpoint (Tink's WebhookEndpoint), owned by the client that created it. */
+export interface WebhookRecord {
+  id: string
+  client_id: string
+  url: string
+  enabledEvents: string[]
+  disabled: boolean
+  description?: string
+  createdAt: string
+  updatedAt: string
+  /** Signs deliveries; Tink shows it only in the answer to create. */
+  secret: string
+}
+
 export interface IdempotencyRecord {
   body: string
   status: number
@@ -124,6 +138,8 @@ export class Store {
   readonly refreshTokens = new Map<string, RefreshToken>()
   readonly codes = new Map<string, AuthCode>()
   readonly idempotency = new Map<string, IdempotencyRecord>()
+  /** Persisted with the users, secrets included: deliveries after a restart must still verify. */
+  readonly webhooks = new Map<string, WebhookRecord>()
   /** In memory only: the state file keeps users, not their bank data. */
   readonly userData = new Map<string, UserData>()
 
@@ -166,6 +182,19 @@ export class Store {
       }
       this.addUser(u)
     }
+    const hooks = (data as {webhookEndpoints?: unknown}).webhookEndpoints ?? []
+    if (!Array.isArray(hooks)) throw new Error(`emulator state file ${file} is corrupt (webhookEndpoints is not a list); fix it or move it away, it was left untouched`)
+    for (const w of hooks as WebhookRecord[]) {
+      if (typeof w?.id !== 'string' || typeof w.client_id !== 'string' || typeof w.url !== 'string' || typeof w.secret !== 'string' || !Array.isArray(w.enabledEvents)) {
+        throw new Error(`emulator state file ${file} is corrupt (a webhook endpoint lacks id/client_id/url/secret/enabledEvents); fix it or move it away, it was left untouched`)
+      }
+      this.webhooks.set(w.id, w)
+    }
+  }
+
+  /** Webhook endpoints changed: persist them as users are persisted. */
+  webhooksChanged(): void {
+    this.schedulePersist()
   }
 
   private schedulePersist(): void {
@@ -190,7 +219,7 @@ export class Store {
     this.dirty = false
     const file = this.stateFile
     const started = performance.now()
-    const body = JSON.stringify({version: STATE_VERSION, users: [...this.users.values()]}, null, 1) + '\n'
+    const body = JSON.stringify({version: STATE_VERSION, users: [...this.users.values()], webhookEndpoints: [...this.webhooks.values()]}, null, 1) + '\n'
     this.writing = (async () => {
       writeFileAtomic(file, body)
       this.debounceMs = Math.min(MAX_DEBOUNCE_MS, Math.max(PERSIST_DEBOUNCE_MS, 5 * (performance.now() - started)))

@@ -4,6 +4,7 @@ import {DEMO_PROVIDER, newCredentials, SESSION_MS} from '../demo-data.js'
 import type {BankChoice} from '../link-pages.js'
 import {CODE_TTL_MS, newHexId, TEMPORARY_USER_TTL_MS, type UserRecord} from '../state.js'
 import {type FlowSpec, LINK_DEFAULT_LOCALE, LINK_DEFAULT_MARKET} from '../tables/flows.js'
+import {connectionEvents} from '../webhook-events.js'
 import type {Back} from './link.js'
 
 /** What a one-time flow's `code` grants: the usual data scopes. */
@@ -47,6 +48,8 @@ export function linkOutcome(core: Core, o: Outcome): Reply {
       if (existing) Object.assign(existing, {status, statusUpdated: now, updated: now})
       else data.credentials.push(failed)
       credentials = failed.id
+      // A refresh that was attempted fires refresh:finished whatever its result (Tink's refresh:finished page).
+      connectionEvents((u, e, c) => core.emit(u, e, c), o.user, data, failed, !existing, now)
     }
     return o.back(
       status === 'AUTHENTICATION_ERROR'
@@ -86,7 +89,9 @@ export function linkOutcome(core: Core, o: Outcome): Reply {
     if (o.flow.endsWith('-consent')) existing.sessionExpiryDate = now + SESSION_MS
     for (const a of core.store.dataOf(user.user_id).accounts) if (a.credentialsId === existing.id) a.refreshed = now
     credentialsId = existing.id
+    connectionEvents((u, e, c) => core.emit(u, e, c), user, core.store.dataOf(user.user_id), existing, false, now)
   } else {
+    // core.connect fires the new connection's events.
     credentialsId = core.connect(user.user_id, o.market ?? user.market)
   }
   // Account Check flows, and the products flow with ACCOUNT_CHECK, return a verification report id.
