@@ -1,9 +1,16 @@
 // `tink emulator start` as a user runs it: the built CLI in a subprocess.
-import {test} from 'node:test'
+import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
+import {createHmac} from 'node:crypto'
+import {createServer} from 'node:http'
 import {fileURLToPath} from 'node:url'
 import {request} from 'undici'
+import {startEmulator} from 'tink-emulator'
+
+import {emulatorEnv, runCli} from './helpers.js'
+import {assertOneLineError, oneJson} from './support/cli.js'
+import {startHookReceiver} from './support/hook-receiver.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RUN = fileURLToPath(new URL('../bin/run.cjs', import.meta.url))
@@ -30,11 +37,15 @@ function start(args) {
   return {child, exited, firstLine, out: () => stdout, err: () => stderr}
 }
 
-async function token(url) {
+async function emuToken(emu, scope) {
+  return (await token(emu.url, scope)).data.access_token
+}
+
+async function token(url, scope = 'user:create') {
   const res = await request(`${url}/api/v1/oauth/token`, {
     method: 'POST',
     headers: {'content-type': 'application/x-www-form-urlencoded'},
-    body: 'grant_type=client_credentials&client_id=tink-emulator-client&client_secret=tink-emulator-secret&scope=user:create',
+    body: `grant_type=client_credentials&client_id=tink-emulator-client&client_secret=tink-emulator-secret&scope=${scope}`,
   })
   return {status: res.statusCode, data: await res.body.json()}
 }
@@ -172,4 +183,86 @@ test('SIGTERM stops it cleanly: exit 0, and a user created just before is in the
   p.child.kill('SIGTERM')
   assert.equal((await p.exited).code, 0)
   assert.ok(JSON.parse(readFileSync(state, 'utf8')).users.some((u) => u.external_user_id === 'kept-on-sigterm'))
+})
+
+describe('tink emulator trigger', () => {
+  let emu
+  let rx
+  let secret
+  before(async () => {
+    emu = await startEmulator({webhookRetryMs: 10})
+    rx = await startHookReceiver()
+    const ct = await emuToken(emu, 'webhook-endpoints')
+    const made = await request(`${emu.url}/events/v2/webhook-endpoints`, {
+      method: 'POST',
+      headers: {authorization: `Bearer ${ct}`, 'content-type': 'application/json'},
+      body: JSON.stringify({url: rx.url, enabledEvents: ['refresh:finished']}),
+    })
+    secret = (await made.body.json()).secret
+    const ut = await emuToken(emu, 'user:create')
+    await request(`${emu.url}/api/v1/user/create`, {method: 'POST', headers: {authorization: `Bearer ${ut}`, 'content-type': 'application/json'}, body: JSON.stringify({external_user_id: 'trigger-user', market: 'GB', locale: 'en_GB'})}).then((r) => r.body.text())
+  })
+  after(async () => {
+    await emu?.close()
+    await rx?.close()
+  })
+
+  test('emits the event: the subscribed endpoint receives it signed, with --data as content; --json prints the answer', async () => {
+    const r = await runCli(['emulator', 'trigger', 'refresh:finished', '--external-user-id', 'trigger-user', '--data', '{"credentialsStatus":"TEMPORARY_ERROR"}', '--json'], {env: emulatorEnv(emu)})
+    assert.equal(r.code, 0, r.stderr)
+    const out = oneJson(r.stdout)
+    assert.equal(out.event, 'refresh:finished')
+    assert.equal(out.endpoints, 1)
+    const [d] = await rx.waitFor(1)
+    const body = JSON.parse(d.body)
+    assert.equal(body.event, 'refresh:finished')
+    assert.deepEqual(body.context, {userId: out.userId, externalUserId: 'trigger-user'})
+    assert.equal(body.content.credentialsStatus, 'TEMPORARY_ERROR')
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(d.headers['x-tink-signature'])
+    assert.equal(v1, createHmac('sha256', secret).update(`${t}.${d.body}`).digest('hex'))
+  })
+
+  test('no endpoint subscribed: exit 0, and stderr says nothing was delivered', async () => {
+    const r = await runCli(['emulator', 'trigger', 'account:created', '--external-user-id', 'trigger-user'], {env: emulatorEnv(emu)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^Emitted account:created for user [0-9a-f]{32} to 0 webhook endpoints\n$/)
+    assert.match(r.stderr, /nothing was delivered/)
+  })
+
+  test('an unknown event is a usage error listing Tink\'s events; nothing is sent', async () => {
+    const before = emu.requests.length
+    const r = await runCli(['emulator', 'trigger', 'refresh:done', '--external-user-id', 'trigger-user'], {env: emulatorEnv(emu)})
+    assertOneLineError(r, 2, /Unknown event "refresh:done"/)
+    assert.match(r.stderr, /refresh:finished/)
+    assert.match(r.stderr, /account-transactions:modified/)
+    assert.equal(emu.requests.length, before)
+  })
+
+  test('bad --data, no user, both users: usage errors', async () => {
+    assertOneLineError(await runCli(['emulator', 'trigger', 'refresh:finished', '--user-id', 'ab', '--data', '{'], {env: emulatorEnv(emu)}), 2, /--data is not valid JSON/)
+    assertOneLineError(await runCli(['emulator', 'trigger', 'refresh:finished', '--user-id', 'ab', '--data', '[1]'], {env: emulatorEnv(emu)}), 2, /--data must be a JSON object/)
+    assertOneLineError(await runCli(['emulator', 'trigger', 'refresh:finished'], {env: emulatorEnv(emu)}), 2, /Which user/)
+  })
+
+  test('an unknown user: exit 4 with the emulator\'s message', async () => {
+    const r = await runCli(['emulator', 'trigger', 'refresh:finished', '--external-user-id', 'nobody'], {env: emulatorEnv(emu)})
+    assertOneLineError(r, 4, /nobody/)
+  })
+
+  test('a base URL that is not an emulator is refused in one line before any trigger is sent', async () => {
+    const seen = []
+    const srv = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`)
+      res.writeHead(404, {'content-type': 'application/json'}).end('{"errorMessage":"not found","errorCode":"not_found"}')
+    })
+    await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve))
+    try {
+      const r = await runCli(['emulator', 'trigger', 'refresh:finished', '--external-user-id', 'x', '--base-url', `http://127.0.0.1:${srv.address().port}`], {env: {}})
+      assertOneLineError(r, 2, /is not a tink emulator/)
+      assert.deepEqual(seen, ['GET /__emulator/health'])
+    } finally {
+      srv.closeAllConnections()
+      await new Promise((resolve) => srv.close(resolve))
+    }
+  })
 })

@@ -31,6 +31,9 @@ export const emulatorStartFlags = {
     description: 'At most N requests a second per client id (a token bucket with a burst of N); beyond it 429 with Retry-After and Tink\'s error body. Change it while running: POST /__emulator/rate-limit with N or "off".',
   }),
   'demo-data': Flags.boolean({description: 'Give every user created one connected Demo Bank: two accounts and a few hundred transactions (follow --seed).'}),
+  'webhook-retry-ms': Flags.integer({
+    description: 'First interval in ms before a webhook delivery answered 408, 429 or 5xx is retried (default 5000; it doubles for each of the 3 retries). Change it while running: POST /__emulator/webhook-retry.',
+  }),
   }
 export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emulatorStartFlags>): Promise<Outcome<undefined>> {
   const {io} = f
@@ -39,6 +42,9 @@ export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emula
   if (flags.port < 0 || flags.port > 65535) throw usageError(`--port must be from 0 to 65535, got ${flags.port}`, 'Give 0 for a free port')
   if (flags['rate-limit'] !== undefined && flags['rate-limit'] < 1) {
     throw usageError(`--rate-limit must be a whole number of requests a second, 1 or more, got ${flags['rate-limit']}`)
+  }
+  if (flags['webhook-retry-ms'] !== undefined && flags['webhook-retry-ms'] < 0) {
+    throw usageError(`--webhook-retry-ms must be a whole number of milliseconds, 0 or more, got ${flags['webhook-retry-ms']}`)
   }
   if (flags['token-ttl'] !== undefined && flags['token-ttl'] <= 0) {
     throw usageError(`--token-ttl must be a positive number of seconds, got ${flags['token-ttl']}`)
@@ -72,6 +78,7 @@ export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emula
       redirectUris: flags['redirect-uri'],
       demoData: flags['demo-data'],
       rateLimit: flags['rate-limit'],
+      webhookRetryMs: flags['webhook-retry-ms'],
       quiet: flags.quiet,
       log: (line) => io.stderr.write(line + '\n'),
     })

@@ -54,7 +54,7 @@ function checkEvents(v: unknown): string[] | Reply {
   if (!Array.isArray(v) || v.length === 0 || !v.every((e) => typeof e === 'string')) return invalid('enabledEvents must be a non-empty list of event names')
   const unknown = v.filter((e) => !isTinkEvent(e))
   if (unknown.length > 0) return invalid(`Unknown event ${unknown.join(', ')}; Tink's events are ${TINK_EVENTS.join(', ')}`)
-  return [...new Set(v as string[])]
+  return [...new Set(v)]
 }
 
 function checkFields(body: Record<string, unknown>): Reply | undefined {

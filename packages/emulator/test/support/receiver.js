@@ -1,5 +1,5 @@
 // A webhook receiver for the emulator's tests: records each delivery (raw body, headers) and answers
-// with the statuses queued in `answers` (then 200). `refusing()` gives a URL nothing listens on.
+// with the statuses queued in `answers` (then 200). `refusingUrl()` gives a URL nothing listens on.
 import {createServer} from 'node:http'
 
 export async function startReceiver() {
