@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {userRef} from '../cli/user-ref.js'
+import {TINK_EVENTS} from '../webhook/events.js'
 import {checkEvent, parseEventData, triggerEvent, type TriggerResult} from '../emulator/trigger.js'
 
 export const emulatorTriggerArgs = {
@@ -15,9 +16,7 @@ export const emulatorTriggerFlags = {
 }
 
 export async function emulatorTrigger(f: Factory, flags: CommandFlags<typeof emulatorTriggerFlags>, args: {event: string}): Promise<Outcome<TriggerResult>> {
-  // The emulator's own table of Tink's events: loaded here only, so other commands do not pay for it.
-  const TINK_EVENTS = (await import('tink-emulator')).TINK_EVENTS
-  const event = checkEvent(args.event, TINK_EVENTS)
+  const event = checkEvent(args.event, Object.keys(TINK_EVENTS))
   const user = userRef(flags)
   const data = parseEventData(flags.data)
   const baseUrl = await f.baseUrl()
