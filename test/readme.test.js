@@ -3,8 +3,9 @@
 // the README says they show.
 import assert from 'node:assert/strict'
 import {execFile, spawn, spawnSync} from 'node:child_process'
-import {randomBytes} from 'node:crypto'
+import {createHmac, randomBytes} from 'node:crypto'
 import {chmodSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:http'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {promisify} from 'node:util'
@@ -187,6 +188,40 @@ describe('the README guides, run as written against the emulator', () => {
     assert.equal(refused.code, 3)
     assert.equal(refused.stdout, '')
   })
+  test('5. webhooks on a laptop: create, listen --forward-to an app answering 503 once, trigger; the retry reaches the app', async (t) => {
+    if (!needJq(t)) return
+    const got = []
+    const app = createServer((req, res) => {
+      const chunks = []
+      req.on('data', (c) => chunks.push(c))
+      req.on('end', () => {
+        got.push({path: req.url, signature: req.headers['x-tink-signature'], body: Buffer.concat(chunks).toString('utf8')})
+        res.writeHead(got.length === 1 ? 503 : 200).end()
+      })
+    })
+    await new Promise((resolve) => app.listen(0, '127.0.0.1', resolve))
+    try {
+      // The emulator's admin setting, as --webhook-retry-ms would set it: the retry comes quickly.
+      assert.equal((await fetch(`${emu.url}/__emulator/webhook-retry`, {method: 'POST', body: '100'})).status, 204)
+      const {dir, env} = world({...emulatorEnv(emu), APP_URL: `http://127.0.0.1:${app.address().port}/webhooks/tink`, PORT: String(await freePort())})
+      const r = await sh(guide('webhooks'), dir, env)
+      assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`)
+      assert.match(r.stdout, /^Emitted refresh:finished for user [0-9a-f]{32} to 1 webhook endpoint$/m)
+      assert.match(r.stdout, /^refresh:finished verified=true app=503\nrefresh:finished verified=true app=200$/m)
+      assert.equal(got.length, 2, 'the app got the delivery and its retry')
+      assert.equal(got[0].body, got[1].body)
+      assert.equal(got[0].path, '/webhooks/tink')
+      const secret = JSON.parse(readFileSync(join(dir, 'webhook.json'), 'utf8')).secret
+      for (const g of got) {
+        const [, ts, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(g.signature)
+        assert.equal(v1, createHmac('sha256', secret).update(`${ts}.${g.body}`).digest('hex'))
+      }
+    } finally {
+      app.closeAllConnections()
+      await new Promise((resolve) => app.close(resolve))
+    }
+  })
+
   test('4. connect a bank account: link connect opens the browser (BROWSER), Demo Bank in Chromium, a user token', {skip: browserSkip}, async () => {
     const port = await freePort()
     const {dir, env} = world({...emulatorEnv(emu), TINK_LINK_URL: emu.url})
