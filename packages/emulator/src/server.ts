@@ -95,7 +95,7 @@ class Emulator implements RunningEmulator, Core {
     this.setFaults(opts.faults)
     this.limiter = new RateLimiter(undefined, this.now)
     this.limiter.set(opts.rateLimit)
-    this.webhookDeliveries = new Deliveries(checkRetryMs(opts.webhookRetryMs ?? DEFAULT_WEBHOOK_RETRY_MS), this.log)
+    this.webhookDeliveries = new Deliveries(checkRetryMs(opts.webhookRetryMs ?? DEFAULT_WEBHOOK_RETRY_MS), (id) => this.store.webhooks.get(id), this.log)
     this.router = new Router([...oauthRoutes(this), ...userRoutes(this), ...dataRoutes(this), ...connectivityRoutes(this), ...linkRoutes(this), ...webhookRoutes(this)])
 
     this.server = createServer((req, res) => this.onRequest(req, res))

@@ -44,6 +44,8 @@ export class Deliveries {
   constructor(
     /** First retry interval (ms); each later one doubles. */
     public firstRetryMs: number,
+    /** The endpoint as it is now: a retry goes to its current URL, and none to one deleted or disabled meanwhile. */
+    private readonly current: (id: string) => WebhookRecord | undefined,
     private readonly log?: (line: string) => void,
   ) {}
 
@@ -51,7 +53,7 @@ export class Deliveries {
   send(endpoints: readonly WebhookRecord[], event: string, payload: unknown): void {
     if (this.closed) return
     const body = JSON.stringify(payload)
-    for (const w of endpoints) this.later(0, () => this.attempt(w, event, body, 1))
+    for (const w of endpoints) this.later(0, () => this.attempt(w.id, event, body, 1))
   }
 
   private later(ms: number, fn: () => void): void {
@@ -62,7 +64,9 @@ export class Deliveries {
     this.timers.add(t)
   }
 
-  private attempt(w: WebhookRecord, event: string, body: string, n: number): void {
+  private attempt(id: string, event: string, body: string, n: number): void {
+    const w = this.current(id)
+    if (!w || w.disabled) return
     const t = Math.floor(Date.now() / 1000)
     const url = new URL(w.url)
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest
@@ -82,7 +86,7 @@ export class Deliveries {
         this.inFlight.delete(req)
         const retrying = !this.closed && status !== 0 && RETRY_STATUSES.has(status) && n <= MAX_RETRIES
         this.record({endpointId: w.id, url: w.url, event, attempt: n, status, error, at: Date.now(), retrying})
-        if (retrying) this.later(this.firstRetryMs * 2 ** (n - 1), () => this.attempt(w, event, body, n + 1))
+        if (retrying) this.later(this.firstRetryMs * 2 ** (n - 1), () => this.attempt(id, event, body, n + 1))
         resolve()
       }
       req.on('response', (res) => {

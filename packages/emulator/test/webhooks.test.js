@@ -237,6 +237,23 @@ describe('deliveries', () => {
     }
   })
 
+  test('no retry reaches an endpoint deleted meanwhile', async () => {
+    await reset()
+    await call(emu, '/__emulator/webhook-retry', {method: 'POST', body: '300'})
+    try {
+      const e = await fresh(rx.url + '/gone', ['refresh:finished'])
+      const userId = await createUser(emu, ct)
+      rx.answers.push(503)
+      await trigger({event: 'refresh:finished', userId})
+      await rx.waitFor(1)
+      assert.equal((await call(emu, `${HOOKS}/${e.id}`, {method: 'DELETE', token: ct})).status, 200)
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      assert.equal(rx.got.length, 1)
+    } finally {
+      await call(emu, '/__emulator/webhook-retry', {method: 'POST', body: '20'})
+    }
+  })
+
   test('a refused connection is not retried', async () => {
     await reset()
     const url = await refusingUrl()
