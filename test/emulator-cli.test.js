@@ -84,7 +84,7 @@ test('human output shows the URL, credentials and the export line; --quiet silen
 })
 
 test('bad flag values -> one-line error, exit 2', () => {
-  for (const args of [['--port', '70000'], ['--fault', '503=7'], ['--client', 'no-secret'], ['--token-ttl', '0'], ['--redirect-uri', 'not-a-url'], ['--rate-limit', '0']]) {
+  for (const args of [['--port', '70000'], ['--fault', '503=7'], ['--client', 'no-secret'], ['--token-ttl', '0'], ['--redirect-uri', 'not-a-url'], ['--rate-limit', '0'], ['--webhook-retry-ms=-1']]) {
     const r = spawnSync(process.execPath, [RUN, 'emulator', 'start', ...args], {cwd: ROOT, encoding: 'utf8', timeout: 15_000})
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`)
     assert.equal(r.stdout, '')

@@ -69,3 +69,26 @@ test('a corrupt --state file is exit 2 and left untouched; a port in use is exit
   first.child.kill('SIGTERM')
   assert.equal(await first.exited, 0)
 })
+
+test('--webhook-retry-ms sets the first retry interval of webhook deliveries; a negative one is exit 2', async (t) => {
+  const bad = spawnSync(process.execPath, [BIN, '--webhook-retry-ms', '-5'], {encoding: 'utf8'})
+  assert.equal(bad.status, 2, bad.stderr)
+  const {startReceiver} = await import('./support/receiver.js')
+  const rx = await startReceiver()
+  t.after(() => rx.close())
+  const p = start(t, ['--json', '--quiet', '--webhook-retry-ms', '50'])
+  await p.ready
+  const {url} = JSON.parse(p.out())
+  const form = {client_id: 'tink-emulator-client', client_secret: 'tink-emulator-secret', grant_type: 'client_credentials'}
+  const ct = (await (await fetch(`${url}/api/v1/oauth/token`, {method: 'POST', body: new URLSearchParams(form)})).json()).access_token
+  const json = {authorization: `Bearer ${ct}`, 'content-type': 'application/json'}
+  assert.equal((await fetch(`${url}/events/v2/webhook-endpoints`, {method: 'POST', headers: json, body: JSON.stringify({url: rx.url, enabledEvents: ['refresh:finished']})})).status, 200)
+  const {user_id: userId} = await (await fetch(`${url}/api/v1/user/create`, {method: 'POST', headers: json, body: '{"market":"GB","locale":"en_GB"}'})).json()
+  rx.answers.push(503)
+  const started = Date.now()
+  assert.equal((await fetch(`${url}/__emulator/events`, {method: 'POST', body: JSON.stringify({event: 'refresh:finished', userId})})).status, 202)
+  await rx.waitFor(2)
+  assert.ok(Date.now() - started < 2000, 'the retry came after about 50 ms, not the default 5 s')
+  p.child.kill('SIGTERM')
+  assert.equal(await p.exited, 0)
+})
