@@ -361,6 +361,22 @@ describe('events fired by the emulator', () => {
     assert.equal(ev.content.detailedError.type, 'USER_LOGIN_ERROR')
   })
 
+  test('POST /api/v1/credentials/{id}/refresh fires refresh:finished and account-transactions:modified (none inserted)', async () => {
+    await reset()
+    const userId = await createUser(emu, ct)
+    const code = await delegatedCode(emu, ct, userId)
+    const r = await runLink(emu, 'transactions/connect-accounts', {client_id: BUILTIN_CLIENT.id, redirect_uri: 'http://localhost:3000/cb', authorization_code: code, market: 'GB', locale: 'en_US'}, 'demo-success')
+    await fresh(rx.url + '/refresh', ['refresh:finished', 'account-transactions:modified'])
+    const ut = await (await import('./support/http.js')).userToken(emu, ct, userId, 'credentials:refresh')
+    assert.equal((await call(emu, `/api/v1/credentials/${r.query.credentials_id}/refresh`, {method: 'POST', token: ut})).status, 204)
+    const got = await rx.waitFor(3)
+    await settle()
+    const events = got.map((g) => JSON.parse(g.body))
+    assert.deepEqual(events.map((e) => e.event).sort(), ['account-transactions:modified', 'account-transactions:modified', 'refresh:finished'])
+    assert.equal(events.find((e) => e.event === 'refresh:finished').content.credentialsId, r.query.credentials_id)
+    for (const e of events.filter((x) => x.event === 'account-transactions:modified')) assert.equal(e.content.transactions.inserted, 0)
+  })
+
   test('--demo-data: a new user\'s bank fires the same events', async () => {
     const e3 = await startEmulator({demoData: true})
     try {

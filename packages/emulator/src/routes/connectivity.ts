@@ -5,6 +5,7 @@
 import {type Core, type Ctx, err, isReply, json, ok, type Reply} from '../context.js'
 import {credentialsJson, SESSION_MS} from '../demo-data.js'
 import type {CredentialsRecord} from '../state.js'
+import {connectionEvents} from '../webhook-events.js'
 import {userOf} from './users.js'
 import type {RouteDef} from '../router.js'
 
@@ -70,7 +71,11 @@ function refreshCredentials(core: Core, ctx: Ctx): Reply {
   if (isReply(found)) return found
   const now = core.now()
   Object.assign(found.credentials, {status: 'UPDATED', statusUpdated: now, updated: now, statusPayload: 'Analyzed 2 accounts from Demo Bank.'})
-  for (const a of core.store.dataOf(found.userId).accounts) if (a.credentialsId === found.credentials.id) a.refreshed = now
+  const data = core.store.dataOf(found.userId)
+  for (const a of data.accounts) if (a.credentialsId === found.credentials.id) a.refreshed = now
+  // A refresh that finished fires refresh:finished, and account-transactions:modified per account (nothing new from the Demo Bank).
+  const user = core.store.getUser(found.userId)
+  if (user) connectionEvents((u, e, c) => core.emit(u, e, c), user, data, found.credentials, false, now)
   return {status: 204}
 }
 
