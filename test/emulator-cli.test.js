@@ -249,6 +249,12 @@ describe('tink emulator trigger', () => {
     assertOneLineError(r, 4, /nobody/)
   })
 
+  test('no emulator listening at the base URL: exit 5 in one line', async () => {
+    const {freePort} = await import('./helpers.js')
+    const r = await runCli(['emulator', 'trigger', 'refresh:finished', '--external-user-id', 'x', '--base-url', `http://127.0.0.1:${await freePort()}`, '--retries', '0'], {env: {}})
+    assertOneLineError(r, 5)
+  })
+
   test('a base URL that is not an emulator is refused in one line before any trigger is sent', async () => {
     const seen = []
     const srv = createServer((req, res) => {
