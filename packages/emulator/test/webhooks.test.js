@@ -212,7 +212,9 @@ describe('deliveries', () => {
     assert.equal(rx.got.length, 3)
     assert.deepEqual(got.map((g) => JSON.parse(g.body)), [0, 1, 2].map(() => JSON.parse(got[0].body)))
     for (const g of got) assert.ok(verify(e.secret, g.headers['x-tink-signature'], g.body))
-    assert.ok(got[2].at - got[1].at >= got[1].at - got[0].at - 5, 'intervals grow')
+    // webhookRetryMs 20: the first retry waits at least 20 ms, the second at least 40 (timers never fire early; 2 ms for clock rounding).
+    assert.ok(got[1].at - got[0].at >= 18, `first interval ${got[1].at - got[0].at} ms`)
+    assert.ok(got[2].at - got[1].at >= 38, `second interval ${got[2].at - got[1].at} ms`)
     assert.deepEqual(emu.deliveries.map((a) => [a.attempt, a.status, a.retrying]), [[1, 503, true], [2, 503, true], [3, 200, false]])
   })
 
