@@ -3,7 +3,7 @@
  * the base URL is an emulator at all (GET /__emulator/health answers {"ok": true}): the live Tink
  * has no such endpoint, so a trigger can never be sent to it by mistake.
  */
-import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
+import {CliError, ExitCode, exitForStatus, usageError} from '../errors/cli-error.js'
 import {HttpFailure, type HttpResponse, type RequestSpec} from '../http/client.js'
 import type {UserRef} from '../tink/api.js'
 
@@ -77,9 +77,15 @@ export async function triggerEvent(deps: TriggerDeps, input: TriggerInput): Prom
     if (!(error instanceof HttpFailure) || error.status === undefined) throw error
     const said = emulatorMessage(error.body)
     if (said === undefined) throw error
-    throw new CliError(`emulator trigger: ${said}`, {exitCode: error.status === 404 ? ExitCode.REJECTED : ExitCode.USAGE, status: error.status, requestId: error.requestId})
+    // 400: what was asked is wrong (usage); 404 no such user, 409 an external id of several apps (rejected).
+    throw new CliError(`emulator trigger: ${said}`, {exitCode: error.status === 400 ? ExitCode.USAGE : exitForStatus(error.status), status: error.status, requestId: error.requestId})
   }
-  const r = JSON.parse(res.body) as Partial<TriggerResult>
+  let r: Partial<TriggerResult>
+  try {
+    r = JSON.parse(res.body) as Partial<TriggerResult>
+  } catch {
+    throw new CliError(`emulator trigger: the answer is not the emulator's JSON (HTTP ${res.status})`, {exitCode: ExitCode.UNAVAILABLE, status: res.status, requestId: res.requestId})
+  }
   return {event: input.event, userId: String(r.userId ?? ''), endpoints: Number(r.endpoints ?? 0)}
 }
 
