@@ -8,7 +8,7 @@ export default class EmulatorTrigger extends commandOf(emulatorTrigger, {flags: 
 
 A base URL that is not an emulator (no GET /__emulator/health) is refused before anything is sent, so a trigger can never reach the live Tink. An unknown event is a usage error listing Tink's events. With --json: {"event","userId","endpoints"}.
 
-Exit codes: 0 the event was queued (also for no subscribed endpoint: a line on stderr says so), 2 bad input or not an emulator, 4 the emulator has no such user, 5 the emulator cannot be reached.`
+Exit codes: 0 the event was queued (also for no subscribed endpoint: a line on stderr says so), 2 bad input or not an emulator, 4 the emulator has no such user (or several apps have that external id: give --user-id), 5 the emulator cannot be reached.`
 
   static override examples = [
     {description: 'A refresh:finished for a user, to every endpoint subscribed to it:', command: '<%= config.bin %> <%= command.id %> refresh:finished --external-user-id user-123'},
