@@ -1,7 +1,7 @@
 import {emulatorTrigger, emulatorTriggerArgs, emulatorTriggerFlags} from '../../lib/actions/emulator-trigger.js'
 import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class EmulatorTrigger extends commandOf(emulatorTrigger, {flags: emulatorTriggerFlags, args: emulatorTriggerArgs}) {
+export default class EmulatorTrigger extends commandOf(emulatorTrigger, {flags: emulatorTriggerFlags, args: emulatorTriggerArgs, needs: {request: 'always'}}) {
   static override summary = 'Make the emulator send a webhook event for a user, now.'
 
   static override description = `Asks the tink emulator at the API base URL (--base-url, TINK_API_URL or the profile's) to emit EVENT for the user through its admin endpoint (POST /__emulator/events), as if it had happened on Tink: the emulator signs it (X-Tink-Signature) and delivers it to the enabled webhook endpoints of the app subscribed to it, retrying on 408, 429 and 5xx gateway answers as Tink does. --data sets the event content (a JSON object merged over a sample built from the user's Demo Bank connection). The app is the client id of the profile or TINK_CLIENT_ID when one is set (external user ids are unique per app); no secret is needed.

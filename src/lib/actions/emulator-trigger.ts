@@ -4,7 +4,7 @@ import type {Factory, Outcome} from '../cli/factory.js'
 import {userFlags, type CommandFlags} from '../cli/flags.js'
 import {userRef} from '../cli/user-ref.js'
 import {TINK_EVENTS} from '../webhook/events.js'
-import {checkEvent, parseEventData, triggerEvent, type TriggerResult} from '../emulator/trigger.js'
+import {checkEvent, parseEventData, triggerEvent, type TriggerResult} from '../webhook/emulator-trigger.js'
 
 export const emulatorTriggerArgs = {
   event: Args.string({description: 'The event, one of Tink\'s: refresh:finished, account:created, account-transactions:modified, ...', required: true}),
