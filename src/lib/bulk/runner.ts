@@ -11,6 +11,7 @@
 import {randomBytes} from 'node:crypto'
 import {setMaxListeners} from 'node:events'
 import type {IO} from '../cli/io.js'
+import {withRenderedHint} from '../cli/render-error.js'
 import {CliError, ExitCode, type ExitCodeValue} from '../errors/cli-error.js'
 import type {HttpClient, HttpClientOptions, Throttle} from '../http/client.js'
 import type {TinkApi, TokenCache, TokenResult} from '../tink/api.js'
@@ -220,7 +221,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
       if (result.from_journal) skipped++
       if (result.status === 'failed' && result.error?.code === 'interrupted') abandoned++
       if (result.status === 'failed' && result.error?.code === 'not_sent') notSent++
-      if (token.credentialsRejected) stopWith(`the token endpoint refused the client credentials: ${token.credentialsRejected.oneLine()}`)
+      if (token.credentialsRejected) stopWith(`the token endpoint refused the client credentials: ${withRenderedHint(token.credentialsRejected).oneLine()}`)
       if (next.value.stop !== undefined) stopWith(next.value.stop)
       // A row an earlier run did is "done earlier", not this run's "created".
       if (!result.from_journal) counts[result.status]++
