@@ -63,6 +63,8 @@ export interface BulkDeps {
   http: (tuning: BulkHttpTuning) => Promise<HttpClient>
   /** Tink's operations over that client, with the run's one shared client token. */
   api: (http: HttpClient, tokens: TokenCache) => TinkApi
+  /** The profile's token cache: the cached tokens of users this run deletes are dropped from it. */
+  userTokens?: TokenCache
   /** --verbose lines (the window's changes, with their reasons). */
   trace?: (line: string) => void
 }
@@ -150,7 +152,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
       }
     }
   }
-  const token: SharedClientToken = new SharedClientToken(fetchToken)
+  const token: SharedClientToken = new SharedClientToken(fetchToken, Date.now, deps.userTokens)
   const api = deps.api(http, token)
 
   const counts = emptyCounts()
@@ -239,6 +241,8 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     progress.start()
     await Promise.all(Array.from({length: opts.concurrency}, () => worker()))
   } finally {
+    // Deleted users' cached tokens go, whatever stopped the run.
+    await token.flushDrops().catch((err: unknown) => deps.trace?.(`* cached tokens of deleted users not dropped (${(err as Error).message})`))
     await sink.close()
     progress.stop()
     stop.dispose()
