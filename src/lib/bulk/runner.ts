@@ -114,13 +114,16 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     feed.release()
     stop.begin((opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
   }
-  const throttle: BulkThrottle = new BulkThrottle(opts.rate, stop.wait, onPause, MAX_RETRY_AFTER_MS, onTooLong)
+  const throttle: BulkThrottle = new BulkThrottle(opts.rate, stop.wait, onPause, MAX_RETRY_AFTER_MS, onTooLong, opts.adaptive === false ? undefined : deps.trace)
   const flight = new AdaptiveWindow({max: opts.concurrency, adaptive: opts.adaptive !== false, log: deps.trace})
   // The client tells the throttle about 429s and the window about every answer.
   const pacing: Throttle = {
     acquire: () => throttle.acquire(),
     rateLimited: (ms, sentAt) => throttle.rateLimited(ms, sentAt),
-    answered: (status, sentAt) => flight.answered(status, sentAt),
+    answered: (status, sentAt) => {
+      throttle.answered(status)
+      flight.answered(status, sentAt)
+    },
   }
   // A shorter backoff base than one-off commands: a failed attempt holds up one row, not the run,
   // and rate limits are handled for every worker at once by the throttle.
