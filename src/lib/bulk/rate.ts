@@ -52,7 +52,7 @@ class SlidingCounts {
     if (status === 429) this.refused[i]++
   }
 
-  /** {ok, refused, all} answers over the last second. */
+  /** {ok, refused, all} answers over the last second (the current slot's part of it included). */
   totals(now: number): {ok: number; refused: number; all: number} {
     const slot = Math.floor(now / SLOT_MS)
     const t = {ok: 0, refused: 0, all: 0}
@@ -115,8 +115,9 @@ export class RateController {
     const {ok, refused, all} = this.counts.totals(now)
     const share = all > 0 ? refused / all : 0
     // Per second of sending: a pause inside the last second is not counted as time.
-    const paused = Math.max(0, Math.min(now, this.pause.until) - Math.max(now - SLOTS * SLOT_MS, this.pause.from))
-    const perSecond = 1000 / Math.max(200, SLOTS * SLOT_MS - paused)
+    const since = (Math.floor(now / SLOT_MS) - SLOTS + 1) * SLOT_MS
+    const paused = Math.max(0, Math.min(now, this.pause.until) - Math.max(since, this.pause.from))
+    const perSecond = 1000 / Math.max(200, now - since - paused)
     const accepted = ok * perSecond
     if (this.noiseShare !== undefined && share <= this.noiseShare * 2 + 0.02) return
     const pace = this.pace(now) ?? all * perSecond
