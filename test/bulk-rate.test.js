@@ -1,6 +1,6 @@
 // The pace under a rate limit (src/lib/bulk/rate.ts), as pure logic on a made-up clock: a 429
 // alone keeps the pace, 429s that recur set it just under what the server accepted, the pace then
-// probes upward slowly, a pause is not counted as time, and 429s that keep coming whatever the
+// probes upward slowly, a pause counts as time (a burst after it is no higher limit), and 429s that keep coming whatever the
 // pace while nearly everything is accepted are noise: the pace does not spiral down on them.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -22,11 +22,11 @@ test('a 429 after a quiet while keeps the pace; one that recurs sets it just und
   c.limited(t - 50, t)
   assert.equal(c.pace(t), undefined, 'a single 429 is no limit yet')
   assert.match(lines.at(-1), /pace kept: one 429 after a quiet while/)
-  t = feed(c, t, 1500, 100)
+  t = feed(c, t, 2500, 100)
   c.limited(t - 50, t)
   const pace = c.pace(t)
   assert.ok(pace >= 85 && pace <= 95.5, `pace ${pace}`)
-  assert.match(lines.at(-1), /429s recur; the server accepted 100\/s/)
+  assert.match(lines.at(-1), /429s recur; the server accepted 100\/s over the last two seconds/)
 })
 
 test('after a cut the pace probes upward slowly, a few percent a second', () => {
@@ -53,15 +53,15 @@ test('a 429 to a request sent before the last cut says nothing new', () => {
   assert.equal(c.pace(t), cut * (1 + (0.02 * (t - cutAt)) / 1000))
 })
 
-test('a Retry-After pause inside the last second is not counted: the estimate is per second of sending', () => {
+test('a pause counts as time: the burst a server allows after a Retry-After does not look like a higher limit', () => {
   const c = new RateController()
   let t = feed(c, 0, 1000, 100)
   c.limited(t - 1, t)
-  c.paused(t, t + 700)
-  t = feed(c, t + 700, 300, 100)
+  // The server's allowance grew during the pause and is spent at once after it: a burst, not a higher limit.
+  t = feed(c, t + 1000, 200, 500)
   c.limited(t - 1, t)
   const pace = c.pace(t)
-  assert.ok(pace > 85, `the pause made the estimate ${pace}`)
+  assert.ok(pace < 100, `the burst after the pause made the estimate ${pace}`)
 })
 
 test('a limit that drops: the pace follows it down', () => {
@@ -70,7 +70,7 @@ test('a limit that drops: the pace follows it down', () => {
   c.limited(t - 1, t)
   t = feed(c, t, 1000, 300)
   c.limited(t - 1, t)
-  t = feed(c, t, 1500, 40, 0.5)
+  t = feed(c, t, 2500, 40, 0.5)
   c.limited(t - 1, t)
   assert.ok(c.pace(t) < 40, `pace ${c.pace(t)}`)
 })

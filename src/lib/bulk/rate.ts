@@ -1,14 +1,14 @@
 /**
  * The pace of a bulk run under a rate limit (Tink limits requests per app, RFC 6585 429): after
  * a 429 that recurs, sends are paced just under the rate the server was seen to accept over the
- * last second (a rate estimate, as TCP Westwood sets its window from the bandwidth it measured,
+ * last two seconds (a rate estimate, as TCP Westwood sets its window from the bandwidth it measured,
  * not by halving), and the pace then probes upward slowly (additive increase), so the run sits
  * just under the limit instead of bouncing off it.
  *
  * Not every 429 is a limit. A single 429 after a quiet while only pauses (the throttle honours
  * its Retry-After); the pace is cut when 429s recur. 429s that keep coming through several cuts
  * in a row while the server still accepts nearly all that is sent are noise (a fault, a flaky
- * proxy): the last cut is undone and later 429s cut only when their share clearly rises above the
+ * proxy): those cuts are undone and later 429s cut only when their share clearly rises above the
  * share seen then. Pure logic: the clock comes in as `now` (performance.now() ms).
  */
 
@@ -22,17 +22,19 @@ const PROBE_PER_SECOND = 0.02
 const RECUR_MS = 3000
 /** Cuts in a row (each within RECUR_MS of the last) after which 429s that still come are looked at as noise. */
 const CUTS_BEFORE_NOISE = 3
-/** Noise needs the server to have accepted at least this share of what was answered. */
-const NOISE_ACCEPTED = 0.8
+/** Noise needs the server to have accepted at least this share of the requests it answered 200 or 429. */
+const NOISE_ACCEPTED = 0.85
+/** Once noise was found, fewer 429s than this in the window never cut the pace. */
+const MIN_REFUSED = 5
 /** At most one cut per this long: the answers of one overshoot arrive together. */
 const MIN_CUT_INTERVAL_MS = 1000
 /** The slowest pace ever set (requests per second). */
 const MIN_PACE = 1
-/** The estimate's window, in slots of SLOT_MS. */
-const SLOTS = 10
+/** The estimate's window, in slots of SLOT_MS: two seconds, so that a burst the server allows after a pause weighs less. */
+const SLOTS = 20
 const SLOT_MS = 100
 
-/** Answers counted per 100 ms slot over the last second. */
+/** Answers counted per 100 ms slot over the last two seconds. */
 class SlidingCounts {
   /** The absolute slot number each ring entry holds. */
   private readonly stamp = new Array<number>(SLOTS).fill(-1)
@@ -52,7 +54,7 @@ class SlidingCounts {
     if (status === 429) this.refused[i]++
   }
 
-  /** {ok, refused, all} answers over the last second (the current slot's part of it included). */
+  /** {ok, refused, all} answers over the window (the current slot's part of it included). */
   totals(now: number): {ok: number; refused: number; all: number} {
     const slot = Math.floor(now / SLOT_MS)
     const t = {ok: 0, refused: 0, all: 0}
@@ -73,12 +75,11 @@ export class RateController {
   private lastCut = -Infinity
   private last429 = -Infinity
   private cutsInRow = 0
-  /** The pace before the latest cut, to undo it when the 429s turn out to be noise. */
-  private beforeCut?: number
+  /** The pace before the first of the cuts in a row, to undo them when the 429s turn out to be noise. */
+  private beforeCuts?: number
   /** Set when 429s were found to be noise: their share then (0..1). */
   private noiseShare?: number
   private readonly counts = new SlidingCounts()
-  private pause = {from: 0, until: 0}
   /** Pace cuts made (the summary's "rate limited" count). */
   cuts = 0
 
@@ -95,11 +96,6 @@ export class RateController {
     this.counts.add(now, status)
   }
 
-  /** Every worker pauses from `from` to `until` (a Retry-After): that time says nothing about the rate. */
-  paused(from: number, until: number): void {
-    this.pause = {from, until}
-  }
-
   /** A 429 to a request sent at `sentAt`. */
   limited(sentAt: number, now: number): void {
     // Sent before the last cut: it reports on the old pace.
@@ -114,26 +110,28 @@ export class RateController {
     if (now - this.lastCut < MIN_CUT_INTERVAL_MS) return
     const {ok, refused, all} = this.counts.totals(now)
     const share = all > 0 ? refused / all : 0
-    // Per second of sending: a pause inside the last second is not counted as time.
+    // A pause counts as time: the server's allowance grew during it and was spent after it.
     const since = (Math.floor(now / SLOT_MS) - SLOTS + 1) * SLOT_MS
-    const paused = Math.max(0, Math.min(now, this.pause.until) - Math.max(since, this.pause.from))
-    const perSecond = 1000 / Math.max(200, now - since - paused)
+    const perSecond = 1000 / Math.max(200, now - since)
     const accepted = ok * perSecond
-    if (this.noiseShare !== undefined && share <= this.noiseShare * 2 + 0.02) return
+    // After noise was found, a limit shows by a share of 429s well above it, counted over enough answers.
+    if (this.noiseShare !== undefined && (refused < MIN_REFUSED || share <= this.noiseShare * 2 + 0.02)) return
     const pace = this.pace(now) ?? all * perSecond
-    if (this.cutsInRow >= CUTS_BEFORE_NOISE && all > 0 && ok / all >= NOISE_ACCEPTED) {
+    // Other failures (503s, resets) say nothing about a limit: the share is of the 200s and 429s.
+    const acceptedShare = ok + refused > 0 ? ok / (ok + refused) : 0
+    if (this.cutsInRow >= CUTS_BEFORE_NOISE && acceptedShare >= NOISE_ACCEPTED) {
       this.noiseShare = share
       this.cutsInRow = 0
-      this.setBase(this.beforeCut, now)
-      return this.log?.(`* pace ${fmt(this.base)}: 429s keep coming at ${Math.round(share * 100)}% whatever the pace while ${Math.round((ok / all) * 100)}% are accepted: noise, not a limit`)
+      this.setBase(this.beforeCuts, now)
+      return this.log?.(`* pace ${fmt(this.base)}: 429s keep coming at ${Math.round(share * 100)}% whatever the pace while ${Math.round(acceptedShare * 100)}% of the rest are accepted: noise, not a limit`)
     }
     const target = Math.max(MIN_PACE, Math.min(UNDER * accepted, MAX_KEEP * pace))
-    this.beforeCut = this.base === undefined ? undefined : pace
     this.cutsInRow = now - this.lastCut <= RECUR_MS + MIN_CUT_INTERVAL_MS ? this.cutsInRow + 1 : 1
+    if (this.cutsInRow === 1) this.beforeCuts = this.base === undefined ? undefined : pace
     this.lastCut = now
     this.cuts++
     this.setBase(target, now)
-    this.log?.(`* pace ${fmt(pace)} -> ${fmt(target)} requests/s: 429s recur; the server accepted ${fmt(accepted)}/s over the last second`)
+    this.log?.(`* pace ${fmt(pace)} -> ${fmt(target)} requests/s: 429s recur; the server accepted ${fmt(accepted)}/s over the last two seconds`)
   }
 
   private setBase(base: number | undefined, now: number): void {

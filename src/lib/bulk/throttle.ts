@@ -78,7 +78,6 @@ export class BulkThrottle implements Throttle {
     const until = now + (retryAfterMs ?? NO_RETRY_AFTER_PAUSE_MS)
     if (until > this.pauseUntil) {
       this.pauseUntil = until
-      this.pacer.paused(now, until)
       this.onPause?.(until - now)
     }
     this.nextSlot = Math.max(this.nextSlot, this.pauseUntil)
