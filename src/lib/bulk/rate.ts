@@ -80,8 +80,6 @@ export class RateController {
   /** Set when 429s were found to be noise: their share then (0..1). */
   private noiseShare?: number
   private readonly counts = new SlidingCounts()
-  /** Pace cuts made (the summary's "rate limited" count). */
-  cuts = 0
 
   constructor(private readonly log?: (line: string) => void) {}
 
@@ -129,7 +127,6 @@ export class RateController {
     this.cutsInRow = now - this.lastCut <= RECUR_MS + MIN_CUT_INTERVAL_MS ? this.cutsInRow + 1 : 1
     if (this.cutsInRow === 1) this.beforeCuts = this.base === undefined ? undefined : pace
     this.lastCut = now
-    this.cuts++
     this.setBase(target, now)
     this.log?.(`* pace ${fmt(pace)} -> ${fmt(target)} requests/s: 429s recur; the server accepted ${fmt(accepted)}/s over the last two seconds`)
   }
