@@ -24,6 +24,8 @@ const RECUR_MS = 3000
 const CUTS_BEFORE_NOISE = 3
 /** Noise needs the server to have accepted at least this share of the requests it answered 200 or 429. */
 const NOISE_ACCEPTED = 0.85
+/** 429s in the window that make a recurrence: fewer are chance at any pace. */
+const MIN_RECURRING = 3
 /** Once noise was found, fewer 429s than this in the window never cut the pace. */
 const MIN_REFUSED = 5
 /** At most one cut per this long: the answers of one overshoot arrive together. */
@@ -42,7 +44,11 @@ class SlidingCounts {
   private readonly refused = new Array<number>(SLOTS).fill(0)
   private readonly all = new Array<number>(SLOTS).fill(0)
 
+  /** When the first answer came: before it, nothing was sent yet and that time is not counted. */
+  first?: number
+
   add(now: number, status: number | undefined): void {
+    this.first ??= now
     const slot = Math.floor(now / SLOT_MS)
     const i = slot % SLOTS
     if (this.stamp[i] !== slot) {
@@ -109,10 +115,11 @@ export class RateController {
     const {ok, refused, all} = this.counts.totals(now)
     const share = all > 0 ? refused / all : 0
     // A pause counts as time: the server's allowance grew during it and was spent after it.
-    const since = (Math.floor(now / SLOT_MS) - SLOTS + 1) * SLOT_MS
+    const since = Math.max((Math.floor(now / SLOT_MS) - SLOTS + 1) * SLOT_MS, this.counts.first ?? now)
     const perSecond = 1000 / Math.max(200, now - since)
     const accepted = ok * perSecond
     // After noise was found, a limit shows by a share of 429s well above it, counted over enough answers.
+    if (refused < MIN_RECURRING) return
     if (this.noiseShare !== undefined && (refused < MIN_REFUSED || share <= this.noiseShare * 2 + 0.02)) return
     const pace = this.pace(now) ?? all * perSecond
     // Other failures (503s, resets) say nothing about a limit: the share is of the 200s and 429s.
