@@ -28,7 +28,12 @@ describe('bulk stops', () => {
   /** (n) => {status, headers, body} for the nth create (from 1), or undefined for a created user. */
   let reply
   let delayMs
+  /** (n) => the nth token request's answer {status, body}, or undefined for a token. */
+  let tokenReply
+  let tokens
   beforeEach(() => {
+    tokenReply = undefined
+    tokens = 0
     created = []
     arrived = 0
     reply = () => undefined
@@ -40,6 +45,11 @@ describe('bulk stops', () => {
       req.setEncoding('utf8').on('data', (d) => (body += d))
       req.on('end', () => {
         if (req.url === '/api/v1/oauth/token') {
+          const special = tokenReply?.(++tokens)
+          if (special) {
+            res.writeHead(special.status, {'content-type': 'application/json'})
+            return res.end(special.body)
+          }
           res.writeHead(200, {'content-type': 'application/json'})
           return res.end(JSON.stringify({access_token: 'tok', token_type: 'bearer', expires_in: 1800, scope: 'user:create'}))
         }
@@ -95,6 +105,25 @@ describe('bulk stops', () => {
       }
     })
   }
+
+  test('a failed row carries the hint the renderer gives (Tink is failing); refused credentials stop the run with how to fix them', async () => {
+    reply = () => ({status: 500, headers: {}, body: '{"errorMessage":"boom","errorCode":"internal"}'})
+    const f = file('hint.csv', csv(3, 'hint-'))
+    const r = await runTink(['user', 'create', '--file', f, '--concurrency', '1', '--json'], {env})
+    const rows = lines(r.stdout)
+    assert.equal(rows.length, 3, r.stderr)
+    for (const row of rows) {
+      assert.equal(row.status, 'failed')
+      assert.match(row.error.hint, /Tink is failing/, JSON.stringify(row))
+    }
+    // The first token lives a second (Tink renews a minute before expiry); its renewal is refused mid-run.
+    reply = () => undefined
+    delayMs = 100
+    tokenReply = (n) => (n === 1 ? {status: 200, body: JSON.stringify({access_token: 'tok', token_type: 'bearer', expires_in: 61, scope: 'user:create'})} : {status: 401, body: '{"errorMessage":"bad client","errorCode":"client_invalid"}'})
+    const refused = await runTink(['user', 'create', '--file', file('hint-2.csv', csv(30, 'hint2-')), '--concurrency', '1'], {env})
+    assert.equal(refused.code, 3, refused.stderr)
+    assert.match(refused.stderr, /refused the client credentials: .*Check the client id and secret \(TINK_CLIENT_ID, TINK_CLIENT_SECRET\)/)
+  })
 
   test('SIGINT: the summary says how many rows of the input were not processed', async () => {
     delayMs = 200

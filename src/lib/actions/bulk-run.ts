@@ -30,6 +30,7 @@ export async function runBulkCommand(f: Factory, opts: BulkOptions): Promise<Out
         },
         http: (tuning) => f.http(tuning),
         api: (http, cache) => new TinkApi({http, credentials: () => f.credentials(), cache, trace: (line) => f.trace(line)}),
+        userTokens: f.profile()?.tokenCache,
         trace: (line) => f.trace(line),
       },
       opts,

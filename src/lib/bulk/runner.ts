@@ -11,6 +11,7 @@
 import {randomBytes} from 'node:crypto'
 import {setMaxListeners} from 'node:events'
 import type {IO} from '../cli/io.js'
+import {withRenderedHint} from '../cli/render-error.js'
 import {CliError, ExitCode, type ExitCodeValue} from '../errors/cli-error.js'
 import type {HttpClient, HttpClientOptions, Throttle} from '../http/client.js'
 import type {TinkApi, TokenCache, TokenResult} from '../tink/api.js'
@@ -62,6 +63,8 @@ export interface BulkDeps {
   http: (tuning: BulkHttpTuning) => Promise<HttpClient>
   /** Tink's operations over that client, with the run's one shared client token. */
   api: (http: HttpClient, tokens: TokenCache) => TinkApi
+  /** The profile's token cache: the cached tokens of users this run deletes are dropped from it. */
+  userTokens?: TokenCache
   /** --verbose lines (the window's changes, with their reasons). */
   trace?: (line: string) => void
 }
@@ -111,13 +114,16 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     feed.release()
     stop.begin((opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
   }
-  const throttle: BulkThrottle = new BulkThrottle(opts.rate, stop.wait, onPause, MAX_RETRY_AFTER_MS, onTooLong)
+  const throttle: BulkThrottle = new BulkThrottle(opts.rate, stop.wait, onPause, MAX_RETRY_AFTER_MS, onTooLong, opts.adaptive === false ? undefined : deps.trace)
   const flight = new AdaptiveWindow({max: opts.concurrency, adaptive: opts.adaptive !== false, log: deps.trace})
   // The client tells the throttle about 429s and the window about every answer.
   const pacing: Throttle = {
     acquire: () => throttle.acquire(),
     rateLimited: (ms, sentAt) => throttle.rateLimited(ms, sentAt),
-    answered: (status, sentAt) => flight.answered(status, sentAt),
+    answered: (status, sentAt) => {
+      throttle.answered(status)
+      flight.answered(status, sentAt)
+    },
   }
   // A shorter backoff base than one-off commands: a failed attempt holds up one row, not the run,
   // and rate limits are handled for every worker at once by the throttle.
@@ -149,7 +155,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
       }
     }
   }
-  const token: SharedClientToken = new SharedClientToken(fetchToken)
+  const token: SharedClientToken = new SharedClientToken(fetchToken, Date.now, deps.userTokens)
   const api = deps.api(http, token)
 
   const counts = emptyCounts()
@@ -220,7 +226,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
       if (result.from_journal) skipped++
       if (result.status === 'failed' && result.error?.code === 'interrupted') abandoned++
       if (result.status === 'failed' && result.error?.code === 'not_sent') notSent++
-      if (token.credentialsRejected) stopWith(`the token endpoint refused the client credentials: ${token.credentialsRejected.oneLine()}`)
+      if (token.credentialsRejected) stopWith(`the token endpoint refused the client credentials: ${withRenderedHint(token.credentialsRejected).oneLine()}`)
       if (next.value.stop !== undefined) stopWith(next.value.stop)
       // A row an earlier run did is "done earlier", not this run's "created".
       if (!result.from_journal) counts[result.status]++
@@ -238,6 +244,8 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     progress.start()
     await Promise.all(Array.from({length: opts.concurrency}, () => worker()))
   } finally {
+    // Deleted users' cached tokens go, whatever stopped the run.
+    await token.flushDrops().catch((err: unknown) => deps.trace?.(`* cached tokens of deleted users not dropped (${(err as Error).message})`))
     await sink.close()
     progress.stop()
     stop.dispose()

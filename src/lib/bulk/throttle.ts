@@ -1,16 +1,15 @@
 /**
- * Pacing shared by every bulk worker: an optional fixed rate (--rate, Tink limits per app), and an
- * adaptive brake on HTTP 429. A 429 pauses every worker for its Retry-After (the limit is the
- * app's, not one connection's), then halves the pace and lets it double back every half second
- * until it no longer binds. Each attempt is gated here, retries included.
+ * Pacing shared by every bulk worker: an optional fixed rate (--rate, Tink limits per app), and
+ * the pace a rate limit calls for (rate.ts). A 429 pauses every worker for its Retry-After (the
+ * limit is the app's, not one connection's); 429s that recur set a pace just under the rate the
+ * server accepted. Each attempt is gated here, retries included.
  */
 import {CliError, ExitCode} from '../errors/cli-error.js'
 import type {Throttle} from '../http/client.js'
+import {RateController} from './rate.js'
 
-/** At most one brake per this long: a burst of 429s answering the same overshoot is one signal. */
-const MIN_BRAKE_INTERVAL_MS = 1000
-const RECOVERY_DOUBLING_MS = 500
-const MIN_RATE = 1
+/** At most one shared pause per this long: a burst of 429s answering the same overshoot is one signal. */
+const MIN_PAUSE_INTERVAL_MS = 1000
 /** The shared pause after a 429 that names no Retry-After. */
 const NO_RETRY_AFTER_PAUSE_MS = 1000
 
@@ -18,15 +17,8 @@ export class BulkThrottle implements Throttle {
   /** Next free send slot when a rate applies (performance.now() ms). */
   private nextSlot = 0
   private pauseUntil = 0
-  /** Set by a 429: the pace right after the pause, before it recovers. */
-  private brakeRate?: number
-  /** The pace that drew the 429: once recovered to it, the brake is released. */
-  private paceAtBrake = 0
-  private brakeAt = -Infinity
-  /** Sends counted over a sliding window, to know the pace a 429 interrupted. */
-  private windowStart = performance.now()
-  private windowCount = 0
-  private lastRate = 0
+  private pausedAt = -Infinity
+  private readonly pacer: RateController
   /** How many times a 429 paused everyone (the summary reports it). */
   brakes = 0
   /** Set by a Retry-After longer than the cap: nothing more is sent (why, in words). */
@@ -42,13 +34,16 @@ export class BulkThrottle implements Throttle {
     private readonly maxPauseMs = 120_000,
     /** Told once when a Retry-After longer than maxPauseMs closes the throttle, with its length in ms. */
     private readonly onTooLong?: (ms: number) => void,
-  ) {}
+    /** Hears each change of pace with its reason (--verbose). */
+    log?: (line: string) => void,
+  ) {
+    this.pacer = new RateController(log)
+  }
 
   async acquire(): Promise<void> {
     for (;;) {
       if (this.closed) throw new CliError(`not sent: ${this.closed}`, {exitCode: ExitCode.UNAVAILABLE, code: 'not_sent'})
       const now = performance.now()
-      this.count(now)
       const rate = this.currentRate(now)
       let at = Math.max(now, this.pauseUntil)
       if (rate !== undefined) {
@@ -74,11 +69,11 @@ export class BulkThrottle implements Throttle {
       return
     }
     const now = performance.now()
-    // A request sent before the last brake reports on the old pace; it says nothing new.
-    if (sentAt < this.brakeAt || now - this.brakeAt < MIN_BRAKE_INTERVAL_MS) return
+    this.pacer.limited(sentAt, now)
+    // A request sent before the last pause reports on the old pace; it says nothing new.
+    if (sentAt < this.pausedAt || now - this.pausedAt < MIN_PAUSE_INTERVAL_MS) return
     this.brakes++
-    const pace = this.currentRate(now) ?? this.measuredRate(now)
-    this.brakeAt = now
+    this.pausedAt = now
     // Without a Retry-After (Tink does not document the header) everyone still backs off a while.
     const until = now + (retryAfterMs ?? NO_RETRY_AFTER_PAUSE_MS)
     if (until > this.pauseUntil) {
@@ -86,43 +81,17 @@ export class BulkThrottle implements Throttle {
       this.onPause?.(until - now)
     }
     this.nextSlot = Math.max(this.nextSlot, this.pauseUntil)
-    if (pace !== undefined && pace > MIN_RATE * 2) {
-      this.paceAtBrake = pace
-      this.brakeRate = pace / 2
-    }
+  }
+
+  /** Every answer, for the pace's estimate of what the server accepts. */
+  answered(status: number | undefined): void {
+    this.pacer.answered(status, performance.now())
   }
 
   /** Requests per second allowed right now, or undefined for "as fast as the workers go". */
   currentRate(now = performance.now()): number | undefined {
-    let adaptive: number | undefined
-    if (this.brakeRate !== undefined) {
-      const since = now - Math.max(this.brakeAt, this.pauseUntil)
-      adaptive = since <= 0 ? this.brakeRate : this.brakeRate * 2 ** (since / RECOVERY_DOUBLING_MS)
-      // Back at the pace that drew the 429 (or at --rate): the brake no longer binds.
-      if (adaptive >= this.paceAtBrake || (this.fixedRate !== undefined && adaptive >= this.fixedRate)) {
-        this.brakeRate = undefined
-        adaptive = undefined
-      }
-    }
-    if (adaptive === undefined) return this.fixedRate
-    return this.fixedRate === undefined ? adaptive : Math.min(adaptive, this.fixedRate)
-  }
-
-  /** Sends per second lately; undefined until there is enough to tell. */
-  private measuredRate(now: number): number | undefined {
-    const elapsed = now - this.windowStart
-    if (elapsed >= 100 && this.windowCount > 0) return (this.windowCount * 1000) / elapsed
-    return this.lastRate > 0 ? this.lastRate : undefined
-  }
-
-  private count(now: number): void {
-    this.windowCount++
-    const elapsed = now - this.windowStart
-    if (elapsed >= 500) {
-      this.lastRate = (this.windowCount * 1000) / elapsed
-      this.windowStart = now
-      this.windowCount = 0
-    }
+    const pace = this.pacer.pace(now)
+    if (pace === undefined) return this.fixedRate
+    return this.fixedRate === undefined ? pace : Math.min(pace, this.fixedRate)
   }
 }
-

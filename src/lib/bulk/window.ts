@@ -84,7 +84,7 @@ export class AdaptiveWindow {
     // few random 503s among many answers must not starve it (as a fixed window of 8 never was).
     this.size = Math.max(Math.min(START_WINDOW, this.opts.max), this.size * DECREASE)
     this.lastCut = performance.now()
-    this.opts.log?.(`* window ${before} -> ${this.current}: HTTP ${status} from the server`)
+    if (this.current !== before) this.opts.log?.(`* window ${before} -> ${this.current}: HTTP ${status} from the server`)
     this.wake()
   }
 

@@ -3,7 +3,7 @@
  * line of this file, a row an earlier run's journal lists as done), the retry budget of a row, and
  * the error object a failed row carries.
  */
-import {CliError, ExitCode} from '../../errors/cli-error.js'
+import {withRenderedHint} from '../../cli/render-error.js'
 import type {TinkApi} from '../../tink/api.js'
 import type {DoneRow} from '../journal.js'
 import {DUPLICATE_ROW, type RowResult} from '../rows.js'
@@ -59,9 +59,8 @@ export function invalidRow(line: number, reason: string): Pick<RowResult, 'statu
   return {status: 'invalid', error: {code: 'invalid_row', message: `line ${line}: ${reason}`}}
 }
 
-/** The error object of a failed row: the CLI's error JSON without its exit code. */
+/** The error object of a failed row: the CLI's error JSON without its exit code, with the hint the renderer would give. */
 export function failure(err: unknown): Record<string, unknown> {
-  const e = err instanceof CliError ? err : new CliError(String((err as Error)?.message ?? err), {exitCode: ExitCode.UNEXPECTED})
-  const {exitCode: _drop, ...rest} = e.toJSON().error
+  const {exitCode: _drop, ...rest} = withRenderedHint(err).toJSON().error
   return rest
 }
