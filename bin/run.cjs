@@ -32,11 +32,18 @@ if (argv.length === 1 && argv[0] === '--version') {
   // build time into dist/command-needs.json (src/lib/cli/command-needs.cts).
   // Read with fs: a require() of the JSON costs several times the read itself.
   var path = require('node:path')
-  var liftoff = parts[0] === 20 && require('../dist/lib/cli/command-needs.cjs').alwaysSends(argv, JSON.parse(require('node:fs').readFileSync(path.join(__dirname, '..', 'dist', 'command-needs.json'), 'utf8')))
+  var liftoff =
+    parts[0] === 20 &&
+    require('../dist/lib/cli/command-needs.cjs').alwaysSends(
+      argv,
+      JSON.parse(require('node:fs').readFileSync(path.join(__dirname, '..', 'dist', 'command-needs.json'), 'utf8')),
+    )
   if (liftoff) require('node:v8').setFlagsFromString('--liftoff-only')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache
   // (src/lib/cli/compile-cache.cts) instead of compiled at every start: the startup benchmark
   // (bench/startup.js) measures what that saves.
   var bundle = path.join(__dirname, '..', 'dist', 'tink.cjs')
-  require('../dist/lib/cli/compile-cache.cjs').requireCached(bundle, argv, process.env, liftoff ? 'liftoff' : '').run(argv, __dirname)
+  require('../dist/lib/cli/compile-cache.cjs')
+    .requireCached(bundle, argv, process.env, liftoff ? 'liftoff' : '')
+    .run(argv, __dirname)
 }

@@ -67,14 +67,29 @@ exports.run = (argv, dir) => {
 // the table bin/run.cjs and the entry above read (scripts/command-needs.mjs).
 await writeNeeds('dist/commands', 'dist/command-needs.json')
 writeFileSync('dist/bundle-entry.cjs', entry)
-writeFileSync('dist/commands.json', JSON.stringify(commands.map((c) => c.id), null, 2) + '\n')
+writeFileSync(
+  'dist/commands.json',
+  JSON.stringify(
+    commands.map((c) => c.id),
+    null,
+    2,
+  ) + '\n',
+)
 
 // Packages that only some commands use are chunks of their own (dist/chunks/NAME.cjs, each one
 // package and what it imports), not part of dist/tink.cjs: every run reads the main bundle and
 // hands it to V8, so its size is paid by --help and a cached `token get` too. An import of one of
 // these packages becomes a require() of its chunk, which runs when the import runs;
 // src/lib/cli/compile-cache.cts loads chunks with the same code cache as the bundle.
-const CHUNKS = {undici: 'undici', conf: 'conf', chalk: 'chalk', 'inquirer-prompts': '@inquirer/prompts', 'csv-parse': 'csv-parse', 'jq-wasm': 'jq-wasm', 'tink-emulator': 'tink-emulator'}
+const CHUNKS = {
+  undici: 'undici',
+  conf: 'conf',
+  chalk: 'chalk',
+  'inquirer-prompts': '@inquirer/prompts',
+  'csv-parse': 'csv-parse',
+  'jq-wasm': 'jq-wasm',
+  'tink-emulator': 'tink-emulator',
+}
 const chunkOf = new Map(Object.entries(CHUNKS).map(([file, pkg]) => [pkg, file]))
 
 const common = {
@@ -120,7 +135,13 @@ await build({
 // cache (src/lib/cli/compile-cache.cts) names its files with it: V8 checks cached code only against
 // the source's length, so two builds of equal size and mtime (fixed-mtime tarballs, reproducible
 // images, a patch release changing a constant) must never share a file.
-const built = ['dist/tink.cjs', ...readdirSync('dist/chunks').filter((f) => f.endsWith('.cjs')).sort().map((f) => join('dist/chunks', f))]
+const built = [
+  'dist/tink.cjs',
+  ...readdirSync('dist/chunks')
+    .filter((f) => f.endsWith('.cjs'))
+    .sort()
+    .map((f) => join('dist/chunks', f)),
+]
 const hash = createHash('sha256')
 for (const f of built) hash.update(f).update('\0').update(readFileSync(f)).update('\0')
 const buildId = hash.digest('hex').slice(0, 16)

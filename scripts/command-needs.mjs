@@ -10,7 +10,9 @@ import {pathToFileURL} from 'node:url'
 /** Command id (as oclif names a file under the commands folder) to the needs its class declares. */
 export async function collectNeeds(dir) {
   const table = {}
-  const files = readdirSync(dir, {recursive: true}).filter((f) => f.endsWith('.js')).sort()
+  const files = readdirSync(dir, {recursive: true})
+    .filter((f) => f.endsWith('.js'))
+    .sort()
   for (const f of files) {
     const parts = f.slice(0, -3).split(sep)
     if (parts.at(-1) === 'index') parts.pop()

@@ -60,7 +60,8 @@ async function offerLink() {
     rl.on('close', resolve)
   })
   rl.close()
-  if (interrupted) throw Object.assign(new Error('Ctrl-C at step 3; steps 4 to 7 were not run (the emulator stops, and its demo user with it)'), {exitCode: 130})
+  if (interrupted)
+    throw Object.assign(new Error('Ctrl-C at step 3; steps 4 to 7 were not run (the emulator stops, and its demo user with it)'), {exitCode: 130})
 }
 
 const step = (n, text) => process.stdout.write(`\n${bold(`${n}.`)} ${text}\n`)
@@ -68,7 +69,11 @@ const external = `demo-customer-${Date.now().toString(36)}`
 let failed = 0
 try {
   process.stdout.write(`${bold('tink demo')}: the support and provisioning flow against the embedded Tink emulator at ${emu.url}\n`)
-  process.stdout.write(dim(`The commands below run with:\n  export TINK_API_URL=${emu.url} TINK_LINK_URL=${emu.url}\n  export TINK_CLIENT_ID=${BUILTIN_CLIENT.id}\n  export TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}\n`))
+  process.stdout.write(
+    dim(
+      `The commands below run with:\n  export TINK_API_URL=${emu.url} TINK_LINK_URL=${emu.url}\n  export TINK_CLIENT_ID=${BUILTIN_CLIENT.id}\n  export TINK_CLIENT_SECRET=${BUILTIN_CLIENT.secret}\n`,
+    ),
+  )
 
   step(1, 'A client token, as a script would take it (only the token on stdout):')
   await run(['token', 'get', '--scope', 'user:create', '--raw'])
@@ -77,7 +82,17 @@ try {
   const created = JSON.parse(await run(['user', 'create', '--external-user-id', external, '--market', 'GB', '--locale', 'en_US', '--json']))
 
   step(3, 'Mint a delegated grant and the Tink Link URL to send the customer (redirected to the Tink Console callback every Tink app has):')
-  await run(['grant', 'delegate', '--external-user-id', external, '--id-hint', 'Demo Customer', '--redirect-uri', 'https://console.tink.com/callback', '--test'])
+  await run([
+    'grant',
+    'delegate',
+    '--external-user-id',
+    external,
+    '--id-hint',
+    'Demo Customer',
+    '--redirect-uri',
+    'https://console.tink.com/callback',
+    '--test',
+  ])
   await offerLink()
 
   step(4, "Grant data access and exchange the code for a user token (the API's own flow):")

@@ -15,7 +15,10 @@ The token is never printed, and never sent anywhere but the API base URL (redire
 
   static override examples = [
     {description: "A user's accounts", command: '<%= config.bin %> <%= command.id %> /data/v2/accounts --external-user-id user-123'},
-    {description: 'All transactions of a user, every page, counted', command: '<%= config.bin %> <%= command.id %> /data/v2/transactions --external-user-id user-123 --paginate | jq length'},
+    {
+      description: 'All transactions of a user, every page, counted',
+      command: '<%= config.bin %> <%= command.id %> /data/v2/transactions --external-user-id user-123 --paginate | jq length',
+    },
     {description: 'A call with a token you already have', command: 'printf \'%s\' "$TOKEN" | <%= config.bin %> <%= command.id %> /api/v1/user --token -'},
   ]
 }

@@ -37,10 +37,16 @@ export function unknownCommandError(config: Interfaces.Config, id: string): CliE
   const candidates = [...visible.map((c) => c.id), ...visible.flatMap((c) => c.aliases), ...config.topics.filter((t) => !t.hidden).map((t) => t.name)]
   // `tink token get VALUE`: a real command followed by a stray word, often a pasted secret.
   // Name the command, never echo the word.
-  const owner = visible.map((c) => c.id).filter((c) => id.startsWith(c + ':')).sort((a, b) => b.length - a.length)[0]
+  const owner = visible
+    .map((c) => c.id)
+    .filter((c) => id.startsWith(c + ':'))
+    .sort((a, b) => b.length - a.length)[0]
   if (owner === undefined) {
     const typed = toConfiguredId(id, config)
-    const word = id.toLowerCase().split(':').find((w) => Object.hasOwn(MEANT, w))
+    const word = id
+      .toLowerCase()
+      .split(':')
+      .find((w) => Object.hasOwn(MEANT, w))
     const meant = word === undefined ? undefined : MEANT[word]
     if (meant) {
       return new CliError(`"${typed}" is not a ${config.bin} command`, {
@@ -54,7 +60,9 @@ export function unknownCommandError(config: Interfaces.Config, id: string): CliE
     return new CliError(`"${typed}" is not a ${config.bin} command`, {
       exitCode: ExitCode.USAGE,
       code: 'unknown_command',
-      hint: suggestion ? `Did you mean "${config.bin} ${suggestion}"? Run ${config.bin} --help for the list` : `Run ${config.bin} --help for the list of commands`,
+      hint: suggestion
+        ? `Did you mean "${config.bin} ${suggestion}"? Run ${config.bin} --help for the list`
+        : `Run ${config.bin} --help for the list of commands`,
     })
   }
   const cmd = `${config.bin} ${toConfiguredId(owner, config)}`

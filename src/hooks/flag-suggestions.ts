@@ -56,10 +56,10 @@ function suggestion(name: string, flags: Record<string, FlagDef>): CliError | un
         : `This command takes no ${name}; where one is needed, pipe it to --${stdin}${env}`,
     })
   }
-  const visible = Object.entries(flags).filter(([, d]) => !d.hidden).map(([n]) => n)
-  const best = visible
-    .map((n) => ({n, d: n.startsWith(name) && name.length >= 3 ? 0.5 : distance(name, n)}))
-    .sort((a, b) => a.d - b.d)[0]
+  const visible = Object.entries(flags)
+    .filter(([, d]) => !d.hidden)
+    .map(([n]) => n)
+  const best = visible.map((n) => ({n, d: n.startsWith(name) && name.length >= 3 ? 0.5 : distance(name, n)})).sort((a, b) => a.d - b.d)[0]
   // Near in spelling, or the one flag sharing the first four letters (--retry: --retries).
   const sameStem = name.length >= 4 ? visible.filter((n) => n.slice(0, 4) === name.slice(0, 4)) : []
   const meant = best && best.d <= Math.max(1, Math.min(2, Math.floor(name.length / 3))) ? best.n : sameStem.length === 1 ? sameStem[0] : undefined

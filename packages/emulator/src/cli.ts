@@ -78,7 +78,9 @@ const fail = (message: string): number => {
 const integer = (name: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | string | undefined => {
   if (v === undefined) return undefined
   const n = Number(v)
-  return Number.isInteger(n) && n >= min && n <= max ? n : `--${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got ${v}`
+  return Number.isInteger(n) && n >= min && n <= max
+    ? n
+    : `--${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got ${v}`
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -152,7 +154,14 @@ export async function main(argv: string[]): Promise<number> {
     return e.code === undefined && /state file/.test(e.message) ? 2 : 5
   }
   if (values.json) {
-    const line = {url: running.url, linkUrl: running.url, clientId: BUILTIN_CLIENT.id, clientSecret: BUILTIN_CLIENT.secret, port: running.port, redirectUris: running.registeredRedirectUris}
+    const line = {
+      url: running.url,
+      linkUrl: running.url,
+      clientId: BUILTIN_CLIENT.id,
+      clientSecret: BUILTIN_CLIENT.secret,
+      port: running.port,
+      redirectUris: running.registeredRedirectUris,
+    }
     process.stdout.write(JSON.stringify(line) + '\n')
   } else {
     process.stdout.write(startBanner(running, clients, values['demo-data'] ?? false).join('\n') + '\n')

@@ -33,7 +33,10 @@ const MERCHANTS: ReadonlyArray<[string, string, number, number]> = [
 /** 32 lower-case hex characters, like Tink's ids, from the PRNG (so ids follow the seed). */
 function hexId(rand: () => number): string {
   let s = ''
-  for (let i = 0; i < 4; i++) s += Math.floor(rand() * 2 ** 32).toString(16).padStart(8, '0')
+  for (let i = 0; i < 4; i++)
+    s += Math.floor(rand() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0')
   return s
 }
 
@@ -55,7 +58,12 @@ export function newCredentials(rand: () => number, userId: string, now: number, 
     type: 'THIRD_PARTY_APP',
     status,
     statusUpdated: now,
-    statusPayload: status === 'UPDATED' ? 'Analyzed 2 accounts from Demo Bank.' : status === 'AUTHENTICATION_ERROR' ? 'Incorrect login credentials.' : 'Demo Bank is temporarily unavailable.',
+    statusPayload:
+      status === 'UPDATED'
+        ? 'Analyzed 2 accounts from Demo Bank.'
+        : status === 'AUTHENTICATION_ERROR'
+          ? 'Incorrect login credentials.'
+          : 'Demo Bank is temporarily unavailable.',
     updated: now,
     sessionExpiryDate: now + SESSION_MS,
   }
@@ -185,5 +193,11 @@ export const partiesJson = (): Record<string, unknown> => ({parties: [{identity:
 
 /** One identity per connected provider (Tink API reference, data v2, List Identities). */
 export function identityJson(c: CredentialsRecord): Record<string, unknown> {
-  return {dateOfBirth: DEMO_HOLDER.dateOfBirth, financialInstitutionId: DEMO_FINANCIAL_INSTITUTION, name: DEMO_HOLDER.name, providerName: c.providerName, ssn: DEMO_HOLDER.ssn}
+  return {
+    dateOfBirth: DEMO_HOLDER.dateOfBirth,
+    financialInstitutionId: DEMO_FINANCIAL_INSTITUTION,
+    name: DEMO_HOLDER.name,
+    providerName: c.providerName,
+    ssn: DEMO_HOLDER.ssn,
+  }
 }

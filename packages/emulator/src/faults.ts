@@ -102,9 +102,7 @@ export function parseFaultSpec(s: string): FaultSpec {
       else if (/^\d+$/.test(value)) set.retryAfter = Number(value)
       else throw new Error(`bad fault spec entry "${entry}": retry-after must be whole seconds or "date"`)
     } else {
-      throw new Error(
-        `bad fault spec entry "${entry}": unknown kind "${key}" (known: ${RATE_KINDS.join(', ')}, latency, retry-after)`,
-      )
+      throw new Error(`bad fault spec entry "${entry}": unknown kind "${key}" (known: ${RATE_KINDS.join(', ')}, latency, retry-after)`)
     }
   }
   return spec

@@ -71,4 +71,3 @@ export interface RunningEmulator {
   /** Stops listening, cancels pending webhook deliveries (aborting those under way) and flushes the state file. */
   close(): Promise<void>
 }
-

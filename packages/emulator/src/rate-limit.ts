@@ -32,7 +32,8 @@ export class RateLimiter {
 
   /** A new limit applies at once; buckets start full again. */
   set(perSecond: number | undefined): void {
-    if (perSecond !== undefined && !(Number.isInteger(perSecond) && perSecond >= 1)) throw new Error(`rate limit must be a whole number of 1 or more, got ${perSecond}`)
+    if (perSecond !== undefined && !(Number.isInteger(perSecond) && perSecond >= 1))
+      throw new Error(`rate limit must be a whole number of 1 or more, got ${perSecond}`)
     this.perSecond = perSecond
     this.buckets.clear()
   }

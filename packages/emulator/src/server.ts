@@ -5,7 +5,17 @@ import type {AddressInfo} from 'node:net'
 import {BUILTIN_CLIENT, TINK_CONSOLE_REDIRECT_URIS} from './clients.js'
 import {type ClientEntry, type Core, type Ctx, err, JSON_CT, type RecordedRequest, type Reply} from './context.js'
 import {connectDemoBank, connectionPrng} from './demo-data.js'
-import {type FaultEndpoint, type FaultSpec, FAULT_ENDPOINTS, injected, makePrng, parseFaultSpec, type ResolvedFaults, resolveFaults, validateFaultSpec} from './faults.js'
+import {
+  type FaultEndpoint,
+  type FaultSpec,
+  FAULT_ENDPOINTS,
+  injected,
+  makePrng,
+  parseFaultSpec,
+  type ResolvedFaults,
+  resolveFaults,
+  validateFaultSpec,
+} from './faults.js'
 import {RateLimiter, Stats} from './rate-limit.js'
 import {adminReply} from './routes/admin.js'
 import {connectivityRoutes} from './routes/connectivity.js'
@@ -96,7 +106,14 @@ class Emulator implements RunningEmulator, Core {
     this.limiter = new RateLimiter(undefined, this.now)
     this.limiter.set(opts.rateLimit)
     this.webhookDeliveries = new Deliveries(checkRetryMs(opts.webhookRetryMs ?? DEFAULT_WEBHOOK_RETRY_MS), (id) => this.store.webhooks.get(id), this.log)
-    this.router = new Router([...oauthRoutes(this), ...userRoutes(this), ...dataRoutes(this), ...connectivityRoutes(this), ...linkRoutes(this), ...webhookRoutes(this)])
+    this.router = new Router([
+      ...oauthRoutes(this),
+      ...userRoutes(this),
+      ...dataRoutes(this),
+      ...connectivityRoutes(this),
+      ...linkRoutes(this),
+      ...webhookRoutes(this),
+    ])
 
     this.server = createServer((req, res) => this.onRequest(req, res))
     // A client that resets mid-request is expected here (fault tests); it is not an emulator error.
@@ -242,7 +259,9 @@ class Emulator implements RunningEmulator, Core {
     const started = this.log ? performance.now() : 0
 
     if (path.startsWith('/__emulator/')) {
-      this.readBody(req, (body) => this.send(req, res, requestId, path === '/__emulator/events' ? adminEvent(this, req, body) : adminReply(this, req, path, body), undefined, started))
+      this.readBody(req, (body) =>
+        this.send(req, res, requestId, path === '/__emulator/events' ? adminEvent(this, req, body) : adminReply(this, req, path, body), undefined, started),
+      )
       return
     }
 
@@ -373,4 +392,3 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   await emu.listen()
   return emu
 }
-

@@ -168,9 +168,7 @@ export class Store {
     try {
       data = JSON.parse(text)
     } catch (error) {
-      throw new Error(
-        `emulator state file ${file} is corrupt (not valid JSON: ${(error as Error).message}); fix it or move it away, it was left untouched`,
-      )
+      throw new Error(`emulator state file ${file} is corrupt (not valid JSON: ${(error as Error).message}); fix it or move it away, it was left untouched`)
     }
     const users = (data as {users?: unknown} | null)?.users
     if (typeof data !== 'object' || data === null || !Array.isArray(users)) {
@@ -183,10 +181,19 @@ export class Store {
       this.addUser(u)
     }
     const hooks = (data as {webhookEndpoints?: unknown}).webhookEndpoints ?? []
-    if (!Array.isArray(hooks)) throw new Error(`emulator state file ${file} is corrupt (webhookEndpoints is not a list); fix it or move it away, it was left untouched`)
+    if (!Array.isArray(hooks))
+      throw new Error(`emulator state file ${file} is corrupt (webhookEndpoints is not a list); fix it or move it away, it was left untouched`)
     for (const w of hooks as WebhookRecord[]) {
-      if (typeof w?.id !== 'string' || typeof w.client_id !== 'string' || typeof w.url !== 'string' || typeof w.secret !== 'string' || !Array.isArray(w.enabledEvents)) {
-        throw new Error(`emulator state file ${file} is corrupt (a webhook endpoint lacks id/client_id/url/secret/enabledEvents); fix it or move it away, it was left untouched`)
+      if (
+        typeof w?.id !== 'string' ||
+        typeof w.client_id !== 'string' ||
+        typeof w.url !== 'string' ||
+        typeof w.secret !== 'string' ||
+        !Array.isArray(w.enabledEvents)
+      ) {
+        throw new Error(
+          `emulator state file ${file} is corrupt (a webhook endpoint lacks id/client_id/url/secret/enabledEvents); fix it or move it away, it was left untouched`,
+        )
       }
       this.webhooks.set(w.id, w)
     }

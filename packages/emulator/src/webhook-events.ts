@@ -61,7 +61,8 @@ export function connectionEvents(emit: Emit, user: UserRecord, data: UserData, c
 export function sampleContent(event: string, user: UserRecord, data: UserData | undefined, now: number): Record<string, unknown> {
   const c = data?.credentials[0]
   const a = data?.accounts[0]
-  if (event === 'refresh:finished') return c ? refreshFinished(c, now) : {credentialsId: '', status: 'UPDATED', credentialsStatus: 'UPDATED', finished: now, source: 'OPERATION_SOURCE_API'}
+  if (event === 'refresh:finished')
+    return c ? refreshFinished(c, now) : {credentialsId: '', status: 'UPDATED', credentialsStatus: 'UPDATED', finished: now, source: 'OPERATION_SOURCE_API'}
   if (event === 'account:created' || event === 'account:updated') return {id: a?.id ?? ''}
   if (event === 'account-transactions:modified' || event === 'account-booked-transactions:modified') {
     return a && data ? transactionsModified(user, data, a.id, 0, 0) : {...ids(user), account: {id: ''}, transactions: {inserted: 0, updated: 0, deleted: 0}}

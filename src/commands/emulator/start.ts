@@ -22,7 +22,8 @@ Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad flag value or a
     },
     {
       description: 'Fixed port, users kept across restarts, a flaky user create and a slow network:',
-      command: '<%= config.bin %> <%= command.id %> --port 8787 --state ./tink-emulator.json --fault "create:503=0.2,reset-after-commit=0.05,latency=20ms" --seed 42',
+      command:
+        '<%= config.bin %> <%= command.id %> --port 8787 --state ./tink-emulator.json --fault "create:503=0.2,reset-after-commit=0.05,latency=20ms" --seed 42',
     },
     {
       description: 'Machine-readable start line for scripts, plus an extra client with two scopes:',

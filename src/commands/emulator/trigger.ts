@@ -11,7 +11,10 @@ A base URL that is not an emulator (no GET /__emulator/health) is refused before
 Exit codes: 0 the event was queued (also for no subscribed endpoint: a line on stderr says so), 2 bad input or not an emulator, 4 the emulator has no such user (or several apps have that external id: give --user-id), 5 the emulator cannot be reached.`
 
   static override examples = [
-    {description: 'A refresh:finished for a user, to every endpoint subscribed to it:', command: '<%= config.bin %> <%= command.id %> refresh:finished --external-user-id user-123'},
+    {
+      description: 'A refresh:finished for a user, to every endpoint subscribed to it:',
+      command: '<%= config.bin %> <%= command.id %> refresh:finished --external-user-id user-123',
+    },
     {
       description: 'A failed refresh, with content of your own:',
       command: `<%= config.bin %> <%= command.id %> refresh:finished --user-id 0123456789abcdef0123456789abcdef --data '{"credentialsStatus":"TEMPORARY_ERROR"}'`,

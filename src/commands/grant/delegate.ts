@@ -8,7 +8,14 @@ The URL carries the user's own market and locale, read from Tink (GET /api/v1/us
 The live service requires --id-hint (the name or e-mail the customer sees in Tink Link); on a terminal it is asked for when missing. A redirect URI is required too (--redirect-uri, TINK_REDIRECT_URI or the profile's; Tink's own https://console.tink.com/callback is registered for every Console app): Tink Link refuses a URL without one. See the README for which flow takes which Link parameter.`
 
   static override examples = [
-    {description: 'A Tink Link URL for a customer to connect their bank accounts', command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --id-hint "Jane Doe" --redirect-uri https://console.tink.com/callback'},
-    {description: 'An account check in Sweden, as JSON', command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --id-hint jane@example.com --flow account-check/connect --market SE --locale sv_SE --redirect-uri https://console.tink.com/callback --json'},
+    {
+      description: 'A Tink Link URL for a customer to connect their bank accounts',
+      command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --id-hint "Jane Doe" --redirect-uri https://console.tink.com/callback',
+    },
+    {
+      description: 'An account check in Sweden, as JSON',
+      command:
+        '<%= config.bin %> <%= command.id %> --external-user-id user-123 --id-hint jane@example.com --flow account-check/connect --market SE --locale sv_SE --redirect-uri https://console.tink.com/callback --json',
+    },
   ]
 }

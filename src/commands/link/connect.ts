@@ -8,8 +8,17 @@ What the flow returns: a code is exchanged for a user token; continuous access (
 Exit codes beyond the usual: 8 the customer cancelled (USER_CANCELLED), 9 another Tink Link error or a refused callback, 10 no callback within --wait, 5 the callback port cannot be listened on, 130 Ctrl-C.`
 
   static override examples = [
-    {description: 'Against the emulator: create the user in GB, finish in the browser; the token goes to the token cache', command: '<%= config.bin %> <%= command.id %> --external-user-id demo-1 --create --market GB'},
-    {description: 'On a machine without a browser: print the URL, JSON out (with the token)', command: '<%= config.bin %> <%= command.id %> --user-id 0123456789abcdef0123456789abcdef --no-browser --json'},
-    {description: "With Tink's own callback (registered for every Console app): paste the address the browser ends on", command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --redirect-uri https://console.tink.com/callback'},
+    {
+      description: 'Against the emulator: create the user in GB, finish in the browser; the token goes to the token cache',
+      command: '<%= config.bin %> <%= command.id %> --external-user-id demo-1 --create --market GB',
+    },
+    {
+      description: 'On a machine without a browser: print the URL, JSON out (with the token)',
+      command: '<%= config.bin %> <%= command.id %> --user-id 0123456789abcdef0123456789abcdef --no-browser --json',
+    },
+    {
+      description: "With Tink's own callback (registered for every Console app): paste the address the browser ends on",
+      command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --redirect-uri https://console.tink.com/callback',
+    },
   ]
 }

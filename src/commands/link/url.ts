@@ -7,7 +7,14 @@ export default class LinkUrl extends commandOf(linkUrl, {flags: linkUrlFlags}) {
 A flow for permanent users only (credentials/*, the update-consent flows, pay/credentials) is refused: use tink grant delegate. A parameter the flow does not take is refused, naming the flows that take it. Where Tink requires market and locale (transactions, business-transactions, pay, account-check), a market is required (flag, TINK_MARKET or the profile's) and the locale defaults to the market's. A market the flow does not serve is a warning.`
 
   static override examples = [
-    {description: 'An income check for an applicant in Sweden', command: '<%= config.bin %> <%= command.id %> --flow income-check/create-report --market SE --redirect-uri https://console.tink.com/callback'},
-    {description: 'A payment the customer approves at their bank', command: '<%= config.bin %> <%= command.id %> --flow pay --payment-request-id PAYMENT_REQUEST_ID --market GB --locale en_GB --redirect-uri https://console.tink.com/callback'},
+    {
+      description: 'An income check for an applicant in Sweden',
+      command: '<%= config.bin %> <%= command.id %> --flow income-check/create-report --market SE --redirect-uri https://console.tink.com/callback',
+    },
+    {
+      description: 'A payment the customer approves at their bank',
+      command:
+        '<%= config.bin %> <%= command.id %> --flow pay --payment-request-id PAYMENT_REQUEST_ID --market GB --locale en_GB --redirect-uri https://console.tink.com/callback',
+    },
   ]
 }

@@ -13,7 +13,15 @@ The credentials are checked by fetching a client token before anything is saved 
 
   static override examples = [
     {description: 'Interactive set-up', command: '<%= config.bin %> login'},
-    {description: 'Scripted, the secret on standard input: a profile for the API at $TINK_API_URL (a proxy, or the local emulator; use --region us for Tink US)', command: 'printf \'%s\' "$SECRET" | <%= config.bin %> profile add staging --base-url "$TINK_API_URL" --client-id "$CLIENT_ID" --client-secret-stdin'},
-    {description: 'A headless server with no keychain (secret in a 0600 file)', command: 'printf \'%s\' "$SECRET" | <%= config.bin %> profile add ci --base-url "$TINK_API_URL" --client-id "$CLIENT_ID" --client-secret-stdin --insecure-storage'},
+    {
+      description:
+        'Scripted, the secret on standard input: a profile for the API at $TINK_API_URL (a proxy, or the local emulator; use --region us for Tink US)',
+      command: 'printf \'%s\' "$SECRET" | <%= config.bin %> profile add staging --base-url "$TINK_API_URL" --client-id "$CLIENT_ID" --client-secret-stdin',
+    },
+    {
+      description: 'A headless server with no keychain (secret in a 0600 file)',
+      command:
+        'printf \'%s\' "$SECRET" | <%= config.bin %> profile add ci --base-url "$TINK_API_URL" --client-id "$CLIENT_ID" --client-secret-stdin --insecure-storage',
+    },
   ]
 }

@@ -12,5 +12,8 @@ const args = {
 export default class ProfileSet extends commandOf(profileSet, {args, baseFlags: localBaseFlags, usesProfiles: false}) {
   static override summary = 'Change one default of a profile (market, locale, redirect URI, region, API or Tink Link URL) without entering its secret again.'
   static override description = `Keys: ${PROFILE_SET_KEYS.join(', ')}. The client id goes with its secret: replace both with tink login NAME --force.`
-  static override examples = ['<%= config.bin %> <%= command.id %> us-prod market US', '<%= config.bin %> <%= command.id %> us-prod redirect-uri https://example.com/callback']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> us-prod market US',
+    '<%= config.bin %> <%= command.id %> us-prod redirect-uri https://example.com/callback',
+  ]
 }

@@ -8,7 +8,10 @@ Codes and refresh tokens are secrets: pass "-" to read them from standard input.
 On a terminal it prints the token's fields, one per line; when stdout is not a terminal (a pipe, $(...), a file) it prints the access token alone, as --raw does everywhere.`
 
   static override examples = [
-    {description: 'A client token for creating users, in a variable (stdout is not a terminal: the token alone)', command: 'TOKEN=$(<%= config.bin %> <%= command.id %> --scope user:create)'},
+    {
+      description: 'A client token for creating users, in a variable (stdout is not a terminal: the token alone)',
+      command: 'TOKEN=$(<%= config.bin %> <%= command.id %> --scope user:create)',
+    },
     {description: 'The full token response as JSON, with expires_at', command: '<%= config.bin %> <%= command.id %> --scope authorization:grant --json'},
     {description: 'Exchange an authorization code read from standard input', command: 'echo "$CODE" | <%= config.bin %> <%= command.id %> --code - --json'},
   ]

@@ -10,6 +10,9 @@ export default class TokenInspect extends commandOf(tokenInspect, {args, needs: 
 The token is read from standard input ("-", or no argument with a pipe), never taken as an argument: one there would land in shell history and the process list.`
   static override examples = [
     {description: 'Inspect a token from a variable', command: 'printf \'%s\' "$TOKEN" | <%= config.bin %> <%= command.id %> -'},
-    {description: 'Inspect the cached token a command just used, as JSON', command: '<%= config.bin %> token get --scope user:create --raw | <%= config.bin %> <%= command.id %> - --json'},
+    {
+      description: 'Inspect the cached token a command just used, as JSON',
+      command: '<%= config.bin %> token get --scope user:create --raw | <%= config.bin %> <%= command.id %> - --json',
+    },
   ]
 }

@@ -10,7 +10,13 @@ Bulk: --file creates every user of a CSV file (header row: external_user_id,mark
 
   static override examples = [
     {description: 'Create a user in the UK market', command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --market GB --locale en_US'},
-    {description: 'Create a temporary user (deleted by Tink after 24 h) and print its ids as JSON', command: '<%= config.bin %> <%= command.id %> --external-user-id trial-7 --market SE --locale sv_SE --retention-class TEMPORARY --json'},
-    {description: 'Create every user of a CSV export, 16 at a time, resumable after a crash or Ctrl-C', command: '<%= config.bin %> <%= command.id %> --file users.csv --market GB --concurrency 16 --journal users.journal > results.ndjson'},
+    {
+      description: 'Create a temporary user (deleted by Tink after 24 h) and print its ids as JSON',
+      command: '<%= config.bin %> <%= command.id %> --external-user-id trial-7 --market SE --locale sv_SE --retention-class TEMPORARY --json',
+    },
+    {
+      description: 'Create every user of a CSV export, 16 at a time, resumable after a crash or Ctrl-C',
+      command: '<%= config.bin %> <%= command.id %> --file users.csv --market GB --concurrency 16 --journal users.journal > results.ndjson',
+    },
   ]
 }

@@ -10,7 +10,13 @@ Bulk: --file deletes every user of a CSV file (header row with user_id or extern
 
   static override examples = [
     {description: 'Delete a user by your own id, without a question', command: '<%= config.bin %> <%= command.id %> --external-user-id user-123 --yes'},
-    {description: "Delete by Tink's user id and print the result as JSON", command: '<%= config.bin %> <%= command.id %> --user-id 0123456789abcdef0123456789abcdef --yes --json'},
-    {description: 'Delete every user listed in a file, resumable with a journal', command: '<%= config.bin %> <%= command.id %> --file users.csv --yes --concurrency 16 --journal delete.journal > results.ndjson'},
+    {
+      description: "Delete by Tink's user id and print the result as JSON",
+      command: '<%= config.bin %> <%= command.id %> --user-id 0123456789abcdef0123456789abcdef --yes --json',
+    },
+    {
+      description: 'Delete every user listed in a file, resumable with a journal',
+      command: '<%= config.bin %> <%= command.id %> --file users.csv --yes --concurrency 16 --journal delete.journal > results.ndjson',
+    },
   ]
 }

@@ -8,7 +8,14 @@ Tink returns the webhook's signing secret only in this answer: it is printed onc
 Exit codes: 0 created, 2 bad input (an unknown event name lists Tink's events), 3 credentials refused, or the keychain cannot save (checked before anything is created; should saving still fail afterwards, the secret is printed instead), 4 a webhook with this url and one of these events exists (HTTP 409), 5 Tink unavailable.`
 
   static override examples = [
-    {description: 'Subscribe to refreshes and new accounts; the secret is printed once', command: '<%= config.bin %> <%= command.id %> --url https://example.com/tink-webhook --events refresh:finished,account:created'},
-    {description: "Keep the secret in the profile's keychain instead", command: '<%= config.bin %> <%= command.id %> --url https://example.com/tink-webhook --events account:updated --description "prod app" --profile us-prod --save'},
+    {
+      description: 'Subscribe to refreshes and new accounts; the secret is printed once',
+      command: '<%= config.bin %> <%= command.id %> --url https://example.com/tink-webhook --events refresh:finished,account:created',
+    },
+    {
+      description: "Keep the secret in the profile's keychain instead",
+      command:
+        '<%= config.bin %> <%= command.id %> --url https://example.com/tink-webhook --events account:updated --description "prod app" --profile us-prod --save',
+    },
   ]
 }

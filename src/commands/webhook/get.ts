@@ -7,6 +7,6 @@ export default class WebhookGet extends commandOf(webhookGet, {args: webhookGetA
 
   static override examples = [
     {description: 'One endpoint', command: '<%= config.bin %> <%= command.id %> d8f37f7d19c240abb4ef5d5dbebae4ef'},
-    {description: 'Its events, from the JSON', command: "<%= config.bin %> <%= command.id %> d8f37f7d19c240abb4ef5d5dbebae4ef --json | jq .enabledEvents"},
+    {description: 'Its events, from the JSON', command: '<%= config.bin %> <%= command.id %> d8f37f7d19c240abb4ef5d5dbebae4ef --json | jq .enabledEvents'},
   ]
 }

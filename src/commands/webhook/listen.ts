@@ -9,7 +9,10 @@ One line per delivery on stdout; with --json one JSON object per line (receivedA
 Exit codes: 130 stopped with Ctrl-C (or SIGTERM), with the count of deliveries received on stderr; 5 the port is in use or cannot be listened on; 2 bad input or no secret.`
 
   static override examples = [
-    {description: 'Verify and forward to an app on port 3000', command: '<%= config.bin %> <%= command.id %> --port 8788 --path /hook --forward-to http://localhost:3000/webhooks/tink'},
+    {
+      description: 'Verify and forward to an app on port 3000',
+      command: '<%= config.bin %> <%= command.id %> --port 8788 --path /hook --forward-to http://localhost:3000/webhooks/tink',
+    },
     {description: 'Only watch, as NDJSON', command: '<%= config.bin %> <%= command.id %> --port 8788 --json'},
   ]
 }

@@ -9,7 +9,14 @@ The secret comes from --secret-stdin, TINK_WEBHOOK_SECRET, or the one saved with
 Exit codes: 0 valid, 11 not valid (one line says why: bad signature, stale, or malformed header), 2 bad input or no secret.`
 
   static override examples = [
-    {description: 'Check a delivery saved to a file; the secret from TINK_WEBHOOK_SECRET', command: '<%= config.bin %> <%= command.id %> --signature "$SIGNATURE" --payload body.json'},
-    {description: "Tink's worked example from its signature page (signed in 2021: no age limit), the body on stdin", command: "<%= config.bin %> <%= command.id %> --signature 't=1620198421,v1=3808bca389150582fd78bdb5e3dfcf46f99ff168d37d60cdc13da7c5e49abefb' --payload - --max-age 0 < body.json"},
+    {
+      description: 'Check a delivery saved to a file; the secret from TINK_WEBHOOK_SECRET',
+      command: '<%= config.bin %> <%= command.id %> --signature "$SIGNATURE" --payload body.json',
+    },
+    {
+      description: "Tink's worked example from its signature page (signed in 2021: no age limit), the body on stdin",
+      command:
+        "<%= config.bin %> <%= command.id %> --signature 't=1620198421,v1=3808bca389150582fd78bdb5e3dfcf46f99ff168d37d60cdc13da7c5e49abefb' --payload - --max-age 0 < body.json",
+    },
   ]
 }

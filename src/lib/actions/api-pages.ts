@@ -48,7 +48,11 @@ export async function paginate(f: Factory, spec: RequestSpec, send: (s: RequestS
     const body = parseJson(res.body)
     const list = pageItems(body)
     if (!list) {
-      if (page > 1) throw new CliError(`${spec.what}: page ${page} is not a page (no nextPageToken and one list); the ${page - 1} pages before it were printed`, {exitCode: ExitCode.UNAVAILABLE, code: 'invalid_response'})
+      if (page > 1)
+        throw new CliError(`${spec.what}: page ${page} is not a page (no nextPageToken and one list); the ${page - 1} pages before it were printed`, {
+          exitCode: ExitCode.UNAVAILABLE,
+          code: 'invalid_response',
+        })
       // No pages here: the answer as received, with a note, never an empty list in its place.
       f.note(`--paginate: ${spec.path.split('?')[0]} answered without nextPageToken and a list, so it has no pages; printed as received`)
       if (!f.json) f.io.stdout.write(f.io.stdout.isTTY && body !== undefined ? JSON.stringify(body, null, 2) + '\n' : res.bytes)

@@ -20,10 +20,17 @@ export const apiFlags = {
   form: Flags.boolean({description: 'Send the fields as a form (application/x-www-form-urlencoded; the default).', exclusive: ['json-body']}),
   'json-body': Flags.boolean({description: 'Send the fields as a JSON object.', exclusive: ['form']}),
   include: Flags.boolean({char: 'i', description: 'Print the status line and response headers before the body.'}),
-  paginate: Flags.boolean({description: 'Follow nextPageToken (GET) and print the items of every page as one JSON array. Stops at a repeated token or after --max-pages (exit 6, the pages fetched printed).'}),
+  paginate: Flags.boolean({
+    description:
+      'Follow nextPageToken (GET) and print the items of every page as one JSON array. Stops at a repeated token or after --max-pages (exit 6, the pages fetched printed).',
+  }),
   ndjson: Flags.boolean({description: 'With --paginate: one item per line as pages arrive.', dependsOn: ['paginate']}),
   'max-pages': Flags.integer({description: 'With --paginate: the most pages fetched (default 1000).', min: 1, dependsOn: ['paginate']}),
-  scope: Flags.string({char: 's', description: 'Scopes of the token, comma-separated (repeatable). Default with a user: the scope the path needs.', multiple: true}),
+  scope: Flags.string({
+    char: 's',
+    description: 'Scopes of the token, comma-separated (repeatable). Default with a user: the scope the path needs.',
+    multiple: true,
+  }),
   token: Flags.string({description: 'Use this token instead of minting one: only "-" (read from standard input), never the token itself.'}),
   'no-cache': Flags.boolean({description: 'Mint a new token even if a cached one is fresh (and do not cache it).'}),
 }
@@ -46,7 +53,8 @@ export function apiPath(raw: string, baseUrl: string): string {
     } catch {
       throw usageError(`Not a path or URL: ${raw}`, 'Give a path such as /data/v2/accounts')
     }
-    if (url.origin !== base.origin) throw usageError(`${url.origin} is not the API base URL (${base.origin}); tink api sends its token only there`, 'Give a path such as /data/v2/accounts')
+    if (url.origin !== base.origin)
+      throw usageError(`${url.origin} is not the API base URL (${base.origin}); tink api sends its token only there`, 'Give a path such as /data/v2/accounts')
     raw = url.pathname + url.search
     const prefix = base.pathname.replace(/\/+$/, '')
     if (prefix && raw.startsWith(prefix + '/')) raw = raw.slice(prefix.length)
@@ -71,8 +79,10 @@ function parseHeaders(headers: string[] | undefined): Record<string, string> {
     const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):\s*(.*)$/.exec(h)
     if (!m) throw usageError(`--header ${JSON.stringify(h.replace(/:.*/, ': ...'))} is not 'Name: value'`, "e.g. -H 'Accept-Language: en'")
     const name = m[1].toLowerCase()
-    if (TRANSPORT_HEADERS.includes(name)) throw usageError(`--header ${m[1]} is not allowed: the HTTP layer sets it itself`, `Leave ${m[1]} out; tink api frames the request`)
-    if (name === 'authorization') throw usageError('--header Authorization is not allowed: tink api sets the token itself', 'Use --token - to give a token on standard input')
+    if (TRANSPORT_HEADERS.includes(name))
+      throw usageError(`--header ${m[1]} is not allowed: the HTTP layer sets it itself`, `Leave ${m[1]} out; tink api frames the request`)
+    if (name === 'authorization')
+      throw usageError('--header Authorization is not allowed: tink api sets the token itself', 'Use --token - to give a token on standard input')
     out[name] = m[2]!
   }
   return out
@@ -84,7 +94,11 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   const first = args['method-or-path']
   if (rawPath === undefined) {
     // `tink api GET`: a method with no path, not the path /GET.
-    if (first && METHODS.has(first.toUpperCase()) && !first.startsWith('/')) throw usageError(`Which path? ${first} needs one, e.g. tink api ${first.toUpperCase()} /data/v2/accounts --external-user-id ID`, 'Give PATH after the method')
+    if (first && METHODS.has(first.toUpperCase()) && !first.startsWith('/'))
+      throw usageError(
+        `Which path? ${first} needs one, e.g. tink api ${first.toUpperCase()} /data/v2/accounts --external-user-id ID`,
+        'Give PATH after the method',
+      )
     rawPath = first
   } else {
     if (method && first && first.toUpperCase() !== method) throw usageError(`Two methods: ${first} and --method ${flags.method}`, 'Give the method once')
@@ -99,9 +113,14 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   method ??= flags.input !== undefined || (fields.length > 0 && !flags.paginate && !readOnlyPath) ? 'POST' : 'GET'
   if (!METHODS.has(method)) throw usageError(`Unknown HTTP method ${method}`, [...METHODS].join(', '))
   const queryMethod = method === 'GET' || method === 'HEAD' || method === 'DELETE'
-  if (flags.input !== undefined && queryMethod && method !== 'DELETE') throw usageError(`--input with ${method}: a ${method} has no body`, 'Use -X POST (or PUT)')
+  if (flags.input !== undefined && queryMethod && method !== 'DELETE')
+    throw usageError(`--input with ${method}: a ${method} has no body`, 'Use -X POST (or PUT)')
   if (flags.paginate && method !== 'GET') throw usageError('--paginate follows pages of a GET', 'Drop --paginate or -X')
-  if (flags.token !== undefined && flags.token !== '-') throw usageError('--token takes only "-": a token in the command line ends up in shell history and process lists', "Pipe it in: printf '%s' \"$TOKEN\" | tink api --token - PATH")
+  if (flags.token !== undefined && flags.token !== '-')
+    throw usageError(
+      '--token takes only "-": a token in the command line ends up in shell history and process lists',
+      'Pipe it in: printf \'%s\' "$TOKEN" | tink api --token - PATH',
+    )
   const user: UserRef | undefined = flags['user-id'] !== undefined || flags['external-user-id'] !== undefined ? userRef(flags) : undefined
   if (flags.token !== undefined && user) throw usageError('--token - and a user: give one of them', 'The token already names its user')
   await f.preflight({needsCredentials: flags.token === undefined})
@@ -114,7 +133,13 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
   }
 
   let body: Buffer | undefined
-  if (flags.input !== undefined) body = flags.input === '-' ? await f.stdin.bytes('the request body') : await readFile(flags.input).catch((err: NodeJS.ErrnoException) => Promise.reject(usageError(`Cannot read --input ${flags.input}: ${err.code ?? err.message}`, 'Give a readable file, or - for standard input')))
+  if (flags.input !== undefined)
+    body =
+      flags.input === '-'
+        ? await f.stdin.bytes('the request body')
+        : await readFile(flags.input).catch((err: NodeJS.ErrnoException) =>
+            Promise.reject(usageError(`Cannot read --input ${flags.input}: ${err.code ?? err.message}`, 'Give a readable file, or - for standard input')),
+          )
   const token = flags.token === '-' ? await f.readStdin('the access token') : undefined
 
   const spec: RequestSpec = {method, path, what: `${method} ${path.split('?')[0]}`, headers}
@@ -139,7 +164,8 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
       throw explain(err, {fields: fields.length > 0 && defaulted && method === 'POST'})
     })
 
-  if (flags.paginate) return paginate(f, spec, sendExplained, {ndjson: Boolean(flags.ndjson), include: Boolean(flags.include), maxPages: flags['max-pages'] ?? 1000, printHead})
+  if (flags.paginate)
+    return paginate(f, spec, sendExplained, {ndjson: Boolean(flags.ndjson), include: Boolean(flags.include), maxPages: flags['max-pages'] ?? 1000, printHead})
   const res = await sendExplained(spec)
   if (flags.include) printHead(f, res)
   const parsed = parseJson(res.body)

@@ -40,7 +40,11 @@ export async function credentialsList(f: Factory, flags: CommandFlags<typeof cre
   ])
   const head = ['PROVIDER', 'STATUS', 'STATUS UPDATED', 'CONSENT EXPIRES', 'ERROR']
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (r: string[]): string => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]))).join('  ').trimEnd()
+  const line = (r: string[]): string =>
+    r
+      .map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
   f.out([line(head), ...rows.map(line)].join('\n'))
   const notUpdated = list.filter((c) => c.status !== 'UPDATED')
   if (flags['fail-on-error'] && notUpdated.length) {

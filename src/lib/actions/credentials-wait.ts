@@ -13,7 +13,10 @@ import {expiryText} from './credentials-list.js'
 export const credentialsWaitFlags = {
   ...userFlags,
   wait: Flags.string({description: 'How long to wait in all: seconds, or with s, m or h (90s, 10m, 1h). At most 24h.', default: '10m'}),
-  'credentials-id': Flags.string({description: 'Wait for these credentials (e.g. after a refresh or an update of consent); without it, for any bank connection created or changed after the wait began.'}),
+  'credentials-id': Flags.string({
+    description:
+      'Wait for these credentials (e.g. after a refresh or an update of consent); without it, for any bank connection created or changed after the wait began.',
+  }),
 }
 
 export async function credentialsWait(f: Factory, flags: CommandFlags<typeof credentialsWaitFlags>): Promise<Outcome<Credential>> {

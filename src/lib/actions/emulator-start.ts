@@ -21,20 +21,25 @@ export const emulatorStartFlags = {
     multiple: true,
   }),
   seed: Flags.integer({description: 'Seed for the fault random generator, for reproducible runs.'}),
-  json: Flags.boolean({description: 'Print exactly one JSON line {"url","linkUrl","clientId","clientSecret","port","redirectUris"} on stdout and nothing else.'}),
+  json: Flags.boolean({
+    description: 'Print exactly one JSON line {"url","linkUrl","clientId","clientSecret","port","redirectUris"} on stdout and nothing else.',
+  }),
   quiet: Flags.boolean({description: 'Do not log requests to stderr.'}),
   'redirect-uri': Flags.string({
-    description: "A redirect URI Tink Link may send users back to, besides loopback http ones (localhost, 127.0.0.1, [::1]) and Tink Console's callbacks (https://console.tink.com/callback, https://console.us.tink.com/callback): always registered. Repeatable.",
+    description:
+      "A redirect URI Tink Link may send users back to, besides loopback http ones (localhost, 127.0.0.1, [::1]) and Tink Console's callbacks (https://console.tink.com/callback, https://console.us.tink.com/callback): always registered. Repeatable.",
     multiple: true,
   }),
   'rate-limit': Flags.integer({
-    description: 'At most N requests a second per client id (a token bucket with a burst of N); beyond it 429 with Retry-After and Tink\'s error body. Change it while running: POST /__emulator/rate-limit with N or "off".',
+    description:
+      'At most N requests a second per client id (a token bucket with a burst of N); beyond it 429 with Retry-After and Tink\'s error body. Change it while running: POST /__emulator/rate-limit with N or "off".',
   }),
   'demo-data': Flags.boolean({description: 'Give every user created one connected Demo Bank: two accounts and a few hundred transactions (follow --seed).'}),
   'webhook-retry-ms': Flags.integer({
-    description: 'First interval in ms before a webhook delivery answered 408, 429 or 5xx is retried (default 5000; it doubles for each of the 3 retries). Change it while running: POST /__emulator/webhook-retry.',
+    description:
+      'First interval in ms before a webhook delivery answered 408, 429 or 5xx is retried (default 5000; it doubles for each of the 3 retries). Change it while running: POST /__emulator/webhook-retry.',
   }),
-  }
+}
 export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emulatorStartFlags>): Promise<Outcome<undefined>> {
   const {io} = f
   const emulator = await import('tink-emulator')
@@ -88,7 +93,14 @@ export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emula
 
   const {BUILTIN_CLIENT} = emulator
   if (flags.json) {
-    const line = {url: running.url, linkUrl: running.url, clientId: BUILTIN_CLIENT.id, clientSecret: BUILTIN_CLIENT.secret, port: running.port, redirectUris: running.registeredRedirectUris}
+    const line = {
+      url: running.url,
+      linkUrl: running.url,
+      clientId: BUILTIN_CLIENT.id,
+      clientSecret: BUILTIN_CLIENT.secret,
+      port: running.port,
+      redirectUris: running.registeredRedirectUris,
+    }
     io.stdout.write(JSON.stringify(line) + '\n')
   } else {
     io.stdout.write(emulator.startBanner(running, clients, flags['demo-data']).join('\n') + '\n')

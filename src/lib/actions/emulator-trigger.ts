@@ -7,12 +7,12 @@ import {TINK_EVENTS} from '../webhook/events.js'
 import {checkEvent, parseEventData, triggerEvent, type TriggerResult} from '../webhook/emulator-trigger.js'
 
 export const emulatorTriggerArgs = {
-  event: Args.string({description: 'The event, one of Tink\'s: refresh:finished, account:created, account-transactions:modified, ...', required: true}),
+  event: Args.string({description: "The event, one of Tink's: refresh:finished, account:created, account-transactions:modified, ...", required: true}),
 }
 
 export const emulatorTriggerFlags = {
   ...userFlags,
-  data: Flags.string({description: 'The event content as a JSON object, merged over a sample built from the user\'s bank connection.'}),
+  data: Flags.string({description: "The event content as a JSON object, merged over a sample built from the user's bank connection."}),
 }
 
 export async function emulatorTrigger(f: Factory, flags: CommandFlags<typeof emulatorTriggerFlags>, args: {event: string}): Promise<Outcome<TriggerResult>> {

@@ -8,7 +8,16 @@ import {CliError, tinkSaid, usageError} from '../errors/cli-error.js'
 import {TINK_LINK_ACTOR_CLIENT_ID, TINK_LINK_SCOPES, type UserRef} from '../tink/api.js'
 import {buildLinkUrl, type LinkFlow, type LinkParams} from '../tink/link.js'
 import {checkId, checkIdHint, joinScopes} from '../tink/validate.js'
-import {checkedLinkParams, checkExplicitMarketLocale, checkFlowFor, linkFlags, linkMarketLocale, requiredRedirectUri, type LinkFlagValues, type MarketLocale} from './link-common.js'
+import {
+  checkedLinkParams,
+  checkExplicitMarketLocale,
+  checkFlowFor,
+  linkFlags,
+  linkMarketLocale,
+  requiredRedirectUri,
+  type LinkFlagValues,
+  type MarketLocale,
+} from './link-common.js'
 
 export {checkRedirectUri, linkFlags} from './link-common.js'
 
@@ -23,7 +32,10 @@ export const grantDelegateFlags = {
   scope: Flags.string({char: 's', description: `Scopes delegated to Tink Link, comma-separated (repeatable). Default: ${TINK_LINK_SCOPES}.`, multiple: true}),
   ...linkFlags,
   ...delegateFlags,
-  'redirect-uri': Flags.string({description: "Where Tink Link sends the customer afterwards (must be registered for your app; Tink's own https://console.tink.com/callback always is). Env: TINK_REDIRECT_URI. Required."}),
+  'redirect-uri': Flags.string({
+    description:
+      "Where Tink Link sends the customer afterwards (must be registered for your app; Tink's own https://console.tink.com/callback always is). Env: TINK_REDIRECT_URI. Required.",
+  }),
   state: Flags.string({description: 'Opaque value passed back to your redirect URI.'}),
 }
 
@@ -42,7 +54,12 @@ export interface LinkRequest {
 type DelegateFlagValues = LinkFlagValues & CommandFlags<typeof delegateFlags> & {'external-user-id'?: string; 'user-id'?: string}
 
 /** Checks the user, flow (one a permanent user can start), parameters and id hint (asked for on a terminal). */
-export async function prepareLinkRequest(f: Factory, flags: DelegateFlagValues, state: string | undefined, command = 'tink grant delegate'): Promise<LinkRequest> {
+export async function prepareLinkRequest(
+  f: Factory,
+  flags: DelegateFlagValues,
+  state: string | undefined,
+  command = 'tink grant delegate',
+): Promise<LinkRequest> {
   const user = userRef(flags)
   const flow = checkFlowFor(flags.flow, true, command)
   const params = checkedLinkParams(flow, flags, state)
@@ -50,7 +67,8 @@ export async function prepareLinkRequest(f: Factory, flags: DelegateFlagValues, 
   const actor = checkId(flags['actor-client-id'], '--actor-client-id')
   let idHint = flags['id-hint']
   if (idHint === undefined) {
-    if (!canPrompt(f.io)) throw usageError('--id-hint is required: Tink Link shows it to the customer', 'Add --id-hint "Jane Doe" (a name or e-mail the customer recognises)')
+    if (!canPrompt(f.io))
+      throw usageError('--id-hint is required: Tink Link shows it to the customer', 'Add --id-hint "Jane Doe" (a name or e-mail the customer recognises)')
     idHint = await askText(f.io, 'Name or e-mail to show the customer in Tink Link (id hint):')
   }
   idHint = checkIdHint(idHint)

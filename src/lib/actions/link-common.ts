@@ -9,7 +9,18 @@ import type {CommandFlags} from '../cli/flags.js'
 import {usageError} from '../errors/cli-error.js'
 import type {Resolved} from '../config/settings.js'
 import type {UserRef} from '../tink/api.js'
-import {checkFlow, checkLinkParams, flowMarketWarning, flowSpec, INPUT_PROVIDER_MAX, INPUT_USERNAME_MAX, LINK_PRODUCTS, LINK_THEMES, type LinkFlow, type LinkParams} from '../tink/link.js'
+import {
+  checkFlow,
+  checkLinkParams,
+  flowMarketWarning,
+  flowSpec,
+  INPUT_PROVIDER_MAX,
+  INPUT_USERNAME_MAX,
+  LINK_PRODUCTS,
+  LINK_THEMES,
+  type LinkFlow,
+  type LinkParams,
+} from '../tink/link.js'
 import {flowsOneTime, flowsForUser, LINK_FLOWS} from '../tink/link-flows.js'
 import {defaultLocale, localeWarning, marketWarning} from '../tink/markets.js'
 import {userInfo} from '../tink/user-info.js'
@@ -19,9 +30,15 @@ import {checkLocale, checkMarket} from '../tink/validate.js'
 export const linkFlags = {
   flow: Flags.string({description: `Tink Link flow: ${LINK_FLOWS.join(', ')}.`, default: 'transactions/connect-accounts'}),
   products: Flags.string({description: `Products for the products/* flows, comma-separated: ${LINK_PRODUCTS.join(', ')}.`}),
-  'credentials-id': Flags.string({description: 'Credentials the flow acts on (the update-consent and extend-consent flows, credentials/refresh, credentials/authenticate, pay/credentials).'}),
-  'payment-request-id': Flags.string({description: "The payment request the pay flows carry out (pay, pay/direct, pay/credentials; create it with Tink's Payments API)."}),
-  'input-provider': Flags.string({description: `Preselect the bank by provider name (at most ${INPUT_PROVIDER_MAX} characters), e.g. uk-demobank-open-banking-redirect.`}),
+  'credentials-id': Flags.string({
+    description: 'Credentials the flow acts on (the update-consent and extend-consent flows, credentials/refresh, credentials/authenticate, pay/credentials).',
+  }),
+  'payment-request-id': Flags.string({
+    description: "The payment request the pay flows carry out (pay, pay/direct, pay/credentials; create it with Tink's Payments API).",
+  }),
+  'input-provider': Flags.string({
+    description: `Preselect the bank by provider name (at most ${INPUT_PROVIDER_MAX} characters), e.g. uk-demobank-open-banking-redirect.`,
+  }),
   'input-username': Flags.string({description: `Prefill the username at the bank (at most ${INPUT_USERNAME_MAX} characters).`}),
   'session-id': Flags.string({description: 'A Tink Link session (POST /link/v1/session) that prefills the customer.'}),
   'financial-institution-id': Flags.string({description: 'Preselect the financial institution (the connect-accounts flows).'}),
@@ -29,10 +46,15 @@ export const linkFlags = {
   authenticate: Flags.boolean({description: 'Ask for a full authentication at the bank (credentials/refresh).'}),
   iframe: Flags.boolean({description: 'Tink Link runs in an iframe and reports by postMessage instead of redirecting.'}),
   'app-uri': Flags.string({description: 'URI of your mobile app, for banks that hand back through an app.'}),
-  'refreshable-items': Flags.string({description: 'Data to fetch, comma-separated, e.g. CHECKING_ACCOUNTS,CHECKING_TRANSACTIONS (transactions and business-transactions connect, products/*, account-check/create-report).'}),
+  'refreshable-items': Flags.string({
+    description:
+      'Data to fetch, comma-separated, e.g. CHECKING_ACCOUNTS,CHECKING_TRANSACTIONS (transactions and business-transactions connect, products/*, account-check/create-report).',
+  }),
   theme: Flags.string({description: `Tink Link colour theme: ${LINK_THEMES.join(' or ')} (either case).`}),
   'external-reference': Flags.string({description: 'Your reference for the report flows (letters, digits, dashes; at most 50).'}),
-  market: Flags.string({description: "Market for Tink Link (ISO 3166-1 alpha-2). Env: TINK_MARKET. Default for an existing user: the user's own (GET /api/v1/user)."}),
+  market: Flags.string({
+    description: "Market for Tink Link (ISO 3166-1 alpha-2). Env: TINK_MARKET. Default for an existing user: the user's own (GET /api/v1/user).",
+  }),
   locale: Flags.string({description: "Locale for Tink Link, e.g. sv_SE. Env: TINK_LOCALE. Default for an existing user: the user's own."}),
   test: Flags.boolean({description: 'Open Tink Link in test mode (demo banks).'}),
   'link-base-url': Flags.string({description: "Tink Link base URL; overrides the region's (link.tink.com, link.us.tink.com). Env: TINK_LINK_URL."}),
@@ -66,10 +88,16 @@ export function checkFlowFor(value: string, withUser: boolean, command: string):
   const flow = checkFlow(value)
   const access = flowSpec(flow).access
   if (withUser && access === 'one-time') {
-    throw usageError(`--flow ${flow} is one-time only: Tink starts it without a user or a delegated code`, `Use tink link url --flow ${flow} (no user), or one of the flows for permanent users: ${flowsForUser().join(', ')}`)
+    throw usageError(
+      `--flow ${flow} is one-time only: Tink starts it without a user or a delegated code`,
+      `Use tink link url --flow ${flow} (no user), or one of the flows for permanent users: ${flowsForUser().join(', ')}`,
+    )
   }
   if (!withUser && access === 'continuous') {
-    throw usageError(`--flow ${flow} is for permanent users: it needs a user's delegated code`, `Give --external-user-id or --user-id (${command} with a user, or tink grant delegate), or a one-time flow: ${flowsOneTime().join(', ')}`)
+    throw usageError(
+      `--flow ${flow} is for permanent users: it needs a user's delegated code`,
+      `Give --external-user-id or --user-id (${command} with a user, or tink grant delegate), or a one-time flow: ${flowsOneTime().join(', ')}`,
+    )
   }
   return flow
 }
@@ -111,7 +139,11 @@ export async function linkMarketLocale(f: Factory, flow: LinkFlow, user: UserRef
   }
   const spec = flowSpec(flow)
   if (!user && spec.marketRequired) {
-    if (market === undefined) throw usageError(`--flow ${flow} needs --market: Tink requires it for this flow`, `Give one of ${spec.markets.join(' ')}, e.g. --market ${spec.markets.includes('GB') ? 'GB' : spec.markets[0]} (or set TINK_MARKET)`)
+    if (market === undefined)
+      throw usageError(
+        `--flow ${flow} needs --market: Tink requires it for this flow`,
+        `Give one of ${spec.markets.join(' ')}, e.g. --market ${spec.markets.includes('GB') ? 'GB' : spec.markets[0]} (or set TINK_MARKET)`,
+      )
     locale ??= defaultLocale(market)
   }
   if (market !== undefined) {
@@ -137,7 +169,10 @@ export function checkRedirectUri(value: string, origin = '--redirect-uri'): URL 
   try {
     return new URL(value)
   } catch {
-    throw usageError(`Invalid ${origin.replace(/^flag /, '')} "${value}"`, 'Give an absolute URL registered for your app, e.g. https://console.tink.com/callback')
+    throw usageError(
+      `Invalid ${origin.replace(/^flag /, '')} "${value}"`,
+      'Give an absolute URL registered for your app, e.g. https://console.tink.com/callback',
+    )
   }
 }
 

@@ -59,7 +59,9 @@ export async function pastedCallback(f: Factory): Promise<URLSearchParams> {
       return 'That is not an address'
     }
   }
-  const text = canPrompt(f.io) ? await askText(f.io, 'Paste the address the browser ended on:', validate) : await f.readStdin('the address the browser ended on')
+  const text = canPrompt(f.io)
+    ? await askText(f.io, 'Paste the address the browser ended on:', validate)
+    : await f.readStdin('the address the browser ended on')
   const q = parsePasted(text)
   if (!q) throw usageError('The pasted address has no Tink Link answer (no ?query)', 'Paste the whole address from the browser bar after Tink Link redirected')
   return q
@@ -73,8 +75,18 @@ function parsePasted(text: string): URLSearchParams | undefined {
 }
 
 export function callbackPage(cb: LinkCallback, state: string): CallbackPage {
-  if (cb.state !== state) return {status: 400, title: 'Refused', text: 'This answer does not belong to the tink command that is waiting (state mismatch). Nothing was exchanged; you can close this tab.'}
-  if (cb.error) return {status: 200, title: 'Tink Link did not connect', text: `${cb.error.error}: ${cb.error.message ?? ''} The terminal has the details; you can close this tab.`}
+  if (cb.state !== state)
+    return {
+      status: 400,
+      title: 'Refused',
+      text: 'This answer does not belong to the tink command that is waiting (state mismatch). Nothing was exchanged; you can close this tab.',
+    }
+  if (cb.error)
+    return {
+      status: 200,
+      title: 'Tink Link did not connect',
+      text: `${cb.error.error}: ${cb.error.message ?? ''} The terminal has the details; you can close this tab.`,
+    }
   return {status: 200, title: 'Connected', text: 'Back in the terminal, tink is finishing. You can close this tab.'}
 }
 
@@ -89,7 +101,13 @@ export function checkCallback(cb: LinkCallback, state: string): void {
   }
   const e = cb.error
   if (e) {
-    const parts = [`error=${e.error}`, e.errorReason && `error_reason=${e.errorReason}`, e.message && `message="${e.message}"`, e.trackingId && `tracking_id=${e.trackingId}`, e.paymentRequestId && `payment_request_id=${e.paymentRequestId}`].filter(Boolean)
+    const parts = [
+      `error=${e.error}`,
+      e.errorReason && `error_reason=${e.errorReason}`,
+      e.message && `message="${e.message}"`,
+      e.trackingId && `tracking_id=${e.trackingId}`,
+      e.paymentRequestId && `payment_request_id=${e.paymentRequestId}`,
+    ].filter(Boolean)
     throw new CliError(`Tink Link: ${parts.join(' ')}`, {
       exitCode: e.error === 'USER_CANCELLED' ? ExitCode.LINK_CANCELLED : ExitCode.LINK_FAILED,
       code: e.error,
@@ -97,5 +115,6 @@ export function checkCallback(cb: LinkCallback, state: string): void {
       hint: e.error === 'USER_CANCELLED' ? 'The customer cancelled; run again to retry' : 'Give the tracking_id to Tink support if it persists',
     })
   }
-  if (!cb.credentialsId && !cb.code && !cb.report) throw new CliError('The Tink Link callback has no code, credentials_id or report id', {exitCode: ExitCode.LINK_FAILED, code: 'link_failed'})
+  if (!cb.credentialsId && !cb.code && !cb.report)
+    throw new CliError('The Tink Link callback has no code, credentials_id or report id', {exitCode: ExitCode.LINK_FAILED, code: 'link_failed'})
 }

@@ -58,17 +58,24 @@ type Flags_ = CommandFlags<typeof linkConnectFlags>
 export async function linkConnect(f: Factory, flags: Flags_): Promise<Outcome<LinkConnectResult>> {
   const state = randomBytes(16).toString('hex')
   const withUser = flags['user-id'] !== undefined || flags['external-user-id'] !== undefined
-  if (flags.create && flags['external-user-id'] === undefined) throw usageError('--create needs --external-user-id', 'Tink creates users by the id your app gives them: use --external-user-id ID --create')
+  if (flags.create && flags['external-user-id'] === undefined)
+    throw usageError('--create needs --external-user-id', 'Tink creates users by the id your app gives them: use --external-user-id ID --create')
   const scope = joinScopes(flags.scope) ?? DATA_SCOPES
   // Without a user, a report or payment flow returns its id and no code: --raw would have no token to print.
   if (flags.raw && !withUser) {
     const result = flowSpec(checkFlow(flags.flow)).result
-    if (result !== 'credentials') throw usageError(`--raw prints a user token; --flow ${checkFlow(flags.flow)} returns ${result}, no token`, 'Drop --raw (the id is printed), or use --json')
+    if (result !== 'credentials')
+      throw usageError(
+        `--raw prints a user token; --flow ${checkFlow(flags.flow)} returns ${result}, no token`,
+        'Drop --raw (the id is printed), or use --json',
+      )
   }
   const setting = await f.settings().get('redirectUri')
   const redirect = checkRedirectUri(setting?.value ?? DEFAULT_REDIRECT_URI, setting?.origin ?? 'the built-in default')
   f.trace(`* redirectUri from ${setting?.origin ?? 'built-in default'}`)
-  const req = withUser ? await prepareLinkRequest(f, {...flags, 'id-hint': flags['id-hint'] ?? flags['external-user-id'] ?? flags['user-id']}, state, 'tink link connect') : undefined
+  const req = withUser
+    ? await prepareLinkRequest(f, {...flags, 'id-hint': flags['id-hint'] ?? flags['external-user-id'] ?? flags['user-id']}, state, 'tink link connect')
+    : undefined
   const creating = req && flags.create ? await createdMarketLocale(f) : undefined
   await f.preflight({needsCredentials: true})
 
@@ -83,7 +90,8 @@ export async function linkConnect(f: Factory, flags: Flags_): Promise<Outcome<Li
       let known: MarketLocale | undefined = creating
       if (creating && user.externalUserId !== undefined) {
         const id = await createIfNew(f, user.externalUserId, creating.market, creating.locale)
-        if (id === undefined) known = undefined // an existing user keeps their own market and locale
+        if (id === undefined)
+          known = undefined // an existing user keeps their own market and locale
         else result.user_id = id
       }
       // Always say who connected: the id Tink gave the user as well as the one given here.
@@ -131,7 +139,12 @@ export async function linkConnect(f: Factory, flags: Flags_): Promise<Outcome<Li
 function render(f: Factory, flags: Flags_, result: LinkConnectResult, cached: boolean): void {
   const token = result.token
   if (flags.raw) {
-    if (!token) throw new CliError('--raw prints a user token, and this flow returned none', {exitCode: ExitCode.LINK_FAILED, code: 'no_token', hint: 'Drop --raw: the flow returned a report or payment id (printed without it)'})
+    if (!token)
+      throw new CliError('--raw prints a user token, and this flow returned none', {
+        exitCode: ExitCode.LINK_FAILED,
+        code: 'no_token',
+        hint: 'Drop --raw: the flow returned a report or payment id (printed without it)',
+      })
     f.io.stdout.write(token.access_token + '\n')
     return
   }
@@ -149,14 +162,20 @@ function render(f: Factory, flags: Flags_, result: LinkConnectResult, cached: bo
       ['expires_at', token?.expires_at],
     ]),
   )
-  if (token && !f.json) f.note(cached ? 'The user token is in the token cache (tink api, tink token get use it); print it with --raw or --json.' : 'Print the user token with --raw or --json.')
+  if (token && !f.json)
+    f.note(
+      cached
+        ? 'The user token is in the token cache (tink api, tink token get use it); print it with --raw or --json.'
+        : 'Print the user token with --raw or --json.',
+    )
 }
 
 /** --create: the market (flag, env or profile, as user create) and its locale. */
 async function createdMarketLocale(f: Factory): Promise<{market: string; locale: string}> {
   const m = await f.settings().get('market')
   const l = await f.settings().get('locale')
-  if (!m || m.source === 'default') throw usageError('--create needs --market', 'Give the ISO 3166-1 alpha-2 market the user is created in, e.g. --market GB (or set TINK_MARKET)')
+  if (!m || m.source === 'default')
+    throw usageError('--create needs --market', 'Give the ISO 3166-1 alpha-2 market the user is created in, e.g. --market GB (or set TINK_MARKET)')
   const market = checkMarket(m.value, m.origin)
   return {market, locale: !l || l.source === 'default' ? defaultLocale(market) : checkLocale(l.value, l.origin)}
 }

@@ -6,11 +6,22 @@ import {Flags} from '@oclif/core'
 import type {Factory, Outcome} from '../cli/factory.js'
 import type {CommandFlags} from '../cli/flags.js'
 import {buildLinkUrl, type LinkFlow, type LinkParams} from '../tink/link.js'
-import {checkedLinkParams, checkExplicitMarketLocale, checkFlowFor, linkFlags, linkMarketLocale, requiredRedirectUri, type LinkFlagValues} from './link-common.js'
+import {
+  checkedLinkParams,
+  checkExplicitMarketLocale,
+  checkFlowFor,
+  linkFlags,
+  linkMarketLocale,
+  requiredRedirectUri,
+  type LinkFlagValues,
+} from './link-common.js'
 
 export const linkUrlFlags = {
   ...linkFlags,
-  'redirect-uri': Flags.string({description: "Where Tink Link sends the applicant afterwards (must be registered for your app; Tink's own https://console.tink.com/callback always is). Env: TINK_REDIRECT_URI. Required."}),
+  'redirect-uri': Flags.string({
+    description:
+      "Where Tink Link sends the applicant afterwards (must be registered for your app; Tink's own https://console.tink.com/callback always is). Env: TINK_REDIRECT_URI. Required.",
+  }),
   state: Flags.string({description: 'Opaque value passed back to your redirect URI.'}),
 }
 

@@ -32,11 +32,13 @@ export const profileAddFlags = {
   market: Flags.string({char: 'm', description: 'Default market for this profile (ISO 3166-1 alpha-2, e.g. GB).'}),
   locale: Flags.string({char: 'l', description: 'Default locale for this profile (e.g. en_US).'}),
   'redirect-uri': Flags.string({description: 'Default Tink Link redirect URI for this profile.'}),
-  'insecure-storage': Flags.boolean({description: "Keep this profile's secret and tokens in a separate 0600 file instead of the OS keychain (warned about on every use)."}),
+  'insecure-storage': Flags.boolean({
+    description: "Keep this profile's secret and tokens in a separate 0600 file instead of the OS keychain (warned about on every use).",
+  }),
   'no-verify': Flags.boolean({description: 'Save without checking the credentials against the API.'}),
   force: Flags.boolean({char: 'f', description: 'Replace a profile of the same name.'}),
   use: Flags.boolean({description: 'Make it the active profile (the first profile always is).'}),
-  }
+}
 export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileAddFlags>, args: {name?: string}): Promise<Outcome<SavedProfile>> {
   const store = f.profiles()
   checkSavable(store, flags['insecure-storage'] ? 'file' : 'keychain')
@@ -85,7 +87,10 @@ export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileA
   } else {
     if (!given.clientId) throw usageError('--client-id is required (no terminal to ask on)', 'Add --client-id ID and pipe the secret to --client-secret-stdin')
     if (!given.clientSecret) {
-      throw usageError('The client secret is required on standard input (no terminal to ask on)', `Pipe it in: printf '%s' "$SECRET" | tink profile add NAME --client-id ID --client-secret-stdin`)
+      throw usageError(
+        'The client secret is required on standard input (no terminal to ask on)',
+        `Pipe it in: printf '%s' "$SECRET" | tink profile add NAME --client-id ID --client-secret-stdin`,
+      )
     }
     answers = {...given, name: given.name ?? 'default'}
   }
@@ -95,16 +100,19 @@ export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileA
 
   // Try the keychain first: if it cannot save (absent, or locked: a locked gnome-keyring still
   // answers reads), say so before any request is sent.
-  if (storage === 'keychain' && !wizard) await sharedKeychain().checkWritable(accounts.probe(name), `save the client secret of profile "${name}" in the OS keychain`)
+  if (storage === 'keychain' && !wizard)
+    await sharedKeychain().checkWritable(accounts.probe(name), `save the client secret of profile "${name}" in the OS keychain`)
   if (!flags['no-verify'] && !verified) {
     await verify(f, answers.clientId as string, answers.clientSecret as string, {region, baseUrl: answers.baseUrl}, verifyOrigins(flags, answers))
   }
   let linkBaseUrl = answers.linkBaseUrl
   if (answers.baseUrl && !linkBaseUrl) {
     linkBaseUrl = derivedLinkUrl(answers.baseUrl)
-    f.note(linkBaseUrl
-      ? `Tink Link URLs of this profile point at ${linkBaseUrl} (the emulator serves Tink Link at its API URL); change it with tink profile set ${name} link-base-url URL`
-      : `Tink Link URLs of this profile point at https://link.tink.com (the default); set another with tink profile set ${name} link-base-url URL`)
+    f.note(
+      linkBaseUrl
+        ? `Tink Link URLs of this profile point at ${linkBaseUrl} (the emulator serves Tink Link at its API URL); change it with tink profile set ${name} link-base-url URL`
+        : `Tink Link URLs of this profile point at https://link.tink.com (the default); set another with tink profile set ${name} link-base-url URL`,
+    )
   }
 
   const input = {
@@ -132,19 +140,21 @@ export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileA
     ]),
   )
   if (!profile.active) f.note(`Use it with --profile ${profile.name}, or make it the default: tink profile use ${profile.name}`)
-  return {result: {
-    name: profile.name,
-    active: profile.active,
-    clientId: profile.clientId,
-    region: profile.region,
-    baseUrl: profile.baseUrl,
-    market: profile.market,
-    locale: profile.locale,
-    redirectUri: profile.redirectUri,
-    storage: profile.storage,
-    secretStoredIn: secretStore.where,
-    verified: !flags['no-verify'],
-  }}
+  return {
+    result: {
+      name: profile.name,
+      active: profile.active,
+      clientId: profile.clientId,
+      region: profile.region,
+      baseUrl: profile.baseUrl,
+      market: profile.market,
+      locale: profile.locale,
+      redirectUri: profile.redirectUri,
+      storage: profile.storage,
+      secretStoredIn: secretStore.where,
+      verified: !flags['no-verify'],
+    },
+  }
 }
 
 /**
@@ -212,7 +222,8 @@ function describeSaved(saved: {region?: string; baseUrl?: string}): string {
 }
 
 function checkRedirect(value: string): string {
-  if (!URL.canParse(value.trim())) throw usageError(`Invalid --redirect-uri "${value}"`, 'Give an absolute URL registered for your app, e.g. https://example.com/callback')
+  if (!URL.canParse(value.trim()))
+    throw usageError(`Invalid --redirect-uri "${value}"`, 'Give an absolute URL registered for your app, e.g. https://example.com/callback')
   return value.trim()
 }
 

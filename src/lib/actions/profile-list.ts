@@ -8,10 +8,20 @@ export async function profileList(f: Factory): Promise<Outcome<Profile[]>> {
     f.note('No profiles yet. Create one with: tink login')
     return {result: []}
   }
-  const rows = profiles.map((p) => [p.active ? '*' : ' ', p.name, p.baseUrl ?? p.region ?? 'eu', p.clientId, p.storage === 'file' ? 'file (insecure)' : 'keychain'])
+  const rows = profiles.map((p) => [
+    p.active ? '*' : ' ',
+    p.name,
+    p.baseUrl ?? p.region ?? 'eu',
+    p.clientId,
+    p.storage === 'file' ? 'file (insecure)' : 'keychain',
+  ])
   const head = [' ', 'NAME', 'API', 'CLIENT ID', 'SECRET']
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd()
   f.out([line(head), ...rows.map(line)].join('\n'))
   return {result: profiles}
 }

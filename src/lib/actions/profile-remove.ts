@@ -9,7 +9,11 @@ import {REGIONS} from '../tink/validate.js'
 
 export const profileRemoveFlags = {yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'})}
 
-export async function profileRemove(f: Factory, flags: CommandFlags<typeof profileRemoveFlags>, args: {name: string}): Promise<Outcome<{removed: string; secretsDeleted: number}>> {
+export async function profileRemove(
+  f: Factory,
+  flags: CommandFlags<typeof profileRemoveFlags>,
+  args: {name: string},
+): Promise<Outcome<{removed: string; secretsDeleted: number}>> {
   const {name} = args
   const store = f.profiles()
   store.require(name)
@@ -20,9 +24,15 @@ export async function profileRemove(f: Factory, flags: CommandFlags<typeof profi
     if (!(await askConfirm(f.io, `Remove profile "${name}" (API ${host}), its stored secret and cached tokens?`))) throw interrupted()
   }
   const {deleted, secretFound, secretError, where} = await removeProfile(store, name, (line) => f.warnLine(line))
-  if (secretError) f.warnLine(`profile "${name}" removed, but its secrets could not be deleted: ${secretError}. Their keychain accounts start with "${name}:" (list them with: secret-tool search --all service tink-auth-cli)`)
+  if (secretError)
+    f.warnLine(
+      `profile "${name}" removed, but its secrets could not be deleted: ${secretError}. Their keychain accounts start with "${name}:" (list them with: secret-tool search --all service tink-auth-cli)`,
+    )
   // A locked keychain answers "nothing there" rather than an error: the secret may still be in it.
-  else if (!secretFound) f.warnLine(`no client secret of "${name}" was found in the ${where} to delete; if the keychain is locked, it is still there: unlock it and run secret-tool clear service tink-auth-cli account ${name}:client-secret`)
+  else if (!secretFound)
+    f.warnLine(
+      `no client secret of "${name}" was found in the ${where} to delete; if the keychain is locked, it is still there: unlock it and run secret-tool clear service tink-auth-cli account ${name}:client-secret`,
+    )
   f.note(`Removed profile ${name} (${deleted} secret entr${deleted === 1 ? 'y' : 'ies'} deleted)`)
   return {result: {removed: name, secretsDeleted: deleted}}
 }

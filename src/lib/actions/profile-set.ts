@@ -27,10 +27,17 @@ function checkRedirect(v: string): string {
   return v
 }
 
-export async function profileSet(f: Factory, _flags: unknown, args: {name: string; key: string; value: string}): Promise<Outcome<{profile: string; key: string; value: string}>> {
+export async function profileSet(
+  f: Factory,
+  _flags: unknown,
+  args: {name: string; key: string; value: string},
+): Promise<Outcome<{profile: string; key: string; value: string}>> {
   const spec = KEYS[args.key]
   if (!spec) {
-    const why = args.key === 'client-id' ? 'the client id goes with its secret: run tink login NAME --force to replace both' : `settable keys: ${PROFILE_SET_KEYS.join(', ')}`
+    const why =
+      args.key === 'client-id'
+        ? 'the client id goes with its secret: run tink login NAME --force to replace both'
+        : `settable keys: ${PROFILE_SET_KEYS.join(', ')}`
     throw usageError(`"${args.key}" cannot be set with tink profile set`, why)
   }
   const store = f.profiles()
@@ -43,7 +50,9 @@ export async function profileSet(f: Factory, _flags: unknown, args: {name: strin
     const link = derivedLinkUrl(value)
     if (link) {
       await store.setField(args.name, 'linkBaseUrl', link)
-      f.note(`Profile ${args.name}: link-base-url set to ${link} too (the emulator serves Tink Link at its API URL); change it with tink profile set ${args.name} link-base-url URL`)
+      f.note(
+        `Profile ${args.name}: link-base-url set to ${link} too (the emulator serves Tink Link at its API URL); change it with tink profile set ${args.name} link-base-url URL`,
+      )
     } else {
       f.note(`Tink Link URLs of profile ${args.name} still point at the region's Tink Link; set another with tink profile set ${args.name} link-base-url URL`)
     }

@@ -14,7 +14,9 @@ export async function profileShow(f: Factory, _flags: unknown, args: {name?: str
   const p = store.require(name)
   // Where the secret is, without reading it (and without loading the keychain module).
   const secretStoredIn =
-    p.storage === 'file' ? `file ${join(configDir(f.io.env), SECRETS_FILE)}` : `OS keychain, service ${KEYCHAIN_SERVICE}, account ${accounts.clientSecret(p.name)}`
+    p.storage === 'file'
+      ? `file ${join(configDir(f.io.env), SECRETS_FILE)}`
+      : `OS keychain, service ${KEYCHAIN_SERVICE}, account ${accounts.clientSecret(p.name)}`
   f.out(
     formatFields([
       ['name', p.name + (p.active ? ' (active)' : '')],

@@ -71,7 +71,10 @@ async function check(ctx: Factory, flags: StatusFlags, name: string): Promise<Pr
     const ids = await ctx.settings().explain('clientId')
     h.clientId = pick(ids[0])
     if (ids[0] && ids[0].source !== 'profile' && ids.some((r) => r.source === 'profile')) h.shadowedBy.push(ids[0].origin)
-    const secrets = await ctx.settings().explain('clientSecret').catch(() => [] as Resolved[])
+    const secrets = await ctx
+      .settings()
+      .explain('clientSecret')
+      .catch(() => [] as Resolved[])
     const winner = secrets[0]
     if (winner) h.clientSecret = {source: winner.source, origin: winner.origin}
     if (winner && (winner.source === 'env' || winner.source === 'flag' || winner.source === 'stdin')) h.shadowedBy.push(winner.origin)
@@ -99,13 +102,18 @@ function render(h: ProfileHealth): string {
   const rows: Array<[string, string]> = [
     ['client id', h.clientId ? `${h.clientId.value} (from ${h.clientId.origin})` : 'none'],
     ['client secret', h.clientSecret ? `from ${h.clientSecret.origin}` : 'none found'],
-    ['secret store', `${h.secretStore.where}: ${h.secretStore.answers ? 'answers' : 'does not answer'}${h.secretStore.error ? ` (${h.secretStore.error})` : ''}`],
+    [
+      'secret store',
+      `${h.secretStore.where}: ${h.secretStore.answers ? 'answers' : 'does not answer'}${h.secretStore.error ? ` (${h.secretStore.error})` : ''}`,
+    ],
     ['API', h.baseUrl ?? '?'],
     ['token now', h.token.skipped ? 'not checked (--offline)' : h.token.ok ? `ok (expires in ${h.token.expiresIn ?? '?'} s)` : `FAILED: ${h.token.error}`],
     [
       'cached tokens',
       h.cachedTokens.length
-        ? h.cachedTokens.map((t) => `${t.scope || '(all scopes)'} until ${t.expiresAt ?? '?'}${t.expiresAt && Date.parse(t.expiresAt) < Date.now() ? ' (expired)' : ''}`).join('; ')
+        ? h.cachedTokens
+            .map((t) => `${t.scope || '(all scopes)'} until ${t.expiresAt ?? '?'}${t.expiresAt && Date.parse(t.expiresAt) < Date.now() ? ' (expired)' : ''}`)
+            .join('; ')
         : 'none',
     ],
   ]

@@ -10,8 +10,16 @@ import type {TokenResult} from '../tink/api.js'
 import {joinScopes} from '../tink/validate.js'
 
 export const tokenGetFlags = {
-  'external-user-id': {...userFlags['external-user-id'], description: 'A user token for this user (authorization grant + exchange, cached) for --scope.', exclusive: ['user-id', 'code', 'refresh-token']},
-  'user-id': {...userFlags['user-id'], description: "A user token for this user, by Tink's user_id, for --scope.", exclusive: ['external-user-id', 'code', 'refresh-token']},
+  'external-user-id': {
+    ...userFlags['external-user-id'],
+    description: 'A user token for this user (authorization grant + exchange, cached) for --scope.',
+    exclusive: ['user-id', 'code', 'refresh-token'],
+  },
+  'user-id': {
+    ...userFlags['user-id'],
+    description: "A user token for this user, by Tink's user_id, for --scope.",
+    exclusive: ['external-user-id', 'code', 'refresh-token'],
+  },
   scope: Flags.string({
     char: 's',
     description: "Scopes, comma-separated (repeat the flag to add more). For a client token omitted = all of the app's scopes; required with a user.",
@@ -43,7 +51,13 @@ export async function tokenGet(f: Factory, flags: CommandFlags<typeof tokenGetFl
   await f.preflight({needsCredentials: true})
 
   const api = await f.api()
-  const token = user ? await api.userToken(user, scope!, {noCache: flags['no-cache']}) : code ? await api.exchangeCode(code) : refresh ? await api.refreshToken(refresh) : await api.cachedClientToken(scope, {noCache: flags['no-cache']})
+  const token = user
+    ? await api.userToken(user, scope!, {noCache: flags['no-cache']})
+    : code
+      ? await api.exchangeCode(code)
+      : refresh
+        ? await api.refreshToken(refresh)
+        : await api.cachedClientToken(scope, {noCache: flags['no-cache']})
 
   // In a pipe or $(...) the token is what a script wants, as `gh auth token` prints it; the
   // labelled block is for people reading a terminal. --json is the whole answer either way.

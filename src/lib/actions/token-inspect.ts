@@ -37,7 +37,10 @@ export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: s
   // history and the process list, and is not repeated here either.
   const how = 'e.g. printf \'%s\' "$TOKEN" | tink token inspect -'
   if (args.token !== undefined && args.token !== '-') {
-    throw usageError('tink token inspect reads the token from standard input only (the argument is not shown: a token on the command line lands in shell history and the process list)', `Pipe it in: ${how}`)
+    throw usageError(
+      'tink token inspect reads the token from standard input only (the argument is not shown: a token on the command line lands in shell history and the process list)',
+      `Pipe it in: ${how}`,
+    )
   }
   if (f.io.stdin.isTTY) throw usageError('Which token? tink token inspect reads it from standard input', how)
   const token = (await f.readStdin('the token')).trim()
@@ -52,7 +55,12 @@ export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: s
       const info = await findCachedToken(p.store, p.namespace, token)
       if (info) {
         const ms = info.expiresAt ? Date.parse(info.expiresAt) - Date.now() : NaN
-        out.cached = {...info, kind: info.user ? 'user' : 'client', ...(p.profile ? {profile: p.profile} : {}), ...(Number.isFinite(ms) ? {expiresInSeconds: Math.round(ms / 1000)} : {})}
+        out.cached = {
+          ...info,
+          kind: info.user ? 'user' : 'client',
+          ...(p.profile ? {profile: p.profile} : {}),
+          ...(Number.isFinite(ms) ? {expiresInSeconds: Math.round(ms / 1000)} : {}),
+        }
         break
       }
     } catch (err) {
@@ -66,18 +74,32 @@ export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: s
   const lines: string[] = []
   if (out.cached) {
     const c = out.cached
-    const expires = c.expiresInSeconds === undefined ? undefined : c.expiresInSeconds > 0 ? `in ${Math.round(c.expiresInSeconds / 60)} min (${c.expiresAt})` : `expired (${c.expiresAt})`
-    lines.push('From the token cache:', formatFields([
-      ['kind', `${c.kind} token`],
-      ['profile', c.profile],
-      ['client_id', c.clientId],
-      ['base_url', c.baseUrl],
-      ['user', c.user],
-      ['scope', c.scope || '(all of the app\'s scopes)'],
-      ['expires', expires],
-    ]))
+    const expires =
+      c.expiresInSeconds === undefined
+        ? undefined
+        : c.expiresInSeconds > 0
+          ? `in ${Math.round(c.expiresInSeconds / 60)} min (${c.expiresAt})`
+          : `expired (${c.expiresAt})`
+    lines.push(
+      'From the token cache:',
+      formatFields([
+        ['kind', `${c.kind} token`],
+        ['profile', c.profile],
+        ['client_id', c.clientId],
+        ['base_url', c.baseUrl],
+        ['user', c.user],
+        ['scope', c.scope || "(all of the app's scopes)"],
+        ['expires', expires],
+      ]),
+    )
   } else lines.push('Not in the token cache of this profile.')
-  if (jwt) lines.push('', 'JWT (decoded, UNVERIFIED: the signature is not checked):', `header: ${JSON.stringify(jwt.header, null, 2)}`, `claims: ${JSON.stringify(jwt.claims, null, 2)}`)
+  if (jwt)
+    lines.push(
+      '',
+      'JWT (decoded, UNVERIFIED: the signature is not checked):',
+      `header: ${JSON.stringify(jwt.header, null, 2)}`,
+      `claims: ${JSON.stringify(jwt.claims, null, 2)}`,
+    )
   else if (out.opaque) lines.push('An opaque token: not a JWT, and not one this CLI cached; nothing more is known without sending it to Tink.')
   f.out(lines.join('\n'))
   return {result: out}

@@ -17,7 +17,8 @@ export async function tokenRevoke(f: Factory, flags: CommandFlags<typeof tokenRe
   const label = user.userId === undefined ? `with external id ${user.externalUserId}` : `with user id ${user.userId}`
   await f.preflight({needsCredentials: true})
   if (!flags.yes) {
-    if (!canPrompt(f.io)) throw usageError(`Refusing to revoke the tokens of the user ${label} without confirmation`, 'Add --yes to confirm when not running on a terminal')
+    if (!canPrompt(f.io))
+      throw usageError(`Refusing to revoke the tokens of the user ${label} without confirmation`, 'Add --yes to confirm when not running on a terminal')
     const ok = await askConfirm(f.io, `Revoke every access and refresh token of the user ${label}? Apps using them must ask the user again.`)
     if (!ok) throw new CliError('Cancelled; nothing was revoked', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }

@@ -13,11 +13,16 @@ import {checkId, checkLocale, checkMarket, checkRetentionClass, RETENTION_CLASSE
 export const userCreateFlags = {
   'external-user-id': Flags.string({char: 'e', description: "Your app's id for the user (unique per app)."}),
   market: Flags.string({char: 'm', description: 'Market, ISO 3166-1 alpha-2 (e.g. GB, SE, US). Env: TINK_MARKET; else the profile default.'}),
-  locale: Flags.string({char: 'l', description: "Locale, language_COUNTRY (e.g. sv_SE). Env: TINK_LOCALE. Default (tink's choice: Tink documents none per market): the Tink Link locale of the market's main language (AT de_DE, IE en_GB, SE sv_SE), else en_US."}),
+  locale: Flags.string({
+    char: 'l',
+    description:
+      "Locale, language_COUNTRY (e.g. sv_SE). Env: TINK_LOCALE. Default (tink's choice: Tink documents none per market): the Tink Link locale of the market's main language (AT de_DE, IE en_GB, SE sv_SE), else en_US.",
+  }),
   'retention-class': Flags.string({description: `${RETENTION_CLASSES.join(' or ')} (temporary users are deleted after 24 h). Default: Tink's (PERMANENT).`}),
   ...bulkFlags,
   'if-exists': Flags.string({
-    description: 'A user that already exists (Tink answers 409) is a success, printed as "exists" ("ok"), or a failure, exit 4 ("fail"). Default: fail for one user, ok with --file.',
+    description:
+      'A user that already exists (Tink answers 409) is a success, printed as "exists" ("ok"), or a failure, exit 4 ("fail"). Default: fail for one user, ok with --file.',
     options: ['ok', 'fail'],
   }),
 }
@@ -37,7 +42,8 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
   const ext = flags['external-user-id']
   if (ext === undefined) throw usageError('--external-user-id is required', 'Give the id your app uses for this user, e.g. --external-user-id user-123')
   const market = await f.settings().get('market')
-  if (!market || market.source === 'default') throw usageError('--market is required', 'Give the ISO 3166-1 alpha-2 market, e.g. --market GB (or set TINK_MARKET)')
+  if (!market || market.source === 'default')
+    throw usageError('--market is required', 'Give the ISO 3166-1 alpha-2 market, e.g. --market GB (or set TINK_MARKET)')
   const locale = await f.settings().get('locale')
   const checkedMarket = checkMarket(market.value, market.origin)
   const input: CreateUserInput = {
@@ -57,10 +63,16 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
   } catch (err) {
     if (f.signal.aborted) throw interruptedCreate(sent, input.external_user_id as string)
     if (tinkSaid(err, 409) && err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) {
-      if (flags['if-exists'] !== 'ok') throw err.withHint('Use another --external-user-id, or delete that user first with tink user delete (or pass --if-exists ok)')
+      if (flags['if-exists'] !== 'ok')
+        throw err.withHint('Use another --external-user-id, or delete that user first with tink user delete (or pass --if-exists ok)')
       const ext = input.external_user_id as string
       f.note(`A user with external id "${ext}" already exists (--if-exists ok). Tink's answer gives no user_id: tink user get --external-user-id shows it`)
-      f.out(formatFields([['external_user_id', ext], ['status', 'exists']]))
+      f.out(
+        formatFields([
+          ['external_user_id', ext],
+          ['status', 'exists'],
+        ]),
+      )
       return {result: {external_user_id: ext, status: 'exists'}}
     }
     if (!(err instanceof CliError) || err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) throw err
@@ -68,7 +80,12 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
     f.note(`${err.message}. Its user id is not in the answer; Tink gives it with the user's own data`)
     return {result: {user_id: null, external_user_id: input.external_user_id as string, created: 'probably'}}
   }
-  f.out(formatFields([['user_id', user.user_id], ['external_user_id', user.external_user_id]]))
+  f.out(
+    formatFields([
+      ['user_id', user.user_id],
+      ['external_user_id', user.external_user_id],
+    ]),
+  )
   return {result: {user_id: user.user_id, external_user_id: user.external_user_id ?? input.external_user_id}}
 }
 
@@ -79,37 +96,41 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
   const locale = await f.settings().get('locale')
   const warned = new Set<string>()
   return runBulkCommand(f, {
-      op: 'create',
-      file,
-      format: parseFormat(flags.format),
-      delimiter: parseDelimiter(flags.delimiter),
-      concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
-      rate: parseRate(flags.rate),
-      journal: flags.journal,
-      ifExists: flags['if-exists'] === 'fail' ? 'fail' : 'ok',
-      dryRun: flags['dry-run'],
-      adaptive: parseAdaptive(flags.adaptive),
-      defaults: {
-        // The built-in GB is not a choice anyone made: a row without a market is invalid unless a flag, env or profile gives one.
-        market: market && market.source !== 'default' ? checkMarket(market.value, market.origin) : undefined,
-        // Nor is the built-in en_US: a row without a locale gets its market's own (defaultLocale).
-        locale: locale && locale.source !== 'default' ? checkLocale(locale.value, locale.origin) : undefined,
-        retention_class: flags['retention-class'] === undefined ? undefined : checkRetentionClass(flags['retention-class']),
-        onMarket: (m) => {
-          // Once per market and run, not once per row.
-          if (warned.has(m)) return
-          warned.add(m)
-          const warning = marketWarning(m)
-          if (warning) f.warnLine(warning)
-        },
+    op: 'create',
+    file,
+    format: parseFormat(flags.format),
+    delimiter: parseDelimiter(flags.delimiter),
+    concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
+    rate: parseRate(flags.rate),
+    journal: flags.journal,
+    ifExists: flags['if-exists'] === 'fail' ? 'fail' : 'ok',
+    dryRun: flags['dry-run'],
+    adaptive: parseAdaptive(flags.adaptive),
+    defaults: {
+      // The built-in GB is not a choice anyone made: a row without a market is invalid unless a flag, env or profile gives one.
+      market: market && market.source !== 'default' ? checkMarket(market.value, market.origin) : undefined,
+      // Nor is the built-in en_US: a row without a locale gets its market's own (defaultLocale).
+      locale: locale && locale.source !== 'default' ? checkLocale(locale.value, locale.origin) : undefined,
+      retention_class: flags['retention-class'] === undefined ? undefined : checkRetentionClass(flags['retention-class']),
+      onMarket: (m) => {
+        // Once per market and run, not once per row.
+        if (warned.has(m)) return
+        warned.add(m)
+        const warning = marketWarning(m)
+        if (warning) f.warnLine(warning)
       },
+    },
   })
 }
 
 /** Ctrl-C during a single create: whether the request went out, and how to find out what Tink did. */
 function interruptedCreate(sent: boolean, ext: string): CliError {
   const check = `tink user get --external-user-id ${/^[\w.@:+-]+$/.test(ext) ? ext : `'${ext.replace(/'/g, `'\\''`)}'`}`
-  if (!sent) return new CliError(`Interrupted while getting the client token; the user create request was not sent: no user with external id "${ext}" was created`, {exitCode: ExitCode.INTERRUPTED, code: 'interrupted'})
+  if (!sent)
+    return new CliError(`Interrupted while getting the client token; the user create request was not sent: no user with external id "${ext}" was created`, {
+      exitCode: ExitCode.INTERRUPTED,
+      code: 'interrupted',
+    })
   return new CliError(`Interrupted after the user create request was sent; the user with external id "${ext}" may exist`, {
     exitCode: ExitCode.INTERRUPTED,
     code: 'interrupted',

@@ -52,13 +52,31 @@ async function deleteFromFile(f: Factory, flags: UserDeleteFlags, file: string):
   let rows: number | undefined
   // A dry run deletes nothing: no confirmation.
   if (!flags.yes && !flags['dry-run']) {
-    if (!canPrompt(f.io) || file === '-') throw usageError(`Refusing to delete the users in ${file === '-' ? 'standard input' : file} without confirmation`, 'Add --yes to confirm when not running on a terminal')
+    if (!canPrompt(f.io) || file === '-')
+      throw usageError(
+        `Refusing to delete the users in ${file === '-' ? 'standard input' : file} without confirmation`,
+        'Add --yes to confirm when not running on a terminal',
+      )
     const {countBulkRows} = await import('../bulk/runner.js')
     rows = await countBulkRows(file, format)
-    const ok = await askConfirm(f.io, `Delete the ${rows} users listed in ${file} and all their data at Tink (${await f.targetLabel()})? This cannot be undone.`)
+    const ok = await askConfirm(
+      f.io,
+      `Delete the ${rows} users listed in ${file} and all their data at Tink (${await f.targetLabel()})? This cannot be undone.`,
+    )
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
-  return runBulkCommand(f, {op: 'delete', file, format, delimiter, concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY, rate, journal: flags.journal, rows, dryRun: flags['dry-run'], adaptive: parseAdaptive(flags.adaptive)})
+  return runBulkCommand(f, {
+    op: 'delete',
+    file,
+    format,
+    delimiter,
+    concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
+    rate,
+    journal: flags.journal,
+    rows,
+    dryRun: flags['dry-run'],
+    adaptive: parseAdaptive(flags.adaptive),
+  })
 }
 
 /** Ctrl-C mid-chain: which step it struck, and what state the user may be in. */
@@ -69,5 +87,9 @@ function interruptedAt(step: DeleteStep, label: string): CliError {
     exchange: `Interrupted while exchanging the delete grant for a user token (step 2 of 3); nothing was deleted: the user ${label} still exists`,
     delete: `Interrupted after the delete request was sent (step 3 of 3); the user ${label} may be deleted`,
   }[step]
-  return new CliError(message, {exitCode: ExitCode.INTERRUPTED, code: 'interrupted', hint: step === 'delete' ? `To be sure, ${again}` : `To delete it, ${again}`})
+  return new CliError(message, {
+    exitCode: ExitCode.INTERRUPTED,
+    code: 'interrupted',
+    hint: step === 'delete' ? `To be sure, ${again}` : `To delete it, ${again}`,
+  })
 }

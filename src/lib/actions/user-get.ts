@@ -14,15 +14,17 @@ export async function userGet(f: Factory, flags: CommandFlags<typeof userGetFlag
   const u = await (await f.api()).getUser(user)
   const p = (u.profile && typeof u.profile === 'object' ? u.profile : {}) as Record<string, unknown>
   const s = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined)
-  f.out(formatFields([
-    ['user_id', s(u.id)],
-    ['external_user_id', s(u.externalUserId)],
-    ['app_id', s(u.appId)],
-    ['created', when(u.created)],
-    ['market', s(p.market)],
-    ['locale', s(p.locale)],
-    ['currency', s(p.currency)],
-    ['time_zone', s(p.timeZone)],
-  ]))
+  f.out(
+    formatFields([
+      ['user_id', s(u.id)],
+      ['external_user_id', s(u.externalUserId)],
+      ['app_id', s(u.appId)],
+      ['created', when(u.created)],
+      ['market', s(p.market)],
+      ['locale', s(p.locale)],
+      ['currency', s(p.currency)],
+      ['time_zone', s(p.timeZone)],
+    ]),
+  )
   return {result: u}
 }

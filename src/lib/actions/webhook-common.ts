@@ -16,9 +16,15 @@ export const EVENTS_HELP = `Events to subscribe to, comma-separated (repeat the 
 export const secretBaseFlags = {profile: GLOBAL_FLAGS.profile, verbose: GLOBAL_FLAGS.verbose}
 
 export const secretFlags = {
-  'secret-stdin': Flags.boolean({description: `Read the webhook secret from standard input. Env: ${WEBHOOK_SECRET_ENV}. Default: the secret saved with webhook create --save, when the profile has exactly one.`}),
+  'secret-stdin': Flags.boolean({
+    description: `Read the webhook secret from standard input. Env: ${WEBHOOK_SECRET_ENV}. Default: the secret saved with webhook create --save, when the profile has exactly one.`,
+  }),
   'webhook-id': Flags.string({description: 'Use the secret saved (webhook create --save) for this webhook id in the profile.', exclusive: ['secret-stdin']}),
-  'max-age': Flags.integer({description: 'Refuse a signature whose timestamp is older than this many seconds; 0 turns the check off.', default: DEFAULT_MAX_AGE_S, min: 0}),
+  'max-age': Flags.integer({
+    description: 'Refuse a signature whose timestamp is older than this many seconds; 0 turns the check off.',
+    default: DEFAULT_MAX_AGE_S,
+    min: 0,
+  }),
 }
 
 /** The events v2 service on this run's Tink API (its requests read Tink's error bodies) and token cache. */
@@ -42,7 +48,8 @@ export async function webhookSecret(f: Factory, flags: {'secret-stdin'?: boolean
   if (flags['webhook-id'] === undefined && env?.trim()) return {secret: env.trim(), origin: `env ${WEBHOOK_SECRET_ENV}`}
   const saved = savedSecrets(f)
   if (!saved) {
-    if (flags['webhook-id'] !== undefined) throw usageError('--webhook-id needs a profile to look in', 'Name one with --profile, or pipe the secret to --secret-stdin')
+    if (flags['webhook-id'] !== undefined)
+      throw usageError('--webhook-id needs a profile to look in', 'Name one with --profile, or pipe the secret to --secret-stdin')
     throw noSecret(`no --secret-stdin, no ${WEBHOOK_SECRET_ENV}, and no profile with a saved one`)
   }
   const {id, secret} = await saved.pick(flags['webhook-id'])
@@ -59,7 +66,10 @@ export function checkWebhookUrl(value: string): string {
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
   if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return value
-  throw usageError(`--url must be an https:// URL (Tink accepts https only), not ${url.protocol}//${url.host}`, 'Use https://; plain http:// works on loopback, for the local emulator only')
+  throw usageError(
+    `--url must be an https:// URL (Tink accepts https only), not ${url.protocol}//${url.host}`,
+    'Use https://; plain http:// works on loopback, for the local emulator only',
+  )
 }
 
 export function checkWebhookId(id: string): string {

@@ -9,7 +9,10 @@ import {parseEvents} from '../webhook/events.js'
 import {checkWebhookUrl, endpoints, EVENTS_HELP, formatEndpoint, savedSecrets} from './webhook-common.js'
 
 export const webhookCreateFlags = {
-  url: Flags.string({description: 'Where Tink delivers the events: an https:// URL (Tink accepts https only; http:// on loopback works with the local emulator).', required: true}),
+  url: Flags.string({
+    description: 'Where Tink delivers the events: an https:// URL (Tink accepts https only; http:// on loopback works with the local emulator).',
+    required: true,
+  }),
   events: Flags.string({description: EVENTS_HELP, multiple: true, required: true}),
   description: Flags.string({description: 'What the webhook is for (shown by webhook list).'}),
   disabled: Flags.boolean({description: 'Create it disabled: nothing is delivered until webhook update ID --enable.'}),
@@ -22,7 +25,11 @@ export async function webhookCreate(f: Factory, flags: CommandFlags<typeof webho
   const url = checkWebhookUrl(flags.url)
   const enabledEvents = parseEvents(flags.events)
   const saved = flags.save ? savedSecrets(f) : undefined
-  if (flags.save && !saved) throw usageError('--save needs a profile to keep the secret in', 'Name one with --profile (tink profile list), or leave --save out and store the printed secret yourself')
+  if (flags.save && !saved)
+    throw usageError(
+      '--save needs a profile to keep the secret in',
+      'Name one with --profile (tink profile list), or leave --save out and store the printed secret yourself',
+    )
   const service = await endpoints(f)
   // A keychain that cannot save must be found out before Tink hands out a secret it shows only once.
   const store = f.profile()?.secretStore
@@ -30,7 +37,12 @@ export async function webhookCreate(f: Factory, flags: CommandFlags<typeof webho
 
   const created = await service.create({url, enabledEvents, description: flags.description, disabled: flags.disabled ? true : undefined})
   const secret = created.secret
-  if (typeof secret !== 'string' || !secret) throw new CliError(`Tink created webhook ${created.id} but returned no secret`, {exitCode: ExitCode.UNAVAILABLE, code: 'invalid_response', hint: `Delete it with tink webhook delete ${created.id} and create it again`})
+  if (typeof secret !== 'string' || !secret)
+    throw new CliError(`Tink created webhook ${created.id} but returned no secret`, {
+      exitCode: ExitCode.UNAVAILABLE,
+      code: 'invalid_response',
+      hint: `Delete it with tink webhook delete ${created.id} and create it again`,
+    })
 
   if (saved) {
     try {

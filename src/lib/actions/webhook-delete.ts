@@ -11,7 +11,11 @@ export const webhookDeleteFlags = {
   yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (required when not on a terminal).'}),
 }
 
-export async function webhookDelete(f: Factory, flags: CommandFlags<typeof webhookDeleteFlags>, args: {id: string}): Promise<Outcome<{deleted: true; id: string; savedSecretRemoved: boolean}>> {
+export async function webhookDelete(
+  f: Factory,
+  flags: CommandFlags<typeof webhookDeleteFlags>,
+  args: {id: string},
+): Promise<Outcome<{deleted: true; id: string; savedSecretRemoved: boolean}>> {
   const id = checkWebhookId(args.id)
   const service = await endpoints(f)
   if (!flags.yes) {

@@ -7,7 +7,7 @@ import {withoutSecret, type WebhookEndpoint} from '../webhook/endpoints.js'
 import {checkWebhookId, endpoints, formatEndpoint} from './webhook-common.js'
 
 export const webhookListFlags = {
-  'page-size': Flags.integer({description: 'Endpoints per request (every page is fetched either way). Default: Tink\'s.', min: 1, max: 1000}),
+  'page-size': Flags.integer({description: "Endpoints per request (every page is fetched either way). Default: Tink's.", min: 1, max: 1000}),
 }
 
 export async function webhookList(f: Factory, flags: CommandFlags<typeof webhookListFlags>): Promise<Outcome<{webhookEndpoints: WebhookEndpoint[]}>> {

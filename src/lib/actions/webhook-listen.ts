@@ -10,7 +10,9 @@ export const webhookListenFlags = {
   port: Flags.integer({description: 'Port to listen on (0: any free port, printed at start).', required: true, min: 0, max: 65535}),
   host: Flags.string({description: 'Address to listen on. Default: loopback only; a tunnel on this machine reaches it there.', default: '127.0.0.1'}),
   path: Flags.string({description: 'Serve this path only (404 elsewhere). Default: any path.'}),
-  'forward-to': Flags.string({description: "Pass each verified delivery (raw body and headers) to this URL and answer with its status, so Tink's retries reach your app."}),
+  'forward-to': Flags.string({
+    description: "Pass each verified delivery (raw body and headers) to this URL and answer with its status, so Tink's retries reach your app.",
+  }),
   ...secretFlags,
 }
 
@@ -41,18 +43,29 @@ function checkForwardUrl(value: string): void {
   } catch {
     url = undefined
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw usageError(`--forward-to "${value}" is not an http:// or https:// URL`, 'e.g. --forward-to http://localhost:3000/webhooks/tink')
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw usageError(`--forward-to "${value}" is not an http:// or https:// URL`, 'e.g. --forward-to http://localhost:3000/webhooks/tink')
 }
 
 function ndjson(d: Delivery): Record<string, unknown> {
   const {receivedAt, event, verified, context, content, reason, status, forward} = d
-  return {receivedAt, event: event ?? null, verified, ...(reason ? {reason} : {}), context: context ?? null, content: content ?? null, status, ...(forward ? {forward} : {})}
+  return {
+    receivedAt,
+    event: event ?? null,
+    verified,
+    ...(reason ? {reason} : {}),
+    context: context ?? null,
+    content: content ?? null,
+    status,
+    ...(forward ? {forward} : {}),
+  }
 }
 
 function line(d: Delivery): string {
   const event = typeof d.event === 'string' ? d.event : '(no event)'
   const ctx = d.context && typeof d.context === 'object' ? (d.context as Record<string, unknown>) : {}
-  const user = typeof ctx.externalUserId === 'string' ? ` external_user_id=${ctx.externalUserId}` : typeof ctx.userId === 'string' ? ` user_id=${ctx.userId}` : ''
+  const user =
+    typeof ctx.externalUserId === 'string' ? ` external_user_id=${ctx.externalUserId}` : typeof ctx.userId === 'string' ? ` user_id=${ctx.userId}` : ''
   if (!d.verified) return `${d.receivedAt}  ${event}  REJECTED (${d.message})  -> ${d.status}`
   const app = d.forward ? (d.forward.error ? `  app unreachable (${d.forward.error})` : `  app ${d.forward.status}`) : ''
   return `${d.receivedAt}  ${event}  verified${user}${app}  -> ${d.status}`

@@ -27,7 +27,8 @@ interface Valid {
 }
 
 export async function webhookVerify(f: Factory, flags: CommandFlags<typeof webhookVerifyFlags>): Promise<Outcome<Valid>> {
-  if (flags.payload === '-' && flags['secret-stdin']) throw usageError('--payload - and --secret-stdin both read standard input', 'Put the payload in a file, or give the secret with TINK_WEBHOOK_SECRET')
+  if (flags.payload === '-' && flags['secret-stdin'])
+    throw usageError('--payload - and --secret-stdin both read standard input', 'Put the payload in a file, or give the secret with TINK_WEBHOOK_SECRET')
   const {secret, origin} = await webhookSecret(f, flags)
   f.trace(`* webhook secret from ${origin}`)
   const body = flags.payload === '-' ? Buffer.from(await f.readStdinText('the payload')) : await readPayload(flags.payload)
@@ -44,7 +45,10 @@ async function readPayload(path: string): Promise<Buffer> {
     return await readFile(path)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw usageError(`Cannot read --payload ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'error')}`, 'Give the file holding the request body, or - for standard input')
+    throw usageError(
+      `Cannot read --payload ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'error')}`,
+      'Give the file holding the request body, or - for standard input',
+    )
   }
 }
 

@@ -39,7 +39,8 @@ const BULK_ONLY = ['format', 'delimiter', 'concurrency', 'rate', 'journal', 'if-
 /** Bulk flags given without --file are a mistake worth saying so (they have no defaults in the parser, so given means typed). */
 export function rejectWithoutFile(flags: Partial<Record<'file' | (typeof BULK_ONLY)[number], unknown>>): void {
   const used = BULK_ONLY.find((name) => flags[name] !== undefined)
-  if (used !== undefined && flags.file === undefined) throw usageError(`--${used} needs --file`, 'Give --file PATH (or --file - for standard input) to work on many users')
+  if (used !== undefined && flags.file === undefined)
+    throw usageError(`--${used} needs --file`, 'Give --file PATH (or --file - for standard input) to work on many users')
 }
 
 /** The upper bound of the adaptive window (window.ts starts lower and grows). */

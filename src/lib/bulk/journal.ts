@@ -84,12 +84,21 @@ export class Journal {
    * The journal of an earlier run for a --dry-run: read, never written (no header for a new file,
    * no line break mended); undefined when there is no file yet.
    */
-  static async read(path: string, expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>, expectedRows?: number): Promise<Journal | undefined> {
+  static async read(
+    path: string,
+    expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>,
+    expectedRows?: number,
+  ): Promise<Journal | undefined> {
     if (fileKind(path) === undefined) return undefined
     return Journal.open(path, expect, expectedRows, true)
   }
 
-  static async open(path: string, expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>, expectedRows?: number, readOnly = false): Promise<Journal> {
+  static async open(
+    path: string,
+    expect: Omit<JournalHeader, 'tink_bulk_journal' | 'nonce' | 'started_at'>,
+    expectedRows?: number,
+    readOnly = false,
+  ): Promise<Journal> {
     let fd: number
     try {
       // A FIFO, a device or a folder is no journal: refused by name before it is opened (opening
@@ -99,7 +108,11 @@ export class Journal {
       // A dry run only reads the journal of an earlier run.
       fd = readOnly ? openSync(path, 'r') : openAppend(path)
     } catch (err) {
-      throw new CliError(`Cannot open --journal ${path}: ${(err as Error).message}`, {exitCode: ExitCode.USAGE, code: 'journal_unreadable', hint: 'Give a path in a folder you can write to'})
+      throw new CliError(`Cannot open --journal ${path}: ${(err as Error).message}`, {
+        exitCode: ExitCode.USAGE,
+        code: 'journal_unreadable',
+        hint: 'Give a path in a folder you can write to',
+      })
     }
     try {
       const {header, rows, unreadable} = readJournal(fd, path, expect.op, expectedRows ?? 0)
@@ -113,8 +126,16 @@ export class Journal {
         if (!readOnly) endWithNewline(fd)
         return new Journal(path, header, fd, rows, unreadable)
       }
-      if (fstatSync(fd).size > 0 || readOnly) throw usageError(`--journal ${path} is not a tink bulk journal`, 'Give a new file name, or the journal of an earlier run of the same command')
-      const fresh: JournalHeader = {tink_bulk_journal: 1, op: expect.op, nonce: randomBytes(16).toString('hex'), client_id: expect.client_id, base_url: expect.base_url, started_at: new Date().toISOString()}
+      if (fstatSync(fd).size > 0 || readOnly)
+        throw usageError(`--journal ${path} is not a tink bulk journal`, 'Give a new file name, or the journal of an earlier run of the same command')
+      const fresh: JournalHeader = {
+        tink_bulk_journal: 1,
+        op: expect.op,
+        nonce: randomBytes(16).toString('hex'),
+        client_id: expect.client_id,
+        base_url: expect.base_url,
+        started_at: new Date().toISOString(),
+      }
       writeSync(fd, JSON.stringify(fresh) + '\n')
       return new Journal(path, fresh, fd, rows, 0)
     } catch (err) {
@@ -242,7 +263,7 @@ function readJournal(fd: number, path: string, op: 'create' | 'delete', fileRows
 /** Line breaks in the first `size` bytes of `fd` (a byte scan, before the lines are parsed). */
 function countLines(fd: number, chunk: Buffer, size: number): number {
   let lines = 0
-  for (let position = 0; position < size; ) {
+  for (let position = 0; position < size;) {
     const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - position), position)
     if (n === 0) break
     position += n

@@ -45,10 +45,16 @@ function checkColumns(columns: string[] | undefined, opts: InputOptions): void {
       throw usageError(`--file ${opts.file} has no external_user_id column`, `The header must name the columns, e.g. ${CREATE_COLUMNS.join(',')}`)
     }
     if (!columns.includes('market') && opts.defaults?.market === undefined) {
-      throw usageError(`--file ${opts.file} has no market column and no --market was given`, 'Add a market column, or pass --market GB (or set TINK_MARKET) for every row')
+      throw usageError(
+        `--file ${opts.file} has no market column and no --market was given`,
+        'Add a market column, or pass --market GB (or set TINK_MARKET) for every row',
+      )
     }
   } else if (!columns.includes('external_user_id') && !columns.includes('user_id')) {
-    throw usageError(`--file ${opts.file} has neither a user_id nor an external_user_id column`, `The header must name one of them: ${DELETE_COLUMNS.join(' or ')}`)
+    throw usageError(
+      `--file ${opts.file} has neither a user_id nor an external_user_id column`,
+      `The header must name one of them: ${DELETE_COLUMNS.join(' or ')}`,
+    )
   }
 }
 

@@ -128,7 +128,9 @@ export class RateController {
       this.noiseShare = share
       this.cutsInRow = 0
       this.setBase(this.beforeCuts, now)
-      return this.log?.(`* pace ${fmt(this.base)}: 429s keep coming at ${Math.round(share * 100)}% whatever the pace while ${Math.round(acceptedShare * 100)}% of the rest are accepted: noise, not a limit`)
+      return this.log?.(
+        `* pace ${fmt(this.base)}: 429s keep coming at ${Math.round(share * 100)}% whatever the pace while ${Math.round(acceptedShare * 100)}% of the rest are accepted: noise, not a limit`,
+      )
     }
     const target = Math.max(MIN_PACE, Math.min(UNDER * accepted, MAX_KEEP * pace))
     this.cutsInRow = now - this.lastCut <= RECUR_MS + MIN_CUT_INTERVAL_MS ? this.cutsInRow + 1 : 1

@@ -185,23 +185,43 @@ export function formatSummary(stream: Stream, s: BulkSummary): string {
   // A rate says how fast rows were sent: none sent (all from the journal, all invalid), no rate.
   const speed = sent > 0 && secs > 0 ? ` (${rate.toFixed(0)} rows/s)` : ''
   const lines = [`${s.interrupted ? 'Interrupted: ' : ''}${plural(s.rows, 'row')} in ${secs.toFixed(1)} s${speed}: ${parts.join(', ')}`]
-  if (s.skipped > 0) lines.push(`${plural(s.skipped, 'row')} ${s.skipped === 1 ? 'was' : 'were'} already done in journal ${s.journal} and ${s.skipped === 1 ? 'was' : 'were'} not sent again`)
+  if (s.skipped > 0)
+    lines.push(
+      `${plural(s.skipped, 'row')} ${s.skipped === 1 ? 'was' : 'were'} already done in journal ${s.journal} and ${s.skipped === 1 ? 'was' : 'were'} not sent again`,
+    )
   if (s.dryRun) lines.push(`Dry run: nothing was sent but one token request (the credentials work); run without --dry-run to ${s.op} the users`)
-  if (s.abandoned > 0) lines.push(`${plural(s.abandoned, 'row')} in flight ${s.abandoned === 1 ? 'was' : 'were'} abandoned (reported failed); re-run with the same --journal to settle them`)
-  if (s.rateLimitPauses > 0) lines.push(`Rate limited by the server ${s.rateLimitPauses === 1 ? 'once' : `${s.rateLimitPauses} times`}; all workers slowed down each time`)
+  if (s.abandoned > 0)
+    lines.push(
+      `${plural(s.abandoned, 'row')} in flight ${s.abandoned === 1 ? 'was' : 'were'} abandoned (reported failed); re-run with the same --journal to settle them`,
+    )
+  if (s.rateLimitPauses > 0)
+    lines.push(`Rate limited by the server ${s.rateLimitPauses === 1 ? 'once' : `${s.rateLimitPauses} times`}; all workers slowed down each time`)
   const n = s.notProcessed
-  const rest = n === 'unknown' ? 'The rest of standard input was not processed' : n ? `${plural(n, 'row')} of the input ${n === 1 ? 'was' : 'were'} not processed` : undefined
+  const rest =
+    n === 'unknown'
+      ? 'The rest of standard input was not processed'
+      : n
+        ? `${plural(n, 'row')} of the input ${n === 1 ? 'was' : 'were'} not processed`
+        : undefined
   const them = n === 1 ? 'it' : 'them'
   if (s.stoppedBecause) {
     lines.push(paint(stream, 'red', 'Stopped: ') + printable(s.stoppedBecause))
     if (rest) {
-      lines.push(s.journal ? `${rest}: run the same command again with --journal ${s.journal} to do ${them} (done rows are skipped)` : `${rest}: run the same command again to do ${them} (add --journal FILE to skip the rows already done)`)
+      lines.push(
+        s.journal
+          ? `${rest}: run the same command again with --journal ${s.journal} to do ${them} (done rows are skipped)`
+          : `${rest}: run the same command again to do ${them} (add --journal FILE to skip the rows already done)`,
+      )
     }
   } else if (s.interrupted && rest) lines.push(rest)
   if (s.interrupted && s.journal) lines.push(`Run the same command again with --journal ${s.journal} to finish the remaining rows`)
   else if (s.interrupted) lines.push('Rows not reported above were not sent; add --journal FILE next time to resume where a run stopped')
   if (s.counts.failed + s.counts.invalid > 0 && !s.interrupted) {
-    lines.push(s.journal ? `Fix the invalid rows and run again with --journal ${s.journal}: done rows are skipped, the rest are retried` : 'Failed and invalid rows are listed on stdout (status "failed" / "invalid")')
+    lines.push(
+      s.journal
+        ? `Fix the invalid rows and run again with --journal ${s.journal}: done rows are skipped, the rest are retried`
+        : 'Failed and invalid rows are listed on stdout (status "failed" / "invalid")',
+    )
   }
   return lines.join('\n')
 }

@@ -92,7 +92,11 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
   // the progress bar's total. Standard input cannot be counted; its table grows as it goes.
   const expectedRows = opts.rows ?? (await countBulkRows(opts.file, input.format).catch(() => undefined))
   const journalHeader = {op, client_id: app.clientId, base_url: app.baseUrl}
-  const journal = !opts.journal ? undefined : opts.dryRun ? await Journal.read(opts.journal, journalHeader, expectedRows) : await Journal.open(opts.journal, journalHeader, expectedRows)
+  const journal = !opts.journal
+    ? undefined
+    : opts.dryRun
+      ? await Journal.read(opts.journal, journalHeader, expectedRows)
+      : await Journal.open(opts.journal, journalHeader, expectedRows)
   if (journal && journal.unreadableLines > 0) {
     io.stderr.write(`Note: ${journal.unreadableLines} unreadable line(s) in --journal ${journal.path} (a run stopped mid-write); those rows are done again\n`)
   }
@@ -114,7 +118,14 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     feed.release()
     stop.begin((opts.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)
   }
-  const throttle: BulkThrottle = new BulkThrottle(opts.rate, stop.wait, onPause, MAX_RETRY_AFTER_MS, onTooLong, opts.adaptive === false ? undefined : deps.trace)
+  const throttle: BulkThrottle = new BulkThrottle(
+    opts.rate,
+    stop.wait,
+    onPause,
+    MAX_RETRY_AFTER_MS,
+    onTooLong,
+    opts.adaptive === false ? undefined : deps.trace,
+  )
   const flight = new AdaptiveWindow({max: opts.concurrency, adaptive: opts.adaptive !== false, log: deps.trace})
   // The client tells the throttle about 429s and the window about every answer.
   const pacing: Throttle = {
@@ -140,7 +151,12 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
   const scope = op === 'create' ? 'user:create' : 'authorization:grant'
   /** Whether one more attempt of a row makes sense after `err`. */
   const mayRetry = (err: unknown, attempt: number): boolean =>
-    attempt < ROW_RETRIES && !stop.hard.aborted && !throttle.closed && !token.credentialsRejected && err instanceof CliError && err.exitCode === ExitCode.UNAVAILABLE
+    attempt < ROW_RETRIES &&
+    !stop.hard.aborted &&
+    !throttle.closed &&
+    !token.credentialsRejected &&
+    err instanceof CliError &&
+    err.exitCode === ExitCode.UNAVAILABLE
   /** The backoff before a row's next attempt; rejects (an interruption) when Ctrl-C ends it. */
   const pause = (attempt: number): Promise<void> => stop.wait(http.backoff(attempt))
   // Every row waits on this one token, so it gets a row's patience on top of the request's own
@@ -238,7 +254,8 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
   try {
     // One token before any row: wrong credentials end the run with exit 3 and nothing sent.
     await token.get('').catch((err: unknown) => {
-      if (err instanceof CliError && err.code === 'interrupted') throw new CliError('Interrupted while getting the client token: no row was sent', {exitCode: ExitCode.INTERRUPTED, code: 'interrupted'})
+      if (err instanceof CliError && err.code === 'interrupted')
+        throw new CliError('Interrupted while getting the client token: no row was sent', {exitCode: ExitCode.INTERRUPTED, code: 'interrupted'})
       throw err
     })
     progress.start()

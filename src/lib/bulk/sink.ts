@@ -84,7 +84,8 @@ export class ResultSink {
     if (!this.outputBroken) await this.lastWrite
     const {stdout} = this.opts.io
     stdout.off('error', this.onError)
-    if (this.outputBroken) stdout.on('error', () => undefined) // a write still under way may fail after this
+    if (this.outputBroken)
+      stdout.on('error', () => undefined) // a write still under way may fail after this
     else for (const l of this.otherListeners) stdout.on('error', l)
   }
 
@@ -135,15 +136,19 @@ export class ResultSink {
     if (this.outputBroken) return
     this.outputBroken = true
     // The reader went away (`| head`): nothing more can be reported, so nothing more is sent.
-    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return this.opts.onStop('standard output was closed (the reader went away); no more rows were sent')
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED')
+      return this.opts.onStop('standard output was closed (the reader went away); no more rows were sent')
     // Anything else (a full disk, /dev/full) is output lost: said once, with what got through.
-    this.writeFailure = new CliError(`Cannot write the results to ${stdoutName()}: ${err.message}; the first ${plural(this.linesOut, 'result line')} were written`, {
-      exitCode: ExitCode.WRITE_FAILED,
-      code: 'stdout_write_failed',
-      hint: this.opts.journalFlag
-        ? `Free space and run the same command again with --journal ${this.opts.journalFlag}: done rows are skipped`
-        : 'Free space, or redirect stdout elsewhere, and run again',
-    })
+    this.writeFailure = new CliError(
+      `Cannot write the results to ${stdoutName()}: ${err.message}; the first ${plural(this.linesOut, 'result line')} were written`,
+      {
+        exitCode: ExitCode.WRITE_FAILED,
+        code: 'stdout_write_failed',
+        hint: this.opts.journalFlag
+          ? `Free space and run the same command again with --journal ${this.opts.journalFlag}: done rows are skipped`
+          : 'Free space, or redirect stdout elsewhere, and run again',
+      },
+    )
     this.opts.onStop(this.writeFailure.oneLine())
   }
 }

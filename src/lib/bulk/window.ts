@@ -73,7 +73,10 @@ export class AdaptiveWindow {
     if (this.inFlight < this.current || this.size >= this.opts.max) return
     const before = this.current
     this.size = Math.min(this.opts.max, this.size + (this.startUp ? 1 : 1 / this.size))
-    if (this.current !== before) this.opts.log?.(`* window ${before} -> ${this.current}: answers come back without 429 or 503 (${this.startUp ? 'start-up, doubling each round trip' : 'probing, one more per round trip'})`)
+    if (this.current !== before)
+      this.opts.log?.(
+        `* window ${before} -> ${this.current}: answers come back without 429 or 503 (${this.startUp ? 'start-up, doubling each round trip' : 'probing, one more per round trip'})`,
+      )
   }
 
   private cut(status: number, sentAt: number): void {

@@ -103,9 +103,11 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
     rejectEmptyValues(flags, {...this.ctor.baseFlags, ...this.ctor.flags})
     this.flags = flags as F
     if (this.flags.jq !== undefined) {
-      if ((flags as {raw?: boolean}).raw) throw usageError('--jq and --raw cannot be used together', '--raw prints the token alone; --jq filters the --json answer')
+      if ((flags as {raw?: boolean}).raw)
+        throw usageError('--jq and --raw cannot be used together', '--raw prints the token alone; --jq filters the --json answer')
       // Bulk runs write their NDJSON as rows finish, not through the one answer --jq filters.
-      if ((flags as {file?: string}).file !== undefined) throw usageError('--jq does not filter bulk (--file) output yet', 'Pipe the NDJSON lines through jq instead')
+      if ((flags as {file?: string}).file !== undefined)
+        throw usageError('--jq does not filter bulk (--file) output yet', 'Pipe the NDJSON lines through jq instead')
       // Loaded only now, and the expression compiled before anything is sent.
       await (await import('./jq.js')).checkJq(this.flags.jq)
     }
@@ -156,7 +158,12 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
   }
 
   override async catch(err: unknown): Promise<void> {
-    this.exitCode = renderError(this.io, err, {json: this.jsonEnabled(), interrupted: this.interrupt.signal.aborted, verbose: Boolean(this.flags?.verbose), authHint: () => this.built?.run.authHint()})
+    this.exitCode = renderError(this.io, err, {
+      json: this.jsonEnabled(),
+      interrupted: this.interrupt.signal.aborted,
+      verbose: Boolean(this.flags?.verbose),
+      authHint: () => this.built?.run.authHint(),
+    })
   }
 
   override async finally(err: Error | undefined): Promise<void> {

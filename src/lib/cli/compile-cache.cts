@@ -19,7 +19,19 @@
  * parent no other user can change; otherwise the run compiles without a cache (said with
  * --verbose). Only files with the cache's own name pattern, owned by this user, are ever deleted.
  */
-import {constants as fsConstants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, closeSync, chmodSync, statSync, unlinkSync, type Stats} from 'node:fs'
+import {
+  constants as fsConstants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  closeSync,
+  chmodSync,
+  statSync,
+  unlinkSync,
+  type Stats,
+} from 'node:fs'
 import Module from 'node:module'
 import {dirname, join} from 'node:path'
 import {constants, Script} from 'node:vm'

@@ -134,7 +134,11 @@ export class Factory {
             store: this.profiles(),
             flag: this.flags.profile,
             flagOrigin: this.options.profileOrigin,
-            credentialFlags: {clientId: Boolean(this.flags['client-id']?.trim()), clientSecret: Boolean(this.flags['client-secret-stdin']), target: Boolean(this.flags['base-url'] || this.flags.region)},
+            credentialFlags: {
+              clientId: Boolean(this.flags['client-id']?.trim()),
+              clientSecret: Boolean(this.flags['client-secret-stdin']),
+              target: Boolean(this.flags['base-url'] || this.flags.region),
+            },
             env: this.io.env,
             warn: (line) => this.warnLine(line),
             trace: (line) => this.trace(line),

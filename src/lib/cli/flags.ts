@@ -53,7 +53,8 @@ export const GLOBAL_FLAGS = {
 /** --jq, beside the --json every command has (oclif adds --json; the base command adds this). */
 export const jqFlags = {
   jq: Flags.string({
-    description: 'Print what a jq expression makes of the --json answer (implies --json): strings raw, other values as compact JSON, one a line. An error answer stays the one JSON error document.',
+    description:
+      'Print what a jq expression makes of the --json answer (implies --json): strings raw, other values as compact JSON, one a line. An error answer stays the one JSON error document.',
     helpGroup: 'GLOBAL',
   }),
 }
@@ -67,7 +68,6 @@ export const localBaseFlags = {verbose: GLOBAL_FLAGS.verbose}
 
 /** The parsed flags of a command whose own flags are `F`: the global ones, --json, and its own. */
 export type CommandFlags<F extends Interfaces.FlagInput> = Interfaces.InferredFlags<typeof GLOBAL_FLAGS & F> & {json?: boolean; jq?: string}
-
 
 export const userFlags = {
   'external-user-id': Flags.string({
@@ -86,7 +86,8 @@ export const userFlags = {
 export const bulkFlags = {
   file: Flags.string({
     char: 'f',
-    description: 'Bulk mode: a CSV (with a header row) or NDJSON file of users, one per row; - reads standard input. Prints one NDJSON line per row on stdout and a summary on stderr.',
+    description:
+      'Bulk mode: a CSV (with a header row) or NDJSON file of users, one per row; - reads standard input. Prints one NDJSON line per row on stdout and a summary on stderr.',
     helpGroup: 'BULK',
   }),
   format: Flags.string({
@@ -114,7 +115,8 @@ export const bulkFlags = {
     helpGroup: 'BULK',
   }),
   adaptive: Flags.string({
-    description: 'Adapt the requests in flight to Tink\'s answers ("on", the default), or keep them at --concurrency ("off": for a known limit, and benchmarks).',
+    description:
+      'Adapt the requests in flight to Tink\'s answers ("on", the default), or keep them at --concurrency ("off": for a known limit, and benchmarks).',
     options: ['on', 'off'],
     helpGroup: 'BULK',
   }),

@@ -56,5 +56,14 @@ export function testIO(opts: TestIOOptions = {}): TestIO {
   }
   const out = capture(opts.stdoutTTY)
   const err = capture(opts.stderrTTY)
-  return {stdin, stdout: out.stream, stderr: err.stream, env: opts.env ?? {}, stdoutText: out.text, stdoutBytes: out.bytes, stderrText: err.text, screenText: () => Buffer.concat(screen).toString('utf8')}
+  return {
+    stdin,
+    stdout: out.stream,
+    stderr: err.stream,
+    env: opts.env ?? {},
+    stdoutText: out.text,
+    stdoutBytes: out.bytes,
+    stderrText: err.text,
+    screenText: () => Buffer.concat(screen).toString('utf8'),
+  }
 }

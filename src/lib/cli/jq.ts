@@ -42,11 +42,17 @@ export async function runJq(expr: string, value: unknown): Promise<string[]> {
   try {
     out = await raw(JSON.stringify(value) ?? 'null', expr, ['-c'])
   } catch (err) {
-    throw new CliError(`--jq failed on the answer: ${jqMessage(err)}`, {exitCode: ExitCode.USAGE, code: 'jq_error', hint: 'The command itself succeeded; run it with --json to see the answer'})
+    throw new CliError(`--jq failed on the answer: ${jqMessage(err)}`, {
+      exitCode: ExitCode.USAGE,
+      code: 'jq_error',
+      hint: 'The command itself succeeded; run it with --json to see the answer',
+    })
   }
   // Compact JSON holds no raw newline, so each line is one result.
-  return out === '' ? [] : out.split('\n').map((line) => {
-    const v: unknown = JSON.parse(line)
-    return typeof v === 'string' ? v : line
-  })
+  return out === ''
+    ? []
+    : out.split('\n').map((line) => {
+        const v: unknown = JSON.parse(line)
+        return typeof v === 'string' ? v : line
+      })
 }

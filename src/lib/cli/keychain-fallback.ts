@@ -14,7 +14,7 @@ import type {Factory} from './factory.js'
 import {askConfirm} from './prompt.js'
 
 export const HEADLESS_LINUX_HINT =
-  "On a headless Linux machine (SSH, a container, CI), run tink in a keyring session: dbus-run-session -- sh -c 'read -rs P && printf %s \"$P\" | gnome-keyring-daemon --unlock --components=secrets && tink login' with a non-empty password (an empty one creates no login collection)"
+  'On a headless Linux machine (SSH, a container, CI), run tink in a keyring session: dbus-run-session -- sh -c \'read -rs P && printf %s "$P" | gnome-keyring-daemon --unlock --components=secrets && tink login\' with a non-empty password (an empty one creates no login collection)'
 
 function withHint(err: KeychainError, extra?: string): CliError {
   const hint = [extra, err.hint, process.platform === 'linux' ? HEADLESS_LINUX_HINT : undefined].filter(Boolean).join('. ')

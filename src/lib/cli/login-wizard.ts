@@ -25,14 +25,18 @@ export interface WizardIO {
   stderr: NodeJS.WritableStream
 }
 
-export async function askProfile(io: WizardIO, given: ProfileAnswers, check: {
-  exists: (name: string) => boolean
-  baseUrl: (value: string) => string
-  market: (value: string) => string
-  locale: (value: string) => string
-  /** Checks the credentials against the API; throws a CliError with exit 3 when they are refused. */
-  credentials?: (answers: {clientId: string; clientSecret: string; region?: string; baseUrl?: string}) => Promise<void>
-}): Promise<Required<Pick<ProfileAnswers, 'name' | 'clientId' | 'clientSecret'>> & ProfileAnswers & {replace: boolean}> {
+export async function askProfile(
+  io: WizardIO,
+  given: ProfileAnswers,
+  check: {
+    exists: (name: string) => boolean
+    baseUrl: (value: string) => string
+    market: (value: string) => string
+    locale: (value: string) => string
+    /** Checks the credentials against the API; throws a CliError with exit 3 when they are refused. */
+    credentials?: (answers: {clientId: string; clientSecret: string; region?: string; baseUrl?: string}) => Promise<void>
+  },
+): Promise<Required<Pick<ProfileAnswers, 'name' | 'clientId' | 'clientSecret'>> & ProfileAnswers & {replace: boolean}> {
   const {input, password, select, confirm} = await import('@inquirer/prompts')
   const ctx = {input: io.stdin, output: io.stderr}
   const valid = (fn: (v: string) => unknown) => (v: string) => {
@@ -73,7 +77,9 @@ export async function askProfile(io: WizardIO, given: ProfileAnswers, check: {
   const askedForApi = baseUrl !== undefined && given.baseUrl === undefined
   if (askedForApi && baseUrl && !linkBaseUrl) {
     const suggested = derivedLinkUrl(baseUrl) ?? 'https://link.tink.com'
-    const answer = (await input({message: 'Tink Link base URL (where Tink Link URLs of this profile point)', default: suggested, validate: valid(check.baseUrl)}, ctx)).trim()
+    const answer = (
+      await input({message: 'Tink Link base URL (where Tink Link URLs of this profile point)', default: suggested, validate: valid(check.baseUrl)}, ctx)
+    ).trim()
     linkBaseUrl = check.baseUrl(answer || suggested)
   }
   const required = (v: string) => (v.trim() ? true : 'Required')
@@ -96,7 +102,17 @@ export async function askProfile(io: WizardIO, given: ProfileAnswers, check: {
   const locale = given.locale ?? (await input({message: 'Default locale', default: defaultLocale(market), validate: valid(check.locale)}, ctx)).trim()
   const redirectUri =
     given.redirectUri ??
-    ((await input({message: 'Redirect URI for Tink Link (empty for none)', default: '', validate: (v) => (!v.trim() || URL.canParse(v.trim()) ? true : 'Give an absolute URL')}, ctx)).trim() || undefined)
+    ((
+      await input(
+        {
+          message: 'Redirect URI for Tink Link (empty for none)',
+          default: '',
+          validate: (v) => (!v.trim() || URL.canParse(v.trim()) ? true : 'Give an absolute URL'),
+        },
+        ctx,
+      )
+    ).trim() ||
+      undefined)
   return {name, region, baseUrl, linkBaseUrl, clientId, clientSecret, market, locale, redirectUri, replace}
 }
 

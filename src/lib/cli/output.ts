@@ -34,7 +34,6 @@ export function writeJson(stream: Stream, value: unknown): void {
   stream.write(JSON.stringify(value, null, 2) + '\n')
 }
 
-
 export function useColor(stream: Stream, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false'

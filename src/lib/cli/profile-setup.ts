@@ -91,7 +91,7 @@ export function profileSetup(opts: ProfileSetupOptions): ProfileSetup {
       source: 'profile',
       get: (key) => {
         const field = PROFILE_KEYS[key]
-        return field ? (p[field]) : undefined
+        return field ? p[field] : undefined
       },
       describe: () => `profile ${p.name}`,
     })

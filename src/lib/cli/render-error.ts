@@ -49,7 +49,8 @@ export function hintFor(error: CliError, authHint?: () => string | undefined): s
   // Every path tink sends starts with /api or /data: a base URL ending in /api doubles the prefix.
   if (failure && (error.status === 404 || error.status === 405)) {
     const base = new URL(failure.target)
-    if (/\/api\/?$/.test(base.pathname)) return `The base URL ${failure.target} ends in /api: a base URL is the host, without /api (e.g. --base-url ${base.origin})`
+    if (/\/api\/?$/.test(base.pathname))
+      return `The base URL ${failure.target} ends in /api: a base URL is the host, without /api (e.g. --base-url ${base.origin})`
   }
   if (error.hint) return error.hint
   if (error instanceof HttpFailure) {

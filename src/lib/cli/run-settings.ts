@@ -78,7 +78,9 @@ export class RunSettings {
       throw new CliError(`No ${missing} found`, {
         exitCode: ExitCode.AUTH,
         code: 'missing_credentials',
-        hint: this.o.profile()?.missingCredentialsHint ?? `Set ${ENV_VARS.clientId} and ${ENV_VARS.clientSecret}, or pass --client-id and pipe the secret to --client-secret-stdin`,
+        hint:
+          this.o.profile()?.missingCredentialsHint ??
+          `Set ${ENV_VARS.clientId} and ${ENV_VARS.clientSecret}, or pass --client-id and pipe the secret to --client-secret-stdin`,
       })
     }
     this.o.trace(`* client id from ${id.origin}; client secret from ${secret.origin}`)

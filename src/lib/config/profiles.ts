@@ -94,7 +94,8 @@ function kindOf(v: unknown): string {
  * would send the credentials to Tink's production API).
  */
 function shapeProblem(parsed: unknown): string | undefined {
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return `holds ${kindOf(parsed)}; expected a JSON object of tink profiles ({"profiles": {...}})`
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    return `holds ${kindOf(parsed)}; expected a JSON object of tink profiles ({"profiles": {...}})`
   const obj = parsed as Record<string, unknown>
   if (obj.active !== undefined && typeof obj.active !== 'string') return `has "active" = ${kindOf(obj.active)}; expected a profile name (a string)`
   const profiles = obj.profiles
@@ -104,7 +105,8 @@ function shapeProblem(parsed: unknown): string | undefined {
     if (!NAME.test(name)) return `has a profile with an invalid name "${name}"`
     if (!p || typeof p !== 'object' || Array.isArray(p)) return `has profiles.${name} = ${kindOf(p)}; expected an object`
     const fields = p as Record<string, unknown>
-    if (typeof fields.clientId !== 'string' || !fields.clientId.trim()) return `has profiles.${name}.clientId = ${fields.clientId === undefined ? 'nothing' : kindOf(fields.clientId)}; expected the client id (a non-empty string)`
+    if (typeof fields.clientId !== 'string' || !fields.clientId.trim())
+      return `has profiles.${name}.clientId = ${fields.clientId === undefined ? 'nothing' : kindOf(fields.clientId)}; expected the client id (a non-empty string)`
     for (const k of STRING_KEYS) {
       const v = fields[k]
       if (v !== undefined && (typeof v !== 'string' || !v.trim())) {

@@ -58,7 +58,8 @@ export function openAppend(path: string): number {
     } catch {
       throw Object.assign(new Error('it is a symbolic link to a file that does not exist, which tink would create'), {code: 'ESYMLINK'})
     }
-    if (target.isFile() && target.size === 0) throw Object.assign(new Error('it is a symbolic link to an empty file, which tink would write a new journal into'), {code: 'ESYMLINK'})
+    if (target.isFile() && target.size === 0)
+      throw Object.assign(new Error('it is a symbolic link to an empty file, which tink would write a new journal into'), {code: 'ESYMLINK'})
   }
   return openSync(path, 'a+', 0o600)
 }

@@ -189,8 +189,12 @@ function safeString(value: unknown): string {
  * names flags as they type them, with mirrored "exclusive" complaints said once.
  */
 export function parseErrorLine(message: string): string {
-  // eslint-disable-next-line no-control-regex -- oclif's colour sequences are removed
-  const lines = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = message
+    // eslint-disable-next-line no-control-regex -- oclif's colour sequences are removed
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   const reasons: string[] = []
   for (const line of lines) {
     if (/^The following errors? occurred:?$/.test(line) || /^See more help with --help$/.test(line)) continue

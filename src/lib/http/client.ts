@@ -200,7 +200,8 @@ export class HttpClient {
       const type = headers['content-type']
       // Bytes are traced as text only when they are text (a JSON or form body from a file), redacted like any other.
       if (typeof body === 'string') this.trace(`> ${redactBody(body, type)}`)
-      else if (body !== undefined) this.trace(/json|form|text/i.test(type ?? '') ? `> ${redactBody(Buffer.from(body).toString('utf8'), type)}` : `> (${body.length} bytes)`)
+      else if (body !== undefined)
+        this.trace(/json|form|text/i.test(type ?? '') ? `> ${redactBody(Buffer.from(body).toString('utf8'), type)}` : `> (${body.length} bytes)`)
     }
     const started = performance.now()
     const target = this.target(spec.path)
@@ -212,7 +213,10 @@ export class HttpClient {
     // A slow server: say what is awaited and for how long at most, once, after a while.
     const slowNote = this.opts.slow
     const slow = slowNote
-      ? setTimeout(() => slowNote(`Still waiting for the ${spec.what} answer from ${target.origin} (gives up after ${Math.round(this.opts.timeoutMs / 1000)} s)`), ANNOUNCE_AFTER_MS)
+      ? setTimeout(
+          () => slowNote(`Still waiting for the ${spec.what} answer from ${target.origin} (gives up after ${Math.round(this.opts.timeoutMs / 1000)} s)`),
+          ANNOUNCE_AFTER_MS,
+        )
       : undefined
     slow?.unref()
     let res: Dispatcher.ResponseData
@@ -271,8 +275,19 @@ export class HttpClient {
       } catch {
         elsewhere = true
       }
-      const why = spec.method === 'POST' ? 'redirects are not followed for POST' : elsewhere ? 'not followed: the token is never sent to another origin' : 'redirects are not followed'
-      const error = new HttpFailure(scrub(`${spec.what}: the server answered ${status}, a redirect${where}; ${why}`), {kind: 'redirect', what: spec.what, target: this.baseUrl, status, requestId})
+      const why =
+        spec.method === 'POST'
+          ? 'redirects are not followed for POST'
+          : elsewhere
+            ? 'not followed: the token is never sent to another origin'
+            : 'redirects are not followed'
+      const error = new HttpFailure(scrub(`${spec.what}: the server answered ${status}, a redirect${where}; ${why}`), {
+        kind: 'redirect',
+        what: spec.what,
+        target: this.baseUrl,
+        status,
+        requestId,
+      })
       return {kind: 'fail', retryable: false, error}
     }
     const error = new HttpFailure(`${spec.what} failed: HTTP ${status}`, {
@@ -289,27 +304,42 @@ export class HttpClient {
     return {kind: 'fail', error, retryable, retryAfterMs: retryable ? parseRetryAfter(responseHeaders['retry-after']) : undefined}
   }
 
-  private networkFailure(spec: RequestSpec, err: unknown, how: {timedOut: boolean; proxy?: string; proxyTrouble?: {proxy: string; code: string; detail: string}}): Outcome {
+  private networkFailure(
+    spec: RequestSpec,
+    err: unknown,
+    how: {timedOut: boolean; proxy?: string; proxyTrouble?: {proxy: string; code: string; detail: string}},
+  ): Outcome {
     if (this.opts.signal?.aborted) return {kind: 'fail', error: interrupted(), retryable: false}
     const e = err as {code?: string; message?: string; cause?: {code?: string; message?: string}}
     let code = e.cause?.code ?? e.code ?? ''
     let detail = e.cause?.message ?? e.message ?? String(err)
     const base = {what: spec.what, target: this.baseUrl, proxy: how.proxy, cause: err}
     if (TLS_CODES.test(code)) {
-      const error = new HttpFailure(`${spec.what}: TLS certificate of ${this.baseUrl} is not trusted (${code}: ${detail})`, {...base, kind: 'tls', errorCode: code})
+      const error = new HttpFailure(`${spec.what}: TLS certificate of ${this.baseUrl} is not trusted (${code}: ${detail})`, {
+        ...base,
+        kind: 'tls',
+        errorCode: code,
+      })
       return {kind: 'fail', retryable: false, error}
     }
     const refusedTunnel = /^Proxy response \((\d+)\)/.exec(detail)
     if (how.proxy && (how.proxyTrouble || refusedTunnel)) {
       if (how.proxyTrouble) ({code, detail} = how.proxyTrouble)
       const why = refusedTunnel ? `it answered HTTP ${refusedTunnel[1]} to CONNECT` : `${code}: ${detail}`
-      const error = new HttpFailure(`${spec.what}: cannot reach ${this.baseUrl} through the proxy ${how.proxy} (${why})`, {...base, kind: 'proxy', errorCode: code})
+      const error = new HttpFailure(`${spec.what}: cannot reach ${this.baseUrl} through the proxy ${how.proxy} (${why})`, {
+        ...base,
+        kind: 'proxy',
+        errorCode: code,
+      })
       // A proxy failure is an attempt like any other; a refusal (407, 403) will not change by itself.
       return {kind: 'fail', retryable: !refusedTunnel, error}
     }
     if (how.timedOut || /TIMEOUT/.test(code)) {
       const via = how.proxy ? ` through the proxy ${how.proxy}` : ''
-      const error = new HttpFailure(`${spec.what}: ${this.baseUrl} did not answer within ${this.opts.timeoutMs / 1000} s${via} (${how.timedOut ? 'no answer' : code})`, {...base, kind: 'timeout', errorCode: code})
+      const error = new HttpFailure(
+        `${spec.what}: ${this.baseUrl} did not answer within ${this.opts.timeoutMs / 1000} s${via} (${how.timedOut ? 'no answer' : code})`,
+        {...base, kind: 'timeout', errorCode: code},
+      )
       return {kind: 'fail', retryable: true, error}
     }
     const kind = code === 'ECONNREFUSED' ? 'refused' : 'network'

@@ -59,7 +59,10 @@ export class Dispatchers {
     const host = url.hostname.toLowerCase()
     return list.some((entry) => {
       if (entry === '*') return true
-      const [name, port] = entry.toLowerCase().replace(/^\*?\.?/, '').split(/:(?=\d+$)/)
+      const [name, port] = entry
+        .toLowerCase()
+        .replace(/^\*?\.?/, '')
+        .split(/:(?=\d+$)/)
       if (port && port !== (url.port || (url.protocol === 'https:' ? '443' : '80'))) return false
       return host === name || host.endsWith('.' + name)
     })

@@ -82,5 +82,15 @@ export interface HttpResponse {
 }
 
 /** Headers the HTTP layer sets itself: a caller's value would break or smuggle the request. */
-export const TRANSPORT_HEADERS: readonly string[] = ['host', 'connection', 'content-length', 'transfer-encoding', 'expect', 'upgrade', 'keep-alive', 'te', 'trailer', 'proxy-connection']
-
+export const TRANSPORT_HEADERS: readonly string[] = [
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'expect',
+  'upgrade',
+  'keep-alive',
+  'te',
+  'trailer',
+  'proxy-connection',
+]

@@ -18,7 +18,12 @@ export type ProbeResult = 'answers' | 'silent' | 'unknown'
 export function busSocketPath(address: string | undefined): string | undefined {
   for (const entry of (address ?? '').split(';')) {
     if (!entry.startsWith('unix:')) continue
-    const params = new Map(entry.slice(5).split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]))
+    const params = new Map(
+      entry
+        .slice(5)
+        .split(',')
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]),
+    )
     const decode = (v: string): string => decodeURIComponent(v)
     const path = params.get('path')
     if (path) return decode(path)
@@ -117,11 +122,13 @@ export function probeSecretService(address: string | undefined, uid: number, tim
         if (!buffered.toString('latin1', 0, eol).startsWith('OK ')) return done('unknown')
         authed = true
         buffered = buffered.subarray(eol + 2)
-        socket.write(Buffer.concat([
-          Buffer.from('BEGIN\r\n'),
-          methodCall(1, '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'Hello', 'org.freedesktop.DBus'),
-          methodCall(PING_SERIAL, '/org/freedesktop/secrets', 'org.freedesktop.DBus.Peer', 'Ping', 'org.freedesktop.secrets'),
-        ]))
+        socket.write(
+          Buffer.concat([
+            Buffer.from('BEGIN\r\n'),
+            methodCall(1, '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'Hello', 'org.freedesktop.DBus'),
+            methodCall(PING_SERIAL, '/org/freedesktop/secrets', 'org.freedesktop.DBus.Peer', 'Ping', 'org.freedesktop.secrets'),
+          ]),
+        )
       }
       while (buffered.length >= 16) {
         const little = buffered[0] === 0x6c

@@ -71,7 +71,7 @@ const CAUSE_TEXT: Record<KeychainCause, string> = {
 }
 
 export const WAYS_ON =
-  'Set TINK_CLIENT_ID and TINK_CLIENT_SECRET instead, or run tink login --insecure-storage to keep this profile\'s secret in a separate 0600 file'
+  "Set TINK_CLIENT_ID and TINK_CLIENT_SECRET instead, or run tink login --insecure-storage to keep this profile's secret in a separate 0600 file"
 
 export class KeychainError extends CliError {
   constructor(
@@ -92,7 +92,8 @@ export class KeychainError extends CliError {
 export function classifyKeychainError(message: string): KeychainCause {
   if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Could not connect|Failed to connect to socket|dbus-launch|Connection refused/i.test(message)) return 'no_dbus'
   if (/org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service/i.test(message)) return 'no_secret_service'
-  if (/locked|collection\/login|Object does not exist at path|user interaction is not allowed|prompt|dismissed|interaction not allowed/i.test(message)) return 'locked'
+  if (/locked|collection\/login|Object does not exist at path|user interaction is not allowed|prompt|dismissed|interaction not allowed/i.test(message))
+    return 'locked'
   return 'error'
 }
 
@@ -214,7 +215,6 @@ export class KeytarStore implements SecretStore {
   async delete(account: string): Promise<boolean> {
     return this.call(`delete ${account} from the keychain`, (k) => k.deletePassword(KEYCHAIN_SERVICE, account))
   }
-
 }
 
 /**
@@ -265,7 +265,10 @@ export class FileStore implements SecretStore {
       throw this.problem(`holds ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}; ${expected}`)
     }
     for (const [account, value] of Object.entries(parsed)) {
-      if (typeof value !== 'string') throw this.problem(`has "${account}" = ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}; expected the secret as a string`)
+      if (typeof value !== 'string')
+        throw this.problem(
+          `has "${account}" = ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}; expected the secret as a string`,
+        )
     }
     return parsed as Record<string, string>
   }

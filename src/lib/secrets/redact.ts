@@ -84,7 +84,18 @@ export function encodedForms(s: string): string[] {
   const form = new URLSearchParams({x: s}).toString().slice(2)
   const once = [uri, form, uri.replace(/%20/g, '+')]
   const twice = once.flatMap((e) => [encodeURIComponent(e), new URLSearchParams({x: e}).toString().slice(2)])
-  const forms = new Set([s, json, jsonAscii, jsonAscii.replace(/\\u([0-9a-f]{4})/g, (_, h: string) => '\\u' + h.toUpperCase()), htmlText, htmlQuoted, htmlQuoted.replace(/'/g, '&#39;'), htmlQuoted.replace(/'/g, '&#x27;'), ...once, ...twice])
+  const forms = new Set([
+    s,
+    json,
+    jsonAscii,
+    jsonAscii.replace(/\\u([0-9a-f]{4})/g, (_, h: string) => '\\u' + h.toUpperCase()),
+    htmlText,
+    htmlQuoted,
+    htmlQuoted.replace(/'/g, '&#39;'),
+    htmlQuoted.replace(/'/g, '&#x27;'),
+    ...once,
+    ...twice,
+  ])
   // Every character \uXXXX-escaped (some JSON writers do that to non-ASCII-safe output), either case.
   const allUnicode = [...s].map((c) => [...c].map((u) => '\\u' + u.charCodeAt(0).toString(16).padStart(4, '0')).join('')).join('')
   forms.add(allUnicode).add(allUnicode.toUpperCase().replace(/\\U/g, '\\u'))

@@ -166,7 +166,9 @@ export class TinkApi {
    * user is revoked at Tink; the user's tokens in the cache are dropped. Resolves how many.
    */
   async revokeAll(user: UserRef): Promise<{droppedFromCache: number}> {
-    await this.withClientToken('authorization:revoke', (accessToken) => this.post({path: PATHS.revokeAll, what: 'revoke-all', bearer: accessToken, form: userFields(user)}))
+    await this.withClientToken('authorization:revoke', (accessToken) =>
+      this.post({path: PATHS.revokeAll, what: 'revoke-all', bearer: accessToken, form: userFields(user)}),
+    )
     return {droppedFromCache: await this.tokens.dropUser(user)}
   }
 
@@ -201,7 +203,12 @@ export class TinkApi {
   async delegate(user: UserRef, scope: string, idHint: string, actorClientId: string): Promise<{code: string}> {
     return this.withClientToken('authorization:grant', async (accessToken, fresh) => {
       const what = 'delegated authorization grant'
-      const res = await this.post({path: PATHS.delegate, what, bearer: accessToken, form: {...userFields(user), actor_client_id: actorClientId, scope, id_hint: idHint}}).catch((err: unknown) => {
+      const res = await this.post({
+        path: PATHS.delegate,
+        what,
+        bearer: accessToken,
+        form: {...userFields(user), actor_client_id: actorClientId, scope, id_hint: idHint},
+      }).catch((err: unknown) => {
         throw fresh ? grantRefused(user, scope, err) : err
       })
       return {code: readCode(res, what)}

@@ -38,7 +38,10 @@ export async function waitForCredentials(o: WaitOptions): Promise<Credential> {
   const deadline = began + o.waitMs
   let interval = o.minIntervalMs ?? 1000
   const maxInterval = o.maxIntervalMs ?? 15_000
-  const what = o.credentialsId === undefined ? `a bank connection of the user with ${o.userLabel} created or changed from now on` : `credentials ${o.credentialsId} of the user with ${o.userLabel}`
+  const what =
+    o.credentialsId === undefined
+      ? `a bank connection of the user with ${o.userLabel} created or changed from now on`
+      : `credentials ${o.credentialsId} of the user with ${o.userLabel}`
   o.note(`Waiting up to ${o.waitText} for ${what} to reach UPDATED or an error status (Ctrl-C stops)...`)
   /** What each credential looked like at the first poll: a later change to it counts. */
   let baseline: Map<string, string> | undefined
@@ -46,15 +49,21 @@ export async function waitForCredentials(o: WaitOptions): Promise<Credential> {
   let seenTarget = false
   for (;;) {
     if (o.signal.aborted) throw interruptedWait()
-    const list = credentialsOf(await o.list().catch((err: unknown) => {
-      throw o.signal.aborted ? interruptedWait() : err
-    }))
+    const list = credentialsOf(
+      await o.list().catch((err: unknown) => {
+        throw o.signal.aborted ? interruptedWait() : err
+      }),
+    )
     baseline ??= new Map(list.filter((c) => !changedSince(c, began)).map((c) => [c.id, stamp(c)]))
     let candidates: Credential[]
     if (o.credentialsId !== undefined) {
       const found = list.find((c) => c.id === o.credentialsId)
       if (!found && !seenTarget) {
-        throw new CliError(`The user with ${o.userLabel} has no credentials with id "${o.credentialsId}"`, {exitCode: ExitCode.REJECTED, code: 'not_found', hint: 'See its credentials with tink credentials list'})
+        throw new CliError(`The user with ${o.userLabel} has no credentials with id "${o.credentialsId}"`, {
+          exitCode: ExitCode.REJECTED,
+          code: 'not_found',
+          hint: 'See its credentials with tink credentials list',
+        })
       }
       seenTarget = true
       // Listed no more: Tink deleted it.
@@ -71,11 +80,14 @@ export async function waitForCredentials(o: WaitOptions): Promise<Credential> {
     if (failed) throw credentialsFailed(failed)
     const left = deadline - now()
     if (left <= 0) {
-      throw new CliError(`No ${o.credentialsId === undefined ? 'bank connection' : `UPDATED or error status for credentials ${o.credentialsId}`} settled within ${o.waitText}`, {
-        exitCode: ExitCode.LINK_TIMEOUT,
-        code: 'wait_timeout',
-        hint: candidates.length ? `Last seen: ${[...shown.values()].join('; ')}` : 'Has the customer opened the Tink Link URL? Wait longer with --wait',
-      })
+      throw new CliError(
+        `No ${o.credentialsId === undefined ? 'bank connection' : `UPDATED or error status for credentials ${o.credentialsId}`} settled within ${o.waitText}`,
+        {
+          exitCode: ExitCode.LINK_TIMEOUT,
+          code: 'wait_timeout',
+          hint: candidates.length ? `Last seen: ${[...shown.values()].join('; ')}` : 'Has the customer opened the Tink Link URL? Wait longer with --wait',
+        },
+      )
     }
     await sleep(Math.min(interval, left), o.signal)
     interval = Math.min(interval * 2, maxInterval)
@@ -89,7 +101,10 @@ export function credentialsFailed(c: Record<string, unknown>): CliError {
   return new CliError(`${text(c.providerName) ?? 'Credentials'} ${text(c.id) ?? ''}: ${status}${payload ? `: ${payload}` : ''}`.replace(/\s+:/, ':'), {
     exitCode: ExitCode.CREDENTIALS_FAILED,
     code: status,
-    hint: status === 'TEMPORARY_ERROR' ? 'The bank had a temporary problem: the customer can try again later' : 'The customer connects again through a new Tink Link URL (tink grant delegate)',
+    hint:
+      status === 'TEMPORARY_ERROR'
+        ? 'The bank had a temporary problem: the customer can try again later'
+        : 'The customer connects again through a new Tink Link URL (tink grant delegate)',
   })
 }
 

@@ -18,7 +18,16 @@ export function tinkError(err: unknown, about?: CliError['about']): unknown {
     message += `; Tink asked to wait ${Math.ceil(err.retryAfterMs / 1000)} s (Retry-After), longer than the ${err.maxWaitMs / 1000} s this CLI waits`
     hint = 'Try again later'
   }
-  return new CliError(message, {exitCode: decoded.exitCode, status: err.status, code: decoded.code, requestId: decoded.requestId, hint, fromTink: decoded.fromTink, about, cause: err})
+  return new CliError(message, {
+    exitCode: decoded.exitCode,
+    status: err.status,
+    code: decoded.code,
+    requestId: decoded.requestId,
+    hint,
+    fromTink: decoded.fromTink,
+    about,
+    cause: err,
+  })
 }
 
 /** Tink's error JSON, or a short printable excerpt of whatever else came back (HTML, empty). */
@@ -68,13 +77,18 @@ export function errorFromResponse(
     status,
     code: tinkCode ?? `http_${status}`,
     requestId,
-    hint: foreign ? `This ${status} did not come from Tink (no Tink error body): a proxy, gateway or firewall answered, so nothing is known about the user; check the API base URL and the network path` : undefined,
+    hint: foreign
+      ? `This ${status} did not come from Tink (no Tink error body): a proxy, gateway or firewall answered, so nothing is known about the user; check the API base URL and the network path`
+      : undefined,
     fromTink,
   })
 }
 
 function excerpt(body: string): string {
-  const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()
+  const text = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   return text.length > 120 ? text.slice(0, 117) + '...' : text
 }
 
@@ -115,7 +129,7 @@ export function grantRefused(user: UserRef, scope: string, err: unknown): unknow
       status: 401,
       code: err.code,
       requestId: err.requestId,
-      hint: "Check the scopes enabled for the app in the Tink Console, and that this app created the user (users belong to the app that created them)",
+      hint: 'Check the scopes enabled for the app in the Tink Console, and that this app created the user (users belong to the app that created them)',
       fromTink: err.fromTink,
       cause: err,
     },
@@ -128,7 +142,12 @@ export function parseJsonObject(res: HttpResponse, what: string): Record<string,
   try {
     parsed = JSON.parse(res.body)
   } catch {
-    throw new CliError(`${what}: the server answered ${res.status} with a body that is not JSON`, {exitCode: ExitCode.UNAVAILABLE, status: res.status, code: 'invalid_response', requestId: res.requestId})
+    throw new CliError(`${what}: the server answered ${res.status} with a body that is not JSON`, {
+      exitCode: ExitCode.UNAVAILABLE,
+      status: res.status,
+      code: 'invalid_response',
+      requestId: res.requestId,
+    })
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw shapeError(what, res, `the server answered ${res.status} with JSON that is not an object`)

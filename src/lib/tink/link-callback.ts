@@ -44,7 +44,14 @@ export async function listenForCallback(redirect: URL, answer: (q: URLSearchPara
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? `port ${port} is in use` : err.code === 'EACCES' ? `no permission to listen on port ${port}` : err.code === 'EADDRNOTAVAIL' ? `this machine has no address ${host}` : err.message
+      const why =
+        err.code === 'EADDRINUSE'
+          ? `port ${port} is in use`
+          : err.code === 'EACCES'
+            ? `no permission to listen on port ${port}`
+            : err.code === 'EADDRNOTAVAIL'
+              ? `this machine has no address ${host}`
+              : err.message
       reject(
         new CliError(`Cannot listen on ${redirect.origin} for the Tink Link callback: ${why}`, {
           exitCode: ExitCode.UNAVAILABLE,
@@ -67,7 +74,17 @@ export async function listenForCallback(redirect: URL, answer: (q: URLSearchPara
     close,
     next({signal, waitSeconds}) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new CliError(`No Tink Link callback within ${waitSeconds} s`, {exitCode: ExitCode.LINK_TIMEOUT, code: 'link_timeout', hint: 'Run again and finish in the browser sooner, or give more time with --wait SECONDS'})), waitSeconds * 1000)
+        const timer = setTimeout(
+          () =>
+            finish(
+              new CliError(`No Tink Link callback within ${waitSeconds} s`, {
+                exitCode: ExitCode.LINK_TIMEOUT,
+                code: 'link_timeout',
+                hint: 'Run again and finish in the browser sooner, or give more time with --wait SECONDS',
+              }),
+            ),
+          waitSeconds * 1000,
+        )
         const onAbort = (): void => finish(interrupted())
         const finish = (outcome: URLSearchParams | CliError): void => {
           clearTimeout(timer)

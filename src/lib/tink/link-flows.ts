@@ -53,7 +53,14 @@ export interface LinkFlowSpec {
 }
 
 // tink-link-web-api-reference-transactions: refreshable_items (also business-transactions).
-export const TRANSACTIONS_ITEMS = ['CHECKING_ACCOUNTS', 'CHECKING_TRANSACTIONS', 'SAVING_ACCOUNTS', 'SAVING_TRANSACTIONS', 'CREDITCARD_ACCOUNTS', 'CREDITCARD_TRANSACTIONS'] as const
+export const TRANSACTIONS_ITEMS = [
+  'CHECKING_ACCOUNTS',
+  'CHECKING_TRANSACTIONS',
+  'SAVING_ACCOUNTS',
+  'SAVING_TRANSACTIONS',
+  'CREDITCARD_ACCOUNTS',
+  'CREDITCARD_TRANSACTIONS',
+] as const
 // TINK-API-NOTES "Link parameters": the items account-check/create-report takes.
 export const ACCOUNT_CHECK_ITEMS = ['IDENTITY_DATA', 'CHECKING_ACCOUNTS', 'SAVING_ACCOUNTS'] as const
 // tink-link-web-api-reference-products: `products` values.
@@ -73,22 +80,89 @@ function flow(spec: Omit<LinkFlowSpec, 'needs' | 'marketRequired'> & Partial<Pic
 
 export const LINK_FLOW_TABLE = {
   // tink-link-web-api-reference-transactions
-  'transactions/connect-accounts': flow({access: 'both', markets: MARKETS_TRANSACTIONS, marketRequired: true, takes: CONNECT, refreshable: TRANSACTIONS_ITEMS, result: 'credentials'}),
-  'transactions/update-consent': flow({access: 'continuous', markets: MARKETS_TRANSACTIONS, marketRequired: true, needs: ['credentials_id'], takes: UPDATE, result: 'credentials'}),
-  'transactions/extend-consent': flow({access: 'continuous', markets: MARKETS_TRANSACTIONS, marketRequired: true, needs: ['credentials_id'], takes: UPDATE, result: 'credentials'}),
+  'transactions/connect-accounts': flow({
+    access: 'both',
+    markets: MARKETS_TRANSACTIONS,
+    marketRequired: true,
+    takes: CONNECT,
+    refreshable: TRANSACTIONS_ITEMS,
+    result: 'credentials',
+  }),
+  'transactions/update-consent': flow({
+    access: 'continuous',
+    markets: MARKETS_TRANSACTIONS,
+    marketRequired: true,
+    needs: ['credentials_id'],
+    takes: UPDATE,
+    result: 'credentials',
+  }),
+  'transactions/extend-consent': flow({
+    access: 'continuous',
+    markets: MARKETS_TRANSACTIONS,
+    marketRequired: true,
+    needs: ['credentials_id'],
+    takes: UPDATE,
+    result: 'credentials',
+  }),
   // tink-link-web-api-reference-business-transactions
-  'business-transactions/connect-accounts': flow({access: 'both', markets: MARKETS_TRANSACTIONS, marketRequired: true, takes: CONNECT, refreshable: TRANSACTIONS_ITEMS, result: 'credentials'}),
-  'business-transactions/update-consent': flow({access: 'continuous', markets: MARKETS_TRANSACTIONS, marketRequired: true, needs: ['credentials_id'], takes: UPDATE, result: 'credentials'}),
+  'business-transactions/connect-accounts': flow({
+    access: 'both',
+    markets: MARKETS_TRANSACTIONS,
+    marketRequired: true,
+    takes: CONNECT,
+    refreshable: TRANSACTIONS_ITEMS,
+    result: 'credentials',
+  }),
+  'business-transactions/update-consent': flow({
+    access: 'continuous',
+    markets: MARKETS_TRANSACTIONS,
+    marketRequired: true,
+    needs: ['credentials_id'],
+    takes: UPDATE,
+    result: 'credentials',
+  }),
   // tink-link-web-api-reference-products
-  'products/connect-accounts': flow({access: 'both', markets: MARKETS_PRODUCTS, needs: ['products'], takes: [...CONNECT, 'products', 'auto_redirect_mobile'], refreshable: 'any', result: 'credentials'}),
-  'products/update-consent': flow({access: 'continuous', markets: MARKETS_PRODUCTS, needs: ['products', 'credentials_id'], takes: [...UPDATE, 'products', 'auto_redirect_mobile', 'refreshable_items'], refreshable: 'any', result: 'credentials'}),
+  'products/connect-accounts': flow({
+    access: 'both',
+    markets: MARKETS_PRODUCTS,
+    needs: ['products'],
+    takes: [...CONNECT, 'products', 'auto_redirect_mobile'],
+    refreshable: 'any',
+    result: 'credentials',
+  }),
+  'products/update-consent': flow({
+    access: 'continuous',
+    markets: MARKETS_PRODUCTS,
+    needs: ['products', 'credentials_id'],
+    takes: [...UPDATE, 'products', 'auto_redirect_mobile', 'refreshable_items'],
+    refreshable: 'any',
+    result: 'credentials',
+  }),
   // resources/account-check (SDK reference; one-time needs market and locale) and the User Match guide (bare account-check)
-  'account-check/connect': flow({access: 'both', markets: MARKETS_ACCOUNT_CHECK_SDK, marketRequired: true, takes: PICK, result: 'account_verification_report_id'}),
+  'account-check/connect': flow({
+    access: 'both',
+    markets: MARKETS_ACCOUNT_CHECK_SDK,
+    marketRequired: true,
+    takes: PICK,
+    result: 'account_verification_report_id',
+  }),
   'account-check': flow({access: 'one-time', markets: MARKETS_ACCOUNT_CHECK_SDK, marketRequired: true, takes: PICK, result: 'account_verification_report_id'}),
   // tink-ab/tink-postman: Account Check continuous access
-  'account-check/update-consent': flow({access: 'continuous', markets: MARKETS_ACCOUNT_CHECK_SDK, needs: ['credentials_id'], takes: UPDATE, result: 'credentials'}),
+  'account-check/update-consent': flow({
+    access: 'continuous',
+    markets: MARKETS_ACCOUNT_CHECK_SDK,
+    needs: ['credentials_id'],
+    takes: UPDATE,
+    result: 'credentials',
+  }),
   // tink-link-web-api-reference-account-check (one-time); tink-ab/tink-postman-us uses it with authorization_code in the US
-  'account-check/create-report': flow({access: 'both', markets: [...MARKETS_ACCOUNT_CHECK_LINK, ...MARKETS_US], takes: [...REPORT, 'refreshable_items'], refreshable: ACCOUNT_CHECK_ITEMS, result: 'account_verification_report_id'}),
+  'account-check/create-report': flow({
+    access: 'both',
+    markets: [...MARKETS_ACCOUNT_CHECK_LINK, ...MARKETS_US],
+    takes: [...REPORT, 'refreshable_items'],
+    refreshable: ACCOUNT_CHECK_ITEMS,
+    result: 'account_verification_report_id',
+  }),
   // tink-link-web-api-reference-income-check
   'income-check/create-report': flow({access: 'one-time', markets: MARKETS_INCOME_CHECK, takes: REPORT, result: 'income_check_id'}),
   // resources/expense-check (Expense Check SDK reference)
@@ -100,13 +174,25 @@ export const LINK_FLOW_TABLE = {
   // tink-link-web-api-reference-account-aggregation: snapshot (authorize) and permanent users (credentials/*)
   authorize: flow({access: 'one-time', markets: MARKETS_TRANSACTIONS, takes: PICK, result: 'credentials'}),
   'credentials/add': flow({access: 'continuous', markets: MARKETS_TRANSACTIONS, takes: PICK, result: 'credentials'}),
-  'credentials/refresh': flow({access: 'continuous', markets: MARKETS_TRANSACTIONS, needs: ['credentials_id'], takes: [...UPDATE, 'authenticate'], result: 'credentials'}),
+  'credentials/refresh': flow({
+    access: 'continuous',
+    markets: MARKETS_TRANSACTIONS,
+    needs: ['credentials_id'],
+    takes: [...UPDATE, 'authenticate'],
+    result: 'credentials',
+  }),
   'credentials/authenticate': flow({access: 'continuous', markets: MARKETS_TRANSACTIONS, needs: ['credentials_id'], takes: UPDATE, result: 'credentials'}),
   'credentials/extend-consent': flow({access: 'continuous', markets: MARKETS_TRANSACTIONS, needs: ['credentials_id'], takes: UPDATE, result: 'credentials'}),
   // tink-link-web-api-reference-payment-initiation (pay); resources/payments (pay/direct, pay/credentials)
   pay: flow({access: 'one-time', markets: MARKETS_PAY, marketRequired: true, needs: ['payment_request_id'], takes: PICK, result: 'payment_request_id'}),
   'pay/direct': flow({access: 'both', markets: MARKETS_TRANSACTIONS, needs: ['payment_request_id'], takes: PICK, result: 'payment_request_id'}),
-  'pay/credentials': flow({access: 'continuous', markets: MARKETS_PAY, needs: ['credentials_id', 'payment_request_id'], takes: UI, result: 'payment_request_id'}),
+  'pay/credentials': flow({
+    access: 'continuous',
+    markets: MARKETS_PAY,
+    needs: ['credentials_id', 'payment_request_id'],
+    takes: UI,
+    result: 'payment_request_id',
+  }),
 } as const satisfies Record<string, LinkFlowSpec>
 
 export type LinkFlow = keyof typeof LINK_FLOW_TABLE

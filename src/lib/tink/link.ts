@@ -72,10 +72,15 @@ export function checkFlow(flow: string): LinkFlow {
 
 function checkCommaList(value: string, flag: string, allowed?: readonly string[]): string {
   const items = value.split(',').map((s) => s.trim())
-  if (items.some((s) => !s)) throw usageError(`${flag} has an empty item`, `Give a comma-separated list, e.g. ${flag} ${allowed?.slice(0, 2).join(',') ?? 'CHECKING_ACCOUNTS,CHECKING_TRANSACTIONS'}`)
+  if (items.some((s) => !s))
+    throw usageError(
+      `${flag} has an empty item`,
+      `Give a comma-separated list, e.g. ${flag} ${allowed?.slice(0, 2).join(',') ?? 'CHECKING_ACCOUNTS,CHECKING_TRANSACTIONS'}`,
+    )
   for (const item of items) {
     if (allowed && !allowed.includes(item)) throw usageError(`Unknown ${flag} item "${item}"`, `Use any of: ${allowed.join(', ')}`)
-    if (!allowed && !/^[A-Z][A-Z0-9_]*$/.test(item)) throw usageError(`${flag} item "${item}" is not an item name`, 'Item names are upper case with underscores, e.g. CHECKING_TRANSACTIONS')
+    if (!allowed && !/^[A-Z][A-Z0-9_]*$/.test(item))
+      throw usageError(`${flag} item "${item}" is not an item name`, 'Item names are upper case with underscores, e.g. CHECKING_TRANSACTIONS')
   }
   return items.join(',')
 }
@@ -84,7 +89,8 @@ function checkText(value: string | undefined, flag: string, max?: number): strin
   if (value === undefined) return undefined
   // eslint-disable-next-line no-control-regex -- control characters are what is refused
   if (!value.trim() || /[\u0000-\u001f\u007f]/.test(value)) throw usageError(`${flag} is empty or has control characters`, `Give a plain value to ${flag}`)
-  if (max !== undefined && [...value].length > max) throw usageError(`${flag} is longer than ${max} characters (${[...value].length})`, `Tink Link accepts at most ${max}`)
+  if (max !== undefined && [...value].length > max)
+    throw usageError(`${flag} is longer than ${max} characters (${[...value].length})`, `Tink Link accepts at most ${max}`)
   return value
 }
 
@@ -101,12 +107,16 @@ export function checkLinkParams(flow: LinkFlow, p: LinkParams): LinkParams {
   for (const [key, name, flag] of PARAMS) {
     if (spec.needs.includes(name) && !given(p[key])) throw usageError(`--flow ${flow} needs ${flag}`, needHint(name))
     if (given(p[key]) && !accepted.has(name)) {
-      throw usageError(`${flag} does not apply to --flow ${flow}`, `Tink takes ${name} on: ${flowsTaking(name).join(', ')}. Drop ${flag} or pick one of those flows`)
+      throw usageError(
+        `${flag} does not apply to --flow ${flow}`,
+        `Tink takes ${name} on: ${flowsTaking(name).join(', ')}. Drop ${flag} or pick one of those flows`,
+      )
     }
   }
   const out: LinkParams = {...p}
   if (p.products !== undefined) out.products = checkCommaList(p.products, '--products', LINK_PRODUCTS)
-  if (p.refreshableItems !== undefined) out.refreshableItems = checkCommaList(p.refreshableItems, '--refreshable-items', spec.refreshable === 'any' ? undefined : spec.refreshable)
+  if (p.refreshableItems !== undefined)
+    out.refreshableItems = checkCommaList(p.refreshableItems, '--refreshable-items', spec.refreshable === 'any' ? undefined : spec.refreshable)
   out.credentialsId = checkText(p.credentialsId, '--credentials-id')
   out.paymentRequestId = checkText(p.paymentRequestId, '--payment-request-id')
   out.financialInstitutionId = checkText(p.financialInstitutionId, '--financial-institution-id')
@@ -120,7 +130,8 @@ export function checkLinkParams(flow: LinkFlow, p: LinkParams): LinkParams {
   out.state = checkText(p.state, '--state')
   if (p.theme !== undefined) {
     const theme = p.theme.toUpperCase()
-    if (!(LINK_THEMES as readonly string[]).includes(theme)) throw usageError(`Unknown --theme "${p.theme}"`, `Use one of: ${LINK_THEMES.join(', ')} (either case)`)
+    if (!(LINK_THEMES as readonly string[]).includes(theme))
+      throw usageError(`Unknown --theme "${p.theme}"`, `Use one of: ${LINK_THEMES.join(', ')} (either case)`)
     out.theme = theme
   }
   if (p.appUri !== undefined) {
@@ -135,7 +146,7 @@ export function checkLinkParams(flow: LinkFlow, p: LinkParams): LinkParams {
 
 function needHint(name: LinkParamName): string {
   if (name === 'products') return `e.g. --products ACCOUNT_CHECK,TRANSACTIONS (any of ${LINK_PRODUCTS.join(', ')})`
-  if (name === 'payment_request_id') return 'Create the payment request with Tink\'s Payments API first, then give its id: --payment-request-id ID'
+  if (name === 'payment_request_id') return "Create the payment request with Tink's Payments API first, then give its id: --payment-request-id ID"
   return 'Give the id of the credentials this flow acts on'
 }
 
@@ -186,7 +197,13 @@ export function isLoopbackRedirect(uri: URL): boolean {
 }
 
 // The ids a flow's success redirect carries: account-check, income-check, risk-insights, payment-initiation reference pages; Expense Check SDK reference.
-export const REPORT_IDS: ReadonlyArray<Exclude<LinkResult, 'credentials'>> = ['account_verification_report_id', 'income_check_id', 'expense_check_id', 'risk_insights_id', 'payment_request_id']
+export const REPORT_IDS: ReadonlyArray<Exclude<LinkResult, 'credentials'>> = [
+  'account_verification_report_id',
+  'income_check_id',
+  'expense_check_id',
+  'risk_insights_id',
+  'payment_request_id',
+]
 
 /** What Tink Link sent to the redirect URI, parsed from its query. */
 export interface LinkCallback {
@@ -205,7 +222,15 @@ export function parseLinkCallback(q: URLSearchParams): LinkCallback {
   if (name) out.report = {name, id: get(name) as string}
   const error = get('error')
   if (error) {
-    out.error = {error, errorReason: get('error_reason'), errorType: get('error_type'), message: get('message'), trackingId: get('tracking_id'), providerName: get('provider_name'), paymentRequestId: get('payment_request_id')}
+    out.error = {
+      error,
+      errorReason: get('error_reason'),
+      errorType: get('error_type'),
+      message: get('message'),
+      trackingId: get('tracking_id'),
+      providerName: get('provider_name'),
+      paymentRequestId: get('payment_request_id'),
+    }
   }
   return out
 }

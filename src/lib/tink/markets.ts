@@ -6,11 +6,32 @@
 
 /** ISO 3166-1 alpha-2 codes officially assigned (249): the shape of a market code. */
 export const ISO_COUNTRIES: ReadonlySet<string> = new Set(
-  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'.split(' '),
+  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'.split(
+    ' ',
+  ),
 )
 
 // Tink Link web references, "Markets" tables (tink-link-web-api-reference-transactions, -business-transactions, -payment-initiation).
-export const MARKETS_TRANSACTIONS: readonly string[] = ['AT', 'BE', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GB', 'IE', 'IT', 'LT', 'LV', 'NL', 'NO', 'PL', 'PT', 'SE']
+export const MARKETS_TRANSACTIONS: readonly string[] = [
+  'AT',
+  'BE',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GB',
+  'IE',
+  'IT',
+  'LT',
+  'LV',
+  'NL',
+  'NO',
+  'PL',
+  'PT',
+  'SE',
+]
 // Account Check SDK reference (resources/account-check): the Transactions markets and CZ.
 export const MARKETS_ACCOUNT_CHECK_SDK: readonly string[] = [...MARKETS_TRANSACTIONS, 'CZ']
 // tink-link-web-api-reference-account-check, "Markets".
@@ -32,7 +53,24 @@ export const MARKETS_US: readonly string[] = ['US']
 export const TINK_MARKETS: ReadonlySet<string> = new Set([...MARKETS_ACCOUNT_CHECK_SDK, ...MARKETS_US])
 
 // The "Locales" table of every Tink Link web reference page (16; the SDK references add cs_CZ).
-export const TINK_LOCALES: readonly string[] = ['da_DK', 'de_DE', 'en_US', 'en_GB', 'es_ES', 'fi_FI', 'fr_FR', 'it_IT', 'nl_NL', 'no_NO', 'pt_PT', 'pl_PL', 'sv_SE', 'et_EE', 'lt_LT', 'lv_LV']
+export const TINK_LOCALES: readonly string[] = [
+  'da_DK',
+  'de_DE',
+  'en_US',
+  'en_GB',
+  'es_ES',
+  'fi_FI',
+  'fr_FR',
+  'it_IT',
+  'nl_NL',
+  'no_NO',
+  'pt_PT',
+  'pl_PL',
+  'sv_SE',
+  'et_EE',
+  'lt_LT',
+  'lv_LV',
+]
 
 /**
  * tink's choice, not Tink's: Tink documents no default locale per market, and the seed contract of
@@ -40,8 +78,25 @@ export const TINK_LOCALES: readonly string[] = ['da_DK', 'de_DE', 'en_US', 'en_G
  * (AT de_DE, BE nl_NL, IE en_GB); en_US for every other market (CZ included: cs_CZ is not a Link locale).
  */
 const MAIN_LANGUAGE_LOCALE: Readonly<Record<string, string>> = {
-  AT: 'de_DE', BE: 'nl_NL', DE: 'de_DE', DK: 'da_DK', EE: 'et_EE', ES: 'es_ES', FI: 'fi_FI', FR: 'fr_FR', GB: 'en_GB',
-  IE: 'en_GB', IT: 'it_IT', LT: 'lt_LT', LV: 'lv_LV', NL: 'nl_NL', NO: 'no_NO', PL: 'pl_PL', PT: 'pt_PT', SE: 'sv_SE', US: 'en_US',
+  AT: 'de_DE',
+  BE: 'nl_NL',
+  DE: 'de_DE',
+  DK: 'da_DK',
+  EE: 'et_EE',
+  ES: 'es_ES',
+  FI: 'fi_FI',
+  FR: 'fr_FR',
+  GB: 'en_GB',
+  IE: 'en_GB',
+  IT: 'it_IT',
+  LT: 'lt_LT',
+  LV: 'lv_LV',
+  NL: 'nl_NL',
+  NO: 'no_NO',
+  PL: 'pl_PL',
+  PT: 'pt_PT',
+  SE: 'sv_SE',
+  US: 'en_US',
 }
 
 export function isMarket(value: unknown): value is string {

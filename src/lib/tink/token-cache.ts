@@ -82,7 +82,12 @@ export class CachedTokens {
     const known = this.keys.get(scope ?? '')
     if (known) return known
     const key = this.credentials().then(({clientId, clientSecret}) => {
-      const scopes = (scope ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort().join(',')
+      const scopes = (scope ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .sort()
+        .join(',')
       const secret = createHash('sha256').update(clientSecret).digest('hex').slice(0, 16)
       return `${clientId}|${secret}|${this.baseUrl}|${scopes}`
     })

@@ -87,7 +87,11 @@ export function checkId(value: string, flag: string): string {
   if (/[\u0000-\u001f\u007f]/.test(value)) throw usageError(`${flag} contains control characters`, 'Give a printable id')
   // Before the spaces check: trim() also removes a byte order mark, which is no space.
   const invisible = invisibleCharacter(value)
-  if (invisible) throw usageError(`${flag} contains an invisible character, ${invisible}`, 'Retype the id (a copy from a web page or document can carry such characters); Tink would store it as part of the id')
+  if (invisible)
+    throw usageError(
+      `${flag} contains an invisible character, ${invisible}`,
+      'Retype the id (a copy from a web page or document can carry such characters); Tink would store it as part of the id',
+    )
   if (value !== value.trim()) throw usageError(`${flag} has leading or trailing spaces: "${value}"`, 'Remove the spaces')
   return value
 }

@@ -36,9 +36,13 @@ export function parseEventData(text: string | undefined): Record<string, unknown
   try {
     v = JSON.parse(text)
   } catch (error) {
-    throw usageError(`--data is not valid JSON: ${(error as Error).message}`, 'Give the event content as a JSON object, e.g. --data \'{"credentialsStatus":"TEMPORARY_ERROR"}\'')
+    throw usageError(
+      `--data is not valid JSON: ${(error as Error).message}`,
+      'Give the event content as a JSON object, e.g. --data \'{"credentialsStatus":"TEMPORARY_ERROR"}\'',
+    )
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw usageError('--data must be a JSON object (the event content)', 'e.g. --data \'{"id":"my-account"}\'')
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw usageError('--data must be a JSON object (the event content)', 'e.g. --data \'{"id":"my-account"}\'')
   return v as Record<string, unknown>
 }
 
@@ -78,13 +82,21 @@ export async function triggerEvent(deps: TriggerDeps, input: TriggerInput): Prom
     const said = emulatorMessage(error.body)
     if (said === undefined) throw error
     // 400: what was asked is wrong (usage); 404 no such user, 409 an external id of several apps (rejected).
-    throw new CliError(`emulator trigger: ${said}`, {exitCode: error.status === 400 ? ExitCode.USAGE : exitForStatus(error.status), status: error.status, requestId: error.requestId})
+    throw new CliError(`emulator trigger: ${said}`, {
+      exitCode: error.status === 400 ? ExitCode.USAGE : exitForStatus(error.status),
+      status: error.status,
+      requestId: error.requestId,
+    })
   }
   let r: Partial<TriggerResult>
   try {
     r = JSON.parse(res.body) as Partial<TriggerResult>
   } catch {
-    throw new CliError(`emulator trigger: the answer is not the emulator's JSON (HTTP ${res.status})`, {exitCode: ExitCode.UNAVAILABLE, status: res.status, requestId: res.requestId})
+    throw new CliError(`emulator trigger: the answer is not the emulator's JSON (HTTP ${res.status})`, {
+      exitCode: ExitCode.UNAVAILABLE,
+      status: res.status,
+      requestId: res.requestId,
+    })
   }
   return {event: input.event, userId: String(r.userId ?? ''), endpoints: Number(r.endpoints ?? 0)}
 }

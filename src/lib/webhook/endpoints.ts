@@ -64,14 +64,17 @@ export class WebhookEndpoints {
       })
     } catch (err) {
       if (tinkSaid(err, 409) && unanswered) {
-        throw new CliError('A webhook endpoint with this url and these events exists: most likely this command created it (its first attempt got no answer) and its secret was lost', {
-          exitCode: ExitCode.REJECTED,
-          status: 409,
-          code: CREATED_BY_EARLIER_ATTEMPT,
-          requestId: err.requestId,
-          hint: 'Find it with tink webhook list, delete it with tink webhook delete ID, and create it again',
-          fromTink: true,
-        })
+        throw new CliError(
+          'A webhook endpoint with this url and these events exists: most likely this command created it (its first attempt got no answer) and its secret was lost',
+          {
+            exitCode: ExitCode.REJECTED,
+            status: 409,
+            code: CREATED_BY_EARLIER_ATTEMPT,
+            requestId: err.requestId,
+            hint: 'Find it with tink webhook list, delete it with tink webhook delete ID, and create it again',
+            fromTink: true,
+          },
+        )
       }
       if (tinkSaid(err, 409)) {
         throw new CliError(`A webhook endpoint for ${input.url} subscribed to one or more of these events already exists (HTTP 409)`, {
@@ -141,7 +144,8 @@ function checkEndpoint(value: unknown, res: HttpResponse, what: string): Webhook
   const e = value as Record<string, unknown>
   if (typeof e.id !== 'string' || !e.id) throw shapeError(what, res, 'a webhook endpoint has no id')
   if (typeof e.url !== 'string') throw shapeError(what, res, `webhook endpoint ${e.id} has no url`)
-  if (!Array.isArray(e.enabledEvents) || !e.enabledEvents.every((x) => typeof x === 'string')) throw shapeError(what, res, `webhook endpoint ${e.id} has no list of enabledEvents`)
+  if (!Array.isArray(e.enabledEvents) || !e.enabledEvents.every((x) => typeof x === 'string'))
+    throw shapeError(what, res, `webhook endpoint ${e.id} has no list of enabledEvents`)
   return {...e, disabled: e.disabled === true} as WebhookEndpoint
 }
 

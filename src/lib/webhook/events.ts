@@ -20,11 +20,21 @@ export const TINK_EVENTS: Readonly<Record<string, string>> = {
 
 /** `--events a,b` (repeatable): the distinct names in the order given; an unknown one is a usage error listing Tink's. */
 export function parseEvents(values: readonly string[]): string[] {
-  const names = [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean))]
+  const names = [
+    ...new Set(
+      values
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ]
   if (names.length === 0) throw usageError('--events lists no event', `Give one or more of: ${Object.keys(TINK_EVENTS).join(', ')}`)
   const unknown = names.filter((n) => !Object.hasOwn(TINK_EVENTS, n))
   if (unknown.length > 0) {
-    throw usageError(`Unknown event${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}`, `Tink's events are: ${Object.keys(TINK_EVENTS).join(', ')}`)
+    throw usageError(
+      `Unknown event${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}`,
+      `Tink's events are: ${Object.keys(TINK_EVENTS).join(', ')}`,
+    )
   }
   return names
 }

@@ -62,18 +62,34 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://listener')
-    if (opts.path !== undefined && url.pathname !== opts.path) return void res.writeHead(404, {'content-type': 'text/plain'}).end(`tink webhook listen serves ${opts.path} only\n`)
+    if (opts.path !== undefined && url.pathname !== opts.path)
+      return void res.writeHead(404, {'content-type': 'text/plain'}).end(`tink webhook listen serves ${opts.path} only\n`)
     if (req.method !== 'POST') return void res.writeHead(405, {allow: 'POST', 'content-type': 'text/plain'}).end('Tink delivers webhooks with POST\n')
     const body = await readBody(req)
     if (body === undefined) {
       state.count++
       const message = `Not checked: the body is over ${MAX_BODY_BYTES} bytes`
       res.writeHead(413, {'content-type': 'text/plain'}).end(`${message}\n`)
-      return opts.onDelivery({receivedAt: new Date().toISOString(), method: 'POST', path: url.pathname, verified: false, reason: 'too_large', message, status: 413})
+      return opts.onDelivery({
+        receivedAt: new Date().toISOString(),
+        method: 'POST',
+        path: url.pathname,
+        verified: false,
+        reason: 'too_large',
+        message,
+        status: 413,
+      })
     }
     const header = req.headers[SIGNATURE_HEADER]
     const verdict = verifySignature({header: Array.isArray(header) ? header.join(',') : header, body, secret: opts.secret, maxAgeS: opts.maxAgeS, now: now()})
-    const delivery: Delivery = {receivedAt: new Date().toISOString(), method: 'POST', path: url.pathname, verified: verdict.valid, status: 200, ...payloadFields(body)}
+    const delivery: Delivery = {
+      receivedAt: new Date().toISOString(),
+      method: 'POST',
+      path: url.pathname,
+      verified: verdict.valid,
+      status: 200,
+      ...payloadFields(body),
+    }
     state.count++
     if (!verdict.valid) {
       delivery.reason = verdict.reason
@@ -149,16 +165,36 @@ async function forwarder(target: string): Promise<Forward> {
       return {status: res.statusCode, headers: answerHeaders, body: answer}
     } catch (err) {
       const message = err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.message) : String(err)
-      return {status: 502, headers: {'content-type': 'text/plain'}, body: Buffer.from(`tink webhook listen could not reach ${target}: ${message}\n`), error: message}
+      return {
+        status: 502,
+        headers: {'content-type': 'text/plain'},
+        body: Buffer.from(`tink webhook listen could not reach ${target}: ${message}\n`),
+        error: message,
+      }
     }
   }
 }
 
 function listenError(err: NodeJS.ErrnoException, host: string, port: number): CliError {
   const where = `${host}:${port}`
-  if (err.code === 'EADDRINUSE') return new CliError(`Cannot listen on ${where}: the port is in use`, {exitCode: ExitCode.UNAVAILABLE, code: 'port_in_use', hint: 'Pick another --port, or stop what listens there'})
-  if (err.code === 'EACCES') return new CliError(`Cannot listen on ${where}: permission denied`, {exitCode: ExitCode.UNAVAILABLE, code: 'listen_failed', hint: 'Use a --port above 1023'})
-  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new CliError(`Cannot listen on ${where}: this machine has no such address`, {exitCode: ExitCode.UNAVAILABLE, code: 'listen_failed', hint: 'Use --host 127.0.0.1 (the default)'})
+  if (err.code === 'EADDRINUSE')
+    return new CliError(`Cannot listen on ${where}: the port is in use`, {
+      exitCode: ExitCode.UNAVAILABLE,
+      code: 'port_in_use',
+      hint: 'Pick another --port, or stop what listens there',
+    })
+  if (err.code === 'EACCES')
+    return new CliError(`Cannot listen on ${where}: permission denied`, {
+      exitCode: ExitCode.UNAVAILABLE,
+      code: 'listen_failed',
+      hint: 'Use a --port above 1023',
+    })
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+    return new CliError(`Cannot listen on ${where}: this machine has no such address`, {
+      exitCode: ExitCode.UNAVAILABLE,
+      code: 'listen_failed',
+      hint: 'Use --host 127.0.0.1 (the default)',
+    })
   return new CliError(`Cannot listen on ${where}: ${err.message}`, {exitCode: ExitCode.UNAVAILABLE, code: 'listen_failed'})
 }
 

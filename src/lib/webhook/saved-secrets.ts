@@ -52,11 +52,16 @@ export class WebhookSecrets {
   async pick(id: string | undefined): Promise<{id: string; secret: string}> {
     if (id !== undefined) {
       const secret = await this.get(id)
-      if (secret === undefined) throw usageError(`No saved secret for webhook ${id} in profile "${this.profile}"`, 'Save one with tink webhook create --save, or pipe it to --secret-stdin, or set TINK_WEBHOOK_SECRET')
+      if (secret === undefined)
+        throw usageError(
+          `No saved secret for webhook ${id} in profile "${this.profile}"`,
+          'Save one with tink webhook create --save, or pipe it to --secret-stdin, or set TINK_WEBHOOK_SECRET',
+        )
       return {id, secret}
     }
     const ids = await this.ids()
-    if (ids.length > 1) throw usageError(`Profile "${this.profile}" has saved secrets for ${ids.length} webhooks (${ids.join(', ')})`, 'Pick one with --webhook-id ID')
+    if (ids.length > 1)
+      throw usageError(`Profile "${this.profile}" has saved secrets for ${ids.length} webhooks (${ids.join(', ')})`, 'Pick one with --webhook-id ID')
     const only = ids[0]
     const secret = only === undefined ? undefined : await this.get(only)
     if (only === undefined || secret === undefined) throw noSecret(`profile "${this.profile}" has no saved webhook secret`)

@@ -65,7 +65,12 @@ export function verifySignature(input: VerifyInput): Verdict {
     return timingSafeEqual(Buffer.from(s, 'hex'), expected)
   })
   if (!matches) {
-    return {valid: false, reason: 'bad_signature', timestamp: parsed.timestamp, message: 'Bad signature: the HMAC-SHA256 of the timestamp and body with this secret does not match v1'}
+    return {
+      valid: false,
+      reason: 'bad_signature',
+      timestamp: parsed.timestamp,
+      message: 'Bad signature: the HMAC-SHA256 of the timestamp and body with this secret does not match v1',
+    }
   }
   // Checked after the signature, so a stale answer is about a genuine (if old) delivery.
   const age = input.now - parsed.timestamp

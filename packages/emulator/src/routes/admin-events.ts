@@ -47,7 +47,8 @@ export function adminEvent(admin: EventAdmin, req: IncomingMessage, text: string
   } else if (typeof externalUserId === 'string') {
     // External ids are unique per app only: several apps may have the same one.
     const matches = admin.store.liveUsers().filter((u) => u.external_user_id === externalUserId && (clientId === undefined || u.client_id === clientId))
-    if (matches.length > 1) return err(409, 'ambiguous_user', `${matches.length} apps have a user with external id ${JSON.stringify(externalUserId)}; give clientId or userId`)
+    if (matches.length > 1)
+      return err(409, 'ambiguous_user', `${matches.length} apps have a user with external id ${JSON.stringify(externalUserId)}; give clientId or userId`)
     user = matches[0]
   } else return bad('userId or externalUserId must be a string')
   if (!user) return err(404, 'user_not_found', `No user ${JSON.stringify(userId ?? externalUserId)}${clientId === undefined ? '' : ` of client ${clientId}`}`)

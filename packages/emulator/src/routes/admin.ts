@@ -39,7 +39,8 @@ export function adminReply(admin: Admin, req: IncomingMessage, path: string, bod
   if (path === '/__emulator/deliveries') return ok(admin.deliveries)
   if (path === '/__emulator/webhook-retry') {
     const ms = Number(body.trim())
-    if (body.trim() === '' || !Number.isInteger(ms) || ms < 0) return err(400, 'invalid_webhook_retry', `The body must be the first retry interval in whole milliseconds, 0 or more, got ${JSON.stringify(body)}`)
+    if (body.trim() === '' || !Number.isInteger(ms) || ms < 0)
+      return err(400, 'invalid_webhook_retry', `The body must be the first retry interval in whole milliseconds, 0 or more, got ${JSON.stringify(body)}`)
     admin.setWebhookRetryMs(ms)
     return {status: 204}
   }

@@ -38,7 +38,9 @@ function providerConsents(core: Core, ctx: Ctx): Reply {
     sessionExpiryDate: c.sessionExpiryDate,
     sessionExtendable: c.status === 'UPDATED',
     accountIds: data!.accounts.filter((a) => a.credentialsId === c.id).map((a) => a.id),
-    ...(c.status === 'UPDATED' ? {} : {detailedError: {type: c.status, displayMessage: c.statusPayload, details: {reason: c.status, retryable: c.status === 'TEMPORARY_ERROR'}}}),
+    ...(c.status === 'UPDATED'
+      ? {}
+      : {detailedError: {type: c.status, displayMessage: c.statusPayload, details: {reason: c.status, retryable: c.status === 'TEMPORARY_ERROR'}}}),
   }))
   return ok({providerConsents})
 }

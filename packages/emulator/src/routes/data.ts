@@ -30,7 +30,13 @@ export function dataRoutes(core: Core): RouteDef[] {
 }
 
 /** Values of a filter that may be repeated or comma-separated. */
-const many = (q: URLSearchParams, name: string): Set<string> => new Set(q.getAll(name).flatMap((v) => v.split(',')).filter((v) => v !== ''))
+const many = (q: URLSearchParams, name: string): Set<string> =>
+  new Set(
+    q
+      .getAll(name)
+      .flatMap((v) => v.split(','))
+      .filter((v) => v !== ''),
+  )
 
 interface Page {
   size: number
@@ -129,7 +135,10 @@ function listTransactions(core: Core, ctx: Ctx): Reply {
   if (bad) return bad
   const gte = q.get('bookedDateGte') ?? ''
   const lte = q.get('bookedDateLte') ?? ''
-  for (const [name, v] of [['bookedDateGte', gte], ['bookedDateLte', lte]] as const) {
+  for (const [name, v] of [
+    ['bookedDateGte', gte],
+    ['bookedDateLte', lte],
+  ] as const) {
     if (v !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return err(400, 'invalid_request', `${name} must be a date like 2025-03-01, got ${JSON.stringify(v)}`)
   }
   // The filter is part of the token's signature: a token only continues the listing it came from.

@@ -37,7 +37,13 @@ export function linkOutcome(core: Core, o: Outcome): Reply {
   const data = o.user ? core.store.dataOf(o.user.user_id) : undefined
   const existing = o.existing === undefined ? undefined : data?.credentials.find((c) => c.id === o.existing)
   if (o.choice === 'demo-cancel') {
-    return o.back({error: 'USER_CANCELLED', error_reason: 'USER_CANCELLED', message: 'You cancelled the connection to your bank.', tracking_id: o.trackingId, provider_name: DEMO_PROVIDER})
+    return o.back({
+      error: 'USER_CANCELLED',
+      error_reason: 'USER_CANCELLED',
+      message: 'You cancelled the connection to your bank.',
+      tracking_id: o.trackingId,
+      provider_name: DEMO_PROVIDER,
+    })
   }
   if (o.choice === 'demo-auth-error' || o.choice === 'demo-temporary-error') {
     const status = o.choice === 'demo-auth-error' ? 'AUTHENTICATION_ERROR' : 'TEMPORARY_ERROR'
@@ -53,8 +59,24 @@ export function linkOutcome(core: Core, o: Outcome): Reply {
     }
     return o.back(
       status === 'AUTHENTICATION_ERROR'
-        ? {error: 'AUTHENTICATION_ERROR', error_reason: 'USER_LOGIN_ERROR', error_type: 'STATIC_CREDENTIALS_INCORRECT', message: 'The bank did not accept your login details.', tracking_id: o.trackingId, credentials, provider_name: DEMO_PROVIDER}
-        : {error: 'TEMPORARY_ERROR', error_reason: 'BANK_SERVICE_UNAVAILABLE', error_type: 'PROVIDER_ERROR', message: 'Your bank is temporarily unavailable. Try again later.', tracking_id: o.trackingId, credentials, provider_name: DEMO_PROVIDER},
+        ? {
+            error: 'AUTHENTICATION_ERROR',
+            error_reason: 'USER_LOGIN_ERROR',
+            error_type: 'STATIC_CREDENTIALS_INCORRECT',
+            message: 'The bank did not accept your login details.',
+            tracking_id: o.trackingId,
+            credentials,
+            provider_name: DEMO_PROVIDER,
+          }
+        : {
+            error: 'TEMPORARY_ERROR',
+            error_reason: 'BANK_SERVICE_UNAVAILABLE',
+            error_type: 'PROVIDER_ERROR',
+            message: 'Your bank is temporarily unavailable. Try again later.',
+            tracking_id: o.trackingId,
+            credentials,
+            provider_name: DEMO_PROVIDER,
+          },
     )
   }
 
@@ -96,7 +118,11 @@ export function linkOutcome(core: Core, o: Outcome): Reply {
   }
   // Account Check flows, and the products flow with ACCOUNT_CHECK, return a verification report id.
   let reportId: string | undefined
-  if (o.spec.result === 'account-check' || o.spec.result === 'account-check-report' || (o.spec.takesProducts && (o.products ?? '').split(',').includes('ACCOUNT_CHECK'))) {
+  if (
+    o.spec.result === 'account-check' ||
+    o.spec.result === 'account-check-report' ||
+    (o.spec.takesProducts && (o.products ?? '').split(',').includes('ACCOUNT_CHECK'))
+  ) {
     reportId = newHexId()
     core.store.dataOf(user.user_id).reports.set(reportId, credentialsId)
   }

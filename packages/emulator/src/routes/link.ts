@@ -27,7 +27,8 @@ function link(core: Core, ctx: Ctx): Reply {
   const locale = q.get('locale') ?? undefined
   const html = (status: number, body: string): Reply => ({status, body, contentType: HTML_CT})
   // Where Tink Link cannot send the user back, it shows the error itself.
-  const page = (reason: string, message: string, status = 400): Reply => html(status, renderErrorPage({error: 'BAD_REQUEST', reason, message, trackingId, locale}))
+  const page = (reason: string, message: string, status = 400): Reply =>
+    html(status, renderErrorPage({error: 'BAD_REQUEST', reason, message, trackingId, locale}))
 
   const spec = flowSpec(flow)
   if (!spec) return page('UNKNOWN_FLOW', `There is no Tink Link flow "${flow}".`, 404)
@@ -52,9 +53,11 @@ function link(core: Core, ctx: Ctx): Reply {
   const market = q.get('market') ?? undefined
   // A market outside every Tink list is refused: the emulator's choice (Tink may add markets).
   if (market !== undefined && !TINK_MARKETS.has(market)) return bad('INVALID_PARAMETER_MARKET', `The market "${market}" is not one of Tink's markets.`)
-  if (locale !== undefined && !(LINK_LOCALES as readonly string[]).includes(locale)) return bad('INVALID_PARAMETER_LOCALE', `The locale "${locale}" is not one of Tink Link's locales.`)
+  if (locale !== undefined && !(LINK_LOCALES as readonly string[]).includes(locale))
+    return bad('INVALID_PARAMETER_LOCALE', `The locale "${locale}" is not one of Tink Link's locales.`)
   const theme = q.get('theme') ?? undefined
-  if (theme !== undefined && !(LINK_THEMES as readonly string[]).includes(theme)) return bad('INVALID_PARAMETER_THEME', `The theme "${theme}" is not ${LINK_THEMES.join(' or ')}.`)
+  if (theme !== undefined && !(LINK_THEMES as readonly string[]).includes(theme))
+    return bad('INVALID_PARAMETER_THEME', `The theme "${theme}" is not ${LINK_THEMES.join(' or ')}.`)
   const inputProvider = q.get('input_provider')
   if (inputProvider !== null && inputProvider.length > 100) return bad('INVALID_PARAMETER_INPUT_PROVIDER', 'input_provider is longer than 100 characters.')
   const inputUsername = q.get('input_username')
@@ -88,12 +91,14 @@ function link(core: Core, ctx: Ctx): Reply {
     if (!code) return invalid('is unknown or was already used')
     if (code.expiresAt <= core.now()) return invalid('has expired')
     // Only a delegated grant for Tink Link's own client id, minted by this app, starts a flow.
-    if (!code.delegated || code.clientId !== TINK_LINK_CLIENT_ID) return invalid(`was not minted by authorization-grant/delegate for actor ${TINK_LINK_CLIENT_ID}`)
+    if (!code.delegated || code.clientId !== TINK_LINK_CLIENT_ID)
+      return invalid(`was not minted by authorization-grant/delegate for actor ${TINK_LINK_CLIENT_ID}`)
     if (code.issuer !== clientId) return invalid('was issued to another app')
     user = core.store.getUser(code.userId)
     if (!user) return invalid('belongs to a user that no longer exists')
   } else {
-    if (spec.access === 'continuous') return bad('INVALID_PARAMETER_AUTHORIZATION_CODE', `The flow ${flow} is for permanent users: it needs authorization_code.`)
+    if (spec.access === 'continuous')
+      return bad('INVALID_PARAMETER_AUTHORIZATION_CODE', `The flow ${flow} is for permanent users: it needs authorization_code.`)
     // One-time access has no user whose market and locale could apply.
     if (spec.marketLocaleRequired && market === undefined) return bad('INVALID_PARAMETER_MARKET', `The flow ${flow} needs market.`)
     if (spec.marketLocaleRequired && locale === undefined) return bad('INVALID_PARAMETER_LOCALE', `The flow ${flow} needs locale.`)

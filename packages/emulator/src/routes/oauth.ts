@@ -107,7 +107,8 @@ function grant(core: Core, ctx: Ctx, delegate: boolean): Reply {
   let actor = client.id
   if (delegate) {
     // Tink's example app sends response_type=code; no other response type exists.
-    if (f.response_type !== undefined && f.response_type !== 'code') return err(400, 'invalid_request', `response_type must be code, got ${JSON.stringify(f.response_type)}`)
+    if (f.response_type !== undefined && f.response_type !== 'code')
+      return err(400, 'invalid_request', `response_type must be code, got ${JSON.stringify(f.response_type)}`)
     if (!idHint) return err(400, 'invalid_request', 'id_hint is required for a delegated grant')
     if (!f.actor_client_id) return err(400, 'invalid_request', 'actor_client_id is required for a delegated grant')
     actor = f.actor_client_id

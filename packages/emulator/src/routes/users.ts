@@ -38,7 +38,8 @@ function createUserInner(core: Core, ctx: Ctx, clientId: string): Reply {
   if (isReply(body)) return body
   const {external_user_id: ext, market, locale} = body
   const retentionIn = body.retention_class ?? 'PERMANENT'
-  if (ext !== undefined && ext !== null && (typeof ext !== 'string' || ext === '')) return err(400, 'invalid_request', 'external_user_id must be a non-empty string')
+  if (ext !== undefined && ext !== null && (typeof ext !== 'string' || ext === ''))
+    return err(400, 'invalid_request', 'external_user_id must be a non-empty string')
   if (!isTinkMarket(market)) {
     return err(400, 'invalid_market', `market must be one of Tink's markets (upper-case ISO 3166-1 alpha-2, e.g. GB, SE), got ${JSON.stringify(market)}`)
   }
@@ -82,7 +83,12 @@ export function userOf(core: Core, ctx: Ctx, scope: string | readonly string[]):
   return core.store.getUser(auth.userId!)!
 }
 
-const profileOf = (u: UserRecord): Record<string, string> => ({locale: u.locale, market: u.market, currency: currencyOf(u.market), timeZone: timeZoneOf(u.market)})
+const profileOf = (u: UserRecord): Record<string, string> => ({
+  locale: u.locale,
+  market: u.market,
+  currency: currencyOf(u.market),
+  timeZone: timeZoneOf(u.market),
+})
 
 function getUser(core: Core, ctx: Ctx): Reply {
   const u = userOf(core, ctx, 'user:read')

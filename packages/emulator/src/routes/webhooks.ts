@@ -23,7 +23,11 @@ const READ_ONLY = ['id', 'createdAt', 'updatedAt']
 export function webhookRoutes(core: Core): RouteDef[] {
   return [
     {path: PATH, methods: ['GET', 'POST'], handler: (c) => (c.req.method === 'POST' ? create(core, c) : list(core, c))},
-    {pattern: /^\/events\/v2\/webhook-endpoints\/([^/]+)$/, methods: ['PATCH', 'DELETE'], handler: (c) => (c.req.method === 'PATCH' ? update(core, c) : remove(core, c))},
+    {
+      pattern: /^\/events\/v2\/webhook-endpoints\/([^/]+)$/,
+      methods: ['PATCH', 'DELETE'],
+      handler: (c) => (c.req.method === 'PATCH' ? update(core, c) : remove(core, c)),
+    },
   ]
 }
 

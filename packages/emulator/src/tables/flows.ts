@@ -40,7 +40,12 @@ export interface FlowSpec {
 
 // Tink Link web reference, transactions: the six refreshable_items values (also Business Transactions).
 export const TRANSACTIONS_REFRESHABLE_ITEMS = [
-  'CHECKING_ACCOUNTS', 'CHECKING_TRANSACTIONS', 'SAVING_ACCOUNTS', 'SAVING_TRANSACTIONS', 'CREDITCARD_ACCOUNTS', 'CREDITCARD_TRANSACTIONS',
+  'CHECKING_ACCOUNTS',
+  'CHECKING_TRANSACTIONS',
+  'SAVING_ACCOUNTS',
+  'SAVING_TRANSACTIONS',
+  'CREDITCARD_ACCOUNTS',
+  'CREDITCARD_TRANSACTIONS',
 ] as const
 // Tink Link web reference, account-check/create-report: refreshable_items.
 export const REPORT_REFRESHABLE_ITEMS = ['IDENTITY_DATA', 'CHECKING_ACCOUNTS', 'SAVING_ACCOUNTS'] as const
@@ -54,7 +59,12 @@ export const LINK_DEFAULT_LOCALE = 'en_US'
 
 const TX = TRANSACTIONS_REFRESHABLE_ITEMS
 const consent = (markets: readonly string[], refreshableItems?: readonly string[]): FlowSpec => ({
-  access: 'continuous', markets, marketLocaleRequired: false, needsCredentialsId: true, refreshableItems, result: 'connection',
+  access: 'continuous',
+  markets,
+  marketLocaleRequired: false,
+  needsCredentialsId: true,
+  refreshableItems,
+  result: 'connection',
 })
 
 // Flow name -> what Tink documents for it (TINK-API-NOTES "Link flows, checked page by page").
@@ -64,23 +74,49 @@ export const LINK_FLOWS: Readonly<Record<string, FlowSpec>> = {
   'transactions/extend-consent': consent(TRANSACTIONS_MARKETS, TX),
   'products/connect-accounts': {access: 'both', markets: PRODUCTS_MARKETS, marketLocaleRequired: false, takesProducts: true, result: 'connection'},
   'products/update-consent': {...consent(PRODUCTS_MARKETS), takesProducts: true},
-  'business-transactions/connect-accounts': {access: 'both', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: true, refreshableItems: TX, result: 'connection'},
+  'business-transactions/connect-accounts': {
+    access: 'both',
+    markets: TRANSACTIONS_MARKETS,
+    marketLocaleRequired: true,
+    refreshableItems: TX,
+    result: 'connection',
+  },
   'business-transactions/update-consent': consent(TRANSACTIONS_MARKETS, TX),
   'account-check/connect': {access: 'both', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: true, result: 'account-check'},
   'account-check/update-consent': {...consent(ACCOUNT_CHECK_MARKETS), result: 'account-check'},
   // Tink Link web reference, account-check (Verify account): success is account_verification_report_id and state only.
-  'account-check/create-report': {access: 'both', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: false, takesExternalReference: true, refreshableItems: REPORT_REFRESHABLE_ITEMS, result: 'account-check-report'},
+  'account-check/create-report': {
+    access: 'both',
+    markets: ACCOUNT_CHECK_MARKETS,
+    marketLocaleRequired: false,
+    takesExternalReference: true,
+    refreshableItems: REPORT_REFRESHABLE_ITEMS,
+    result: 'account-check-report',
+  },
   // User Match guide: the bare account-check flow, one-time only.
   'account-check': {access: 'one-time', markets: ACCOUNT_CHECK_MARKETS, marketLocaleRequired: false, result: 'account-check-report'},
   'income-check/create-report': {access: 'one-time', markets: INCOME_CHECK_MARKETS, marketLocaleRequired: false, result: 'income-check'},
   'expense-check/create-report': {access: 'one-time', markets: EXPENSE_CHECK_MARKETS, marketLocaleRequired: false, result: 'expense-check'},
-  'risk-insights/create-report': {access: 'one-time', markets: RISK_INSIGHTS_MARKETS, marketLocaleRequired: false, takesExternalReference: true, result: 'risk-insights'},
+  'risk-insights/create-report': {
+    access: 'one-time',
+    markets: RISK_INSIGHTS_MARKETS,
+    marketLocaleRequired: false,
+    takesExternalReference: true,
+    result: 'risk-insights',
+  },
   'reports/create-report': {access: 'one-time', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: false, result: 'connection'},
   authorize: {access: 'one-time', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: false, result: 'connection'},
   pay: {access: 'one-time', markets: PAY_MARKETS, marketLocaleRequired: true, needsPaymentRequestId: true, result: 'payment'},
   // One-time payments guide (integrate-one-time-payments-in-web-apps): pay/direct with payment_request_id; with a delegated code for permanent users.
   'pay/direct': {access: 'both', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: false, needsPaymentRequestId: true, result: 'payment'},
-  'pay/credentials': {access: 'continuous', markets: PAY_MARKETS, marketLocaleRequired: false, needsCredentialsId: true, needsPaymentRequestId: true, result: 'payment'},
+  'pay/credentials': {
+    access: 'continuous',
+    markets: PAY_MARKETS,
+    marketLocaleRequired: false,
+    needsCredentialsId: true,
+    needsPaymentRequestId: true,
+    result: 'payment',
+  },
   'credentials/add': {access: 'continuous', markets: TRANSACTIONS_MARKETS, marketLocaleRequired: false, result: 'connection'},
   'credentials/refresh': {...consent(TRANSACTIONS_MARKETS)},
   'credentials/authenticate': {...consent(TRANSACTIONS_MARKETS)},

@@ -36,7 +36,22 @@ export const TINK_MARKETS: ReadonlySet<string> = new Set<string>([
 
 // Tink Link web references, `locale` (16 values; de_AT is not one).
 export const LINK_LOCALES = [
-  'da_DK', 'de_DE', 'en_US', 'en_GB', 'es_ES', 'fi_FI', 'fr_FR', 'it_IT', 'nl_NL', 'no_NO', 'pt_PT', 'pl_PL', 'sv_SE', 'et_EE', 'lt_LT', 'lv_LV',
+  'da_DK',
+  'de_DE',
+  'en_US',
+  'en_GB',
+  'es_ES',
+  'fi_FI',
+  'fr_FR',
+  'it_IT',
+  'nl_NL',
+  'no_NO',
+  'pt_PT',
+  'pl_PL',
+  'sv_SE',
+  'et_EE',
+  'lt_LT',
+  'lv_LV',
 ] as const
 // Tink Link SDK references add cs_CZ.
 export const SDK_LOCALES = [...LINK_LOCALES, 'cs_CZ'] as const
@@ -56,9 +71,25 @@ export const currencyOf = (market: string): string => CURRENCY[market] ?? 'EUR'
 
 // IANA time zones of the markets, for GET /api/v1/user's profile.timeZone.
 const TIME_ZONES: Record<string, string> = {
-  AT: 'Europe/Vienna', BE: 'Europe/Brussels', CZ: 'Europe/Prague', DE: 'Europe/Berlin', DK: 'Europe/Copenhagen', EE: 'Europe/Tallinn',
-  ES: 'Europe/Madrid', FI: 'Europe/Helsinki', FR: 'Europe/Paris', GB: 'Europe/London', IE: 'Europe/Dublin', IT: 'Europe/Rome',
-  LT: 'Europe/Vilnius', LV: 'Europe/Riga', NL: 'Europe/Amsterdam', NO: 'Europe/Oslo', PL: 'Europe/Warsaw', PT: 'Europe/Lisbon',
-  SE: 'Europe/Stockholm', US: 'America/New_York',
+  AT: 'Europe/Vienna',
+  BE: 'Europe/Brussels',
+  CZ: 'Europe/Prague',
+  DE: 'Europe/Berlin',
+  DK: 'Europe/Copenhagen',
+  EE: 'Europe/Tallinn',
+  ES: 'Europe/Madrid',
+  FI: 'Europe/Helsinki',
+  FR: 'Europe/Paris',
+  GB: 'Europe/London',
+  IE: 'Europe/Dublin',
+  IT: 'Europe/Rome',
+  LT: 'Europe/Vilnius',
+  LV: 'Europe/Riga',
+  NL: 'Europe/Amsterdam',
+  NO: 'Europe/Oslo',
+  PL: 'Europe/Warsaw',
+  PT: 'Europe/Lisbon',
+  SE: 'Europe/Stockholm',
+  US: 'America/New_York',
 }
 export const timeZoneOf = (market: string): string => TIME_ZONES[market] ?? 'Europe/Stockholm'

@@ -42,7 +42,11 @@ export const ROW_RETRIES = 2
  * done is reported from it. Decided synchronously as the row is taken, so line order decides which
  * line is "first" whatever the concurrency.
  */
-export function settledBefore(ledger: RowLedger, key: string | undefined, line: number): ({duplicateOf: number} & Partial<DoneRow>) | (DoneRow & {duplicateOf?: undefined}) | undefined {
+export function settledBefore(
+  ledger: RowLedger,
+  key: string | undefined,
+  line: number,
+): ({duplicateOf: number} & Partial<DoneRow>) | (DoneRow & {duplicateOf?: undefined}) | undefined {
   if (key === undefined) return undefined
   const first = ledger.firstLine(key, line)
   if (first !== undefined) return {duplicateOf: first}

@@ -55,7 +55,10 @@ export function createOperation(ctx: RowContext, opts: CreateOptions): RowOperat
         const user = await ctx.api.createUser(input, key)
         return {row: line, external_user_id: ext, user_id: user.user_id, status: 'created'}
       } catch (err) {
-        if (tinkSaid(err, 409)) return opts.ifExists === 'fail' ? {row: line, external_user_id: ext, status: 'failed', error: failure(err)} : {row: line, external_user_id: ext, status: 'exists'}
+        if (tinkSaid(err, 409))
+          return opts.ifExists === 'fail'
+            ? {row: line, external_user_id: ext, status: 'failed', error: failure(err)}
+            : {row: line, external_user_id: ext, status: 'exists'}
         if (!ctx.mayRetry(err, attempt)) return {row: line, external_user_id: ext, status: 'failed', error: failure(err)}
       }
     }

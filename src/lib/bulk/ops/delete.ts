@@ -15,7 +15,13 @@ const CHAIN_RESTARTS = 5
 export function deleteOperation(ctx: RowContext): RowOperation {
   return async (raw): Promise<RowResult> => {
     const checked = validateDeleteRow(raw)
-    if (!checked.ok) return {row: raw.line, external_user_id: raw.fields?.external_user_id || undefined, user_id: raw.fields?.user_id || undefined, ...invalidRow(raw.line, checked.reason)}
+    if (!checked.ok)
+      return {
+        row: raw.line,
+        external_user_id: raw.fields?.external_user_id || undefined,
+        user_id: raw.fields?.user_id || undefined,
+        ...invalidRow(raw.line, checked.reason),
+      }
     const ref: UserRef = checked.value
     const who = {row: raw.line, ...userFields(ref)}
     const settled = settledBefore(ctx.ledger, rowKey('delete', who), raw.line)

@@ -62,7 +62,8 @@ export async function* csvRows(columns: string[], headerLine: number, delimiter:
   }
   /** The row of one complete record, or undefined for a blank line; `stop` set when reading must end. */
   const recordRow = (line: number, text: string, quoted: boolean, bad: number | undefined): RawRow | undefined => {
-    if (bad !== undefined) return {line, error: bad === line ? `not valid UTF-8 text${NOT_UTF8.slice('is not valid UTF-8 text'.length)}` : `line ${bad} ${NOT_UTF8}`}
+    if (bad !== undefined)
+      return {line, error: bad === line ? `not valid UTF-8 text${NOT_UTF8.slice('is not valid UTF-8 text'.length)}` : `line ${bad} ${NOT_UTF8}`}
     let cells: string[]
     if (!quoted) {
       if (text.trim() === '') return undefined
@@ -185,4 +186,3 @@ function csvReason(e: CsvError, start: number): string {
       return `${e.message}`
   }
 }
-

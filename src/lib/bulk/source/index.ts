@@ -68,7 +68,10 @@ export async function openInput(file: string, stdin: Readable, explicitFormat?: 
   const header = parseHeader(first.text, delimiter, first.line)
   if (typeof header === 'string') {
     close()
-    throw usageError(`--file ${file}: the CSV header on line ${first.line} is broken: ${header}`, 'The first line must name the columns, e.g. external_user_id,market,locale,retention_class')
+    throw usageError(
+      `--file ${file}: the CSV header on line ${first.line} is broken: ${header}`,
+      'The first line must name the columns, e.g. external_user_id,market,locale,retention_class',
+    )
   }
   const columns = header.map((c) => c.trim().toLowerCase())
   const dup = columns.find((c, i) => columns.indexOf(c) !== i)
@@ -77,7 +80,8 @@ export async function openInput(file: string, stdin: Readable, explicitFormat?: 
     throw usageError(message, hint)
   }
   if (dup !== undefined) fail(`--file ${file}: the CSV header names column "${dup}" twice`, 'Give each column once')
-  if (columns.some((c) => c === '')) fail(`--file ${file}: the CSV header on line ${first.line} has an empty column name`, 'Name every column, e.g. external_user_id,market,locale')
+  if (columns.some((c) => c === ''))
+    fail(`--file ${file}: the CSV header on line ${first.line} has an empty column name`, 'Name every column, e.g. external_user_id,market,locale')
   return {
     format,
     columns,
@@ -86,4 +90,3 @@ export async function openInput(file: string, stdin: Readable, explicitFormat?: 
     rows: csvRows(columns, first.line, delimiter, guard, close),
   }
 }
-

@@ -106,7 +106,10 @@ export class LineGuard extends Transform {
 }
 
 function lineTooLong(line: number): CliError {
-  return usageError(`line ${line} of --file is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (a file without line breaks, or not a text file)`, 'Give a CSV or NDJSON file with one row per line')
+  return usageError(
+    `line ${line} of --file is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (a file without line breaks, or not a text file)`,
+    'Give a CSV or NDJSON file with one row per line',
+  )
 }
 
 export interface GuardLine {

@@ -29,7 +29,8 @@ function ndjsonRow(text: string, line: number): RawRow {
   } catch {
     return {line, error: 'not valid JSON; each line must be one JSON object'}
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return {line, error: 'not a JSON object; each line must be one object such as {"external_user_id":"u1"}'}
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return {line, error: 'not a JSON object; each line must be one object such as {"external_user_id":"u1"}'}
   const fields: Record<string, string | undefined> = {}
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const key = k.toLowerCase()
@@ -50,4 +51,3 @@ function stringFields(value: Record<string, unknown>): Record<string, string> {
   for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k.toLowerCase()] = v
   return out
 }
-

@@ -20,7 +20,11 @@ export function formatFromName(file: string, explicit?: string): InputFormat | u
 }
 
 export function unreadable(file: string, why: string): CliError {
-  return new CliError(`Cannot read --file ${file}: ${why}`, {exitCode: ExitCode.USAGE, code: 'file_unreadable', hint: 'Give the path of a CSV or NDJSON file, or - for standard input'})
+  return new CliError(`Cannot read --file ${file}: ${why}`, {
+    exitCode: ExitCode.USAGE,
+    code: 'file_unreadable',
+    hint: 'Give the path of a CSV or NDJSON file, or - for standard input',
+  })
 }
 
 /** What kind of thing `path` is when it is not a regular file ('a folder', 'a named pipe (FIFO)'...). */
@@ -56,10 +60,12 @@ export async function openStream(file: string, stdin: Readable): Promise<Readabl
   } catch (err) {
     if (err instanceof CliError) throw err
     const code = (err as NodeJS.ErrnoException).code
-    throw unreadable(file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String((err as Error).message))
+    throw unreadable(
+      file,
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String((err as Error).message),
+    )
   }
 }
-
 
 /**
  * Data lines in a file (non-blank lines, minus the header for CSV): the progress total and the
