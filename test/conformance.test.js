@@ -241,6 +241,22 @@ describe('every command through Prism proxy (--errors) in front of the emulator'
     assert.equal(countReceived(r.log, '/api/v1/user/delete'), 1)
     assert.equal(emu.users().some((u) => u.external_user_id === ext), false, 'the user is gone')
   })
+
+  test('webhook create (an https URL), list, get, update, delete: the commands conform', async () => {
+    const url = `https://app.example.com/tink/${process.pid}`
+    const made = assertConforms('webhook create', await viaPrism(proxy, ['webhook', 'create', '--url', url, '--events', 'refresh:finished,account:created', '--description', 'conformance', '--json']))
+    assert.match(made.secret, /\S/, 'create shows the secret once')
+    const listed = assertConforms('webhook list', await viaPrism(proxy, ['webhook', 'list', '--json']))
+    assert.ok(JSON.stringify(listed).includes(made.id), 'the new webhook is listed')
+    const got = assertConforms('webhook get', await viaPrism(proxy, ['webhook', 'get', made.id, '--json']))
+    assert.equal(got.url, url)
+    const updated = assertConforms('webhook update', await viaPrism(proxy, ['webhook', 'update', made.id, '--description', 'renamed', '--disable', '--json']))
+    assert.equal(updated.description, 'renamed')
+    assert.equal(updated.disabled, true)
+    assertConforms('webhook delete', await viaPrism(proxy, ['webhook', 'delete', made.id, '--yes', '--json']))
+    const after = assertConforms('webhook list after delete', await viaPrism(proxy, ['webhook', 'list', '--json']))
+    assert.ok(!JSON.stringify(after).includes(made.id), 'the webhook is gone')
+  })
 })
 
 describe('every command against Prism mock (--errors): spec-generated answers', () => {
