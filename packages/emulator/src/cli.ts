@@ -46,6 +46,18 @@ Exit codes: 0 stopped by SIGTERM, 130 stopped by Ctrl+C, 2 a bad option, 5 it ca
 `
 
 /** The lines `tink-emulator` (and `tink emulator start`) print once listening. */
+/** What `--json` prints once the emulator listens: the one object both `tink-emulator` and `tink emulator start` print. */
+export function startRecord(running: RunningEmulator) {
+  return {
+    url: running.url,
+    linkUrl: running.url,
+    clientId: BUILTIN_CLIENT.id,
+    clientSecret: BUILTIN_CLIENT.secret,
+    port: running.port,
+    redirectUris: running.registeredRedirectUris,
+  }
+}
+
 export function startBanner(running: RunningEmulator, clients: EmulatorClient[], demoData: boolean): string[] {
   return [
     `Tink emulator listening on ${running.url}`,
@@ -154,15 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     return e.code === undefined && /state file/.test(e.message) ? 2 : 5
   }
   if (values.json) {
-    const line = {
-      url: running.url,
-      linkUrl: running.url,
-      clientId: BUILTIN_CLIENT.id,
-      clientSecret: BUILTIN_CLIENT.secret,
-      port: running.port,
-      redirectUris: running.registeredRedirectUris,
-    }
-    process.stdout.write(JSON.stringify(line) + '\n')
+    process.stdout.write(JSON.stringify(startRecord(running)) + '\n')
   } else {
     process.stdout.write(startBanner(running, clients, values['demo-data'] ?? false).join('\n') + '\n')
   }

@@ -28,5 +28,5 @@ export {LINK_FLOWS, LINK_FLOW_NAMES, LINK_PRODUCTS, type FlowSpec} from './table
 export {TINK_SCOPES} from './tables/scopes.js'
 export {TINK_EVENTS} from './tables/events.js'
 export {tinkSignature, type DeliveryAttempt} from './webhook-delivery.js'
-export {HELP as EMULATOR_HELP, startBanner} from './cli.js'
+export {HELP as EMULATOR_HELP, startBanner, startRecord} from './cli.js'
 export {isLoopback, startEmulator, type EmulatorOptions, type EmulatorUser, type RecordedRequest, type RunningEmulator} from './server.js'

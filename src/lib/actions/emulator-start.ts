@@ -91,17 +91,8 @@ export async function emulatorStart(f: Factory, flags: CommandFlags<typeof emula
     throw startFailure(error as NodeJS.ErrnoException, flags.port, host, flags.state)
   }
 
-  const {BUILTIN_CLIENT} = emulator
   if (flags.json) {
-    const line = {
-      url: running.url,
-      linkUrl: running.url,
-      clientId: BUILTIN_CLIENT.id,
-      clientSecret: BUILTIN_CLIENT.secret,
-      port: running.port,
-      redirectUris: running.registeredRedirectUris,
-    }
-    io.stdout.write(JSON.stringify(line) + '\n')
+    io.stdout.write(JSON.stringify(emulator.startRecord(running)) + '\n')
   } else {
     io.stdout.write(emulator.startBanner(running, clients, flags['demo-data']).join('\n') + '\n')
   }
