@@ -11,7 +11,7 @@ import {join} from 'node:path'
 // import it does not allow. `types` are allowed as `import type` only (the shape of a value one
 // layer stores for another: the token cache, a profile). A later entry whose `files` name single
 // files of a folder replaces the folder's rule for them.
-const LIB = ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk', 'actions']
+const LIB = ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk', 'services', 'actions']
 const LAYERS = [
   {layer: 'errors', may: []},
   {layer: 'http', may: ['errors'], also: ['secrets/redact.js']},
@@ -23,6 +23,8 @@ const LAYERS = [
   {layer: 'webhook', may: ['errors', 'http', 'secrets', 'tink']},
   {layer: 'cli', may: ['errors', 'http', 'config', 'secrets', 'tink'], oclif: true},
   {layer: 'bulk', may: ['errors', 'http', 'config', 'tink', 'cli']},
+  // What commands call: typed options and their dependencies in, results (or progress events) out.
+  {layer: 'services', may: ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk']},
   {layer: 'actions', may: ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk'], oclif: true},
 ]
 // A new folder of src/lib gets its place here, or lint stops: an unlisted folder would be unchecked.
@@ -31,7 +33,12 @@ if (unplaced.length > 0) throw new Error(`eslint.config.js: src/lib/${unplaced.j
 // The emulator is the oracle, loaded only by `emulator start`'s action, never by the CLI's layers.
 const EMULATOR = {group: ['tink-emulator', 'tink-emulator/*', '**/packages/emulator/**'], message: 'only src/lib/actions/emulator-start.ts loads the emulator'}
 const EMULATOR_LOADER = 'src/lib/actions/emulator-start.ts'
-const OCLIF = {group: ['@oclif/*'], message: 'only src/lib/cli and src/lib/actions know oclif'}
+const OCLIF = {group: ['@oclif/*'], message: 'only src/lib/cli, src/lib/actions and the command files know oclif'}
+// A service gets its dependencies as arguments: never the Factory, the base command or flag definitions.
+const NOT_WIRING = {
+  group: ['../cli/factory.js', '../cli/base-command.js', '../cli/flags.js', '../../cli/factory.js', '../../cli/base-command.js', '../../cli/flags.js'],
+  message: 'a service takes typed options and its dependencies as arguments, not the Factory or flags (CONTRIBUTING.md, "Adding a command")',
+}
 
 /** One restricted-imports pattern list: every folder of src/lib not allowed (`prefix` + folder). */
 function restrictions(prefix, may, also = [], types = [], where = '') {
@@ -50,13 +57,20 @@ function layerRules() {
   const rule = (patterns) => ({'@typescript-eslint/no-restricted-imports': ['error', {patterns}]})
   const blocks = LAYERS.map(({layer, files, may, also, types, oclif}) => ({
     files: files ? files.map((f) => `src/lib/${layer}/${f}`) : [`src/lib/${layer}/**/*.ts`, `src/lib/${layer}/**/*.cts`],
-    rules: rule([...restrictions('../', [...may, layer], also, types, `src/lib/${layer}${files ? ` (${files.join(', ')})` : ''}`), EMULATOR, ...(oclif ? [] : [OCLIF])]),
+    rules: rule([
+      ...restrictions('../', [...may, layer], also, types, `src/lib/${layer}${files ? ` (${files.join(', ')})` : ''}`),
+      EMULATOR,
+      ...(oclif ? [] : [OCLIF]),
+      ...(layer === 'services' ? [NOT_WIRING] : []),
+    ]),
   }))
   const actions = blocks.at(-1)
   blocks.push({files: [EMULATOR_LOADER], rules: rule(actions.rules['@typescript-eslint/no-restricted-imports'][1].patterns.filter((p) => p !== EMULATOR))})
-  // A command file is its help, its flags and one call: it imports the base command, shared flags
-  // and its action (or service), nothing below.
-  blocks.push({files: ['src/commands/**/*.ts'], rules: rule([...restrictions('**/lib/', ['cli', 'actions'], [], [], 'src/commands'), EMULATOR])})
+  // A command file is its help, its flags and a short main(): flags to typed options, a service
+  // called, its result rendered. It reaches the network, the keychain and files only through a
+  // service or the Factory (no http, secrets or config of its own).
+  const commandMay = ['cli', 'services', 'errors', 'tink', 'webhook', 'bulk', 'actions']
+  blocks.push({files: ['src/commands/**/*.ts'], rules: rule([...restrictions('**/lib/', commandMay, [], [], 'src/commands'), EMULATOR])})
   blocks.push({files: ['src/hooks/**/*.ts'], rules: rule([...restrictions('**/lib/', ['cli', 'errors'], [], [], 'src/hooks'), EMULATOR])})
   return blocks
 }

@@ -54,7 +54,7 @@ export async function paginate(f: Factory, spec: RequestSpec, send: (s: RequestS
           code: 'invalid_response',
         })
       // No pages here: the answer as received, with a note, never an empty list in its place.
-      f.note(`--paginate: ${spec.path.split('?')[0]} answered without nextPageToken and a list, so it has no pages; printed as received`)
+      f.print.note(`--paginate: ${spec.path.split('?')[0]} answered without nextPageToken and a list, so it has no pages; printed as received`)
       if (!f.json) f.io.stdout.write(f.io.stdout.isTTY && body !== undefined ? JSON.stringify(body, null, 2) + '\n' : res.bytes)
       return {result: body ?? res.body}
     }
@@ -78,7 +78,7 @@ export async function paginate(f: Factory, spec: RequestSpec, send: (s: RequestS
   }
   if (!stream && !f.json) f.io.stdout.write(JSON.stringify(items, null, f.io.stdout.isTTY ? 2 : undefined) + '\n')
   if (!stopped) return {result: stream ? undefined : items}
-  f.note(`--paginate stopped after ${page} page${page === 1 ? '' : 's'}: ${stopped}. The items of those pages were printed`)
+  f.print.note(`--paginate stopped after ${page} page${page === 1 ? '' : 's'}: ${stopped}. The items of those pages were printed`)
   return {result: stream ? undefined : items, exitCode: ExitCode.PARTIAL}
 }
 

@@ -123,8 +123,8 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
     )
   const user: UserRef | undefined = flags['user-id'] !== undefined || flags['external-user-id'] !== undefined ? userRef(flags) : undefined
   if (flags.token !== undefined && user) throw usageError('--token - and a user: give one of them', 'The token already names its user')
-  await f.preflight({needsCredentials: flags.token === undefined})
-  const baseUrl = await f.baseUrl()
+  await f.run.preflight({needsCredentials: flags.token === undefined})
+  const baseUrl = await f.run.baseUrl()
   const path = apiPath(rawPath, baseUrl)
   let scope = joinScopes(flags.scope)
   if (user && !scope && flags.token === undefined) {
@@ -140,7 +140,7 @@ export async function api(f: Factory, flags: CommandFlags<typeof apiFlags>, args
         : await readFile(flags.input).catch((err: NodeJS.ErrnoException) =>
             Promise.reject(usageError(`Cannot read --input ${flags.input}: ${err.code ?? err.message}`, 'Give a readable file, or - for standard input')),
           )
-  const token = flags.token === '-' ? await f.readStdin('the access token') : undefined
+  const token = flags.token === '-' ? await f.stdin.value('the access token') : undefined
 
   const spec: RequestSpec = {method, path, what: `${method} ${path.split('?')[0]}`, headers}
   if (fields.length && queryMethod) spec.query = groupFields(fields)

@@ -24,18 +24,18 @@ export async function runBulkCommand(f: Factory, opts: BulkOptions): Promise<Out
         io: f.io,
         signal: AbortSignal.any([f.signal, hangup.signal]),
         app: async () => {
-          await f.preflight({needsCredentials: true})
-          const {clientId} = await f.credentials()
-          return {clientId, baseUrl: await f.baseUrl()}
+          await f.run.preflight({needsCredentials: true})
+          const {clientId} = await f.run.credentials()
+          return {clientId, baseUrl: await f.run.baseUrl()}
         },
         http: (tuning) => f.http(tuning),
-        api: (http, cache) => new TinkApi({http, credentials: () => f.credentials(), cache, trace: (line) => f.trace(line)}),
+        api: (http, cache) => new TinkApi({http, credentials: () => f.run.credentials(), cache, trace: (line) => f.print.trace(line)}),
         userTokens: f.profile()?.tokenCache,
-        trace: (line) => f.trace(line),
+        trace: (line) => f.print.trace(line),
       },
       opts,
     )
-    f.note(formatSummary(f.io.stderr, summary))
+    f.print.note(formatSummary(f.io.stderr, summary))
     return {exitCode}
   } finally {
     process.off('SIGHUP', onHangup)

@@ -19,11 +19,11 @@ export async function emulatorTrigger(f: Factory, flags: CommandFlags<typeof emu
   const event = checkEvent(args.event, Object.keys(TINK_EVENTS))
   const user = userRef(flags)
   const data = parseEventData(flags.data)
-  const baseUrl = await f.baseUrl()
-  const clientId = await f.setting('clientId')
+  const baseUrl = await f.run.baseUrl()
+  const clientId = await f.run.setting('clientId')
   const http = await f.http()
   const r = await triggerEvent({request: (spec) => http.request(spec)}, {event, user, data, clientId, baseUrl})
-  if (r.endpoints === 0) f.note(`No enabled webhook endpoint of this app is subscribed to ${event}: nothing was delivered (see tink webhook list)`)
-  f.out(`Emitted ${event} for user ${r.userId} to ${r.endpoints} webhook endpoint${r.endpoints === 1 ? '' : 's'}`)
+  if (r.endpoints === 0) f.print.note(`No enabled webhook endpoint of this app is subscribed to ${event}: nothing was delivered (see tink webhook list)`)
+  f.print.out(`Emitted ${event} for user ${r.userId} to ${r.endpoints} webhook endpoint${r.endpoints === 1 ? '' : 's'}`)
   return {result: r}
 }

@@ -20,15 +20,15 @@ export async function grantCreate(f: Factory, flags: CommandFlags<typeof grantCr
   const scope = joinScopes(flags.scope)
   if (!scope) throw usageError('--scope is required', 'e.g. --scope accounts:read,transactions:read')
   const idHint = flags['id-hint'] === undefined ? undefined : checkIdHint(flags['id-hint'])
-  await f.preflight({needsCredentials: true})
+  await f.run.preflight({needsCredentials: true})
 
   const api = await f.api()
   const {code} = await api.grant(user, scope, idHint)
   if (!flags.exchange) {
-    f.out(code)
+    f.print.out(code)
     return {result: {code}}
   }
   const token = await api.exchangeCode(code)
-  f.out(formatToken(token))
+  f.print.out(formatToken(token))
   return {result: token}
 }

@@ -72,7 +72,7 @@ export async function prepareLinkRequest(
     idHint = await askText(f.io, 'Name or e-mail to show the customer in Tink Link (id hint):')
   }
   idHint = checkIdHint(idHint)
-  const linkBaseUrl = await f.linkBaseUrl()
+  const linkBaseUrl = await f.run.linkBaseUrl()
   return {user, flow, params, actor, idHint, linkBaseUrl}
 }
 
@@ -83,7 +83,7 @@ export async function prepareLinkRequest(
  */
 export async function delegateLink(f: Factory, req: LinkRequest, scope: string, redirectUri: string): Promise<{code: string; url: string} & MarketLocale> {
   const api = await f.api()
-  const {clientId} = await f.credentials()
+  const {clientId} = await f.run.credentials()
   const given = await f.settings().get('market')
   const {code} = await api.delegate(req.user, scope, req.idHint, req.actor).catch((err: unknown) => {
     throw unknownUser(err, req.user, given && (given.source === 'flag' || given.source === 'env') ? given.value : 'MARKET')
@@ -97,10 +97,10 @@ export async function grantDelegate(f: Factory, flags: CommandFlags<typeof grant
   const scope = joinScopes(flags.scope) ?? TINK_LINK_SCOPES
   const req = await prepareLinkRequest(f, flags, flags.state)
   const redirect = await requiredRedirectUri(f)
-  await f.preflight({needsCredentials: true})
+  await f.run.preflight({needsCredentials: true})
 
   const {code, url} = await delegateLink(f, req, scope, redirect)
-  f.out(url)
+  f.print.out(url)
   return {result: {code, url}}
 }
 

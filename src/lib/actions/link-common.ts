@@ -123,8 +123,8 @@ export interface MarketLocale {
  * market outside Tink's lists or the flow's, and a locale Tink Link does not list.
  */
 export async function linkMarketLocale(f: Factory, flow: LinkFlow, user: UserRef | undefined, known?: MarketLocale): Promise<MarketLocale> {
-  await f.setting('market') // traced for --verbose; the resolver memoises
-  await f.setting('locale')
+  await f.run.setting('market') // traced for --verbose; the resolver memoises
+  await f.run.setting('locale')
   const m = await f.settings().get('market')
   const l = await f.settings().get('locale')
   // A one-time URL has no user whose own could apply: the profile's default is a choice made for it.
@@ -133,7 +133,7 @@ export async function linkMarketLocale(f: Factory, flow: LinkFlow, user: UserRef
   let locale = usable(l) ? checkLocale(l.value, l.origin) : known?.locale
   if (user && (market === undefined || locale === undefined)) {
     const own = await userInfo(await f.api(), user)
-    f.trace(`* the user's own market ${own.market ?? '(none)'} and locale ${own.locale ?? '(none)'} from GET /api/v1/user`)
+    f.print.trace(`* the user's own market ${own.market ?? '(none)'} and locale ${own.locale ?? '(none)'} from GET /api/v1/user`)
     market ??= own.market
     locale ??= own.locale
   }
@@ -148,11 +148,11 @@ export async function linkMarketLocale(f: Factory, flow: LinkFlow, user: UserRef
   }
   if (market !== undefined) {
     const warning = marketWarning(market) ?? flowMarketWarning(flow, market)
-    if (warning) f.warnLine(warning)
+    if (warning) f.print.warnLine(warning)
   }
   if (locale !== undefined) {
     const warning = localeWarning(locale)
-    if (warning) f.warnLine(warning)
+    if (warning) f.print.warnLine(warning)
   }
   return {market, locale}
 }
@@ -185,7 +185,7 @@ export async function requiredRedirectUri(f: Factory): Promise<string> {
       "Add --redirect-uri https://console.tink.com/callback (Tink's own callback, registered for every Console app) or a URI registered for your app, set TINK_REDIRECT_URI, or save one in the profile (tink login)",
     )
   }
-  f.trace(`* redirectUri from ${redirect.origin}`)
+  f.print.trace(`* redirectUri from ${redirect.origin}`)
   checkRedirectUri(redirect.value, redirect.origin)
   return redirect.value
 }

@@ -35,8 +35,8 @@ function started(child: ChildProcess): Promise<boolean> {
 
 /** Opens the URL in a browser when there is one and says so only when one started; the URL is printed either way. */
 export async function showUrl(f: Factory, url: string, noBrowser: boolean): Promise<void> {
-  if (noBrowser) f.note('Open this Tink Link URL in a browser:')
-  else if (!hasDisplay(f.io.env)) f.note('No display to open a browser on: open this Tink Link URL in a browser yourself:')
+  if (noBrowser) f.print.note('Open this Tink Link URL in a browser:')
+  else if (!hasDisplay(f.io.env)) f.print.note('No display to open a browser on: open this Tink Link URL in a browser yourself:')
   else {
     let opened = false
     try {
@@ -45,9 +45,9 @@ export async function showUrl(f: Factory, url: string, noBrowser: boolean): Prom
     } catch {
       opened = false
     }
-    f.note(opened ? 'Opened Tink Link in your browser. If nothing shows, go to:' : 'Could not start a browser: open this Tink Link URL yourself:')
+    f.print.note(opened ? 'Opened Tink Link in your browser. If nothing shows, go to:' : 'Could not start a browser: open this Tink Link URL yourself:')
   }
-  f.note(url)
+  f.print.note(url)
 }
 
 /** The address the browser ended on, typed at a terminal or piped on stdin. */
@@ -61,7 +61,7 @@ export async function pastedCallback(f: Factory): Promise<URLSearchParams> {
   }
   const text = canPrompt(f.io)
     ? await askText(f.io, 'Paste the address the browser ended on:', validate)
-    : await f.readStdin('the address the browser ended on')
+    : await f.stdin.value('the address the browser ended on')
   const q = parsePasted(text)
   if (!q) throw usageError('The pasted address has no Tink Link answer (no ?query)', 'Paste the whole address from the browser bar after Tink Link redirected')
   return q

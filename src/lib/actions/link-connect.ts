@@ -72,12 +72,12 @@ export async function linkConnect(f: Factory, flags: Flags_): Promise<Outcome<Li
   }
   const setting = await f.settings().get('redirectUri')
   const redirect = checkRedirectUri(setting?.value ?? DEFAULT_REDIRECT_URI, setting?.origin ?? 'the built-in default')
-  f.trace(`* redirectUri from ${setting?.origin ?? 'built-in default'}`)
+  f.print.trace(`* redirectUri from ${setting?.origin ?? 'built-in default'}`)
   const req = withUser
     ? await prepareLinkRequest(f, {...flags, 'id-hint': flags['id-hint'] ?? flags['external-user-id'] ?? flags['user-id']}, state, 'tink link connect')
     : undefined
   const creating = req && flags.create ? await createdMarketLocale(f) : undefined
-  await f.preflight({needsCredentials: true})
+  await f.run.preflight({needsCredentials: true})
 
   // Listen before anything is minted: a busy port must fail before a single-use code is spent.
   const listener = isLoopbackRedirect(redirect) ? await listenForCallback(redirect, (q) => callbackPage(parseLinkCallback(q), state)) : undefined
@@ -109,11 +109,11 @@ export async function linkConnect(f: Factory, flags: Flags_): Promise<Outcome<Li
     let q: URLSearchParams
     if (listener) {
       await showUrl(f, url, flags['no-browser'])
-      f.note(`Waiting for Tink Link to return to ${redirect.toString()} (up to ${flags.wait} s; Ctrl-C stops)...`)
+      f.print.note(`Waiting for Tink Link to return to ${redirect.toString()} (up to ${flags.wait} s; Ctrl-C stops)...`)
       q = await listener.next({signal: f.signal, waitSeconds: flags.wait})
     } else {
-      f.note('Open this Tink Link URL in a browser and finish there:')
-      f.note(url)
+      f.print.note('Open this Tink Link URL in a browser and finish there:')
+      f.print.note(url)
       q = await pastedCallback(f)
     }
     const cb = parseLinkCallback(q)
@@ -148,7 +148,7 @@ function render(f: Factory, flags: Flags_, result: LinkConnectResult, cached: bo
     f.io.stdout.write(token.access_token + '\n')
     return
   }
-  f.out(
+  f.print.out(
     formatFields([
       ['user_id', result.user_id],
       ['external_user_id', result.external_user_id],
@@ -163,7 +163,7 @@ function render(f: Factory, flags: Flags_, result: LinkConnectResult, cached: bo
     ]),
   )
   if (token && !f.json)
-    f.note(
+    f.print.note(
       cached
         ? 'The user token is in the token cache (tink api, tink token get use it); print it with --raw or --json.'
         : 'Print the user token with --raw or --json.',
@@ -184,11 +184,11 @@ async function createdMarketLocale(f: Factory): Promise<{market: string; locale:
 async function createIfNew(f: Factory, externalUserId: string, market: string, locale: string): Promise<string | undefined> {
   try {
     const created = await (await f.api()).createUser({external_user_id: externalUserId, market, locale})
-    f.note(`Created user ${externalUserId} (user_id ${created.user_id})`)
+    f.print.note(`Created user ${externalUserId} (user_id ${created.user_id})`)
     return created.user_id
   } catch (err) {
     if (err instanceof CliError && err.status === 409) {
-      f.note(`User ${externalUserId} already exists; connecting it`)
+      f.print.note(`User ${externalUserId} already exists; connecting it`)
       return undefined
     }
     throw err

@@ -38,8 +38,8 @@ export async function oneTimeLink(f: Factory, flags: LinkFlagValues, redirectUri
   const params: LinkParams = checkedLinkParams(flow, flags, state)
   const {market, locale} = await linkMarketLocale(f, flow, undefined)
   // Only the client id goes into the URL: no request is sent, so no secret is needed.
-  const clientId = (await f.settings().get('clientId'))?.value ?? (await f.credentials()).clientId
-  const url = buildLinkUrl({linkBaseUrl: await f.linkBaseUrl(), flow, clientId, market, locale, redirectUri, ...params})
+  const clientId = (await f.settings().get('clientId'))?.value ?? (await f.run.credentials()).clientId
+  const url = buildLinkUrl({linkBaseUrl: await f.run.linkBaseUrl(), flow, clientId, market, locale, redirectUri, ...params})
   return {flow, url, market, locale}
 }
 
@@ -48,6 +48,6 @@ export async function linkUrl(f: Factory, flags: CommandFlags<typeof linkUrlFlag
   await checkExplicitMarketLocale(f)
   const redirect = await requiredRedirectUri(f)
   const link = await oneTimeLink(f, flags, redirect, flags.state, 'tink link url')
-  f.out(link.url)
+  f.print.out(link.url)
   return {result: link}
 }

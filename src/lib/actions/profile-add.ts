@@ -108,7 +108,7 @@ export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileA
   let linkBaseUrl = answers.linkBaseUrl
   if (answers.baseUrl && !linkBaseUrl) {
     linkBaseUrl = derivedLinkUrl(answers.baseUrl)
-    f.note(
+    f.print.note(
       linkBaseUrl
         ? `Tink Link URLs of this profile point at ${linkBaseUrl} (the emulator serves Tink Link at its API URL); change it with tink profile set ${name} link-base-url URL`
         : `Tink Link URLs of this profile point at https://link.tink.com (the default); set another with tink profile set ${name} link-base-url URL`,
@@ -127,9 +127,9 @@ export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileA
     redirectUri: answers.redirectUri,
     storage,
   }
-  const save = () => saveProfile(store, input, {replace, makeActive: flags.use, warn: (line) => f.warnLine(line)})
+  const save = () => saveProfile(store, input, {replace, makeActive: flags.use, warn: (line) => f.print.warnLine(line)})
   const {profile, secretStore} = wizard ? await saveOrAsk(f, store.dir, input, save) : await save()
-  f.out(
+  f.print.out(
     formatFields([
       ['saved', `profile ${profile.name}${profile.active ? ' (active)' : ''}`],
       ['api', profile.baseUrl ?? `region ${profile.region}`],
@@ -139,7 +139,7 @@ export async function profileAdd(f: Factory, flags: CommandFlags<typeof profileA
       ['verified', flags['no-verify'] ? 'no (--no-verify)' : 'yes'],
     ]),
   )
-  if (!profile.active) f.note(`Use it with --profile ${profile.name}, or make it the default: tink profile use ${profile.name}`)
+  if (!profile.active) f.print.note(`Use it with --profile ${profile.name}, or make it the default: tink profile use ${profile.name}`)
   return {
     result: {
       name: profile.name,
@@ -176,12 +176,12 @@ async function verify(
       describe: (key) => (key === 'baseUrl' ? origins.baseUrl : origins.region),
     },
   ])
-  const url = await ctx.baseUrl()
-  f.note(`Verifying against ${url} (${await describeApi(ctx, saved)})`)
+  const url = await ctx.run.baseUrl()
+  f.print.note(`Verifying against ${url} (${await describeApi(ctx, saved)})`)
   try {
     const api = new TinkApi({http: await ctx.http(), credentials: async () => ({clientId, clientSecret})})
     await api.clientToken()
-    f.note(`Verified: ${url} issued a client token for ${clientId}`)
+    f.print.note(`Verified: ${url} issued a client token for ${clientId}`)
   } catch (err) {
     if (err instanceof CliError && err.status !== undefined && err.status < 500 && err.status !== 429) {
       throw new CliError(`${url} refused client id "${clientId}" with that secret: ${err.message}; nothing was saved`, {

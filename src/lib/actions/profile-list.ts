@@ -5,7 +5,7 @@ import type {Profile} from '../config/profiles.js'
 export async function profileList(f: Factory): Promise<Outcome<Profile[]>> {
   const profiles = f.profiles().list()
   if (profiles.length === 0) {
-    f.note('No profiles yet. Create one with: tink login')
+    f.print.note('No profiles yet. Create one with: tink login')
     return {result: []}
   }
   const rows = profiles.map((p) => [
@@ -22,6 +22,6 @@ export async function profileList(f: Factory): Promise<Outcome<Profile[]>> {
       .map((c, i) => c.padEnd(widths[i]))
       .join('  ')
       .trimEnd()
-  f.out([line(head), ...rows.map(line)].join('\n'))
+  f.print.out([line(head), ...rows.map(line)].join('\n'))
   return {result: profiles}
 }

@@ -23,16 +23,16 @@ export async function profileRemove(
     const host = new URL(p.baseUrl ?? REGIONS[p.region === 'us' ? 'us' : 'eu'].api).host
     if (!(await askConfirm(f.io, `Remove profile "${name}" (API ${host}), its stored secret and cached tokens?`))) throw interrupted()
   }
-  const {deleted, secretFound, secretError, where} = await removeProfile(store, name, (line) => f.warnLine(line))
+  const {deleted, secretFound, secretError, where} = await removeProfile(store, name, (line) => f.print.warnLine(line))
   if (secretError)
-    f.warnLine(
+    f.print.warnLine(
       `profile "${name}" removed, but its secrets could not be deleted: ${secretError}. Their keychain accounts start with "${name}:" (list them with: secret-tool search --all service tink-auth-cli)`,
     )
   // A locked keychain answers "nothing there" rather than an error: the secret may still be in it.
   else if (!secretFound)
-    f.warnLine(
+    f.print.warnLine(
       `no client secret of "${name}" was found in the ${where} to delete; if the keychain is locked, it is still there: unlock it and run secret-tool clear service tink-auth-cli account ${name}:client-secret`,
     )
-  f.note(`Removed profile ${name} (${deleted} secret entr${deleted === 1 ? 'y' : 'ies'} deleted)`)
+  f.print.note(`Removed profile ${name} (${deleted} secret entr${deleted === 1 ? 'y' : 'ies'} deleted)`)
   return {result: {removed: name, secretsDeleted: deleted}}
 }

@@ -44,17 +44,19 @@ export async function profileSet(
   store.require(args.name)
   const value = spec.check(args.value)
   await store.setField(args.name, spec.field, value)
-  f.note(`Profile ${args.name}: ${args.key} set to ${value}`)
+  f.print.note(`Profile ${args.name}: ${args.key} set to ${value}`)
   // A custom API URL and no Tink Link URL of its own: Link URLs would still name link.tink.com.
   if (spec.field === 'baseUrl' && !store.get(args.name)?.linkBaseUrl) {
     const link = derivedLinkUrl(value)
     if (link) {
       await store.setField(args.name, 'linkBaseUrl', link)
-      f.note(
+      f.print.note(
         `Profile ${args.name}: link-base-url set to ${link} too (the emulator serves Tink Link at its API URL); change it with tink profile set ${args.name} link-base-url URL`,
       )
     } else {
-      f.note(`Tink Link URLs of profile ${args.name} still point at the region's Tink Link; set another with tink profile set ${args.name} link-base-url URL`)
+      f.print.note(
+        `Tink Link URLs of profile ${args.name} still point at the region's Tink Link; set another with tink profile set ${args.name} link-base-url URL`,
+      )
     }
   }
   return {result: {profile: args.name, key: args.key, value}}

@@ -17,7 +17,7 @@ export async function profileShow(f: Factory, _flags: unknown, args: {name?: str
     p.storage === 'file'
       ? `file ${join(configDir(f.io.env), SECRETS_FILE)}`
       : `OS keychain, service ${KEYCHAIN_SERVICE}, account ${accounts.clientSecret(p.name)}`
-  f.out(
+  f.print.out(
     formatFields([
       ['name', p.name + (p.active ? ' (active)' : '')],
       ['client id', p.clientId],

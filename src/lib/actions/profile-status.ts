@@ -36,13 +36,13 @@ type StatusFlags = CommandFlags<typeof profileStatusFlags>
 export async function profileStatus(f: Factory, flags: StatusFlags, args: {name?: string}): Promise<Outcome<ProfileHealth[]>> {
   const store = f.profiles()
   const names = args.name ? [store.require(args.name).name] : store.names()
-  if (names.length === 0) f.note('No profiles yet. Create one with: tink login')
+  if (names.length === 0) f.print.note('No profiles yet. Create one with: tink login')
   const out: ProfileHealth[] = []
   for (const name of names) out.push(await check(f.forProfile(name, args.name ? 'argument' : 'every profile in turn'), flags, name))
   for (const h of out) {
-    if (h.shadowedBy.length) f.warnLine(`${h.shadowedBy.join(' and ')} shadow${h.shadowedBy.length === 1 ? 's' : ''} what profile ${h.name} stores`)
+    if (h.shadowedBy.length) f.print.warnLine(`${h.shadowedBy.join(' and ')} shadow${h.shadowedBy.length === 1 ? 's' : ''} what profile ${h.name} stores`)
   }
-  f.out(out.map(render).join('\n\n'))
+  f.print.out(out.map(render).join('\n\n'))
   return {result: out, exitCode: out.some((h) => !h.token.ok && !h.token.skipped) ? ExitCode.AUTH : ExitCode.OK}
 }
 
@@ -78,7 +78,7 @@ async function check(ctx: Factory, flags: StatusFlags, name: string): Promise<Pr
     const winner = secrets[0]
     if (winner) h.clientSecret = {source: winner.source, origin: winner.origin}
     if (winner && (winner.source === 'env' || winner.source === 'flag' || winner.source === 'stdin')) h.shadowedBy.push(winner.origin)
-    h.baseUrl = await ctx.baseUrl()
+    h.baseUrl = await ctx.run.baseUrl()
     if (flags.offline) {
       h.token = {ok: false, skipped: true}
     } else {

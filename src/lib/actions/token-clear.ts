@@ -8,10 +8,10 @@ export async function tokenClear(f: Factory): Promise<Outcome<{profile?: string;
   if (setup.configProblem) throw setup.configProblem
   const name = setup.profile?.name
   if (!setup.secretStore || !name) {
-    f.note('Nothing to clear: tokens of credentials from the environment or flags are never cached (each command fetches its own)')
+    f.print.note('Nothing to clear: tokens of credentials from the environment or flags are never cached (each command fetches its own)')
     return {result: {profile: undefined, cleared: 0}}
   }
   const cleared = await clearCachedTokens(setup.secretStore, name)
-  f.note(`Cleared ${cleared} cached token${cleared === 1 ? '' : 's'} of profile ${name}`)
+  f.print.note(`Cleared ${cleared} cached token${cleared === 1 ? '' : 's'} of profile ${name}`)
   return {result: {profile: name, cleared}}
 }

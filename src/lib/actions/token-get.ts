@@ -44,11 +44,11 @@ export const tokenGetFlags = {
 
 export async function tokenGet(f: Factory, flags: CommandFlags<typeof tokenGetFlags>): Promise<Outcome<TokenResult>> {
   const scope = joinScopes(flags.scope)
-  const code = flags.code === '-' ? await f.readStdin('the authorization code') : flags.code
-  const refresh = flags['refresh-token'] === '-' ? await f.readStdin('the refresh token') : flags['refresh-token']
+  const code = flags.code === '-' ? await f.stdin.value('the authorization code') : flags.code
+  const refresh = flags['refresh-token'] === '-' ? await f.stdin.value('the refresh token') : flags['refresh-token']
   const user = flags['external-user-id'] !== undefined || flags['user-id'] !== undefined ? userRef(flags) : undefined
   if (user && !scope) throw usageError('A user token needs --scope', 'e.g. --scope accounts:read,transactions:read')
-  await f.preflight({needsCredentials: true})
+  await f.run.preflight({needsCredentials: true})
 
   const api = await f.api()
   const token = user
@@ -62,6 +62,6 @@ export async function tokenGet(f: Factory, flags: CommandFlags<typeof tokenGetFl
   // In a pipe or $(...) the token is what a script wants, as `gh auth token` prints it; the
   // labelled block is for people reading a terminal. --json is the whole answer either way.
   if (flags.raw || (!f.json && !f.io.stdout.isTTY)) f.io.stdout.write(token.access_token + '\n')
-  else f.out(formatToken(token))
+  else f.print.out(formatToken(token))
   return {result: token}
 }

@@ -43,7 +43,7 @@ export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: s
     )
   }
   if (f.io.stdin.isTTY) throw usageError('Which token? tink token inspect reads it from standard input', how)
-  const token = (await f.readStdin('the token')).trim()
+  const token = (await f.stdin.value('the token')).trim()
   if (!token) throw usageError('The token is empty', `Pipe the token in: ${how}`)
 
   const out: Inspection = {opaque: false}
@@ -64,7 +64,7 @@ export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: s
         break
       }
     } catch (err) {
-      f.trace(`* token cache unavailable (${(err as Error).message})`)
+      f.print.trace(`* token cache unavailable (${(err as Error).message})`)
     }
   }
   const jwt = decodeJwt(token)
@@ -101,6 +101,6 @@ export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: s
       `claims: ${JSON.stringify(jwt.claims, null, 2)}`,
     )
   else if (out.opaque) lines.push('An opaque token: not a JWT, and not one this CLI cached; nothing more is known without sending it to Tink.')
-  f.out(lines.join('\n'))
+  f.print.out(lines.join('\n'))
   return {result: out}
 }

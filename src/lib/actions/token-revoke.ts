@@ -15,7 +15,7 @@ export const tokenRevokeFlags = {
 export async function tokenRevoke(f: Factory, flags: CommandFlags<typeof tokenRevokeFlags>): Promise<Outcome<Record<string, string | number | boolean>>> {
   const user = userRef(flags)
   const label = user.userId === undefined ? `with external id ${user.externalUserId}` : `with user id ${user.userId}`
-  await f.preflight({needsCredentials: true})
+  await f.run.preflight({needsCredentials: true})
   if (!flags.yes) {
     if (!canPrompt(f.io))
       throw usageError(`Refusing to revoke the tokens of the user ${label} without confirmation`, 'Add --yes to confirm when not running on a terminal')
@@ -23,6 +23,8 @@ export async function tokenRevoke(f: Factory, flags: CommandFlags<typeof tokenRe
     if (!ok) throw new CliError('Cancelled; nothing was revoked', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
   const {droppedFromCache} = await (await f.api()).revokeAll(user)
-  f.out(`Revoked every token of the user ${label}${droppedFromCache ? ` (${droppedFromCache} cached token${droppedFromCache === 1 ? '' : 's'} dropped)` : ''}`)
+  f.print.out(
+    `Revoked every token of the user ${label}${droppedFromCache ? ` (${droppedFromCache} cached token${droppedFromCache === 1 ? '' : 's'} dropped)` : ''}`,
+  )
   return {result: {revoked: true, ...userFields(user), dropped_from_cache: droppedFromCache}}
 }

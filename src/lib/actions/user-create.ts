@@ -53,8 +53,8 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
     locale: !locale || locale.source === 'default' ? defaultLocale(checkedMarket) : checkLocale(locale.value, locale.origin),
   }
   if (flags['retention-class'] !== undefined) input.retention_class = checkRetentionClass(flags['retention-class'])
-  for (const warning of [marketWarning(input.market), localeWarning(input.locale)]) if (warning) f.warnLine(warning)
-  await f.preflight({needsCredentials: true})
+  for (const warning of [marketWarning(input.market), localeWarning(input.locale)]) if (warning) f.print.warnLine(warning)
+  await f.run.preflight({needsCredentials: true})
 
   let user: CreatedUser
   let sent = false
@@ -66,8 +66,10 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
       if (flags['if-exists'] !== 'ok')
         throw err.withHint('Use another --external-user-id, or delete that user first with tink user delete (or pass --if-exists ok)')
       const ext = input.external_user_id as string
-      f.note(`A user with external id "${ext}" already exists (--if-exists ok). Tink's answer gives no user_id: tink user get --external-user-id shows it`)
-      f.out(
+      f.print.note(
+        `A user with external id "${ext}" already exists (--if-exists ok). Tink's answer gives no user_id: tink user get --external-user-id shows it`,
+      )
+      f.print.out(
         formatFields([
           ['external_user_id', ext],
           ['status', 'exists'],
@@ -77,10 +79,10 @@ export async function userCreate(f: Factory, flags: UserCreateFlags): Promise<Ou
     }
     if (!(err instanceof CliError) || err.code !== USER_CREATED_BY_EARLIER_ATTEMPT) throw err
     // Tink does not give the id of an existing user to a client token: say so, exit 0, no hint to delete.
-    f.note(`${err.message}. Its user id is not in the answer; Tink gives it with the user's own data`)
+    f.print.note(`${err.message}. Its user id is not in the answer; Tink gives it with the user's own data`)
     return {result: {user_id: null, external_user_id: input.external_user_id as string, created: 'probably'}}
   }
-  f.out(
+  f.print.out(
     formatFields([
       ['user_id', user.user_id],
       ['external_user_id', user.external_user_id],
@@ -117,7 +119,7 @@ async function createFromFile(f: Factory, flags: UserCreateFlags, file: string):
         if (warned.has(m)) return
         warned.add(m)
         const warning = marketWarning(m)
-        if (warning) f.warnLine(warning)
+        if (warning) f.print.warnLine(warning)
       },
     },
   })

@@ -25,10 +25,10 @@ export async function userDelete(f: Factory, flags: UserDeleteFlags): Promise<Ou
   const user = userRef(flags)
   const who = userFields(user)
   const label = user.userId === undefined ? `with external id ${user.externalUserId}` : `with user id ${user.userId}`
-  await f.preflight({needsCredentials: true})
+  await f.run.preflight({needsCredentials: true})
   if (!flags.yes) {
     if (!canPrompt(f.io)) throw usageError(`Refusing to delete the user ${label} without confirmation`, 'Add --yes to confirm when not running on a terminal')
-    const ok = await askConfirm(f.io, `Delete the user ${label} and all its data at Tink (${await f.targetLabel()})? This cannot be undone.`)
+    const ok = await askConfirm(f.io, `Delete the user ${label} and all its data at Tink (${await f.run.targetLabel()})? This cannot be undone.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
 
@@ -39,7 +39,7 @@ export async function userDelete(f: Factory, flags: UserDeleteFlags): Promise<Ou
     if (f.signal.aborted && step) throw interruptedAt(step, label)
     throw err
   }
-  f.out(`Deleted the user ${label}`)
+  f.print.out(`Deleted the user ${label}`)
   return {result: {deleted: true, ...who}}
 }
 
@@ -61,7 +61,7 @@ async function deleteFromFile(f: Factory, flags: UserDeleteFlags, file: string):
     rows = await countBulkRows(file, format)
     const ok = await askConfirm(
       f.io,
-      `Delete the ${rows} users listed in ${file} and all their data at Tink (${await f.targetLabel()})? This cannot be undone.`,
+      `Delete the ${rows} users listed in ${file} and all their data at Tink (${await f.run.targetLabel()})? This cannot be undone.`,
     )
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }

@@ -29,7 +29,7 @@ export const secretFlags = {
 
 /** The events v2 service on this run's Tink API (its requests read Tink's error bodies) and token cache. */
 export async function endpoints(f: Factory): Promise<WebhookEndpoints> {
-  await f.preflight({needsCredentials: true})
+  await f.run.preflight({needsCredentials: true})
   const api = await f.api()
   return new WebhookEndpoints({withClientToken: (scope, fn) => api.withClientToken(scope, fn), request: (spec) => api.request(spec)})
 }
@@ -43,7 +43,7 @@ export function savedSecrets(f: Factory): WebhookSecrets | undefined {
 
 /** --secret-stdin > --webhook-id (saved) > TINK_WEBHOOK_SECRET > the one saved secret of the profile. */
 export async function webhookSecret(f: Factory, flags: {'secret-stdin'?: boolean; 'webhook-id'?: string}): Promise<{secret: string; origin: string}> {
-  if (flags['secret-stdin']) return {secret: await f.readStdin('the webhook secret'), origin: 'stdin'}
+  if (flags['secret-stdin']) return {secret: await f.stdin.value('the webhook secret'), origin: 'stdin'}
   const env = f.io.env[WEBHOOK_SECRET_ENV]
   if (flags['webhook-id'] === undefined && env?.trim()) return {secret: env.trim(), origin: `env ${WEBHOOK_SECRET_ENV}`}
   const saved = savedSecrets(f)

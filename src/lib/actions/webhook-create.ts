@@ -49,16 +49,16 @@ export async function webhookCreate(f: Factory, flags: CommandFlags<typeof webho
       await saved.save(created.id, secret)
     } catch (err) {
       // The one chance to see it: print it rather than lose it, and end with the keychain's exit code.
-      f.warnLine(`Tink created webhook ${created.id}, but its secret could not be saved: ${toCliError(err).oneLine()}`)
-      f.out(`${formatEndpoint(created)}\nsecret:      ${secret}`)
-      f.note('This secret is not shown again (Tink returns it only at creation): store it now.')
+      f.print.warnLine(`Tink created webhook ${created.id}, but its secret could not be saved: ${toCliError(err).oneLine()}`)
+      f.print.out(`${formatEndpoint(created)}\nsecret:      ${secret}`)
+      f.print.note('This secret is not shown again (Tink returns it only at creation): store it now.')
       return {result: created, exitCode: toCliError(err).exitCode}
     }
-    f.out(formatEndpoint(created))
-    f.note(`Saved the webhook secret in the ${saved.where} (profile ${saved.profile}, webhook ${created.id}); webhook verify and listen use it.`)
+    f.print.out(formatEndpoint(created))
+    f.print.note(`Saved the webhook secret in the ${saved.where} (profile ${saved.profile}, webhook ${created.id}); webhook verify and listen use it.`)
     return {result: {...withoutSecret(created), savedSecret: {profile: saved.profile, where: saved.where}}}
   }
-  f.out(`${formatEndpoint(created)}\nsecret:      ${secret}`)
-  f.note('This secret is not shown again (Tink returns it only at creation): store it now, or create with --save next time.')
+  f.print.out(`${formatEndpoint(created)}\nsecret:      ${secret}`)
+  f.print.note('This secret is not shown again (Tink returns it only at creation): store it now, or create with --save next time.')
   return {result: created}
 }

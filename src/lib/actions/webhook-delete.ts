@@ -20,7 +20,7 @@ export async function webhookDelete(
   const service = await endpoints(f)
   if (!flags.yes) {
     if (!canPrompt(f.io)) throw usageError(`Refusing to delete webhook ${id} without confirmation`, 'Add --yes to confirm when not running on a terminal')
-    const ok = await askConfirm(f.io, `Delete webhook ${id} (${await f.targetLabel()})? Tink stops delivering its events.`)
+    const ok = await askConfirm(f.io, `Delete webhook ${id} (${await f.run.targetLabel()})? Tink stops delivering its events.`)
     if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
   }
   try {
@@ -35,9 +35,9 @@ export async function webhookDelete(
     try {
       savedSecretRemoved = await saved.remove(id)
     } catch (err) {
-      f.warnLine(`webhook ${id} is deleted, but its saved secret could not be removed: ${err instanceof Error ? err.message : String(err)}`)
+      f.print.warnLine(`webhook ${id} is deleted, but its saved secret could not be removed: ${err instanceof Error ? err.message : String(err)}`)
     }
   }
-  f.out(`Deleted webhook ${id}${savedSecretRemoved ? ` and its saved secret (profile ${saved?.profile})` : ''}`)
+  f.print.out(`Deleted webhook ${id}${savedSecretRemoved ? ` and its saved secret (profile ${saved?.profile})` : ''}`)
   return {result: {deleted: true, id, savedSecretRemoved}}
 }

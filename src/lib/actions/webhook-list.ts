@@ -12,8 +12,8 @@ export const webhookListFlags = {
 
 export async function webhookList(f: Factory, flags: CommandFlags<typeof webhookListFlags>): Promise<Outcome<{webhookEndpoints: WebhookEndpoint[]}>> {
   const all = (await (await endpoints(f)).list(flags['page-size'])).map(withoutSecret)
-  if (all.length === 0) f.note('No webhook endpoints; add one with tink webhook create')
-  for (const e of all) f.out([e.id, e.disabled ? 'disabled' : 'enabled ', e.url, e.enabledEvents.join(',')].join('  '))
+  if (all.length === 0) f.print.note('No webhook endpoints; add one with tink webhook create')
+  for (const e of all) f.print.out([e.id, e.disabled ? 'disabled' : 'enabled ', e.url, e.enabledEvents.join(',')].join('  '))
   return {result: {webhookEndpoints: all}}
 }
 
@@ -23,7 +23,7 @@ export async function webhookGet(f: Factory, _flags: unknown, args: {id: string}
   const id = checkWebhookId(args.id)
   const found = await (await endpoints(f)).get(id)
   if (!found) throw notFound(id)
-  f.out(formatEndpoint(found))
+  f.print.out(formatEndpoint(found))
   return {result: withoutSecret(found)}
 }
 

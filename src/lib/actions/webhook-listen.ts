@@ -27,12 +27,12 @@ export async function webhookListen(f: Factory, flags: CommandFlags<typeof webho
     secret,
     maxAgeS: flags['max-age'],
     forwardTo: flags['forward-to'],
-    onDelivery: (d) => (f.json ? f.io.stdout.write(JSON.stringify(ndjson(d)) + '\n') : f.out(line(d))),
+    onDelivery: (d) => (f.json ? f.io.stdout.write(JSON.stringify(ndjson(d)) + '\n') : f.print.out(line(d))),
   })
-  f.note(`Listening on ${listener.url} (secret from ${origin})${flags['forward-to'] ? `, forwarding to ${flags['forward-to']}` : ''}; Ctrl-C stops`)
+  f.print.note(`Listening on ${listener.url} (secret from ${origin})${flags['forward-to'] ? `, forwarding to ${flags['forward-to']}` : ''}; Ctrl-C stops`)
   if (!f.signal.aborted) await new Promise((resolve) => f.signal.addEventListener('abort', resolve, {once: true}))
   await listener.close()
-  f.note(`Stopped: ${listener.count} ${listener.count === 1 ? 'event' : 'events'} received`)
+  f.print.note(`Stopped: ${listener.count} ${listener.count === 1 ? 'event' : 'events'} received`)
   return {exitCode: ExitCode.INTERRUPTED}
 }
 

@@ -25,6 +25,6 @@ export async function webhookUpdate(f: Factory, flags: CommandFlags<typeof webho
   if (flags.disable) fields.disabled = true
   if (Object.keys(fields).length === 0) throw usageError('Nothing to update', 'Give one or more of --url, --events, --description, --enable, --disable')
   const updated = withoutSecret(await (await endpoints(f)).update(id, fields))
-  f.out(formatEndpoint(updated))
+  f.print.out(formatEndpoint(updated))
   return {result: updated}
 }

@@ -30,13 +30,13 @@ export async function webhookVerify(f: Factory, flags: CommandFlags<typeof webho
   if (flags.payload === '-' && flags['secret-stdin'])
     throw usageError('--payload - and --secret-stdin both read standard input', 'Put the payload in a file, or give the secret with TINK_WEBHOOK_SECRET')
   const {secret, origin} = await webhookSecret(f, flags)
-  f.trace(`* webhook secret from ${origin}`)
-  const body = flags.payload === '-' ? Buffer.from(await f.readStdinText('the payload')) : await readPayload(flags.payload)
+  f.print.trace(`* webhook secret from ${origin}`)
+  const body = flags.payload === '-' ? Buffer.from(await f.stdin.text('the payload')) : await readPayload(flags.payload)
   const verdict = verifySignature({header: flags.signature, body, secret, maxAgeS: flags['max-age'], now: Math.floor(Date.now() / 1000)})
   if (!verdict.valid) throw new CliError(verdict.message, {exitCode: ExitCode.WEBHOOK_INVALID, code: verdict.reason, hint: HINTS[verdict.reason]})
   const signedAt = new Date(verdict.timestamp * 1000).toISOString()
   const event = eventOf(body)
-  f.out(`Valid signature${typeof event === 'string' ? ` for a ${event} event` : ''}, signed at ${signedAt}`)
+  f.print.out(`Valid signature${typeof event === 'string' ? ` for a ${event} event` : ''}, signed at ${signedAt}`)
   return {result: {valid: true, timestamp: verdict.timestamp, signedAt, ...(event === undefined ? {} : {event})}}
 }
 

@@ -1,8 +1,8 @@
 /**
- * The base of every tink command: oclif parses the flags; the body is one call into src/lib that
- * receives the Factory and returns its result and exit code. Ctrl-C/SIGTERM, the JSON document,
- * the one error renderer and the process exit code are handled here and nowhere else. A command
- * file extends `commandOf(body, {flags, args})` and adds its help text.
+ * The base of every tink command: oclif parses the flags; the command's main() turns them into a
+ * service's typed options, calls it and renders what it returns. Ctrl-C/SIGTERM, the JSON
+ * document, --jq, the one error renderer and the process exit code are handled here and nowhere
+ * else. A command file extends `command({flags, args, needs})`, adds its help text and main().
  */
 import {Command, Interfaces} from '@oclif/core'
 import {ExitCode, usageError, type ExitCodeValue} from '../errors/cli-error.js'
@@ -38,13 +38,10 @@ export interface CommandSpec<F extends Interfaces.FlagInput, A extends Interface
 }
 
 /**
- * The class a command extends: oclif's flags and args from `spec`, and a run() that is one call
- * of `body`, whose flag and arg types are checked against those definitions.
+ * The class a command extends: oclif's flags and args from `spec`; `this.flags` and `this.args`
+ * are typed from those definitions, and the command implements main().
  */
-export function commandOf<R, F extends Interfaces.FlagInput = None, A extends Interfaces.ArgInput = None>(
-  body: Body<CommandFlags<F>, Interfaces.InferredArgs<A>, R>,
-  spec: CommandSpec<F, A> = {},
-) {
+export function command<F extends Interfaces.FlagInput = None, A extends Interfaces.ArgInput = None>(spec: CommandSpec<F, A> = {}) {
   abstract class Of extends TinkCommand<CommandFlags<F>, Interfaces.InferredArgs<A>> {
     static override flags: Interfaces.FlagInput = {...spec.flags, ...jqFlags}
     static override args: Interfaces.ArgInput = spec.args ?? {}
@@ -52,9 +49,20 @@ export function commandOf<R, F extends Interfaces.FlagInput = None, A extends In
     static override baseFlags: Interfaces.FlagInput = spec.baseFlags ?? GLOBAL_FLAGS
     static readonly needs: CommandNeeds = spec.needs ?? {}
     protected readonly usesProfiles = spec.usesProfiles ?? true
+  }
+  return Of
+}
 
-    async run(): Promise<R | undefined> {
-      return this.execute(body)
+/** The same, with main() given as a function: for commands not yet moved to a command file of their own. */
+export function commandOf<R, F extends Interfaces.FlagInput = None, A extends Interfaces.ArgInput = None>(
+  body: Body<CommandFlags<F>, Interfaces.InferredArgs<A>, R>,
+  spec: CommandSpec<F, A> = {},
+) {
+  abstract class Of extends command(spec) {
+    // oclif's manifest collects statics up the class chain only while each class has some of its own.
+    static override enableJsonFlag = true
+    protected async main(f: Factory): Promise<Outcome<R>> {
+      return body(f, this.flags, this.args)
     }
   }
   return Of
@@ -74,6 +82,13 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
   protected flags!: F
   protected args!: A
   protected abstract readonly usesProfiles: boolean
+
+  /**
+   * What the command does, once its flags are parsed: turn `this.flags` into a service's typed
+   * options, call the service with what it needs from `f`, render its result. Returns what --json
+   * prints and the exit code (0 unless given).
+   */
+  protected abstract main(f: Factory): Promise<Outcome<unknown>>
 
   private built?: Factory
   private readonly interrupt = new Interrupt()
@@ -130,10 +145,9 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
     if (this.flags['client-secret-stdin']) await this.built.loadSecretFromStdin()
   }
 
-  /** Runs the command's body with the factory; its exit code is kept for the end of the run. */
-  protected async execute<R>(body: Body<F, A, R>): Promise<R | undefined> {
+  async run(): Promise<unknown> {
     if (!this.built) throw new Error('command used before init()')
-    const outcome = await body(this.built, this.flags, this.args)
+    const outcome = await this.main(this.built)
     this.exitCode = outcome.exitCode ?? ExitCode.OK
     if (this.flags.jq !== undefined && outcome.result !== undefined) {
       const lines = await (await import('./jq.js')).runJq(this.flags.jq, outcome.result)

@@ -9,7 +9,7 @@ import {ProfileStore} from '../config/profiles.js'
 import {defaultsLayer, envLayer, SettingsResolver, valuesLayer, type SettingKey, type SettingsLayer} from '../config/settings.js'
 import type {ExitCodeValue} from '../errors/cli-error.js'
 import {HttpClient, proxyFromEnv, type HttpClientOptions} from '../http/client.js'
-import {TinkApi, type ClientCredentials} from '../tink/api.js'
+import {TinkApi} from '../tink/api.js'
 import type {Interrupt} from './interrupt.js'
 import type {IO} from './io.js'
 import {Printer} from './output.js'
@@ -103,8 +103,8 @@ export class Factory {
         const setup = this.profile()
         return setup && {name: setup.profile?.name, missingCredentialsHint: setup.missingCredentialsHint}
       },
-      trace: (line) => this.trace(line),
-      note: (line) => this.note(line),
+      trace: (line) => this.print.trace(line),
+      note: (line) => this.print.note(line),
     })
   }
 
@@ -140,8 +140,8 @@ export class Factory {
               target: Boolean(this.flags['base-url'] || this.flags.region),
             },
             env: this.io.env,
-            warn: (line) => this.warnLine(line),
-            trace: (line) => this.trace(line),
+            warn: (line) => this.print.warnLine(line),
+            trace: (line) => this.print.trace(line),
           })
         : null
     }
@@ -171,64 +171,9 @@ export class Factory {
     return this.resolver
   }
 
-  // The printer's, stdin's and the settings rules' methods, as every command body calls them.
-  trace(line: string): void {
-    this.print.trace(line)
-  }
-
-  out(text: string): void {
-    this.print.out(text)
-  }
-
-  note(text: string): void {
-    this.print.note(text)
-  }
-
-  warnLine(text: string): void {
-    this.print.warnLine(text)
-  }
-
-  readStdin(purpose: string): Promise<string> {
-    return this.stdin.value(purpose)
-  }
-
-  readStdinText(purpose: string): Promise<string> {
-    return this.stdin.text(purpose)
-  }
-
   /** --client-secret-stdin: read before the command body, so the first settings lookup sees it. */
   async loadSecretFromStdin(): Promise<void> {
     this.stdinValues.clientSecret = await this.stdin.value('the client secret')
-  }
-
-  /** A setting's value, traced with its origin for --verbose. */
-  async setting(key: SettingKey): Promise<string | undefined> {
-    const r = await this.settings().get(key)
-    if (r) this.trace(`* ${key} from ${r.origin}`)
-    return r?.value
-  }
-
-  baseUrl(): Promise<string> {
-    return this.run.baseUrl()
-  }
-
-  linkBaseUrl(): Promise<string> {
-    return this.run.linkBaseUrl()
-  }
-
-  timeoutMs(): number {
-    return this.run.timeoutMs()
-  }
-
-  credentials(): Promise<ClientCredentials> {
-    return this.run.credentials()
-  }
-
-  /** What a destructive command will act on, for its confirmation prompt: `profile "eu-prod", API api.tink.com`. */
-  async targetLabel(): Promise<string> {
-    const name = this.profile()?.profile?.name
-    const host = new URL(await this.baseUrl()).host
-    return `${name ? `profile "${name}"` : 'no profile (credentials from flags or environment)'}, API ${host}`
   }
 
   /**
@@ -238,18 +183,18 @@ export class Factory {
   async http(tuning: HttpTuning = {}): Promise<HttpClient> {
     const tuned = Object.values(tuning).some((v) => v !== undefined)
     if (!tuned && this.client) return this.client
-    const baseUrl = await this.baseUrl()
+    const baseUrl = await this.run.baseUrl()
     const client = new HttpClient({
       baseUrl,
-      timeoutMs: this.timeoutMs(),
+      timeoutMs: this.run.timeoutMs(),
       retries: this.flags.retries ?? 3,
       userAgent: `tink-auth-cli/${this.version} node/${process.version}`,
-      trace: this.verbose ? (line) => this.trace(line) : undefined,
+      trace: this.verbose ? (line) => this.print.trace(line) : undefined,
       // Every wait tink chooses is announced, terminal or not: a CI log is not a terminal. A bulk
       // run announces its shared pauses itself, never one per row.
-      announce: tuned ? undefined : (line) => this.note(line),
+      announce: tuned ? undefined : (line) => this.print.note(line),
       // A slow answer only on a terminal: a script's stderr is a log, where the error line says enough.
-      slow: this.io.stderr.isTTY ? (line) => this.note(line) : undefined,
+      slow: this.io.stderr.isTTY ? (line) => this.print.note(line) : undefined,
       signal: this.signal,
       proxy: proxyFromEnv(this.io.env),
       ...tuning,
@@ -264,19 +209,12 @@ export class Factory {
       const http = await this.http()
       this.tinkApi = new TinkApi({
         http,
-        credentials: () => this.credentials(),
+        credentials: () => this.run.credentials(),
         cache: this.profile()?.tokenCache,
-        trace: (line) => this.trace(line),
+        trace: (line) => this.print.trace(line),
       })
     }
     return this.tinkApi
-  }
-
-  /** Settle everything that is resolved up front, so bad input fails before any request. */
-  async preflight(opts: {needsCredentials: boolean}): Promise<void> {
-    this.timeoutMs()
-    await this.baseUrl()
-    if (opts.needsCredentials) await this.credentials()
   }
 
   async close(): Promise<void> {

@@ -36,7 +36,7 @@ export async function keychainOrFile(f: Factory, dir: string, name: string): Pro
     return 'keychain'
   } catch (err) {
     if (!(err instanceof KeychainError)) throw err
-    f.note(err.message)
+    f.print.note(err.message)
     if (await offerFile(f, dir)) return 'file'
     throw withHint(err)
   }
@@ -64,7 +64,7 @@ export async function saveOrAsk<T>(f: Factory, dir: string, input: NewProfile, s
       return await save()
     } catch (err) {
       if (!(err instanceof KeychainError) || input.storage !== 'keychain') throw err
-      f.note(err.message)
+      f.print.note(err.message)
       if (await offerFile(f, dir)) {
         input.storage = 'file'
         continue

@@ -3,7 +3,7 @@
  * explicit, checked), the timeout, the client credentials (exit 3 when missing) and how to fix
  * refused credentials where they came from. Each is settled once per run.
  */
-import {ENV_VARS, overriddenFlag, type SettingsResolver, type SettingSource} from '../config/settings.js'
+import {ENV_VARS, overriddenFlag, type SettingKey, type SettingsResolver, type SettingSource} from '../config/settings.js'
 import {CliError, ExitCode} from '../errors/cli-error.js'
 import type {ClientCredentials} from '../tink/api.js'
 import {checkBaseUrl, checkRegion, checkTimeoutMs, REGIONS} from '../tink/validate.js'
@@ -86,6 +86,27 @@ export class RunSettings {
     this.o.trace(`* client id from ${id.origin}; client secret from ${secret.origin}`)
     this.secretSource = secret.source
     return {clientId: id.value, clientSecret: secret.value}
+  }
+
+  /** A setting's value, traced with its origin for --verbose. */
+  async setting(key: SettingKey): Promise<string | undefined> {
+    const r = await this.o.settings().get(key)
+    if (r) this.o.trace(`* ${key} from ${r.origin}`)
+    return r?.value
+  }
+
+  /** Settle everything that is resolved up front, so bad input fails before any request. */
+  async preflight(opts: {needsCredentials: boolean}): Promise<void> {
+    this.timeoutMs()
+    await this.baseUrl()
+    if (opts.needsCredentials) await this.credentials()
+  }
+
+  /** What a destructive command will act on, for its confirmation prompt: `profile "eu-prod", API api.tink.com`. */
+  async targetLabel(): Promise<string> {
+    const name = this.o.profile()?.name
+    const host = new URL(await this.baseUrl()).host
+    return `${name ? `profile "${name}"` : 'no profile (credentials from flags or environment)'}, API ${host}`
   }
 
   /** How to fix client credentials the API refused (401), named after where they came from. */

@@ -5,7 +5,7 @@
  * else (CREATED, AUTHENTICATING, AWAITING_*, UPDATING) is still on its way.
  * A service: the list call, the clock and the messages come in as arguments.
  */
-import {CliError, ExitCode, interrupted} from '../errors/cli-error.js'
+import {CliError, ExitCode, interrupted} from '../../errors/cli-error.js'
 
 export const ERROR_STATUSES = ['AUTHENTICATION_ERROR', 'TEMPORARY_ERROR', 'PERMANENT_ERROR', 'SESSION_EXPIRED', 'DELETED'] as const
 
