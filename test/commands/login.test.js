@@ -8,13 +8,14 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {ALL_SCOPES, startEmulator} from 'tink-emulator'
-import {BIN, cleanEnv, runCli, tempDir} from './helpers.js'
-import {driveTerminal} from './support/cli.js'
-import {needsKeychain} from './support/keychain.js'
+import {BIN, cleanEnv, runCli, tempDir} from '../helpers.js'
+import {driveTerminal, TOKEN_PATH} from '../support/cli.js'
+import {needsKeychain} from '../support/keychain.js'
+import {runTink} from '../support/in-process.js'
+import {server} from '../support/scripted-server.js'
 
 const RUN = randomBytes(3).toString('hex')
 const require = createRequire(import.meta.url)
-
 
 const ENTER = '\r'
 const DOWN = '\x1b[B'
@@ -291,5 +292,51 @@ Module._load = function (request, ...rest) {
     assert.match(r.screen, /secrets are in a plain file/)
     assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles[name].storage, 'file')
     assert.equal(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'))[`${name}:client-secret`], SECRET)
+  })
+})
+
+describe('login -p NAME', () => {
+  test('saves the profile under NAME, not default', async () => {
+    const dir = tempDir()
+    for (const cmd of [['login', '-p', 'work'], ['profile', 'add', '--profile', 'other']]) {
+      const r = await runTink([...cmd, '--client-id', 'cid', '--client-secret-stdin', '--insecure-storage', '--no-verify'], {input: 'sec', env: {TINK_CONFIG_DIR: dir}})
+      assert.equal(r.code, 0, r.stderr)
+    }
+    const list = JSON.parse((await runTink(['profile', 'list', '--json'], {env: {TINK_CONFIG_DIR: dir}})).stdout)
+    const names = JSON.stringify(list)
+    assert.match(names, /"work"/)
+    assert.match(names, /"other"/)
+    assert.doesNotMatch(names, /"default"/)
+    const both = await runTink(['login', 'a', '-p', 'b', '--client-id', 'cid', '--client-secret-stdin', '--no-verify'], {input: 'sec', env: {TINK_CONFIG_DIR: dir}})
+    assert.equal(both.code, 2)
+  })
+})
+
+describe('the login wizard checks the secret as soon as it is entered', () => {
+  test('a refused secret is asked again (with the client id), keeping the other answers', async () => {
+    const srv = await server()
+    srv.script(TOKEN_PATH, (req) => (req.form.client_secret === 'right-secret'
+      ? {json: {access_token: 'tok-abc', token_type: 'bearer', expires_in: 1800}}
+      : {status: 401, json: {errorMessage: 'Client credentials are invalid', errorCode: 'invalid_client'}}))
+    const dir = tempDir()
+    const cmd = [process.execPath, BIN, 'login', '--base-url', srv.url, '--insecure-storage'].map((a) => `'${a}'`).join(' ')
+    const r = await driveTerminal(cmd, [
+      {expect: 'Profile name', keys: 'wiz\r'},
+      {expect: 'Client id', keys: 'cid-1\r'},
+      {expect: 'Client secret', keys: 'wrong-secret\r'},
+      {expect: 'Try again', keys: ''},
+      {expect: 'Client id', keys: '\r'},
+      {expect: 'Client secret', keys: 'right-secret\r'},
+      {expect: 'Default market', keys: '\r'},
+      {expect: 'Default locale', keys: '\r'},
+      {expect: 'Redirect URI', keys: '\r'},
+    ], {env: cleanEnv({TINK_CONFIG_DIR: dir}), label: 'wizard retry'})
+    assert.equal(r.code, 0, r.screen)
+    assert.match(r.screen, /refused client id "cid-1"/)
+    assert.ok(r.screen.indexOf('refused') < r.screen.indexOf('Default market'), 'checked before the other questions')
+    const tokens = srv.requests.filter((q) => q.path === TOKEN_PATH)
+    assert.deepEqual(tokens.map((q) => q.form.client_secret), ['wrong-secret', 'right-secret'])
+    const list = JSON.parse((await runTink(['profile', 'list', '--json'], {env: {TINK_CONFIG_DIR: dir}})).stdout)
+    assert.match(JSON.stringify(list), /"wiz"/)
   })
 })

@@ -5,8 +5,8 @@
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {ALL_SCOPES, startEmulator} from 'tink-emulator'
-import {emulatorEnv, runCli, tempDir} from './helpers.js'
-import {assertOneLineError, oneJson} from './support/cli.js'
+import {emulatorEnv, runCli, tempDir} from '../helpers.js'
+import {assertOneLineError, oneJson} from '../support/cli.js'
 
 describe('token, grant and user as processes', () => {
   let emu
@@ -96,7 +96,7 @@ describe('tink api --paginate --ndjson as a process', () => {
     const {createServer} = await import('node:http')
     const {spawn} = await import('node:child_process')
     const {openSync, closeSync} = await import('node:fs')
-    const {BIN, cleanEnv, ROOT} = await import('./helpers.js')
+    const {BIN, cleanEnv, ROOT} = await import('../helpers.js')
     const PAGES = 300
     const ITEMS = 2000
     let served = 0

@@ -7,8 +7,8 @@ import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startEmulator} from 'tink-emulator'
-import {BIN, ROOT, cleanEnv, emulatorEnv, runCli, tempDir} from './helpers.js'
-import {FAULTS, csv, fileWriter, lines, statuses, usersWithPrefix} from './support/bulk.js'
+import {BIN, ROOT, cleanEnv, emulatorEnv, runCli, tempDir} from '../helpers.js'
+import {FAULTS, csv, fileWriter, lines, statuses, usersWithPrefix} from '../support/bulk.js'
 
 const dir = tempDir('tink-bulk-resume-')
 const writeFile = fileWriter(dir)

@@ -4,8 +4,8 @@ import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {join} from 'node:path'
 import {startEmulator} from 'tink-emulator'
-import {emulatorEnv, runCli, tempDir} from './helpers.js'
-import {CREATE, FAULTS, TOKEN, csv, fileWriter, lines, statuses, usersWithPrefix} from './support/bulk.js'
+import {emulatorEnv, runCli, tempDir} from '../helpers.js'
+import {CREATE, FAULTS, TOKEN, csv, fileWriter, lines, statuses, usersWithPrefix} from '../support/bulk.js'
 
 const dir = tempDir('tink-bulk-')
 const writeFile = fileWriter(dir)

@@ -8,12 +8,12 @@ import {fileURLToPath} from 'node:url'
 import {request} from 'undici'
 import {startEmulator} from 'tink-emulator'
 
-import {emulatorEnv, runCli} from './helpers.js'
-import {assertOneLineError, oneJson} from './support/cli.js'
-import {startHookReceiver} from './support/hook-receiver.js'
+import {emulatorEnv, runCli} from '../helpers.js'
+import {assertOneLineError, oneJson} from '../support/cli.js'
+import {startHookReceiver} from '../support/hook-receiver.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const RUN = fileURLToPath(new URL('../bin/run.cjs', import.meta.url))
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const RUN = fileURLToPath(new URL('../../bin/run.cjs', import.meta.url))
 
 function start(args) {
   const child = spawn(process.execPath, [RUN, 'emulator', 'start', ...args], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']})
@@ -250,7 +250,7 @@ describe('tink emulator trigger', () => {
   })
 
   test('no emulator listening at the base URL: exit 5 in one line', async () => {
-    const {freePort} = await import('./helpers.js')
+    const {freePort} = await import('../helpers.js')
     const r = await runCli(['emulator', 'trigger', 'refresh:finished', '--external-user-id', 'x', '--base-url', `http://127.0.0.1:${await freePort()}`, '--retries', '0'], {env: {}})
     assertOneLineError(r, 5)
   })

@@ -11,9 +11,9 @@ import {createServer} from 'node:http'
 import {join} from 'node:path'
 
 import {BUILTIN_CLIENT, startEmulator} from 'tink-emulator'
-import {ROOT, tempDir} from './helpers.js'
-import {clientToken, createUser, delegatedCode} from './support/emulator-http.js'
-import {browserSkip, finishInBrowser, launchBrowser} from './support/link-browser.js'
+import {ROOT, tempDir} from '../helpers.js'
+import {clientToken, createUser, delegatedCode} from '../support/emulator-http.js'
+import {browserSkip, finishInBrowser, launchBrowser} from '../support/link-browser.js'
 
 // The README's picture of the page is remade only when asked (TINK_UPDATE_README_IMAGES=1), so a
 // test run leaves the work tree as it was.

@@ -13,9 +13,9 @@ import {join} from 'node:path'
 import {createServer} from 'node:net'
 
 import {startEmulator} from 'tink-emulator'
-import {BIN, cleanEnv, emulatorEnv, freePort, ROOT, runCli, tempDir} from './helpers.js'
-import {oneJson, spawnCli, stripAnsi} from './support/cli.js'
-import {browserSkip, finishInBrowser, launchBrowser} from './support/link-browser.js'
+import {BIN, cleanEnv, emulatorEnv, freePort, ROOT, runCli, tempDir} from '../helpers.js'
+import {oneJson, spawnCli, stripAnsi} from '../support/cli.js'
+import {browserSkip, finishInBrowser, launchBrowser} from '../support/link-browser.js'
 
 const noBrowser = browserSkip
 const APP_CALLBACK = 'https://app.example.com/tink/callback'

@@ -3,9 +3,9 @@
 import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {startEmulator} from 'tink-emulator'
-import {runCli, tempDir} from './helpers.js'
-import {oneJson} from './support/cli.js'
-import {keychainProblem} from './support/keychain.js'
+import {runCli, tempDir} from '../helpers.js'
+import {oneJson} from '../support/cli.js'
+import {keychainProblem} from '../support/keychain.js'
 
 let emu
 before(async () => (emu = await startEmulator()))

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {join} from 'node:path'
 import {test} from 'node:test'
 import {Config} from '@oclif/core'
-import {ROOT, runCli} from './helpers.js'
+import {ROOT, runCli} from '../helpers.js'
 
 test('tink --version prints exactly what oclif prints (config.userAgent)', async () => {
   const config = await Config.load(join(ROOT, 'bin'))

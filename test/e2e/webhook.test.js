@@ -9,10 +9,10 @@ import {createHmac, timingSafeEqual} from 'node:crypto'
 import {createServer} from 'node:http'
 
 import {startEmulator} from 'tink-emulator'
-import {emulatorEnv, freePort, tempDir} from './helpers.js'
-import {oneJson, spawnCli} from './support/cli.js'
-import {runTink} from './support/in-process.js'
-import {browserSkip, finishInBrowser} from './support/link-browser.js'
+import {emulatorEnv, freePort, tempDir} from '../helpers.js'
+import {oneJson, spawnCli} from '../support/cli.js'
+import {runTink} from '../support/in-process.js'
+import {browserSkip, finishInBrowser} from '../support/link-browser.js'
 
 const EVENTS = ['refresh:finished', 'account:created', 'account-transactions:modified']
 

@@ -6,7 +6,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {basename, dirname, join, relative} from 'node:path'
 import {test} from 'node:test'
 import ts from 'typescript'
-import {ROOT} from './helpers.js'
+import {ROOT} from '../helpers.js'
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'minimal-oclif'])
 

@@ -11,11 +11,11 @@ import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {ALL_SCOPES, startEmulator} from 'tink-emulator'
-import {emulatorEnv, freePort, ROOT, tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
-import {countAllReceived, countReceived, scanLog, SPEC, startPrism} from './support/prism.js'
-import {spawnCli} from './support/cli.js'
-import {runLink} from './support/emulator-http.js'
+import {emulatorEnv, freePort, ROOT, tempDir} from '../helpers.js'
+import {runTink} from '../support/in-process.js'
+import {countAllReceived, countReceived, scanLog, SPEC, startPrism} from '../support/prism.js'
+import {spawnCli} from '../support/cli.js'
+import {runLink} from '../support/emulator-http.js'
 import {request} from 'undici'
 
 const SHARED_SPEC = join(ROOT, '..', 'shared', 'spec', 'tink-oauth.openapi.yaml')

@@ -4,7 +4,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {join} from 'node:path'
 import {spawn} from 'node:child_process'
-import {ROOT, cleanEnv, runNode} from './helpers.js'
+import {ROOT, cleanEnv, runNode} from '../helpers.js'
 
 function runDemo() {
   // cleanEnv (inside runNode): no TINK_* from the developer's shell, a private config folder, NO_COLOR.

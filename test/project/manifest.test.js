@@ -8,7 +8,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {join, relative, sep} from 'node:path'
 import {test} from 'node:test'
-import {ROOT} from './helpers.js'
+import {ROOT} from '../helpers.js'
 
 function commandIds(dir) {
   return readdirSync(dir, {recursive: true})

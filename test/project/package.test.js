@@ -10,7 +10,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync} from 'nod
 import {delimiter, join} from 'node:path'
 import {before, describe, test} from 'node:test'
 import {promisify} from 'node:util'
-import {BIN, cleanEnv, ROOT, runProcess, tempDir} from './helpers.js'
+import {BIN, cleanEnv, ROOT, runProcess, tempDir} from '../helpers.js'
 
 const run = promisify(execFile)
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))

@@ -10,9 +10,9 @@ import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {promisify} from 'node:util'
 import {startEmulator} from 'tink-emulator'
-import {BIN, cleanEnv, emulatorEnv, freePort, ROOT, runCli, tempDir} from './helpers.js'
-import {keychainProblem} from './support/keychain.js'
-import {browserSkip, finishInBrowser, recordingBrowser} from './support/link-browser.js'
+import {BIN, cleanEnv, emulatorEnv, freePort, ROOT, runCli, tempDir} from '../helpers.js'
+import {keychainProblem} from '../support/keychain.js'
+import {browserSkip, finishInBrowser, recordingBrowser} from '../support/link-browser.js'
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const RUN = randomBytes(3).toString('hex')
@@ -241,5 +241,22 @@ describe('the README guides, run as written against the emulator', () => {
     assert.doesNotMatch(r.stdout, /access_token/, 'the token only with --raw or --json')
     // The connected accounts, read with tink api for the same user.
     assert.match(r.stdout, /^Demo Current Account$/m)
+  })
+})
+
+const servers = []
+after(() => Promise.all(servers.map((s) => s.close())))
+
+describe('README for a new user', () => {
+  test('quick start and install give the exact Node floor, how to run from a clone, and the registry line as once published', async () => {
+    const {readFileSync} = await import('node:fs')
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const section = (title) => readme.split(/^## /m).find((s) => s.startsWith(title))
+    const floor = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).engines.node.replace('>=', '')
+    for (const title of ['Quick start', 'Install']) {
+      assert.ok(section(title).includes(`Node.js ${floor} or newer`), `${title} says Node.js ${floor}`)
+      assert.match(section(title), /npm link|npx tink/)
+    }
+    assert.match(section('Install'), /npm install -g tink-auth-cli .*once published/)
   })
 })

@@ -4,10 +4,10 @@
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {startEmulator} from 'tink-emulator'
-import {emulatorEnv} from './helpers.js'
-import {runTink} from './support/in-process.js'
-import {tokenResponse} from './support/tink-server.js'
-import {assertIsoDate, assertOneLineError, CLIENT, DELEGATE_PATH, GRANT_PATH, inTerminal, oneJson, serverEnv, TINK_LINK_ACTOR, TINK_LINK_SCOPES, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
+import {emulatorEnv} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
+import {tokenResponse} from '../../support/tink-server.js'
+import {assertIsoDate, assertOneLineError, CLIENT, DELEGATE_PATH, GRANT_PATH, inTerminal, oneJson, serverEnv, TINK_LINK_ACTOR, TINK_LINK_SCOPES, TOKEN_PATH, USER_AGENT, useTinkServer} from '../../support/cli.js'
 
 describe('against the emulator', () => {
   let emu

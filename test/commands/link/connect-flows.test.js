@@ -5,9 +5,9 @@
 // expense_check_id, risk_insights_id, account_verification_report_id; payment_request_id).
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {freePort} from './helpers.js'
-import {tokenResponse} from './support/tink-server.js'
-import {CREATE_PATH, DELEGATE_PATH, GRANT_PATH, oneJson, serverEnv, spawnCli, TOKEN_PATH, useTinkServer} from './support/cli.js'
+import {freePort} from '../../helpers.js'
+import {tokenResponse} from '../../support/tink-server.js'
+import {CREATE_PATH, DELEGATE_PATH, GRANT_PATH, oneJson, serverEnv, spawnCli, TOKEN_PATH, useTinkServer} from '../../support/cli.js'
 
 /** Starts link connect; once the Link URL is on stderr, answers the redirect with `answer(state)`; resolves the run and the URL. */
 async function connect(srv, args, answer, env = {}) {

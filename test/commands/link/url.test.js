@@ -5,9 +5,9 @@
 // outside Tink's lists are warnings. `tink link url` builds one-time URLs and sends nothing.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {runTink} from './support/in-process.js'
-import {tokenResponse} from './support/tink-server.js'
-import {assertOneLineError, CLIENT, DELEGATE_PATH, GRANT_PATH, oneJson, serverEnv, TOKEN_PATH, useTinkServer} from './support/cli.js'
+import {runTink} from '../../support/in-process.js'
+import {tokenResponse} from '../../support/tink-server.js'
+import {assertOneLineError, CLIENT, DELEGATE_PATH, GRANT_PATH, oneJson, serverEnv, TOKEN_PATH, useTinkServer} from '../../support/cli.js'
 
 /** The user lookup of a Link URL for an existing user: grant user:read, exchange, GET /api/v1/user. */
 function scriptUser(srv, profile = {market: 'GB', locale: 'en_GB'}) {

@@ -4,10 +4,10 @@ import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {request} from 'undici'
 import {startEmulator} from 'tink-emulator'
-import {emulatorEnv} from './helpers.js'
-import {runTink} from './support/in-process.js'
-import {tokenResponse} from './support/tink-server.js'
-import {assertIsoDate, CLIENT, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
+import {emulatorEnv} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
+import {tokenResponse} from '../../support/tink-server.js'
+import {assertIsoDate, CLIENT, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from '../../support/cli.js'
 
 describe('token get against the emulator', () => {
   let emu

@@ -4,10 +4,10 @@
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {ALL_SCOPES, startEmulator} from 'tink-emulator'
-import {emulatorEnv} from './helpers.js'
-import {runTink} from './support/in-process.js'
-import {tokenResponse} from './support/tink-server.js'
-import {assertOneLineError, CLIENT, CREATE_PATH, DELETE_PATH, GRANT_PATH, inTerminal, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from './support/cli.js'
+import {emulatorEnv} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
+import {tokenResponse} from '../../support/tink-server.js'
+import {assertOneLineError, CLIENT, CREATE_PATH, DELETE_PATH, GRANT_PATH, inTerminal, oneJson, serverEnv, TOKEN_PATH, USER_AGENT, useTinkServer} from '../../support/cli.js'
 
 describe('against the emulator', () => {
   let emu
@@ -284,7 +284,7 @@ describe("user create: Tink's markets and locales (issue 21)", () => {
 
   test("the help says the default locale is tink's choice", async () => {
     const {readFileSync} = await import('node:fs')
-    const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8'))
+    const manifest = JSON.parse(readFileSync(new URL('../../../oclif.manifest.json', import.meta.url), 'utf8'))
     assert.match(manifest.commands['user:create'].flags.locale.description, /tink's choice: Tink documents none per market/)
     assert.match(manifest.commands['user:create'].description, /AT de_DE, BE nl_NL, IE en_GB, SE sv_SE/)
   })

@@ -3,9 +3,9 @@
 // shown once or saved in the real keychain under the profile and the webhook id.
 import {after, before, beforeEach, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {runTink} from './support/in-process.js'
-import {assertOneLineError, inTerminal, oneJson} from './support/cli.js'
-import {startWebhookServer, WEBHOOKS} from './support/webhook-server.js'
+import {runTink} from '../../support/in-process.js'
+import {assertOneLineError, inTerminal, oneJson} from '../../support/cli.js'
+import {startWebhookServer, WEBHOOKS} from '../../support/webhook-server.js'
 
 const APP = {id: `webhook-app-${process.pid}`, secret: 'webhook-app-secret'}
 let srv

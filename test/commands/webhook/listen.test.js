@@ -4,11 +4,11 @@
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {createServer} from 'node:net'
-import {freePort} from './helpers.js'
-import {spawnCli} from './support/cli.js'
-import {runTink} from './support/in-process.js'
-import {assertOneLineError} from './support/cli.js'
-import {deliver, startApp, tinkSignature} from './support/webhook-sender.js'
+import {freePort} from '../../helpers.js'
+import {spawnCli} from '../../support/cli.js'
+import {runTink} from '../../support/in-process.js'
+import {assertOneLineError} from '../../support/cli.js'
+import {deliver, startApp, tinkSignature} from '../../support/webhook-sender.js'
 
 const SECRET = 'top_secret_top_secret_top_secret'
 

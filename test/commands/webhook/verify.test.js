@@ -6,11 +6,11 @@ import assert from 'node:assert/strict'
 import {createHmac} from 'node:crypto'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
-import {assertOneLineError, oneJson} from './support/cli.js'
-import {needsKeychain} from './support/keychain.js'
-import {startWebhookServer} from './support/webhook-server.js'
+import {tempDir} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
+import {assertOneLineError, oneJson} from '../../support/cli.js'
+import {needsKeychain} from '../../support/keychain.js'
+import {startWebhookServer} from '../../support/webhook-server.js'
 
 // docs.tink.com/resources/api-setup/webhook-signature-validation (Tiny-doc docs/tink_docs_home/resources/api-setup/webhook-signature-validation):
 // the body literally as the page gives it, two spaces before "content".

@@ -5,9 +5,9 @@
 // changes are read from --verbose.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {runTink} from './support/in-process.js'
-import {csv, fileWriter, lines, rateLimitedServer} from './support/bulk.js'
-import {tempDir} from './helpers.js'
+import {runTink} from '../../support/in-process.js'
+import {csv, fileWriter, lines, rateLimitedServer} from '../../support/bulk.js'
+import {tempDir} from '../../helpers.js'
 
 const file = fileWriter(tempDir('tink-bulk-adaptive-'))
 /** The window's sizes as --verbose logged them, in order. */

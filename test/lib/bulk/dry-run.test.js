@@ -6,9 +6,9 @@ import assert from 'node:assert/strict'
 import {createServer} from 'node:http'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
-import {fileWriter, lines} from './support/bulk.js'
+import {tempDir} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
+import {fileWriter, lines} from '../../support/bulk.js'
 
 const dir = tempDir('tink-bulk-dry-')
 const file = fileWriter(dir)

@@ -7,9 +7,9 @@
 import {test, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {startEmulator} from 'tink-emulator'
-import {emulatorEnv, tempDir} from './helpers.js'
-import {csv, fileWriter, lines, usersWithPrefix} from './support/bulk.js'
-import {runTink} from './support/in-process.js'
+import {emulatorEnv, tempDir} from '../../helpers.js'
+import {csv, fileWriter, lines, usersWithPrefix} from '../../support/bulk.js'
+import {runTink} from '../../support/in-process.js'
 
 const file = fileWriter(tempDir('tink-bulk-emu-limit-'))
 let emu

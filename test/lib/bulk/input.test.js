@@ -7,9 +7,9 @@ import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {startEmulator} from 'tink-emulator'
-import {BIN, ROOT, cleanEnv, emulatorEnv, runCli, tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
-import {CREATE, csv, fileWriter, lines, statuses, usersWithPrefix} from './support/bulk.js'
+import {BIN, ROOT, cleanEnv, emulatorEnv, runCli, tempDir} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
+import {CREATE, csv, fileWriter, lines, statuses, usersWithPrefix} from '../../support/bulk.js'
 
 const dir = tempDir('tink-bulk-input-')
 const writeFile = fileWriter(dir)
@@ -286,7 +286,7 @@ describe('bulk input problems', () => {
 
 describe('duplicate detection keeps a few bytes per user', () => {
   test('the first line of every user is remembered through table growth; 200,000 distinct ids are never taken for one another', async () => {
-    const {SeenUsers} = await import('../dist/lib/bulk/seen.js')
+    const {SeenUsers} = await import('../../../dist/lib/bulk/seen.js')
     const seen = new SeenUsers()
     const n = 200_000
     for (let i = 0; i < n; i++) assert.equal(seen.firstLine(`e:user-${i}`, i + 2), undefined, `user-${i} is new`)

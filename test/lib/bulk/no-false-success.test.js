@@ -9,8 +9,8 @@ import {createServer} from 'node:http'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startEmulator} from 'tink-emulator'
-import {BIN, ROOT, cleanEnv, emulatorEnv, tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
+import {BIN, ROOT, cleanEnv, emulatorEnv, tempDir} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
 
 const dir = tempDir('tink-bulk-safety-')
 const file = (name, content) => {

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startEmulator} from 'tink-emulator'
-import {emulatorEnv, tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
+import {emulatorEnv, tempDir} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
 
 const ERASE = '\r\x1b[2K'
 let emu

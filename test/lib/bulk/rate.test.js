@@ -5,7 +5,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-const {RateController} = await import('../dist/lib/bulk/rate.js')
+const {RateController} = await import('../../../dist/lib/bulk/rate.js')
 
 /** Answers `n` per second for `ms` from `t0`, a share `refused` of them 429 (a tenth unless told); returns the end time. */
 function feed(c, t0, ms, n, refused = 0.1) {

@@ -10,9 +10,9 @@ import {spawn} from 'node:child_process'
 import {createServer} from 'node:http'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {BIN, ROOT, cleanEnv, tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
-import {csv, fileWriter, lines} from './support/bulk.js'
+import {BIN, ROOT, cleanEnv, tempDir} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
+import {csv, fileWriter, lines} from '../../support/bulk.js'
 
 const dir = tempDir('tink-bulk-stops-')
 const file = fileWriter(dir)

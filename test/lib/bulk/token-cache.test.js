@@ -5,10 +5,10 @@ import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 import {after, before, test} from 'node:test'
 import {ALL_SCOPES, startEmulator} from 'tink-emulator'
-import {tempDir} from './helpers.js'
-import {fileWriter} from './support/bulk.js'
-import {runTink} from './support/in-process.js'
-import {needsKeychain} from './support/keychain.js'
+import {tempDir} from '../../helpers.js'
+import {fileWriter} from '../../support/bulk.js'
+import {runTink} from '../../support/in-process.js'
+import {needsKeychain} from '../../support/keychain.js'
 
 const RUN = randomBytes(3).toString('hex')
 const client = {id: `bulkcache-${RUN}`, secret: `secret-${RUN}`, scopes: [...ALL_SCOPES]}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {after, before, describe, test} from 'node:test'
 import {startEmulator} from 'tink-emulator'
-import {BIN, cleanEnv, emulatorEnv, ROOT, runCli} from './helpers.js'
+import {BIN, cleanEnv, emulatorEnv, ROOT, runCli} from '../../helpers.js'
 
 const ESC = /\x1b\[/
 const RED_ERROR = /\x1b\[31mError:\x1b\[39m/

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict'
 import {chmodSync, chownSync, existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, test} from 'node:test'
-import {buildIdOf, cacheKey} from '../dist/lib/cli/compile-cache.cjs'
-import {ROOT, runCli, runProcess, tempDir} from './helpers.js'
+import {buildIdOf, cacheKey} from '../../../dist/lib/cli/compile-cache.cjs'
+import {ROOT, runCli, runProcess, tempDir} from '../../helpers.js'
 
 describe('compile cache', () => {
   test('one file per topic or command, help, and everything else', () => {

@@ -10,12 +10,12 @@ import {chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} 
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {startEmulator} from 'tink-emulator'
-import {BIN, cleanEnv, freePort, ROOT, runCli, tempDir} from './helpers.js'
-import {keychainProblem} from './support/keychain.js'
-import {driveTerminal} from './support/cli.js'
-import {clientToken, delegatedCode, runLink} from './support/emulator-http.js'
-import {browserSkip, finishInBrowser, linkUrlFrom, recordingBrowser} from './support/link-browser.js'
-import {listenExample, webhookExampleWorld} from './support/webhook-examples.js'
+import {BIN, cleanEnv, freePort, ROOT, runCli, tempDir} from '../../helpers.js'
+import {keychainProblem} from '../../support/keychain.js'
+import {driveTerminal, assertOneLineError, oneJson} from '../../support/cli.js'
+import {clientToken, delegatedCode, runLink} from '../../support/emulator-http.js'
+import {browserSkip, finishInBrowser, linkUrlFrom, recordingBrowser} from '../../support/link-browser.js'
+import {listenExample, webhookExampleWorld} from '../../support/webhook-examples.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const BUNDLED = {help: '@oclif/plugin-help'}
@@ -488,7 +488,7 @@ test('a failing sample', () => assert.equal(1, 2, 'the sample failure message'))
   }
 
   test('off a terminal (a CI log): compact, the failure in full, the runner\'s closing summary lines, exit 1', async () => {
-    const {runProcess} = await import('./helpers.js')
+    const {runProcess} = await import('../../helpers.js')
     const r = await runProcess('sh', [join(ROOT, 'scripts', 'test.sh'), fixture()], {env: env()})
     assert.equal(r.code, 1, r.stdout + r.stderr)
     assert.doesNotMatch(r.stdout, /TAP version|# Subtest:|^ok \d|^not ok \d/m, 'no raw TAP')
@@ -512,5 +512,39 @@ test('a failing sample', () => assert.equal(1, 2, 'the sample failure message'))
 
   test('the build does not check for oclif updates (no "update available" notice)', () => {
     assert.match(pkg.scripts.build, /OCLIF_SKIP_NEW_VERSION_CHECK=true oclif manifest/)
+  })
+})
+
+// Help and unknown commands go through oclif's hooks and help class: run as a user does.
+describe('help for something that does not exist', () => {
+  test('tink help tokn --json: the JSON error document with the suggestion, exit 2, no stack trace', async () => {
+    const r = await runCli(['help', 'tokn', '--json'])
+    assert.equal(r.code, 2, r.stderr)
+    assert.equal(r.stderr, '')
+    const {error} = oneJson(r.stdout)
+    assert.equal(error.code, 'unknown_command')
+    assert.equal(error.exitCode, 2)
+    assert.match(error.hint, /Did you mean "tink token"\?/)
+  })
+
+  for (const args of [['help', 'nosuch', '-v'], ['help', 'tokn'], ['help', 'token', 'gte'], ['tokn', '--help'], ['token', 'gte', '-h']]) {
+    test(`tink ${args.join(' ')}: one line, exit 2`, async () => {
+      const r = await runCli(args)
+      assertOneLineError(r, 2, /^Error: "[\w ]+" is not a tink command/)
+      if (args.includes('gte')) assert.match(r.stderr, /Did you mean "tink token get"\?/)
+    })
+  }
+
+  test('-h is --help, for the root, a topic and a command', async () => {
+    for (const args of [[], ['token'], ['token', 'get']]) {
+      const short = await runCli([...args, '-h'])
+      const long = await runCli([...args, '--help'])
+      assert.equal(short.code, 0, short.stderr)
+      assert.equal(short.stdout, long.stdout)
+      assert.match(short.stdout, /USAGE/)
+    }
+    const help = await runCli(['help', 'token', 'get'])
+    assert.equal(help.code, 0)
+    assert.match(help.stdout, /\$ tink token get/)
   })
 })

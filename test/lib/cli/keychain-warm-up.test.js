@@ -9,10 +9,10 @@ import {copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFi
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {test} from 'node:test'
-import {alwaysSends} from '../dist/lib/cli/command-needs.cjs'
-import {mayUseKeychain} from '../dist/lib/cli/keychain-topics.js'
-import {collectNeeds, writeNeeds} from '../scripts/command-needs.mjs'
-import {ROOT, runNode, tempDir} from './helpers.js'
+import {alwaysSends} from '../../../dist/lib/cli/command-needs.cjs'
+import {mayUseKeychain} from '../../../dist/lib/cli/keychain-topics.js'
+import {collectNeeds, writeNeeds} from '../../../scripts/command-needs.mjs'
+import {ROOT, runNode, tempDir} from '../../helpers.js'
 
 const table = JSON.parse(readFileSync(join(ROOT, 'dist', 'command-needs.json'), 'utf8'))
 

@@ -4,11 +4,11 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {Parser} from '@oclif/core'
-import {GLOBAL_FLAGS, localBaseFlags} from '../dist/lib/cli/flags.js'
-import {tokenGetFlags} from '../dist/lib/actions/token-get.js'
-import {userCreateFlags} from '../dist/lib/actions/user-create.js'
-import {userDeleteFlags} from '../dist/lib/actions/user-delete.js'
-import {grantDelegateFlags} from '../dist/lib/actions/grant-delegate.js'
+import {GLOBAL_FLAGS, localBaseFlags} from '../../../dist/lib/cli/flags.js'
+import {tokenGetFlags} from '../../../dist/lib/actions/token-get.js'
+import {userCreateFlags} from '../../../dist/lib/actions/user-create.js'
+import {userDeleteFlags} from '../../../dist/lib/actions/user-delete.js'
+import {grantDelegateFlags} from '../../../dist/lib/actions/grant-delegate.js'
 
 const parse = (argv, flags, baseFlags = GLOBAL_FLAGS) => Parser.parse(argv, {flags: {...baseFlags, ...flags}, strict: true})
 

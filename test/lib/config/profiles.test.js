@@ -8,9 +8,9 @@ import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {ALL_SCOPES, startEmulator} from 'tink-emulator'
-import {tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
-import {needsKeychain} from './support/keychain.js'
+import {tempDir} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
+import {needsKeychain} from '../../support/keychain.js'
 
 const RUN = randomBytes(3).toString('hex')
 const uniq = (label) => `t${RUN}-${label}`

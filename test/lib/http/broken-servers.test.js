@@ -9,9 +9,9 @@ import assert from 'node:assert/strict'
 import {createServer as createHttpServer} from 'node:http'
 import {createServer as createTcpServer} from 'node:net'
 import {describe, test} from 'node:test'
-import {runTink} from './support/in-process.js'
-import {assertOneLineError, CREATE_PATH, DELETE_PATH, GRANT_PATH, newClient, oneJson, serverEnv, TOKEN_PATH, useTinkServer} from './support/cli.js'
-import {startTinkServer, tinkError, tokenResponse} from './support/tink-server.js'
+import {runTink} from '../../support/in-process.js'
+import {assertOneLineError, CREATE_PATH, DELETE_PATH, GRANT_PATH, newClient, oneJson, serverEnv, TOKEN_PATH, useTinkServer} from '../../support/cli.js'
+import {startTinkServer, tinkError, tokenResponse} from '../../support/tink-server.js'
 
 const srv = useTinkServer()
 

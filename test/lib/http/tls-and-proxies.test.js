@@ -9,10 +9,10 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:https'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {runCli, tempDir} from './helpers.js'
-import {assertOneLineError, newClient, TOKEN_PATH} from './support/cli.js'
-import {startConnectProxy, TEST_HOST} from './support/connect-proxy.js'
-import {startTinkServer, tokenResponse} from './support/tink-server.js'
+import {runCli, tempDir} from '../../helpers.js'
+import {assertOneLineError, newClient, TOKEN_PATH} from '../../support/cli.js'
+import {startConnectProxy, TEST_HOST} from '../../support/connect-proxy.js'
+import {startTinkServer, tokenResponse} from '../../support/tink-server.js'
 
 const dir = tempDir('tink-tls-')
 const pem = (name) => join(dir, name)

@@ -7,8 +7,8 @@ import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {startEmulator} from 'tink-emulator'
-import {KEYCHAIN_TIMEOUT_MS} from '../dist/lib/secrets/keychain.js'
-import {emulatorEnv, runCli, tempDir} from './helpers.js'
+import {KEYCHAIN_TIMEOUT_MS} from '../../../dist/lib/secrets/keychain.js'
+import {emulatorEnv, runCli, tempDir} from '../../helpers.js'
 
 const linux = process.platform === 'linux'
 

@@ -10,7 +10,7 @@ import {mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {ALL_SCOPES, startEmulator} from 'tink-emulator'
-import {BIN, cleanEnv, ROOT, tempDir} from './helpers.js'
+import {BIN, cleanEnv, ROOT, tempDir} from '../../helpers.js'
 
 const RUN = randomBytes(3).toString('hex')
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0

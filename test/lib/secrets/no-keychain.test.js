@@ -7,7 +7,7 @@ import {chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, sym
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {startEmulator} from 'tink-emulator'
-import {runCli, tempDir} from './helpers.js'
+import {runCli, tempDir} from '../../helpers.js'
 
 const RUN = randomBytes(3).toString('hex')
 const CLIENT = {id: 'tink-emulator-client', secret: 'tink-emulator-secret'}

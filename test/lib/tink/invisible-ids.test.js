@@ -3,8 +3,8 @@
 // line naming the code point and where it is (the id itself may not show it).
 import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
-import {runTink} from './support/in-process.js'
-import {startTinkServer} from './support/tink-server.js'
+import {runTink} from '../../support/in-process.js'
+import {startTinkServer} from '../../support/tink-server.js'
 
 const INVISIBLE = [
   ['\u200b', 'U+200B', 'ZERO WIDTH SPACE'],

@@ -3,9 +3,9 @@
 // checked in process against a scripted server: the grant's scope is what Tink documents.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {runTink} from './support/in-process.js'
-import {tokenResponse} from './support/tink-server.js'
-import {GRANT_PATH, serverEnv, TOKEN_PATH, useTinkServer} from './support/cli.js'
+import {runTink} from '../../support/in-process.js'
+import {tokenResponse} from '../../support/tink-server.js'
+import {GRANT_PATH, serverEnv, TOKEN_PATH, useTinkServer} from '../../support/cli.js'
 
 describe("tink api: the path's scope from Tink's scope table", () => {
   const srv = useTinkServer()

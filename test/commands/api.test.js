@@ -1,28 +1,17 @@
 // tink api, user get, credentials list, token revoke/inspect and user tokens, in process against
 // the emulator with demo data (real HTTP over loopback).
-import {test, before, after} from 'node:test'
+import {test, before} from 'node:test'
 import assert from 'node:assert/strict'
 import {createServer} from 'node:http'
+import {tempDir} from '../helpers.js'
+import {runTink} from '../support/in-process.js'
+import {useDemoEmulator} from '../support/demo-emulator.js'
 
-import {ALL_SCOPES, startEmulator} from 'tink-emulator'
-import {emulatorEnv, tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
-
-// A client of this run only: a profile's user tokens are cached per app, base URL, user and scopes.
-const CLIENT = {id: `cli-api-${process.pid}-${Date.now().toString(36)}`, secret: 'cli-api-secret', scopes: [...ALL_SCOPES]}
-const CONFIG = tempDir('tink-config-')
+const demo = useDemoEmulator('cli-api')
+const CLIENT = demo.client
 let emu
 let env
-
-before(async () => {
-  emu = await startEmulator({quiet: true, demoData: true, seed: 7, clients: [CLIENT]})
-  env = {...emulatorEnv(emu, CLIENT), TINK_CONFIG_DIR: CONFIG}
-  for (const id of ['demo-1', 'demo-2', 'demo-3']) {
-    const r = await runTink(['user', 'create', '--external-user-id', id, '--market', 'GB', '--locale', 'en_GB'], {env})
-    assert.equal(r.code, 0, r.stderr)
-  }
-})
-after(() => emu.close())
+before(() => ({emu, env} = demo))
 
 const since = (n) => emu.requests.slice(n).map((r) => `${r.method} ${r.path.split('?')[0]}`)
 
@@ -120,73 +109,6 @@ test('api: a redirect to another host is refused and the token goes nowhere', as
   }
 })
 
-test('user get: the user, and --json as received', async () => {
-  const r = await runTink(['user', 'get', '--external-user-id', 'demo-1'], {env})
-  assert.equal(r.code, 0, r.stderr)
-  assert.match(r.stdout, /external_user_id: +demo-1/)
-  assert.match(r.stdout, /market: +GB/)
-  const j = await runTink(['user', 'get', '--external-user-id', 'demo-1', '--json'], {env})
-  assert.equal(JSON.parse(j.stdout).externalUserId, 'demo-1')
-  const missing = await runTink(['user', 'get', '--external-user-id', 'nobody'], {env})
-  assert.equal(missing.code, 4)
-  const which = await runTink(['user', 'get'], {env})
-  assert.equal(which.code, 2)
-})
-
-test('credentials list: provider, status and the consent expiry in days; --json as received', async () => {
-  const r = await runTink(['credentials', 'list', '--external-user-id', 'demo-1'], {env})
-  assert.equal(r.code, 0, r.stderr)
-  assert.match(r.stdout, /uk-demobank-open-banking-redirect +UPDATED +\d{4}-\d\d-\d\dT[\d:]+Z +\d{4}-\d\d-\d\d \(in 90 days\)/)
-  const j = await runTink(['credentials', 'list', '--external-user-id', 'demo-1', '--json'], {env})
-  const body = JSON.parse(j.stdout)
-  assert.equal(body.credentials[0].status, 'UPDATED')
-  assert.equal(typeof body.credentials[0].sessionExpiryDate, 'number')
-  const missing = await runTink(['credentials', 'list', '--external-user-id', 'nobody'], {env})
-  assert.equal(missing.code, 4)
-})
-
-test('token revoke: refuses without a TTY and --yes; with --yes an earlier user token is refused (exit 3)', async () => {
-  const saved = await runTink(['token', 'get', '--external-user-id', 'demo-3', '--scope', 'user:read', '--raw'], {env})
-  assert.equal(saved.code, 0, saved.stderr)
-  const token = saved.stdout.trim()
-  const ok = await runTink(['api', '/api/v1/user', '--token', '-'], {env, input: token})
-  assert.equal(ok.code, 0, ok.stderr)
-  const n = emu.requests.length
-  const refused = await runTink(['token', 'revoke', '--external-user-id', 'demo-3'], {env})
-  assert.equal(refused.code, 2)
-  assert.match(refused.stderr, /without confirmation/)
-  assert.deepEqual(since(n), [])
-  const r = await runTink(['token', 'revoke', '--external-user-id', 'demo-3', '--yes', '--json'], {env})
-  assert.equal(r.code, 0, r.stderr)
-  assert.equal(JSON.parse(r.stdout).revoked, true)
-  const after = await runTink(['api', '/api/v1/user', '--token', '-'], {env, input: token})
-  assert.equal(after.code, 3, after.stderr)
-  // A new user token is minted after revoke-all (the cached one was dropped or refused).
-  const again = await runTink(['user', 'get', '--external-user-id', 'demo-3'], {env})
-  assert.equal(again.code, 0, again.stderr)
-})
-
-test('token inspect: a cached user token, a JWT (unverified), an opaque value; sends nothing', async () => {
-  const saved = await runTink(['token', 'get', '--external-user-id', 'demo-2', '--scope', 'accounts:read', '--raw'], {env})
-  const n = emu.requests.length
-  const cached = await runTink(['token', 'inspect', '-', '--json'], {env, input: saved.stdout.trim()})
-  assert.equal(cached.code, 0, cached.stderr)
-  const info = JSON.parse(cached.stdout)
-  if (info.cached) {
-    assert.equal(info.cached.kind, 'user')
-    assert.equal(info.cached.user, 'external_user_id:demo-2')
-    assert.equal(info.cached.scope, 'accounts:read')
-  }
-  const jwt = ['{"alg":"HS256","typ":"JWT"}', '{"sub":"u1","scope":"accounts:read"}'].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.sig'
-  const j = await runTink(['token', 'inspect', '-'], {env, input: jwt})
-  assert.equal(j.code, 0, j.stderr)
-  assert.match(j.stdout, /UNVERIFIED/)
-  assert.match(j.stdout, /"sub": "u1"/)
-  const o = await runTink(['token', 'inspect'], {env, input: 'not-a-token-anyone-has'})
-  assert.match(o.stdout, /opaque/)
-  assert.deepEqual(since(n), [])
-})
-
 /** A server for the cases the emulator cannot play: `handler(req, res, body)` answers. */
 async function withServer(handler, fn) {
   const seen = []
@@ -207,25 +129,6 @@ async function withServer(handler, fn) {
     server.close()
   }
 }
-
-test('one "user not found": user get, credentials list, api -e and user delete say the same, exit 4', async () => {
-  const runs = {
-    'user get': ['user', 'get', '-e', 'nobody'],
-    'credentials list': ['credentials', 'list', '-e', 'nobody'],
-    'api -e': ['api', '/data/v2/accounts', '-e', 'nobody'],
-    'token get -e': ['token', 'get', '-e', 'nobody', '--scope', 'accounts:read'],
-    'user delete': ['user', 'delete', '-e', 'nobody', '--yes'],
-  }
-  for (const [name, args] of Object.entries(runs)) {
-    const r = await runTink(args, {env})
-    assert.equal(r.code, 4, `${name}: ${r.stderr}`)
-    assert.match(r.stderr, /^Error: No user with external id "nobody" \(HTTP 404\) \(X-Request-ID: [^)]+\)\. Check the id, and that this client created the user/, name)
-    assert.equal(r.stderr.split('\n').length, 2, `${name}: one line`)
-  }
-  const byId = await runTink(['user', 'get', '-u', '0123456789abcdef0123456789abcdef', '--json'], {env})
-  assert.equal(byId.code, 4)
-  assert.equal(JSON.parse(byId.stdout).error.message, 'No user with user id "0123456789abcdef0123456789abcdef" (HTTP 404)')
-})
 
 test('api: a non-text body is written byte for byte (a PDF stays a PDF), on a terminal too', async () => {
   const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({length: 1015}, (_, i) => (i * 37 + 128) % 256))])
