@@ -244,9 +244,6 @@ describe('the README guides, run as written against the emulator', () => {
   })
 })
 
-const servers = []
-after(() => Promise.all(servers.map((s) => s.close())))
-
 describe('README for a new user', () => {
   test('quick start and install give the exact Node floor, how to run from a clone, and the registry line as once published', async () => {
     const {readFileSync} = await import('node:fs')
@@ -259,4 +256,16 @@ describe('README for a new user', () => {
     }
     assert.match(section('Install'), /npm install -g tink-auth-cli .*once published/)
   })
+})
+
+// --- the README tells users ----------------------------------------------------------------------
+
+test('README has a Security section: what is stored where, what is redacted, how to report an issue', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const start = readme.indexOf('\n## Security')
+  assert.ok(start >= 0, 'a "## Security" heading')
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 5))
+  for (const must of ['keychain', 'secrets.json', '0600', 'config.json', '--verbose', 'redact', 'Authorization', 'NODE_EXTRA_CA_CERTS', 'HTTPS_PROXY', 'argument', 'Report']) {
+    assert.ok(section.toLowerCase().includes(must.toLowerCase()), `Security section mentions ${must}`)
+  }
 })

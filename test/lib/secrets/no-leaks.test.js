@@ -11,12 +11,11 @@ import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {after, describe, test} from 'node:test'
-import {BIN, cleanEnv, ROOT, runProcess, tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
-import {CREATE_PATH, DELEGATE_PATH, DELETE_PATH, GRANT_PATH, spawnCli, TOKEN_PATH} from './support/cli.js'
-
-import {startTinkServer} from './support/tink-server.js'
-import {needsKeychain} from './support/keychain.js'
+import {BIN, cleanEnv, ROOT, runProcess, tempDir} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
+import {CREATE_PATH, DELEGATE_PATH, DELETE_PATH, GRANT_PATH, spawnCli, TOKEN_PATH} from '../../support/cli.js'
+import {startTinkServer} from '../../support/tink-server.js'
+import {needsKeychain} from '../../support/keychain.js'
 
 const RUN = randomBytes(4).toString('hex')
 const C = {
@@ -387,16 +386,4 @@ describe('no secret in the arguments of tink or anything it runs', {skip: !exist
     assert.deepEqual(seen.slice(1).filter((l) => l.includes(C.secret) || l.includes('tink-emulator-secret')), [])
     assert.equal(seen.length, 1, `the emulator spawns nothing: ${seen.join(' | ')}`)
   })
-})
-
-// --- the README tells users ----------------------------------------------------------------------
-
-test('README has a Security section: what is stored where, what is redacted, how to report an issue', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-  const start = readme.indexOf('\n## Security')
-  assert.ok(start >= 0, 'a "## Security" heading')
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 5))
-  for (const must of ['keychain', 'secrets.json', '0600', 'config.json', '--verbose', 'redact', 'Authorization', 'NODE_EXTRA_CA_CERTS', 'HTTPS_PROXY', 'argument', 'Report']) {
-    assert.ok(section.toLowerCase().includes(must.toLowerCase()), `Security section mentions ${must}`)
-  }
 })
