@@ -4,20 +4,17 @@
 // request sent. Bulk files whose header is fine but whose rows are broken are row-level input:
 // those rows are reported `invalid` with their line number (exit 6) and are never sent.
 import assert from 'node:assert/strict'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, describe, test} from 'node:test'
+import { describe, test} from 'node:test'
 import {runCli, tempDir} from '../helpers.js'
 import {runTink} from '../support/in-process.js'
 import {assertOneLineError, oneJson, serverEnv} from '../support/cli.js'
-import {startTinkServer} from '../support/tink-server.js'
+import {fileWriter} from '../support/bulk.js'
+import {server} from '../support/scripted-server.js'
 
 const dir = tempDir('tink-input-')
-function file(name, content) {
-  const path = join(dir, name)
-  writeFileSync(path, content)
-  return path
-}
+const file = fileWriter(dir)
 
 const CONFIG = join(dir, 'config')
 const USERS_CSV = file('users.csv', 'external_user_id,market\nu1,GB\n')
@@ -113,14 +110,6 @@ const CASES = [
   ['--file with --external-user-id', ['user', 'create', '--file', USERS_CSV, ...U], {pattern: /--external-user-id cannot be combined with --file/}],
 ]
 
-const servers = []
-after(() => Promise.all(servers.map((s) => s.close())))
-
-async function server() {
-  const srv = await startTinkServer()
-  servers.push(srv)
-  return srv
-}
 
 describe(`bad input: ${CASES.length} cases, each exit 2 with one line and no request`, {concurrency: 2}, () => {
   for (const [name, args, {env = {}, input, exit = 2, pattern, process: asProcess}] of CASES) {

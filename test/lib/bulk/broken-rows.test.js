@@ -4,31 +4,21 @@
 // request sent. Bulk files whose header is fine but whose rows are broken are row-level input:
 // those rows are reported `invalid` with their line number (exit 6) and are never sent.
 import assert from 'node:assert/strict'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, describe, test} from 'node:test'
+import { describe, test} from 'node:test'
 import {tempDir} from '../../helpers.js'
 import {runTink} from '../../support/in-process.js'
 import {CREATE_PATH, newClient, serverEnv, TOKEN_PATH} from '../../support/cli.js'
-import {startTinkServer, tokenResponse} from '../../support/tink-server.js'
+import { tokenResponse} from '../../support/tink-server.js'
+import {fileWriter} from '../../support/bulk.js'
+import {server} from '../../support/scripted-server.js'
 
 const dir = tempDir('tink-input-')
-function file(name, content) {
-  const path = join(dir, name)
-  writeFileSync(path, content)
-  return path
-}
+const file = fileWriter(dir)
 const FOLDER = join(dir, 'a-folder.csv')
 mkdirSync(FOLDER)
 
-const servers = []
-after(() => Promise.all(servers.map((s) => s.close())))
-
-async function server() {
-  const srv = await startTinkServer()
-  servers.push(srv)
-  return srv
-}
 
 describe('bulk rows that are broken: reported invalid with their line, never sent, exit 6', () => {
   async function bulkRun(path) {
