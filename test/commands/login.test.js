@@ -13,12 +13,11 @@ import {driveTerminal, TOKEN_PATH} from '../support/cli.js'
 import {needsKeychain} from '../support/keychain.js'
 import {runTink} from '../support/in-process.js'
 import {server} from '../support/scripted-server.js'
+import {customApiSteps, DOWN, ENTER} from '../support/login-wizard.js'
 
 const RUN = randomBytes(3).toString('hex')
 const require = createRequire(import.meta.url)
 
-const ENTER = '\r'
-const DOWN = '\x1b[B'
 
 /** Runs `tink ARGS` on a pseudo-terminal, typing each step's keys once its prompt shows. */
 function runOnTerminal(args, steps, env) {
@@ -165,20 +164,7 @@ describe('tink login on a terminal', () => {
     const name = `nokc-${RUN}`
     const r = await runOnTerminal(
       ['login'],
-      [
-        {expect: 'plain file instead', keys: 'y' + ENTER},
-        {expect: 'Profile name', keys: name + ENTER},
-        {expect: 'Region', keys: DOWN},
-        {expect: 'US (api.us.tink.com)', keys: DOWN},
-        {expect: 'Custom API base URL', keys: ENTER},
-        {expect: 'API base URL', keys: emu.url + ENTER},
-        {expect: 'Tink Link base URL', keys: ENTER},
-        {expect: 'Client id', keys: client.id + ENTER},
-        {expect: 'Client secret', keys: SECRET + ENTER},
-        {expect: 'Default market', keys: ENTER},
-        {expect: 'Default locale', keys: ENTER},
-        {expect: 'Redirect URI', keys: ENTER},
-      ],
+      [{expect: 'plain file instead', keys: 'y' + ENTER}, ...wizardSteps(name)],
       {TINK_CONFIG_DIR: dir, ...NO_KEYCHAIN},
     )
     assert.equal(r.code, 0, r.screen)
@@ -240,19 +226,7 @@ Module._load = function (request, ...rest) {
 `)
     return {NODE_OPTIONS: `--require=${preload}`}
   }
-  const wizardSteps = (name) => [
-    {expect: 'Profile name', keys: name + ENTER},
-    {expect: 'Region', keys: DOWN},
-    {expect: 'US (api.us.tink.com)', keys: DOWN},
-    {expect: 'Custom API base URL', keys: ENTER},
-    {expect: 'API base URL', keys: emu.url + ENTER},
-    {expect: 'Tink Link base URL', keys: ENTER},
-    {expect: 'Client id', keys: client.id + ENTER},
-    {expect: 'Client secret', keys: SECRET + ENTER},
-    {expect: 'Default market', keys: ENTER},
-    {expect: 'Default locale', keys: ENTER},
-    {expect: 'Redirect URI', keys: ENTER},
-  ]
+  const wizardSteps = (name) => customApiSteps({name, url: emu.url, clientId: client.id, secret: SECRET})
 
   test('the keychain refuses the secret after the questions: no file, then a retry that asks nothing again, saves it', async (t) => {
     if (!needsKeychain(t)) return

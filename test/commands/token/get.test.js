@@ -24,17 +24,22 @@ describe('token get against the emulator', () => {
     assert.match(r.stdout, /^expires_at: +\d{4}-\d\d-\d\dT/m)
   })
 
+  /** The token works at Tink: the emulator creates user `ext` with it. */
+  async function assertCreatesUser(token, ext) {
+    const res = await request(emu.url + '/api/v1/user/create', {
+      method: 'POST',
+      headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'},
+      body: JSON.stringify({external_user_id: ext, market: 'GB', locale: 'en_US'}),
+    })
+    assert.equal(res.statusCode, 200, await res.body.text())
+  }
+
   test('stdout not a terminal ($(...), a pipe): the token alone and a newline, and it works at Tink; --raw on a terminal too', async () => {
     const r = await runTink(['token', 'get', '--scope', 'user:create'], {env: emulatorEnv(emu)})
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^[A-Za-z0-9_\-.~+/]+=*\n$/)
     assert.equal(r.stderr, '')
-    const res = await request(emu.url + '/api/v1/user/create', {
-      method: 'POST',
-      headers: {authorization: `Bearer ${r.stdout.trim()}`, 'content-type': 'application/json'},
-      body: JSON.stringify({external_user_id: 'piped-token-user', market: 'GB', locale: 'en_US'}),
-    })
-    assert.equal(res.statusCode, 200, await res.body.text())
+    await assertCreatesUser(r.stdout.trim(), 'piped-token-user')
     const tty = await runTink(['token', 'get', '--scope', 'user:create', '--raw'], {env: emulatorEnv(emu), stdoutTTY: true})
     assert.match(tty.stdout, /^[A-Za-z0-9_\-.~+/]+=*\n$/)
     const json = await runTink(['token', 'get', '--scope', 'user:create', '--json'], {env: emulatorEnv(emu)})
@@ -58,12 +63,7 @@ describe('token get against the emulator', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^[A-Za-z0-9_\-.~+/]+=*\n$/)
     assert.equal(r.stderr, '')
-    const res = await request(emu.url + '/api/v1/user/create', {
-      method: 'POST',
-      headers: {authorization: `Bearer ${r.stdout.trim()}`, 'content-type': 'application/json'},
-      body: JSON.stringify({external_user_id: 'raw-token-user', market: 'GB', locale: 'en_US'}),
-    })
-    assert.equal(res.statusCode, 200, await res.body.text())
+    await assertCreatesUser(r.stdout.trim(), 'raw-token-user')
     assert.ok(emu.users().some((u) => u.external_user_id === 'raw-token-user'))
   })
 

@@ -15,6 +15,13 @@ function feed(c, t0, ms, n, refused = 0.1) {
   return t0 + ms
 }
 
+/** `feed`, then a 429 to a request sent a millisecond before its end; returns the end time. */
+function feedThenLimited(c, t0, ms, n, refused) {
+  const t = feed(c, t0, ms, n, refused)
+  c.limited(t - 1, t)
+  return t
+}
+
 test('a 429 after a quiet while keeps the pace; one that recurs sets it just under the accepted rate', () => {
   const lines = []
   const c = new RateController((l) => lines.push(l))
@@ -31,10 +38,8 @@ test('a 429 after a quiet while keeps the pace; one that recurs sets it just und
 
 test('after a cut the pace probes upward slowly, a few percent a second', () => {
   const c = new RateController()
-  let t = feed(c, 0, 1000, 100)
-  c.limited(t - 1, t)
-  t = feed(c, t, 1000, 100)
-  c.limited(t - 1, t)
+  let t = feedThenLimited(c, 0, 1000, 100)
+  t = feedThenLimited(c, t, 1000, 100)
   const cut = c.pace(t)
   assert.ok(c.pace(t + 1000) > cut && c.pace(t + 1000) < cut * 1.05)
   assert.ok(c.pace(t + 5000) > cut * 1.05)
@@ -42,10 +47,8 @@ test('after a cut the pace probes upward slowly, a few percent a second', () => 
 
 test('a 429 to a request sent before the last cut says nothing new', () => {
   const c = new RateController()
-  let t = feed(c, 0, 1000, 100)
-  c.limited(t - 1, t)
-  t = feed(c, t, 1000, 100)
-  c.limited(t - 1, t)
+  let t = feedThenLimited(c, 0, 1000, 100)
+  t = feedThenLimited(c, t, 1000, 100)
   const cutAt = t
   const cut = c.pace(t)
   t = feed(c, t, 1500, 20)
@@ -55,23 +58,18 @@ test('a 429 to a request sent before the last cut says nothing new', () => {
 
 test('a pause counts as time: the burst a server allows after a Retry-After does not look like a higher limit', () => {
   const c = new RateController()
-  let t = feed(c, 0, 1000, 100)
-  c.limited(t - 1, t)
+  let t = feedThenLimited(c, 0, 1000, 100)
   // The server's allowance grew during the pause and is spent at once after it: a burst, not a higher limit.
-  t = feed(c, t + 1000, 200, 500)
-  c.limited(t - 1, t)
+  t = feedThenLimited(c, t + 1000, 200, 500)
   const pace = c.pace(t)
   assert.ok(pace < 100, `the burst after the pause made the estimate ${pace}`)
 })
 
 test('a limit that drops: the pace follows it down', () => {
   const c = new RateController()
-  let t = feed(c, 0, 1000, 300)
-  c.limited(t - 1, t)
-  t = feed(c, t, 1000, 300)
-  c.limited(t - 1, t)
-  t = feed(c, t, 2500, 40, 0.5)
-  c.limited(t - 1, t)
+  let t = feedThenLimited(c, 0, 1000, 300)
+  t = feedThenLimited(c, t, 1000, 300)
+  t = feedThenLimited(c, t, 2500, 40, 0.5)
   assert.ok(c.pace(t) < 40, `pace ${c.pace(t)}`)
 })
 

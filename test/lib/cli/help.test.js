@@ -16,6 +16,7 @@ import {driveTerminal, assertOneLineError, oneJson} from '../../support/cli.js'
 import {clientToken, delegatedCode, runLink} from '../../support/emulator-http.js'
 import {browserSkip, finishInBrowser, linkUrlFrom, recordingBrowser} from '../../support/link-browser.js'
 import {listenExample, webhookExampleWorld} from '../../support/webhook-examples.js'
+import {customApiSteps, ENTER} from '../../support/login-wizard.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const BUNDLED = {help: '@oclif/plugin-help'}
@@ -214,22 +215,8 @@ describe('tink autocomplete', () => {
  *   /__emulator/health, then stop cleanly on SIGTERM (exit 0).
  * A treatment listed here that matches no example fails the test (it would hide a rename).
  */
-const ENTER = '\r'
-const DOWN = '\x1b[B'
 const onTerminal = {
-  'tink login': (emu) => [
-    {expect: 'Profile name', keys: `example-login-${RUN}` + ENTER},
-    {expect: 'Region', keys: DOWN},
-    {expect: 'US (api.us.tink.com)', keys: DOWN},
-    {expect: 'Custom API base URL', keys: ENTER},
-    {expect: 'API base URL', keys: emu.url + ENTER},
-    {expect: 'Tink Link base URL', keys: ENTER},
-    {expect: 'Client id', keys: CLIENT.id + ENTER},
-    {expect: 'Client secret', keys: CLIENT.secret + ENTER},
-    {expect: 'Default market', keys: ENTER},
-    {expect: 'Default locale', keys: ENTER},
-    {expect: 'Redirect URI', keys: ENTER},
-  ],
+  'tink login': (emu) => customApiSteps({name: `example-login-${RUN}`, url: emu.url, clientId: CLIENT.id, secret: CLIENT.secret}),
   'tink profile remove old-test': () => [{expect: 'Remove profile "old-test"', keys: 'y' + ENTER}],
 }
 const needsKeychain = new Set(['tink login'])
