@@ -1,5 +1,6 @@
-// tink api, user get, credentials list, token revoke/inspect and user tokens, in process against
-// the emulator with demo data (real HTTP over loopback).
+// `tink api`, in process against the emulator with demo data (test/support/demo-emulator.js, real
+// HTTP over loopback) or a scripted server: paging, the cached user token, redaction, usage
+// errors, exit codes, redirects, binary bodies, --input.
 import {test, before} from 'node:test'
 import assert from 'node:assert/strict'
 import {createServer} from 'node:http'

@@ -1,7 +1,7 @@
 // The process contract of the API commands (token, grant, user, api, credentials), as a user and a script see
 // it: bin/run.cjs in a subprocess against the emulator. Exit status, stdout holding exactly the
 // result (one JSON document with --json), messages and errors on stderr. Behaviour in detail is
-// tested in process (cli-token, cli-grant, cli-user).
+// tested in process, in test/commands/ (token/get, grant/create-delegate, user/create-delete).
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {ALL_SCOPES, startEmulator} from 'tink-emulator'

@@ -1,6 +1,6 @@
 // Bulk runs interrupted with SIGINT half way, then resumed with the same command and --journal:
 // the built CLI as a subprocess against the emulator with faults on. Proofs of issue 5, apart
-// from bulk.test.js so the two long files run side by side.
+// from test/e2e/bulk.test.js so the two long files run side by side.
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'

@@ -1,6 +1,4 @@
-// Issue 15, sections 2-4: secrets and trust, waits and hangs, flags and messages a new user hit.
-// Behaviour tests run in process (runTink) against a scriptable loopback server; the few that are
-// about the process (concurrent runs, signals) run the bin.
+// `tink grant delegate` for an unknown user: the 404's hint is the exact command that creates it.
 import assert from 'node:assert/strict'
 import { describe, test} from 'node:test'
 import {runTink} from '../../support/in-process.js'

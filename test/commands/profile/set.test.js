@@ -1,6 +1,5 @@
-// Issue 15, sections 2-4: secrets and trust, waits and hangs, flags and messages a new user hit.
-// Behaviour tests run in process (runTink) against a scriptable loopback server; the few that are
-// about the process (concurrent runs, signals) run the bin.
+// `tink profile set NAME KEY VALUE`: changes one default without the secret; client-id and unknown
+// keys are refused; values are checked.
 import assert from 'node:assert/strict'
 import { describe, test} from 'node:test'
 import {runTink} from '../../support/in-process.js'

@@ -1,5 +1,5 @@
-// tink api, user get, credentials list, token revoke/inspect and user tokens, in process against
-// the emulator with demo data (real HTTP over loopback).
+// `tink token inspect`, in process: a cached user token, a JWT (unverified), an opaque value;
+// nothing is sent.
 import {test, before} from 'node:test'
 import assert from 'node:assert/strict'
 import {runTink} from '../../support/in-process.js'

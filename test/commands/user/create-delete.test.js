@@ -1,4 +1,4 @@
-// `tink user create` and `tink user delete`, in process (test/support/in-process.js; the process contract is in e2e-*.test.js),
+// `tink user create` and `tink user delete`, in process (test/support/in-process.js; the process contract is in test/e2e/),
 // against the emulator (users really appear and disappear) and against a scripted server that
 // checks every request of the delete chain and the Idempotency-Key of create.
 import {after, before, describe, test} from 'node:test'

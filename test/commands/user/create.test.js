@@ -1,6 +1,6 @@
-// Issue 15, sections 2-4: secrets and trust, waits and hangs, flags and messages a new user hit.
-// Behaviour tests run in process (runTink) against a scriptable loopback server; the few that are
-// about the process (concurrent runs, signals) run the bin.
+// `tink user create`: without --locale it sends the market's own locale (an explicit one wins),
+// and a retry's 409 after a first attempt that got no answer is reported as most likely created
+// by this command; in process against a scripted server.
 import assert from 'node:assert/strict'
 import { describe, test} from 'node:test'
 import {runTink} from '../../support/in-process.js'

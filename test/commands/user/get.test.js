@@ -1,5 +1,5 @@
-// tink api, user get, credentials list, token revoke/inspect and user tokens, in process against
-// the emulator with demo data (real HTTP over loopback).
+// `tink user get`, in process against the emulator with demo data; and one "user not found" that
+// user get, credentials list, api -e and user delete all say the same way.
 import {test, before} from 'node:test'
 import assert from 'node:assert/strict'
 import {runTink} from '../../support/in-process.js'

@@ -1,8 +1,6 @@
-// Bad input, as a table: every case runs the built CLI as a subprocess against its own scripted
-// loopback server and checks what a user meets: the documented exit code, one line on stderr
-// naming the problem and the fix, no stack trace, nothing on stdout, and (on the server) no
-// request sent. Bulk files whose header is fine but whose rows are broken are row-level input:
-// those rows are reported `invalid` with their line number (exit 6) and are never sent.
+// Bulk files whose header is fine but whose rows are broken are row-level input: those rows are
+// reported `invalid` with their line number (exit 6) and are never sent, against a scripted
+// loopback server.
 import assert from 'node:assert/strict'
 import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'

@@ -1,6 +1,5 @@
-// Issue 15, sections 2-4: secrets and trust, waits and hangs, flags and messages a new user hit.
-// Behaviour tests run in process (runTink) against a scriptable loopback server; the few that are
-// about the process (concurrent runs, signals) run the bin.
+// The confirmation prompts of destructive commands (user delete, profile remove) name the
+// profile and the API host they act on.
 import assert from 'node:assert/strict'
 import { describe, test} from 'node:test'
 import {runTink} from '../../support/in-process.js'

@@ -1,6 +1,4 @@
-// Failures as a user meets them: every exit code, retries and Retry-After, odd error bodies,
-// timeouts, Ctrl-C, the --json error document and the redacted --verbose trace. The built CLI
-// runs as a subprocess against a scripted server on 127.0.0.1.
+// The Factory's HTTP clients (src/lib/cli/factory.ts): http(tuning) applies its tuning on every call.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {startTinkServer} from '../../support/tink-server.js'

@@ -1,6 +1,5 @@
-// Failures as a user meets them: every exit code, retries and Retry-After, odd error bodies,
-// timeouts, Ctrl-C, the --json error document and the redacted --verbose trace. The built CLI
-// runs as a subprocess against a scripted server on 127.0.0.1.
+// A full stdout (/dev/full) in single commands, --version and --help: one line naming the failed
+// write, exit 7, no stack trace.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'

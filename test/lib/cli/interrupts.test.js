@@ -1,6 +1,6 @@
-// Failures as a user meets them: every exit code, retries and Retry-After, odd error bodies,
-// timeouts, Ctrl-C, the --json error document and the redacted --verbose trace. The built CLI
-// runs as a subprocess against a scripted server on 127.0.0.1.
+// Ctrl-C and SIGTERM: exit 130 at once while waiting on a server, during a retry's wait, during a
+// single user create (saying whether the user may exist), and while reading standard input that
+// stays open; with --json, the error document on stdout.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'

@@ -1,6 +1,5 @@
-// Issue 15, sections 2-4: secrets and trust, waits and hangs, flags and messages a new user hit.
-// Behaviour tests run in process (runTink) against a scriptable loopback server; the few that are
-// about the process (concurrent runs, signals) run the bin.
+// Topics and aliases: a topic given a flag is a usage error naming its commands (the flag value
+// not echoed); flag aliases such as emulator start --faults.
 import assert from 'node:assert/strict'
 import {after, describe, test} from 'node:test'
 import {runCli} from '../../helpers.js'

@@ -1,6 +1,5 @@
-// Issue 15, sections 2-4: secrets and trust, waits and hangs, flags and messages a new user hit.
-// Behaviour tests run in process (runTink) against a scriptable loopback server; the few that are
-// about the process (concurrent runs, signals) run the bin.
+// A URL with credentials (https://user:pass@host) is refused everywhere it can be given
+// (TINK_API_URL, --link-base-url, profile add --base-url, a hand-edited config) and never shown.
 import assert from 'node:assert/strict'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'

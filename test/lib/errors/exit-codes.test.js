@@ -1,6 +1,7 @@
-// Failures as a user meets them: every exit code, retries and Retry-After, odd error bodies,
-// timeouts, Ctrl-C, the --json error document and the redacted --verbose trace. The built CLI
-// runs as a subprocess against a scripted server on 127.0.0.1.
+// Exit codes as a user meets them: missing credentials (3), bad input (2), and each HTTP status
+// (401/403 -> 3, 400/404/409 -> 4, 5xx, 429 and resets -> 5, retried or not), one line on stderr,
+// nothing sent when the input is wrong. The CLI runs in process or as a subprocess against a
+// scripted server on 127.0.0.1.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {runTink} from '../../support/in-process.js'

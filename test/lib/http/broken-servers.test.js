@@ -2,9 +2,10 @@
 // misbehaves on purpose (test/support/tink-server.js, or a raw TCP server where HTTP itself must
 // break), the built CLI as a subprocess. Each case: the documented exit code, one clear line
 // with the X-Request-ID when the server sent one, and no crash (no stack trace).
-// Related cases elsewhere: cli-errors.test.js (statuses -> exit codes, retries and backoff,
-// Retry-After longer than the CLI waits, HTML 400, SIGINT -> 130); hardening-network.test.js
-// (proxies, TLS).
+// Related cases elsewhere: test/lib/errors/exit-codes.test.js (statuses -> exit codes, retries),
+// test/lib/http/retry-after.test.js (backoff, Retry-After longer than the CLI waits),
+// test/lib/http/odd-answers.test.js (HTML 400), test/lib/cli/interrupts.test.js (SIGINT -> 130),
+// test/lib/http/tls-and-proxies.test.js (proxies, TLS).
 import assert from 'node:assert/strict'
 import {createServer as createHttpServer} from 'node:http'
 import {createServer as createTcpServer} from 'node:net'

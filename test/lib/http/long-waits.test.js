@@ -1,6 +1,5 @@
-// Issue 15, sections 2-4: secrets and trust, waits and hangs, flags and messages a new user hit.
-// Behaviour tests run in process (runTink) against a scriptable loopback server; the few that are
-// about the process (concurrent runs, signals) run the bin.
+// Long waits are announced on a terminal: a Retry-After of seconds says what is retried and how
+// long, a slow server what is awaited and the timeout.
 import assert from 'node:assert/strict'
 import { describe, test} from 'node:test'
 import {runTink} from '../../support/in-process.js'

@@ -1,6 +1,6 @@
-// Failures as a user meets them: every exit code, retries and Retry-After, odd error bodies,
-// timeouts, Ctrl-C, the --json error document and the redacted --verbose trace. The built CLI
-// runs as a subprocess against a scripted server on 127.0.0.1.
+// Answers that are not what Tink sends (an HTML error page, a 200 that is not JSON) and --timeout
+// against a server or a body that never ends, against a scripted server on 127.0.0.1. More broken
+// servers: test/lib/http/broken-servers.test.js.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {runTink} from '../../support/in-process.js'

@@ -1,6 +1,5 @@
-// Failures as a user meets them: every exit code, retries and Retry-After, odd error bodies,
-// timeouts, Ctrl-C, the --json error document and the redacted --verbose trace. The built CLI
-// runs as a subprocess against a scripted server on 127.0.0.1.
+// Retry-After in seconds or as an HTTP date, one longer than the CLI waits, and the short backoff
+// without it: the HTTP layer's retries against a scripted server on 127.0.0.1.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {runTink} from '../../support/in-process.js'

@@ -2,7 +2,7 @@
 // NO_PROXY), and a local HTTPS server whose certificate comes from a CA made at test time with
 // openssl: refused with a clear certificate error by default, trusted with NODE_EXTRA_CA_CERTS,
 // and no flag that turns verification off. SIGINT during a request (exit 130, nothing on stdout)
-// is covered in cli-errors.test.js ("Ctrl-C").
+// is covered in test/lib/cli/interrupts.test.js ("Ctrl-C").
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {readFileSync, writeFileSync} from 'node:fs'

@@ -1,6 +1,5 @@
-// Failures as a user meets them: every exit code, retries and Retry-After, odd error bodies,
-// timeouts, Ctrl-C, the --json error document and the redacted --verbose trace. The built CLI
-// runs as a subprocess against a scripted server on 127.0.0.1.
+// --verbose: the trace of every request on stderr (method, URL, status, timing, headers), every
+// secret in it ***, stdout unchanged (one JSON document with --json), no trace without it.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {runTink} from '../../support/in-process.js'
