@@ -1,18 +1,18 @@
 // `tink api`, in process against the emulator with demo data (test/support/demo-emulator.js, real
 // HTTP over loopback) or a scripted server: paging, the cached user token, redaction, usage
 // errors, exit codes, redirects, binary bodies, --input.
-import {test, before} from 'node:test'
+import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {createServer} from 'node:http'
 import {tempDir} from '../helpers.js'
 import {runTink} from '../support/in-process.js'
-import {useDemoEmulator} from '../support/demo-emulator.js'
+import {startDemoEmulator} from '../support/demo-emulator.js'
 
-const demo = useDemoEmulator('cli-api')
-const CLIENT = demo.client
+let CLIENT
 let emu
 let env
-before(() => ({emu, env} = demo))
+before(async () => ({client: CLIENT, emu, env} = await startDemoEmulator('cli-api')))
+after(() => emu.close())
 
 const since = (n) => emu.requests.slice(n).map((r) => `${r.method} ${r.path.split('?')[0]}`)
 

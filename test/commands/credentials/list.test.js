@@ -1,13 +1,14 @@
 // `tink credentials list`, in process against the emulator with demo data: provider, status and
 // consent expiry.
-import {test, before} from 'node:test'
+import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {runTink} from '../../support/in-process.js'
-import {useDemoEmulator} from '../../support/demo-emulator.js'
+import {startDemoEmulator} from '../../support/demo-emulator.js'
 
-const demo = useDemoEmulator('cli-api')
+let emu
 let env
-before(() => ({env} = demo))
+before(async () => ({emu, env} = await startDemoEmulator('cli-api')))
+after(() => emu.close())
 
 test('credentials list: provider, status and the consent expiry in days; --json as received', async () => {
   const r = await runTink(['credentials', 'list', '--external-user-id', 'demo-1'], {env})

@@ -1,14 +1,14 @@
 // `tink token revoke`, in process against the emulator with demo data: refused without a terminal
 // or --yes; a revoked user token is refused afterwards.
-import {test, before} from 'node:test'
+import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {runTink} from '../../support/in-process.js'
-import {useDemoEmulator} from '../../support/demo-emulator.js'
+import {startDemoEmulator} from '../../support/demo-emulator.js'
 
-const demo = useDemoEmulator('cli-api')
 let emu
 let env
-before(() => ({emu, env} = demo))
+before(async () => ({emu, env} = await startDemoEmulator('cli-api')))
+after(() => emu.close())
 
 const since = (n) => emu.requests.slice(n).map((r) => `${r.method} ${r.path.split('?')[0]}`)
 

@@ -1,13 +1,14 @@
 // `tink user get`, in process against the emulator with demo data; and one "user not found" that
 // user get, credentials list, api -e and user delete all say the same way.
-import {test, before} from 'node:test'
+import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {runTink} from '../../support/in-process.js'
-import {useDemoEmulator} from '../../support/demo-emulator.js'
+import {startDemoEmulator} from '../../support/demo-emulator.js'
 
-const demo = useDemoEmulator('cli-api')
+let emu
 let env
-before(() => ({env} = demo))
+before(async () => ({emu, env} = await startDemoEmulator('cli-api')))
+after(() => emu.close())
 
 test('user get: the user, and --json as received', async () => {
   const r = await runTink(['user', 'get', '--external-user-id', 'demo-1'], {env})
