@@ -120,7 +120,7 @@ export default tseslint.config(
   },
   {
     // Code that runs in the browser page (playwright's evaluate).
-    files: ['test/link-browser.test.js'],
+    files: ['test/e2e/link-browser.test.js'],
     languageOptions: {globals: {...globals.browser}},
   },
   {

@@ -10,7 +10,7 @@ if (parts[0] < 20 || (parts[0] === 20 && (parts[1] < 18 || (parts[1] === 18 && p
 var argv = process.argv.slice(2)
 
 // `tink --version`, the one answer given without oclif: the line oclif prints (config.userAgent),
-// checked against oclif's own by test/version.test.js. is-wsl is the module oclif asks.
+// checked against oclif's own by test/e2e/version.test.js. is-wsl is the module oclif asks.
 if (argv.length === 1 && argv[0] === '--version') {
   var pjson = require('../package.json')
   var wsl = process.platform === 'linux' && require('node:module').createRequire(require.resolve('@oclif/core/package.json'))('is-wsl')

@@ -1,6 +1,7 @@
 #!/bin/sh
-# The test suite, as `npm test` runs it: build, then Node's test runner over test/*.test.js and
-# the emulator package's packages/emulator/test/*.test.js (or the files given). Keychain tests need a Secret Service: when this machine has
+# The test suite, as `npm test` runs it: build, then Node's test runner over every *.test.js below
+# test/ (commands/, lib/, e2e/, project/: CONTRIBUTING.md, "Tests"), sorted, and the emulator
+# package's packages/emulator/test/*.test.js (or the files given). Keychain tests need a Secret Service: when this machine has
 # dbus-run-session and gnome-keyring but no session bus, the run happens inside a private D-Bus
 # session with an unlocked, throwaway gnome-keyring (as in CI), never a real desktop keyring.
 #
@@ -11,7 +12,9 @@ set -e
 cd "$(dirname "$0")/.."
 if [ -z "$TINK_TEST_BUILT" ]; then npm run build --silent; fi
 export TINK_TEST_BUILT=1
-if [ $# -eq 0 ]; then set -- test/*.test.js packages/emulator/test/*.test.js; fi
+# sh does not expand test/**/*.test.js: find lists the tree (no test file name has a space).
+# shellcheck disable=SC2046
+if [ $# -eq 0 ]; then set -- $(find test -name '*.test.js' -type f | LC_ALL=C sort) packages/emulator/test/*.test.js; fi
 # Four files at a time on any machine: much of the suite waits (on subprocesses, browsers, timers
 # of the retry tests), so more files than cores keep both cores of a small CI machine busy.
 if [ -z "$TINK_TEST_IN_DBUS" ] && [ -z "$DBUS_SESSION_BUS_ADDRESS" ] \

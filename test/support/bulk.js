@@ -1,4 +1,4 @@
-// Helpers of the bulk test files (bulk.test.js, bulk-input.test.js): input files, NDJSON rows,
+// Helpers of the bulk test files (test/e2e/bulk.test.js, test/lib/bulk/input.test.js): input files, NDJSON rows,
 // and the emulator's users.
 import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'

@@ -1,4 +1,4 @@
-// Helpers shared by the cli-*.test.js files (on top of test/helpers.js).
+// Helpers shared by the command tests (test/commands/, test/lib/, test/e2e/; on top of test/helpers.js).
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
