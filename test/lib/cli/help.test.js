@@ -235,9 +235,20 @@ const inBrowser = {
 }
 
 
-/** The customer of `userId` connects Demo Bank through the emulator's Tink Link a moment from now. */
-async function connectSoon(emu, userId) {
-  await new Promise((resolve) => setTimeout(resolve, 1000))
+/**
+ * The customer of `userId` connects Demo Bank through the emulator's Tink Link once `tink
+ * credentials wait` (`child`) says it is waiting: a connection made before the wait began does
+ * not count, however slowly the process starts.
+ */
+async function connectWhenWaiting(emu, userId, child) {
+  await new Promise((resolve, reject) => {
+    let err = ''
+    child.stderr.on('data', (d) => {
+      err += d
+      if (err.includes('Waiting up to')) resolve()
+    })
+    child.on('close', () => reject(new Error(`tink credentials wait ended before it waited: ${err}`)))
+  })
   const code = await delegatedCode(emu, await clientToken(emu, CLIENT), userId)
   const r = await runLink(emu, 'transactions/connect-accounts', {client_id: CLIENT.id, redirect_uri: 'http://localhost:3000/callback', authorization_code: code, market: 'GB', locale: 'en_US'}, 'demo-success')
   assert.equal(r.post.status, 303, r.post.text)
@@ -352,8 +363,9 @@ describe('every example runs as written against the emulator', () => {
             return await throughBrowser(line, inBrowser[line], dir, {...env, TINK_LINK_URL: emu.url, TINK_REDIRECT_URI: `http://localhost:${await freePort()}/callback`})
           }
           // credentials wait waits for the customer: user-123 connects Demo Bank through Tink Link meanwhile.
-          const connecting = c.id === 'credentials:wait' ? connectSoon(emu, '5c1a0e6d9b7f4a2e8c3d1b0a9f8e7d6c') : undefined
-          const r = await shell(line, dir, env)
+          let connecting
+          const started = c.id === 'credentials:wait' ? (child) => (connecting = connectWhenWaiting(emu, '5c1a0e6d9b7f4a2e8c3d1b0a9f8e7d6c', child)) : undefined
+          const r = await shell(line, dir, env, {started})
           await connecting
           assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`)
           if (/--json/.test(line) && !/>/.test(line)) JSON.parse(r.stdout)
