@@ -70,13 +70,17 @@ function guide(name) {
   return blocks.join('\n')
 }
 
-function sh(script, cwd, env) {
+/** Runs `script`; `onStderr(all)` sees stderr as it grows. */
+function sh(script, cwd, env, onStderr) {
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', script], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d
+      onStderr?.(stderr)
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
     child.on('error', reject)
     child.on('close', (code) => {
@@ -141,11 +145,13 @@ describe('the README guides, run as written against the emulator', () => {
     })
     assert.equal(login.code, 0, login.stderr)
     try {
-      const run = sh(guide('support').replaceAll('cust-2001', `cust-2001-${RUN}`), dir, env)
-      // The customer gets link.txt and connects while `tink credentials wait` waits.
+      // The customer gets link.txt and connects once `tink credentials wait` says it waits (a
+      // connection made before the wait began does not count, however slowly the guide runs).
+      let waiting = false
+      const run = sh(guide('support').replaceAll('cust-2001', `cust-2001-${RUN}`), dir, env, (err) => (waiting ||= err.includes('Waiting up to')))
       const linkFile = join(dir, 'link.txt')
       let text = ''
-      for (let i = 0; i < 300 && !text.endsWith('\n'); i++) {
+      for (let i = 0; i < 600 && !(text.endsWith('\n') && waiting); i++) {
         await new Promise((resolve) => setTimeout(resolve, 100))
         text = existsSync(linkFile) ? readFileSync(linkFile, 'utf8') : ''
       }
