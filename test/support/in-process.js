@@ -9,10 +9,15 @@ import {testIO} from '../../dist/lib/cli/io.js'
 
 let config
 
-/** `tink ...args` in process. `env` is merged over cleanEnv(); `input` is stdin (closed after it); `columns` the terminal width of TTY streams. */
-export async function runTink(args, {env = {}, input, stdinTTY = false, stdoutTTY = false, stderrTTY = false, columns} = {}) {
+/**
+ * `tink ...args` in process. `env` is merged over cleanEnv(); `input` is stdin (closed after it);
+ * `columns` the terminal width of TTY streams; `onStderr(text)` sees stderr so far after each write.
+ */
+export async function runTink(args, {env = {}, input, stdinTTY = false, stdoutTTY = false, stderrTTY = false, columns, onStderr} = {}) {
   config ??= await Config.load({root: ROOT})
   const io = testIO({stdin: input, stdinTTY, stdoutTTY, stderrTTY, columns, env: cleanEnv(env)})
+  // A second 'data' listener, after testIO's own: the text so far includes this chunk.
+  if (onStderr) io.stderr.on('data', () => onStderr(io.stderrText()))
   const {id, argv} = findCommand(args)
   if (!id) throw new Error(`runTink: no command in ${JSON.stringify(args)} (help and unknown commands are tested as subprocesses)`)
   const Command = await config.findCommand(id).load()

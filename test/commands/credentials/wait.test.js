@@ -14,6 +14,17 @@ const REDIRECT = 'http://localhost:3000/callback'
 const LIST_PATH = '/api/v1/credentials/list'
 const delay = (ms) => new Promise((r) => setTimeout(r, ms))
 
+/**
+ * `tink credentials wait ...args` in process; `waiting` settles once it says it waits (a
+ * connection made before the wait began does not count, however slowly the run starts).
+ */
+function startWait(args, env) {
+  let ready
+  const waiting = new Promise((resolve) => (ready = resolve))
+  const run = runTink(['credentials', 'wait', ...args], {env, onStderr: (text) => text.includes('Waiting up to') && ready()})
+  return {run, waiting: Promise.race([waiting, run.then((r) => assert.fail(`ended before it waited: ${r.stderr}`))])}
+}
+
 describe('against the emulator: the customer connects through Tink Link while tink waits', () => {
   let emu
   let ct
@@ -36,10 +47,10 @@ describe('against the emulator: the customer connects through Tink Link while ti
 
   test('a connection made after the wait began: exit 0, the new credentials printed; stderr says what it waits for and each status', async () => {
     const c = await customer('wait-ok')
-    const waiting = runTink(['credentials', 'wait', '-e', 'wait-ok', '--wait', '30s'], {env: emulatorEnv(emu)})
-    await delay(700)
+    const waiting = startWait(['-e', 'wait-ok', '--wait', '30s'], emulatorEnv(emu))
+    await waiting.waiting
     const q = await c.connect('demo-success')
-    const r = await waiting
+    const r = await waiting.run
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, new RegExp(`^credentials_id: +${q.credentials_id}$`, 'm'), 'the new connection, not the Demo Bank the user had')
     assert.match(r.stdout, /^status: +UPDATED$/m)
@@ -52,10 +63,10 @@ describe('against the emulator: the customer connects through Tink Link while ti
 
   test('--json: the credentials as Tink listed them', async () => {
     const c = await customer('wait-json')
-    const waiting = runTink(['credentials', 'wait', '-e', 'wait-json', '--wait', '30', '--json'], {env: emulatorEnv(emu)})
-    await delay(500)
+    const waiting = startWait(['-e', 'wait-json', '--wait', '30', '--json'], emulatorEnv(emu))
+    await waiting.waiting
     const q = await c.connect('demo-success')
-    const r = await waiting
+    const r = await waiting.run
     assert.equal(r.code, 0, r.stderr)
     const doc = oneJson(r.stdout)
     assert.equal(doc.id, q.credentials_id)
@@ -65,19 +76,19 @@ describe('against the emulator: the customer connects through Tink Link while ti
 
   test('the customer fails to log in: exit 12 with Tink\'s status and message; --json gives one error document', async () => {
     const c = await customer('wait-bad')
-    const waiting = runTink(['credentials', 'wait', '-e', 'wait-bad', '--wait', '30s'], {env: emulatorEnv(emu)})
-    await delay(500)
+    const waiting = startWait(['-e', 'wait-bad', '--wait', '30s'], emulatorEnv(emu))
+    await waiting.waiting
     await c.connect('demo-auth-error')
-    const r = await waiting
+    const r = await waiting.run
     assert.equal(r.code, 12, r.stderr)
     assert.equal(r.stdout, '')
     assert.match(r.stderr, /^Error: uk-demobank-open-banking-redirect [0-9a-f]{32}: AUTHENTICATION_ERROR: Incorrect login credentials\./m)
 
     const c2 = await customer('wait-bad-json')
-    const json = runTink(['credentials', 'wait', '-e', 'wait-bad-json', '--json'], {env: emulatorEnv(emu)})
-    await delay(500)
+    const json = startWait(['-e', 'wait-bad-json', '--json'], emulatorEnv(emu))
+    await json.waiting
     await c2.connect('demo-temporary-error')
-    const j = await json
+    const j = await json.run
     assert.equal(j.code, 12, j.stderr)
     const {error} = oneJson(j.stdout)
     assert.equal(error.code, 'TEMPORARY_ERROR')
