@@ -21,7 +21,7 @@ const LAYERS = [
   {layer: 'secrets', may: ['errors'], also: ['config/paths.cjs', 'config/atomic-write.cjs', 'config/safe-file.js', 'config/lock.js'], types: ['config/profiles.js', 'tink/api.js']},
   {layer: 'tink', may: ['errors', 'http']},
   {layer: 'webhook', may: ['errors', 'http', 'secrets', 'tink']},
-  {layer: 'cli', may: ['errors', 'http', 'config', 'secrets', 'tink'], oclif: true},
+  {layer: 'cli', may: ['errors', 'http', 'config', 'secrets', 'tink', 'webhook'], oclif: true},
   {layer: 'bulk', may: ['errors', 'http', 'config', 'tink', 'cli']},
   // What commands call: typed options and their dependencies in, results (or progress events) out.
   {layer: 'services', may: ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk']},

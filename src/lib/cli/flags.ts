@@ -3,6 +3,8 @@
  * inferred from these definitions, never written twice.
  */
 import {Flags, type Interfaces} from '@oclif/core'
+import {TINK_EVENTS} from '../webhook/events.js'
+import {DEFAULT_MAX_AGE_S} from '../webhook/signature.js'
 
 /** Every command's flags, unless it offers fewer (profile management takes no API flags). */
 export const GLOBAL_FLAGS = {
@@ -124,5 +126,27 @@ export const bulkFlags = {
     description:
       'With --file: read and check every row as a real run would and print what would be done (status would_create / would_delete, and the same invalid rows); sends only one token request (to check the credentials), writes no journal, and asks no confirmation.',
     helpGroup: 'BULK',
+  }),
+}
+
+/** The environment variable `webhook verify` and `webhook listen` read the webhook secret from. */
+export const WEBHOOK_SECRET_ENV = 'TINK_WEBHOOK_SECRET'
+
+/** --events of `webhook create` and `webhook update`. */
+export const EVENTS_HELP = `Events to subscribe to, comma-separated (repeat the flag to add more). Tink's: ${Object.keys(TINK_EVENTS).join(', ')}.`
+
+/** `webhook verify` and `listen`: no API flags, a profile only to find a saved secret. */
+export const webhookSecretBaseFlags = {profile: GLOBAL_FLAGS.profile, verbose: GLOBAL_FLAGS.verbose}
+
+/** Where `webhook verify` and `listen` find the webhook secret, and how old a signature may be. */
+export const webhookSecretFlags = {
+  'secret-stdin': Flags.boolean({
+    description: `Read the webhook secret from standard input. Env: ${WEBHOOK_SECRET_ENV}. Default: the secret saved with webhook create --save, when the profile has exactly one.`,
+  }),
+  'webhook-id': Flags.string({description: 'Use the secret saved (webhook create --save) for this webhook id in the profile.', exclusive: ['secret-stdin']}),
+  'max-age': Flags.integer({
+    description: 'Refuse a signature whose timestamp is older than this many seconds; 0 turns the check off.',
+    default: DEFAULT_MAX_AGE_S,
+    min: 0,
   }),
 }

@@ -1,37 +1,19 @@
-/** What the `tink webhook` commands share: flags, the endpoints service on the run's client, the secret lookup, output. */
-import {Flags} from '@oclif/core'
-import type {Factory} from '../cli/factory.js'
-import {GLOBAL_FLAGS} from '../cli/flags.js'
+/**
+ * What the `tink webhook` commands share on the command line: the checks of --url and the ID
+ * argument, the profile's saved webhook secrets, and where verify and listen find the secret
+ * (their flags are in flags.ts).
+ */
+import {Args} from '@oclif/core'
 import {usageError} from '../errors/cli-error.js'
-import {WebhookEndpoints, type WebhookEndpoint} from '../webhook/endpoints.js'
-import {TINK_EVENTS} from '../webhook/events.js'
 import {noSecret, WebhookSecrets} from '../webhook/saved-secrets.js'
-import {DEFAULT_MAX_AGE_S} from '../webhook/signature.js'
+import type {CommandNeeds} from './command-needs.cjs'
+import type {Factory} from './factory.js'
+import {WEBHOOK_SECRET_ENV} from './flags.js'
 
-export const WEBHOOK_SECRET_ENV = 'TINK_WEBHOOK_SECRET'
-
-export const EVENTS_HELP = `Events to subscribe to, comma-separated (repeat the flag to add more). Tink's: ${Object.keys(TINK_EVENTS).join(', ')}.`
-
-/** verify and listen: no API flags, a profile only to find a saved secret. */
-export const secretBaseFlags = {profile: GLOBAL_FLAGS.profile, verbose: GLOBAL_FLAGS.verbose}
-
-export const secretFlags = {
-  'secret-stdin': Flags.boolean({
-    description: `Read the webhook secret from standard input. Env: ${WEBHOOK_SECRET_ENV}. Default: the secret saved with webhook create --save, when the profile has exactly one.`,
-  }),
-  'webhook-id': Flags.string({description: 'Use the secret saved (webhook create --save) for this webhook id in the profile.', exclusive: ['secret-stdin']}),
-  'max-age': Flags.integer({
-    description: 'Refuse a signature whose timestamp is older than this many seconds; 0 turns the check off.',
-    default: DEFAULT_MAX_AGE_S,
-    min: 0,
-  }),
-}
-
-/** The events v2 service on this run's Tink API (its requests read Tink's error bodies) and token cache. */
-export async function endpoints(f: Factory): Promise<WebhookEndpoints> {
-  await f.run.preflight({needsCredentials: true})
-  const api = await f.api()
-  return new WebhookEndpoints({withClientToken: (scope, fn) => api.withClientToken(scope, fn), request: (spec) => api.request(spec)})
+/** The args and needs of `webhook get`, `update` and `delete`: one endpoint, by the ID argument, and a request every run. */
+export const byWebhookId = {
+  args: {id: Args.string({description: 'The webhook id (see tink webhook list).', required: true})},
+  needs: {request: 'always', keychain: true} satisfies CommandNeeds,
 }
 
 /** The profile's saved webhook secrets, or undefined without a profile. */
@@ -75,21 +57,4 @@ export function checkWebhookUrl(value: string): string {
 export function checkWebhookId(id: string): string {
   if (!/^[\w-]{1,128}$/.test(id)) throw usageError(`"${id}" is not a webhook id`, 'Give the id shown by tink webhook list (letters, digits, - and _)')
   return id
-}
-
-/** One endpoint as `field: value` lines. */
-export function formatEndpoint(e: WebhookEndpoint): string {
-  const rows: Array<[string, string | undefined]> = [
-    ['id', e.id],
-    ['url', e.url],
-    ['events', e.enabledEvents.join(', ')],
-    ['state', e.disabled ? 'disabled' : 'enabled'],
-    ['description', e.description],
-    ['created_at', e.createdAt],
-    ['updated_at', e.updatedAt],
-  ]
-  return rows
-    .filter((r): r is [string, string] => typeof r[1] === 'string' && r[1] !== '')
-    .map(([k, v]) => `${(k + ':').padEnd(13)}${v}`)
-    .join('\n')
 }
