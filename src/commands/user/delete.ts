@@ -1,7 +1,22 @@
-import {userDelete, userDeleteFlags} from '../../lib/actions/user-delete.js'
-import {commandOf} from '../../lib/cli/base-command.js'
+import {Flags} from '@oclif/core'
+import {runBulkCommand} from '../../lib/actions/bulk-run.js'
+import {DEFAULT_CONCURRENCY, parseAdaptive, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../../lib/bulk/flags.js'
+import {command} from '../../lib/cli/base-command.js'
+import type {Factory, Outcome} from '../../lib/cli/factory.js'
+import {bulkFlags, userFlags} from '../../lib/cli/flags.js'
+import {askConfirm, canPrompt} from '../../lib/cli/prompt.js'
+import {userRef} from '../../lib/cli/user-ref.js'
+import {CliError, ExitCode, usageError} from '../../lib/errors/cli-error.js'
+import {deleteUser, whichUser, type UserDeleted} from '../../lib/services/user/delete.js'
 
-export default class UserDelete extends commandOf(userDelete, {flags: userDeleteFlags, needs: {request: 'always', keychain: true}}) {
+export default class UserDelete extends command({
+  flags: {
+    ...userFlags,
+    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (required when not on a terminal).'}),
+    ...bulkFlags,
+  },
+  needs: {request: 'always', keychain: true},
+}) {
   static override summary = 'Delete a Tink user and everything Tink holds for it.'
   static override description = `Runs Tink's documented chain in one command: a client token with authorization:grant, an authorization grant with scope user:delete, the code exchanged for a user token, then POST /api/v1/user/delete with that token.
 Asks for confirmation on a terminal; --yes skips the question. Without a terminal, --yes is required and nothing is sent without it.
@@ -19,4 +34,57 @@ Bulk: --file deletes every user of a CSV file (header row with user_id or extern
       command: '<%= config.bin %> <%= command.id %> --file users.csv --yes --concurrency 16 --journal delete.journal > results.ndjson',
     },
   ]
+
+  protected async main(f: Factory): Promise<Outcome<UserDeleted>> {
+    rejectWithoutFile(this.flags)
+    if (this.flags.file !== undefined) return this.deleteFromFile(f, this.flags.file)
+    const user = userRef(this.flags)
+    const label = whichUser(user)
+    await f.run.preflight({needsCredentials: true})
+    if (!this.flags.yes) {
+      if (!canPrompt(f.io)) throw usageError(`Refusing to delete the user ${label} without confirmation`, 'Add --yes to confirm when not running on a terminal')
+      const ok = await askConfirm(f.io, `Delete the user ${label} and all its data at Tink (${await f.run.targetLabel()})? This cannot be undone.`)
+      if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
+    }
+    const deleted = await deleteUser(await f.api(), {user, signal: f.signal})
+    f.print.out(`Deleted the user ${label}`)
+    return {result: deleted}
+  }
+
+  /** --file: confirm once with the count, hand the rows to the bulk engine (src/lib/actions/bulk-run.ts), which renders its summary. */
+  private async deleteFromFile(f: Factory, file: string): Promise<Outcome<never>> {
+    const {flags} = this
+    rejectWithFile(flags, ['external-user-id', 'user-id'])
+    const format = parseFormat(flags.format)
+    const rate = parseRate(flags.rate)
+    const delimiter = parseDelimiter(flags.delimiter)
+    let rows: number | undefined
+    // A dry run deletes nothing: no confirmation.
+    if (!flags.yes && !flags['dry-run']) {
+      if (!canPrompt(f.io) || file === '-')
+        throw usageError(
+          `Refusing to delete the users in ${file === '-' ? 'standard input' : file} without confirmation`,
+          'Add --yes to confirm when not running on a terminal',
+        )
+      const {countBulkRows} = await import('../../lib/bulk/runner.js')
+      rows = await countBulkRows(file, format)
+      const ok = await askConfirm(
+        f.io,
+        `Delete the ${rows} users listed in ${file} and all their data at Tink (${await f.run.targetLabel()})? This cannot be undone.`,
+      )
+      if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
+    }
+    return runBulkCommand(f, {
+      op: 'delete',
+      file,
+      format,
+      delimiter,
+      concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
+      rate,
+      journal: flags.journal,
+      rows,
+      dryRun: flags['dry-run'],
+      adaptive: parseAdaptive(flags.adaptive),
+    })
+  }
 }

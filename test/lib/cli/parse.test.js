@@ -7,7 +7,7 @@ import {Parser} from '@oclif/core'
 import {GLOBAL_FLAGS, localBaseFlags} from '../../../dist/lib/cli/flags.js'
 import {tokenGetFlags} from '../../../dist/lib/actions/token-get.js'
 import {userCreateFlags} from '../../../dist/lib/actions/user-create.js'
-import {userDeleteFlags} from '../../../dist/lib/actions/user-delete.js'
+import UserDelete from '../../../dist/commands/user/delete.js'
 import {grantDelegateFlags} from '../../../dist/lib/actions/grant-delegate.js'
 
 const parse = (argv, flags, baseFlags = GLOBAL_FLAGS) => Parser.parse(argv, {flags: {...baseFlags, ...flags}, strict: true})
@@ -29,8 +29,8 @@ test('bulk flags have no parser defaults, so "given" means "typed" (a bulk flag 
 
 test('exclusive and bounded flags are refused by the parser', async () => {
   await assert.rejects(parse(['--code', 'x', '--refresh-token', 'y'], tokenGetFlags), /cannot also be provided/)
-  await assert.rejects(parse(['-e', 'a', '-u', 'b'], userDeleteFlags), /cannot also be provided/)
-  await assert.rejects(parse(['--file', 'f', '--concurrency', '0'], userDeleteFlags), /greater than or equal to 1/)
+  await assert.rejects(parse(['-e', 'a', '-u', 'b'], UserDelete.flags), /cannot also be provided/)
+  await assert.rejects(parse(['--file', 'f', '--concurrency', '0'], UserDelete.flags), /greater than or equal to 1/)
   await assert.rejects(parse(['--retries', '11'], tokenGetFlags), /less than or equal to 10/)
 })
 
