@@ -24,6 +24,7 @@ export const PATHS = {
   userDelete: '/api/v1/user/delete',
   user: '/api/v1/user',
   credentialsList: '/api/v1/credentials/list',
+  webhookEndpoints: '/events/v2/webhook-endpoints',
 } as const
 
 /** createUser's CliError code for a 409 that most likely answers this call's own lost first attempt. */

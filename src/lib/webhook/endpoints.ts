@@ -5,10 +5,10 @@
  */
 import {CliError, ExitCode, tinkSaid} from '../errors/cli-error.js'
 import type {HttpResponse, RequestSpec} from '../http/client.js'
+import {PATHS} from '../tink/api.js'
 import {parseJsonObject} from '../tink/errors.js'
 
 export const WEBHOOK_SCOPE = 'webhook-endpoints'
-export const ENDPOINTS_PATH = '/events/v2/webhook-endpoints'
 
 /** Tink's WebhookEndpoint; `secret` only in the answer to create. */
 export interface WebhookEndpoint {
@@ -57,7 +57,7 @@ export class WebhookEndpoints {
     try {
       res = await this.call({
         method: 'POST',
-        path: ENDPOINTS_PATH,
+        path: PATHS.webhookEndpoints,
         what: 'webhook create',
         json: input,
         onRetry: (e) => (unanswered ||= e.status === undefined),
@@ -99,7 +99,7 @@ export class WebhookEndpoints {
     for (;;) {
       const res = await this.call({
         method: 'GET',
-        path: ENDPOINTS_PATH,
+        path: PATHS.webhookEndpoints,
         what: 'webhook list',
         query: {pageSize: pageSize === undefined ? undefined : String(pageSize), pageToken},
       })
@@ -124,13 +124,18 @@ export class WebhookEndpoints {
 
   /** PATCH with `{"webhookEndpoint": {...}}`: only the fields given change. */
   async update(id: string, fields: UpdateInput): Promise<WebhookEndpoint> {
-    const res = await this.call({method: 'PATCH', path: `${ENDPOINTS_PATH}/${encodeURIComponent(id)}`, what: 'webhook update', json: {webhookEndpoint: fields}})
+    const res = await this.call({
+      method: 'PATCH',
+      path: `${PATHS.webhookEndpoints}/${encodeURIComponent(id)}`,
+      what: 'webhook update',
+      json: {webhookEndpoint: fields},
+    })
     return readEndpoint(res, 'webhook update')
   }
 
   /** DELETE: Tink answers 200. */
   async delete(id: string): Promise<void> {
-    await this.call({method: 'DELETE', path: `${ENDPOINTS_PATH}/${encodeURIComponent(id)}`, what: 'webhook delete'})
+    await this.call({method: 'DELETE', path: `${PATHS.webhookEndpoints}/${encodeURIComponent(id)}`, what: 'webhook delete'})
   }
 }
 
