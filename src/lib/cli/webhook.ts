@@ -5,6 +5,7 @@
  */
 import {Args} from '@oclif/core'
 import {usageError} from '../errors/cli-error.js'
+import {isLoopbackHost} from '../http/loopback.js'
 import {noSecret, WebhookSecrets} from '../webhook/saved-secrets.js'
 import type {CommandNeeds} from './command-needs.cjs'
 import type {Factory} from './factory.js'
@@ -38,7 +39,7 @@ export async function webhookSecret(f: Factory, flags: {'secret-stdin'?: boolean
   return {secret, origin: `saved for webhook ${id} (profile ${saved.profile})`}
 }
 
-/** Tink accepts https only; the emulator also takes http on loopback, so that is let through for it. */
+/** Tink accepts https only; the emulator also takes http on loopback (the CLI's one loopback test), so that is let through for it. */
 export function checkWebhookUrl(value: string): string {
   let url: URL
   try {
@@ -46,8 +47,7 @@ export function checkWebhookUrl(value: string): string {
   } catch {
     throw usageError(`--url "${value}" is not a URL`, 'Give the https:// URL Tink should deliver to, e.g. https://example.com/tink-webhook')
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return value
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return value
   throw usageError(
     `--url must be an https:// URL (Tink accepts https only), not ${url.protocol}//${url.host}`,
     'Use https://; plain http:// works on loopback, for the local emulator only',
