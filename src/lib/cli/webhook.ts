@@ -1,7 +1,7 @@
 /**
- * What the `tink webhook` commands share on the command line: the checks of --url and the ID
- * argument, the profile's saved webhook secrets, and where verify and listen find the secret
- * (their flags are in flags.ts).
+ * What the `tink webhook` commands share on the command line: the ID argument of the commands on
+ * one endpoint and its check, the check of --url, the profile's saved webhook secrets, and where
+ * verify and listen find the secret (their flags are in flags.ts).
  */
 import {Args} from '@oclif/core'
 import {usageError} from '../errors/cli-error.js'
