@@ -116,7 +116,7 @@ describe('deleteWebhook', () => {
   })
 })
 
-// Tink's worked example (docs.tink.com/resources/api-setup/webhook-signature-validation), as in test/webhook-verify.test.js.
+// Tink's worked example (docs.tink.com/resources/api-setup/webhook-signature-validation), as in test/commands/webhook/verify.test.js.
 const VECTOR = {
   secret: 'top_secret_top_secret_top_secret',
   header: 't=1620198421,v1=3808bca389150582fd78bdb5e3dfcf46f99ff168d37d60cdc13da7c5e49abefb',
