@@ -1,0 +1,19 @@
+import {Args} from '@oclif/core'
+import {commandOf} from '../lib/cli/base-command.js'
+import {COMPLETION_SHELLS, completionScript} from '../lib/cli/completion.js'
+
+const args = {shell: Args.string({description: 'The shell: bash or zsh.', options: [...COMPLETION_SHELLS], required: true})}
+
+export default class Completion extends commandOf(completionScript, {args, baseFlags: {}, usesProfiles: false}) {
+  static override summary = 'Print the tab-completion script for bash or zsh: commands, flags, and values (profiles, markets, locales, flows, scopes, events).'
+  static override description = `Load it in your shell's startup file, or save it where the shell loads completions:
+
+  bash (~/.bashrc):  eval "$(tink completion bash)"
+  zsh (~/.zshrc, after compinit):  eval "$(tink completion zsh)"
+
+Profile names are completed from your config file; nothing is sent over the network and the keychain is not read.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> bash > ~/.local/share/bash-completion/completions/tink',
+    '<%= config.bin %> <%= command.id %> zsh > "${fpath[1]}/_tink"',
+  ]
+}
