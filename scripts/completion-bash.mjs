@@ -24,9 +24,27 @@ function valueBody(values) {
 
 export function bashScript(model) {
   const {tree, commands} = model
-  const next = caseOf('$1', [...tree].map(([parent, children]) => [parent, `__tink_r=${arr([...children.keys()])}`]), '__tink_r=()')
+  const next = caseOf(
+    '$1',
+    [...tree].map(([parent, children]) => [parent, `__tink_r=${arr([...children.keys()])}`]),
+    '__tink_r=()',
+  )
   const flags = caseOf('$1', [...commands.map((c) => [c.id, `__tink_r=${arr(c.flags.flatMap((f) => f.names))}`])], '__tink_r=(--help)')
-  const vflags = caseOf('$1', [...commands.map((c) => [c.id, `__tink_s=${q(` ${c.flags.filter((f) => f.value).flatMap((f) => f.names).join(' ')} `)}`])], "__tink_s=' '")
+  const vflags = caseOf(
+    '$1',
+    [
+      ...commands.map((c) => [
+        c.id,
+        `__tink_s=${q(
+          ` ${c.flags
+            .filter((f) => f.value)
+            .flatMap((f) => f.names)
+            .join(' ')} `,
+        )}`,
+      ]),
+    ],
+    "__tink_s=' '",
+  )
   const values = caseOf(
     '"$1 $2"',
     commands.flatMap((c) => c.flags.filter((f) => f.values).flatMap((f) => f.names.map((n) => [`${c.id} ${n}`, valueBody(f.values)]))),

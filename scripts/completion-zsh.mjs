@@ -22,13 +22,31 @@ function valueBody(values) {
 
 export function zshScript(model) {
   const {tree, commands} = model
-  const next = caseOf('$1', [...tree].map(([parent, children]) => [parent, `__tink_r=${arr([...children].map(([w, d]) => item(w, d)))}`]), '__tink_r=()')
+  const next = caseOf(
+    '$1',
+    [...tree].map(([parent, children]) => [parent, `__tink_r=${arr([...children].map(([w, d]) => item(w, d)))}`]),
+    '__tink_r=()',
+  )
   const flags = caseOf(
     '$1',
     commands.map((c) => [c.id, `__tink_r=${arr(c.flags.flatMap((f) => f.names.map((n) => item(n, f.desc))))}`]),
     "__tink_r=('--help:Show help')",
   )
-  const vflags = caseOf('$1', [...commands.map((c) => [c.id, `__tink_s=${q(` ${c.flags.filter((f) => f.value).flatMap((f) => f.names).join(' ')} `)}`])], "__tink_s=' '")
+  const vflags = caseOf(
+    '$1',
+    [
+      ...commands.map((c) => [
+        c.id,
+        `__tink_s=${q(
+          ` ${c.flags
+            .filter((f) => f.value)
+            .flatMap((f) => f.names)
+            .join(' ')} `,
+        )}`,
+      ]),
+    ],
+    "__tink_s=' '",
+  )
   const values = caseOf(
     '"$1 $2"',
     commands.flatMap((c) => c.flags.filter((f) => f.values).flatMap((f) => f.names.map((n) => [`${c.id} ${n}`, valueBody(f.values)]))),
@@ -91,7 +109,7 @@ __tink_offer() {
 
 _tink() {
   local cmd= want= w flag i n=0 __tink_s __tink_list= __tink_dyn=
-  local -a __tink_r
+  local -a __tink_r names
   for ((i = 2; i < CURRENT; i++)); do
     w=\${words[i]}
     if [[ -n $want ]]; then
@@ -106,7 +124,8 @@ _tink() {
         ;;
       *)
         __tink_next "$cmd"
-        if ((n == 0 && \${\${__tink_r%%:*}[(Ie)$w]} > 0)); then
+        names=(\${__tink_r%%:*})
+        if ((n == 0 && \${names[(Ie)$w]} > 0)); then
           cmd=\${cmd:+$cmd }$w
         else
           n=$((n + 1))

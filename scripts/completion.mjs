@@ -61,7 +61,14 @@ const ARG_VALUES = {
 }
 
 /** The first sentence of a description, on one line: what zsh shows beside a candidate. */
-const brief = (text = '') => text.split('\n')[0].replace(/\s+/g, ' ').replace(/\. .*$/, '').replace(/\.$/, '').trim()
+const brief = (text = '') =>
+  text
+    .replaceAll('<%= config.bin %>', 'tink')
+    .split('\n')[0]
+    .replace(/\s+/g, ' ')
+    .replace(/\. .*$/, '')
+    .replace(/\.$/, '')
+    .trim()
 
 /** The completion model: the command tree (topics and commands, with descriptions) and each command's flags and arguments. */
 export function completionModel(manifest, topics) {

@@ -13,7 +13,7 @@ export default class Completion extends commandOf(completionScript, {args, baseF
 
 Profile names are completed from your config file; nothing is sent over the network and the keychain is not read.`
   static override examples = [
-    '<%= config.bin %> <%= command.id %> bash > ~/.local/share/bash-completion/completions/tink',
-    '<%= config.bin %> <%= command.id %> zsh > "${fpath[1]}/_tink"',
+    {description: 'The bash script (load it from ~/.bashrc with: eval "$(tink completion bash)")', command: '<%= config.bin %> <%= command.id %> bash'},
+    {description: 'The zsh script, saved as _tink (move it to a folder of $fpath)', command: '<%= config.bin %> <%= command.id %> zsh > _tink'},
   ]
 }
