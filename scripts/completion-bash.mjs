@@ -117,7 +117,8 @@ __tink_offer() {
 }
 
 _tink() {
-  local line=\${COMP_LINE:0:COMP_POINT} cur= cmd= want= w i n=0 __tink_s __tink_list __tink_dyn
+  # Words split at blanks, whatever IFS the user's shell has.
+  local IFS=$' \\t\\n' line=\${COMP_LINE:0:COMP_POINT} cur= cmd= want= w i n=0 __tink_s __tink_list __tink_dyn
   local -a words cands __tink_r
   read -r -a words <<<"$line"
   case $line in

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 import {commandOf} from '../lib/cli/base-command.js'
 import {COMPLETION_SHELLS, completionScript} from '../lib/cli/completion.js'
 
-const args = {shell: Args.string({description: 'The shell: bash or zsh.', options: [...COMPLETION_SHELLS], required: true})}
+const args = {shell: Args.string({description: 'The shell: bash or zsh', options: [...COMPLETION_SHELLS], required: true})}
 
 export default class Completion extends commandOf(completionScript, {args, baseFlags: {}, usesProfiles: false}) {
   static override summary = 'Print the tab-completion script for bash or zsh: commands, flags, and values (profiles, markets, locales, flows, scopes, events).'

@@ -78,7 +78,7 @@ const sq = (s) => `'${s.replaceAll("'", `'\\''`)}'`
  * What bash's TAB offers at the end of each line: COMPREPLY, as bash puts it in place of the text
  * after the word's last break character. Also the run's stdout and stderr, which must stay empty.
  */
-async function bashComplete(script, lines, env) {
+async function bashComplete(script, lines, env, prelude = '') {
   const calls = lines.map((line) => {
     const words = compWords(line)
     return [
@@ -88,7 +88,7 @@ async function bashComplete(script, lines, env) {
       `printf '%s\\037' "\${COMPREPLY[@]}" >&3; printf '\\036' >&3`,
     ].join('\n')
   })
-  const program = `source ${sq(script)}\n${calls.join('\n')}\n`
+  const program = `${prelude}\nsource ${sq(script)}\n${calls.join('\n')}\n`
   const r = await run('bash', ['--norc', '--noprofile', '-c', program], env)
   assert.equal(r.code, 0, r.stderr)
   const replies = r.fd3.split('\x1e').slice(0, lines.length)
@@ -210,6 +210,12 @@ describe('tink completion bash', () => {
     const {replies, stdout, stderr} = await bashComplete(script, lines, w.env(w.profiles))
     const names = Object.keys(PROFILES.profiles).sort()
     assert.deepEqual(replies, [names, ['eu-prod', 'eu-stage'], ['us-test'], ['eu-prod', 'eu-stage'], names, ['eu-stage'], names, []])
+    assert.equal(stdout + stderr, '')
+  })
+
+  test("the user's shell options do not change what completes (IFS, nounset)", async () => {
+    const {replies, stdout, stderr} = await bashComplete(script, ['tink token get --scope user:c', 'tink token '], w.env(w.none), 'IFS=:; set -u')
+    assert.deepEqual(replies, [['create'], ['clear', 'get', 'inspect', 'revoke']])
     assert.equal(stdout + stderr, '')
   })
 

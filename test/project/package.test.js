@@ -90,7 +90,7 @@ describe('npm pack and npm install -g', () => {
   })
 
   test('the tarball holds only what runs: bin, dist, manifest, README, LICENSE, CHANGELOG, package.json', () => {
-    const allowed = /^(bin\/run\.cjs|dist\/.+\.c?js|dist\/commands\.json|dist\/command-needs\.json|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
+    const allowed = /^(bin\/run\.cjs|dist\/.+\.c?js|dist\/commands\.json|dist\/command-needs\.json|dist\/completion\/tink\.(bash|zsh)|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
     const extra = files.filter((f) => !allowed.test(f))
     assert.deepEqual(extra, [], 'nothing else (no src, test, spec, scripts, maps or type declarations)')
     for (const needed of ['bin/run.cjs', 'dist/command-needs.json', 'oclif.manifest.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/commands/token/get.js', 'dist/hooks/command-not-found.js']) {
