@@ -8,14 +8,13 @@ import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {usageError} from '../errors/cli-error.js'
-import type {Factory, Outcome} from './factory.js'
+import type {ProfileStore} from '../config/profiles.js'
 
 export const COMPLETION_SHELLS = ['bash', 'zsh'] as const
 export type CompletionShell = (typeof COMPLETION_SHELLS)[number]
 
 /** The dynamic lists the completion scripts ask for. */
 export const COMPLETION_LISTS = ['profiles'] as const
-export type CompletionList = (typeof COMPLETION_LISTS)[number]
 
 /** The generated script's file, found from this module up: dist/ in the tarball and in the work tree. */
 export function completionScriptPath(shell: CompletionShell): string | undefined {
@@ -29,28 +28,21 @@ export function completionScriptPath(shell: CompletionShell): string | undefined
   }
 }
 
-/** `tink completion SHELL`: the script on stdout, to source or to save where the shell loads completions. */
-export async function completionScript(f: Factory, _flags: unknown, args: {shell: string}): Promise<Outcome<{shell: string; script: string}>> {
-  const shell = args.shell as CompletionShell
+/** The script `tink completion SHELL` prints. */
+export function completionScript(shell: CompletionShell): string {
   const path = completionScriptPath(shell)
   if (path === undefined) throw usageError(`No ${shell} completion script in this installation`, 'Reinstall tink, or run npm run build in a work tree')
-  const script = readFileSync(path, 'utf8')
-  if (!f.json) f.io.stdout.write(script)
-  return {result: {shell, script}}
+  return readFileSync(path, 'utf8')
 }
 
 /**
- * `tink __complete profiles`: the profile names, one a line, from the config file alone. A
- * missing or broken config file is no names and no message: whatever this prints lands in the
- * user's command line.
+ * The profile names for `tink __complete profiles`, from the config file alone. A missing or
+ * broken config file is no names and no message: whatever is printed lands in the user's command line.
  */
-export async function completeList(f: Factory, _flags: unknown, _args: {list: string}): Promise<Outcome<string[]>> {
-  let names: string[] = []
+export function profileNames(store: () => ProfileStore): string[] {
   try {
-    names = f.profiles().names()
+    return store().names()
   } catch {
-    names = []
+    return []
   }
-  if (!f.json && names.length > 0) f.io.stdout.write(names.join('\n') + '\n')
-  return {result: names}
 }
