@@ -239,9 +239,9 @@ describe('tink completion zsh', () => {
   writeFileSync(
     capture,
     `zmodload zsh/zpty || exit 1
-script=$1; shift
+setup=$1; shift
 zpty z zsh -f -i
-zpty -w z "PS1='' PS2='' RPS1=''; autoload -U compinit && compinit -u -D && source \${(q)script}"
+zpty -w z "PS1='' PS2='' RPS1=''; $setup"
 zpty -w z 'compadd () {
   if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd "$@"; return $?; fi
   local -a hits; local h
@@ -263,8 +263,9 @@ done
 zpty -d z
 `,
   )
-  async function zshComplete(lines, env) {
-    const r = await run('zsh', ['-f', capture, script, ...lines], env)
+  /** `setup` loads the script as a user would (compinit is run before it). */
+  async function zshComplete(setup, lines, env) {
+    const r = await run('zsh', ['-f', capture, setup, ...lines], env)
     assert.equal(r.code, 0, r.stderr)
     return r.stdout
       .split('<LINE>\n')
@@ -279,7 +280,9 @@ zpty -d z
   before(async () => {
     const r = await runCli(['completion', 'zsh'])
     assert.equal(r.code, 0, r.stderr)
+    mkdirSync(join(w.base, 'functions'))
     writeFileSync(script, r.stdout)
+    writeFileSync(join(w.base, 'functions', '_tink'), r.stdout)
   })
 
   test('the script parses (zsh -n)', {skip}, () => {
@@ -304,11 +307,22 @@ zpty -d z
       ['tink token get -p ', Object.keys(PROFILES.profiles).sort()],
       ['tink profile use eu-', ['eu-prod', 'eu-stage']],
     ]
+    // As the README says: eval in ~/.zshrc after compinit.
     const replies = await zshComplete(
+      'autoload -U compinit && compinit -u -D && eval "$(tink completion zsh)"',
       cases.map(([line]) => line),
       w.env(w.profiles),
     )
     cases.forEach(([line, expected], i) => assert.deepEqual(sorted(replies[i] ?? []), expected, line))
+  })
+
+  test('saved as _tink in a folder of $fpath, compinit loads it on the first TAB', {skip}, async () => {
+    const replies = await zshComplete(
+      `fpath=(${join(w.base, 'functions')} $fpath); autoload -U compinit && compinit -u -D`,
+      ['tink to', 'tink token get --scope user:c', 'tink profile use '],
+      w.env(w.profiles),
+    )
+    assert.deepEqual(replies, [['token'], ['user:create'], Object.keys(PROFILES.profiles).sort()])
   })
 })
 
