@@ -118,7 +118,7 @@ __tink_offer() {
 
 _tink() {
   # Words split at blanks, whatever IFS the user's shell has.
-  local IFS=$' \\t\\n' line=\${COMP_LINE:0:COMP_POINT} cur= cmd= want= w i n=0 __tink_s __tink_list __tink_dyn
+  local IFS=$' \\t\\n' line=\${COMP_LINE:0:COMP_POINT} cur= cmd= want= help= w i n=0 __tink_s __tink_list __tink_dyn
   local -a words cands __tink_r
   read -r -a words <<<"$line"
   case $line in
@@ -144,6 +144,8 @@ _tink() {
         __tink_next "$cmd"
         if ((n == 0)) && [[ " \${__tink_r[*]} " == *" $w "* ]]; then
           cmd=\${cmd:+$cmd }$w
+          # tink help COMMAND: the words after help name a command, as after tink.
+          if [[ $cmd == help && -z $help ]]; then help=1 cmd=; fi
         else
           n=$((n + 1))
         fi
@@ -151,7 +153,14 @@ _tink() {
     esac
   done
   __tink_r=() __tink_list= __tink_dyn=
-  if [[ -n $want ]]; then
+  if [[ -n $help ]]; then
+    if [[ $cur == -* ]]; then
+      __tink_flags help
+    elif ((n == 0)); then
+      __tink_next "$cmd"
+    fi
+    __tink_offer "$cmd" "$cur" ''
+  elif [[ -n $want ]]; then
     if __tink_values "$cmd" "$want"; then __tink_offer "$cmd" "$cur" ''; else __tink_default; fi
   elif [[ $cur == -*=* ]]; then
     if __tink_values "$cmd" "\${cur%%=*}"; then __tink_offer "$cmd" "\${cur#*=}" "\${cur%%=*}="; else __tink_default; fi

@@ -108,7 +108,7 @@ __tink_offer() {
 }
 
 _tink() {
-  local cmd= want= w flag i n=0 __tink_s __tink_list= __tink_dyn=
+  local cmd= want= help= w flag i n=0 __tink_s __tink_list= __tink_dyn=
   local -a __tink_r names
   for ((i = 2; i < CURRENT; i++)); do
     w=\${words[i]}
@@ -127,6 +127,11 @@ _tink() {
         names=(\${__tink_r%%:*})
         if ((n == 0 && \${names[(Ie)$w]} > 0)); then
           cmd=\${cmd:+$cmd }$w
+          # tink help COMMAND: the words after help name a command, as after tink.
+          if [[ $cmd == help && -z $help ]]; then
+            help=1
+            cmd=
+          fi
         else
           n=$((n + 1))
         fi
@@ -134,7 +139,15 @@ _tink() {
     esac
   done
   __tink_r=()
-  if [[ -n $want ]]; then
+  if [[ -n $help ]]; then
+    if [[ $PREFIX == -* ]]; then
+      __tink_flags help
+      _describe -t flags flag __tink_r
+    elif ((n == 0)); then
+      __tink_next "$cmd"
+      _describe -t commands command __tink_r
+    fi
+  elif [[ -n $want ]]; then
     if __tink_values "$cmd" "$want"; then __tink_offer; else _files; fi
   elif [[ $PREFIX == -*=* ]]; then
     flag=\${PREFIX%%=*}

@@ -124,7 +124,7 @@ describe('tink completion bash', () => {
   test('commands and topics complete, hidden ones do not; flags complete per command', async () => {
     const {replies, stdout, stderr} = await bashComplete(
       script,
-      ['tink ', 'tink to', 'tink token ', 'tink profile u', 'tink user create --if', 'tink token get --sc', 'tink __', 'tink au'],
+      ['tink ', 'tink to', 'tink token ', 'tink profile u', 'tink user create --if', 'tink token get --sc', 'tink __', 'tink au', 'tink help to', 'tink help token g', 'tink help token get '],
       w.env(w.none),
     )
     const top = sorted(new Set(visible.map((c) => c.id.split(':')[0])))
@@ -137,6 +137,7 @@ describe('tink completion bash', () => {
     assert.deepEqual(replies[5], ['--scope'])
     assert.deepEqual(replies[6], [], 'the hidden __complete is not offered')
     assert.deepEqual(replies[7], [])
+    assert.deepEqual([replies[8], replies[9], replies[10]], [['token'], ['get'], []], 'tink help completes the command it explains')
     assert.equal(stdout + stderr, '', 'nothing on the terminal but the completions')
   })
 
@@ -304,6 +305,7 @@ zpty -d z
       ['tink webhook create --events account:', ['account:created', 'account:updated']],
       ['tink user create --if-exists ', ['fail', 'ok']],
       ['tink completion ', ['bash', 'zsh']],
+      ['tink help token g', ['get']],
       ['tink token get -p ', Object.keys(PROFILES.profiles).sort()],
       ['tink profile use eu-', ['eu-prod', 'eu-stage']],
     ]
