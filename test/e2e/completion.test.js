@@ -235,7 +235,9 @@ describe('tink completion zsh', () => {
   const w = world()
   const script = join(w.base, '_tink')
   // TAB typed on a pseudo-terminal in an interactive zsh with compinit; compadd is wrapped to
-  // print each match it is given (with the prefix compset set aside), then do its work.
+  // print each match it is given (with the prefix compset set aside), then do its work. The
+  // markers are split in what is typed ("<MAT""CH>"): the terminal echoes it, and only zsh's
+  // output may match.
   const capture = join(w.base, 'capture.zsh')
   writeFileSync(
     capture,
@@ -247,12 +249,12 @@ zpty -w z 'compadd () {
   if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd "$@"; return $?; fi
   local -a hits; local h
   builtin compadd -A hits "$@"
-  for h in $hits; do print -r -- "<MATCH>$IPREFIX$h"; done
+  for h in $hits; do print -r -- "<MAT""CH>$IPREFIX$h"; done
   builtin compadd "$@"
 }'
-zpty -w z '__nolist() { compstate[list]=; compstate[insert]=; }; __done() { print -r -- "<DONE>"; }'
+zpty -w z '__nolist() { compstate[list]=; compstate[insert]=; }; __done() { print -r -- "<DO""NE>"; }'
 zpty -w z '__capture() { compprefuncs=(__nolist); comppostfuncs=(__done); zle complete-word; }; zle -N __capture; bindkey "^I" __capture'
-zpty -w z 'print -r -- "<READY>"'
+zpty -w z 'print -r -- "<REA""DY>"'
 zpty -r z out '*<READY>*'
 for line in "$@"; do
   zpty -n -w z "$line"$'\\t'
