@@ -16,8 +16,8 @@
 // own (dist/chunks, below), required when a command imports them. The emulator is the workspace package `tink-emulator`
 // (packages/emulator, built before this step): bundled at build time into a chunk of its own,
 // dist/chunks/tink-emulator.cjs, which only `emulator start` requires, so the installed tarball
-// needs nothing published and no other command reads it. The one import() left is oclif's, for
-// ES-module plugins (autocomplete).
+// needs nothing published and no other command reads it. tink has no oclif plugin to import():
+// `tink completion` is a command of its own (scripts/completion.mjs writes its scripts).
 import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
 import {appendFileSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
@@ -37,9 +37,7 @@ function commandFiles(dir) {
     })
 }
 
-// @oclif/plugin-help exports its commands (`commands.help`); @oclif/plugin-autocomplete exports
-// none, so it stays an oclif plugin (package.json oclif.plugins), loaded from node_modules when
-// one of its commands runs.
+// @oclif/plugin-help exports its commands (`commands.help`), bundled as a command of tink's own.
 const commands = [
   ...commandFiles('dist/commands').map((c) => ({...c, load: `require(${spec(c.file)}).default`})),
   {id: 'help', load: "require('@oclif/plugin-help').commands.help"},

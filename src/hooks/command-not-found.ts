@@ -26,8 +26,8 @@ const MEANT: Record<string, string> = {
   signout: 'To forget a profile and its stored secret: BIN profile remove NAME',
   'sign-out': 'To forget a profile and its stored secret: BIN profile remove NAME',
   version: 'For the version: BIN --version',
-  completion: 'For shell completion: BIN autocomplete (e.g. BIN autocomplete bash)',
-  completions: 'For shell completion: BIN autocomplete (e.g. BIN autocomplete bash)',
+  completions: 'For shell completion: BIN completion bash (or zsh)',
+  autocomplete: 'For shell completion: BIN completion bash (or zsh)',
   whoami: 'To see which profile and credentials a command would use: BIN profile status',
 }
 

@@ -90,7 +90,7 @@ describe('npm pack and npm install -g', () => {
   })
 
   test('the tarball holds only what runs: bin, dist, manifest, README, LICENSE, CHANGELOG, package.json', () => {
-    const allowed = /^(bin\/run\.cjs|dist\/.+\.c?js|dist\/commands\.json|dist\/command-needs\.json|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
+    const allowed = /^(bin\/run\.cjs|dist\/.+\.c?js|dist\/commands\.json|dist\/command-needs\.json|dist\/completion\/tink\.(bash|zsh)|oclif\.manifest\.json|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/
     const extra = files.filter((f) => !allowed.test(f))
     assert.deepEqual(extra, [], 'nothing else (no src, test, spec, scripts, maps or type declarations)')
     for (const needed of ['bin/run.cjs', 'dist/command-needs.json', 'oclif.manifest.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/commands/token/get.js', 'dist/hooks/command-not-found.js']) {
@@ -154,7 +154,11 @@ describe('npm pack and npm install -g', () => {
     assert.equal(version.stderr, '', 'no warning (e.g. a manifest that does not match)')
     const help = await tink('usual', ['--help'])
     assert.equal(help.code, 0)
-    for (const topic of ['token', 'grant', 'user', 'emulator', 'autocomplete']) assert.match(help.stdout, new RegExp(`^  ${topic}\\s`, 'm'))
+    for (const topic of ['token', 'grant', 'user', 'emulator', 'completion']) assert.match(help.stdout, new RegExp(`^  ${topic}\\s`, 'm'))
+    // The completion scripts are built files of the tarball, found from the installed bundle.
+    const completion = await tink('usual', ['completion', 'bash'])
+    assert.equal(completion.code, 0, completion.stderr)
+    assert.match(completion.stdout, /^complete -F _tink tink$/m)
 
     const emu = await startInstalledEmulator('usual')
     assert.match(emu.info.url, /^http:\/\/127\.0\.0\.1:\d+$/)

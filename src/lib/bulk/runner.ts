@@ -15,6 +15,7 @@ import {withRenderedHint} from '../cli/render-error.js'
 import {CliError, ExitCode, type ExitCodeValue} from '../errors/cli-error.js'
 import type {HttpClient, HttpClientOptions, Throttle} from '../http/client.js'
 import type {TinkApi, TokenCache, TokenResult} from '../tink/api.js'
+import {CLIENT_SCOPES} from '../tink/scopes.js'
 import {RowFeed} from './feed.js'
 import {Journal} from './journal.js'
 import {ROW_RETRIES, type RowContext, type RowLedger, type RowOperation} from './ops/common.js'
@@ -148,7 +149,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     announce: undefined,
     maxRetryAfterMs: MAX_RETRY_AFTER_MS,
   })
-  const scope = op === 'create' ? 'user:create' : 'authorization:grant'
+  const scope = op === 'create' ? CLIENT_SCOPES.createUser : CLIENT_SCOPES.grant
   /** Whether one more attempt of a row makes sense after `err`. */
   const mayRetry = (err: unknown, attempt: number): boolean =>
     attempt < ROW_RETRIES &&

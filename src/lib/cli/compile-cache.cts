@@ -1,6 +1,6 @@
 /**
- * Loads the CLI bundle (dist/tink.cjs, one file: tink, @oclif/core, the help and autocomplete
- * commands) as Node's require() would, with a V8 code cache. Node 20 has no
+ * Loads the CLI bundle (dist/tink.cjs, one file: tink, @oclif/core and the help
+ * command) as Node's require() would, with a V8 code cache. Node 20 has no
  * module.enableCompileCache (22.8+ has, but it stores code before it runs, which for one large
  * bundle measured slower than this): the bundle is compiled through vm.Script with the data V8
  * produced for it last time. The data is written after a run (so it holds the functions that run
@@ -135,9 +135,6 @@ export function cacheKey(argv: readonly string[], words: readonly string[]): str
  * each other's.
  */
 export function requireCached(file: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env, v8Flags = ''): unknown {
-  // oclif import()s the commands of ES-module plugins (autocomplete): code vm.Script compiled can
-  // do that only through an option Node 20 calls experimental (and warns about when used).
-  if (argv[0] === 'autocomplete') return require(file)
   const verbose = argv.includes('--verbose') || argv.includes('-v')
   const said = new Set<string>()
   const trace = (line: string): void => {

@@ -10,6 +10,7 @@ import {CliError, ExitCode, tinkSaid} from '../errors/cli-error.js'
 import type {HttpClient, HttpResponse, RequestSpec} from '../http/client.js'
 import {grantRefused, parseJsonObject, shapeError, tinkError, userNotFound} from './errors.js'
 import {CachedTokens, type ClientCredentials, type TokenCache, type TokenResponse, type TokenResult, type UserRef} from './token-cache.js'
+import {CLIENT_SCOPES} from './scopes.js'
 
 export {isCacheable, isFresh, userKeyPart, type ClientCredentials, type TokenCache, type TokenResponse, type TokenResult, type UserRef} from './token-cache.js'
 export {parseJsonObject} from './errors.js'
@@ -190,7 +191,7 @@ export class TinkApi {
 
   /** POST /api/v1/oauth/authorization-grant -> a single-use code for an existing user. */
   async grant(user: UserRef, scope: string, idHint?: string): Promise<{code: string}> {
-    return this.withClientToken('authorization:grant', async (accessToken, fresh) => {
+    return this.withClientToken(CLIENT_SCOPES.grant, async (accessToken, fresh) => {
       const what = 'authorization grant'
       const res = await this.post({path: PATHS.grant, what, bearer: accessToken, form: {...userFields(user), scope, id_hint: idHint}}).catch((err: unknown) => {
         // A cached token's 401 may be the token's own (revoked): withClientToken tries a new one first.
@@ -202,7 +203,7 @@ export class TinkApi {
 
   /** POST /api/v1/oauth/authorization-grant/delegate -> a code for the actor (Tink Link). */
   async delegate(user: UserRef, scope: string, idHint: string, actorClientId: string): Promise<{code: string}> {
-    return this.withClientToken('authorization:grant', async (accessToken, fresh) => {
+    return this.withClientToken(CLIENT_SCOPES.grant, async (accessToken, fresh) => {
       const what = 'delegated authorization grant'
       const res = await this.post({
         path: PATHS.delegate,
@@ -222,7 +223,7 @@ export class TinkApi {
    * request goes out (after the client token), so an interruption can say the user may exist.
    */
   async createUser(input: CreateUserInput, idempotencyKey: string = randomUUID(), onSent?: () => void): Promise<CreatedUser> {
-    return this.withClientToken('user:create', async (accessToken) => {
+    return this.withClientToken(CLIENT_SCOPES.createUser, async (accessToken) => {
       let res: HttpResponse
       // From here on the user may be created, whatever happens to the answer.
       onSent?.()

@@ -4,6 +4,9 @@
  * are joined with commas.
  */
 
+/** The scopes of the client tokens tink mints for its own operations (Tink API reference, "Authorization scopes"). */
+export const CLIENT_SCOPES = {createUser: 'user:create', grant: 'authorization:grant'} as const
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 const ID = '[^/]+'

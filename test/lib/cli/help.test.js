@@ -1,5 +1,5 @@
 // Help a user can learn from: every command described, every flag described, examples that run
-// exactly as written against a live emulator, completion scripts, and suggestions for typos.
+// exactly as written against a live emulator, and suggestions for typos.
 // Commands are discovered from oclif.manifest.json (and the manifests of the plugins named in
 // package.json), so a new command is checked the day it lands. `help` is @oclif/plugin-help's
 // command, bundled into tink's own (scripts/bundle.mjs): checked as a plugin's command.
@@ -55,7 +55,7 @@ describe('every command describes itself', () => {
     const r = await runCli(['--help'])
     assert.equal(r.code, 0, r.stderr)
     for (const topic of Object.keys(pkg.oclif.topics)) assert.match(r.stdout, new RegExp(`^  ${topic}\\s`, 'm'), `topic ${topic}`)
-    assert.match(r.stdout, /^ {2}autocomplete\s/m)
+    assert.match(r.stdout, /^ {2}completion\s/m)
     const topicHelp = await runCli(['token', '--help'])
     for (const c of own.filter((x) => x.id.startsWith('token:'))) assert.ok(topicHelp.stdout.includes(spaced(c.id)), c.id)
   })
@@ -117,8 +117,8 @@ describe('words other CLIs use lead to what tink calls them', () => {
     [['signout'], /tink profile remove NAME/],
     [['auth', 'logout'], /tink profile remove NAME/],
     [['version'], /tink --version/],
-    [['completion'], /tink autocomplete/],
-    [['completions', 'bash'], /tink autocomplete/],
+    [['autocomplete'], /tink completion bash/],
+    [['completions', 'bash'], /tink completion bash/],
     [['whoami'], /tink profile status/],
   ]) {
     test(`tink ${typed.join(' ')}: exit 2, one line leading to ${leads.source}`, async () => {
@@ -187,25 +187,6 @@ describe('a flag the command does not have', () => {
     const r = await runCli(['user', 'create', '-e', 'x', '--market', '--scop'], {env: {TINK_API_URL: 'http://127.0.0.1:9', TINK_CLIENT_ID: 'a', TINK_CLIENT_SECRET: 'b'}})
     assert.doesNotMatch(r.stderr, /Did you mean --scope/)
   })
-})
-
-describe('tink autocomplete', () => {
-  const cache = tempDir('tink-cache-')
-  for (const shell of ['bash', 'zsh', 'powershell']) {
-    test(`${shell}: instructions and a completion script that knows every command`, async () => {
-      const env = {XDG_CACHE_HOME: cache}
-      const r = await runCli(['autocomplete', shell], {env})
-      assert.equal(r.code, 0, r.stderr)
-      assert.match(r.stdout, new RegExp(`tink autocomplete script ${shell}`))
-      const script = await runCli(['autocomplete', 'script', shell], {env})
-      assert.equal(script.code, 0, script.stderr)
-      // The setup points at the generated completion function; it must know our commands and flags.
-      const file = {bash: 'functions/bash/tink.bash', zsh: 'functions/zsh/_tink', powershell: 'functions/powershell/tink.ps1'}[shell]
-      const text = readFileSync(join(cache, 'tink-auth-cli', 'autocomplete', file), 'utf8')
-      for (const c of own) assert.ok(text.includes(c.id.split(':').at(-1)), `${shell} completes ${spaced(c.id)}`)
-      assert.ok(text.includes('external-user-id'), `${shell} completes flags`)
-    })
-  }
 })
 
 /**
