@@ -5,7 +5,7 @@
  */
 
 /** The scopes of the client tokens tink mints for its own operations (Tink API reference, "Authorization scopes"). */
-export const CLIENT_SCOPES = {createUser: 'user:create', grant: 'authorization:grant'} as const
+export const CLIENT_SCOPES = {createUser: 'user:create', grant: 'authorization:grant', webhookEndpoints: 'webhook-endpoints'} as const
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 

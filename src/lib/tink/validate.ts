@@ -6,6 +6,7 @@ import {usageError} from '../errors/cli-error.js'
 import {isLoopbackHost} from '../http/loopback.js'
 import {invisibleCharacter} from './invisible.js'
 import {isLocale, isMarket} from './markets.js'
+import {CLIENT_SCOPES, SCOPE_TABLE} from './scopes.js'
 
 export const REGIONS = {
   eu: {api: 'https://api.tink.com', link: 'https://link.tink.com'},
@@ -64,7 +65,10 @@ export function checkTimeoutMs(value: string): number {
   return ms
 }
 
-const SCOPE = /^[a-z][a-z0-9-]*(:[a-z0-9-]+)+$/
+// resource:action, the resource possibly dotted (accounts.parties:readonly).
+const SCOPE = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*(:[a-z0-9-]+)+$/
+/** Tink's few scopes without an action (balance-refresh, webhook-endpoints), from its own table. */
+const BARE_SCOPES = new Set([...SCOPE_TABLE.flatMap(([, , scope]) => scope.split(',')), ...Object.values(CLIENT_SCOPES)].filter((s) => !s.includes(':')))
 
 /** --scope a,b --scope c -> "a,b,c" (Tink wants one comma-separated string). */
 export function joinScopes(values: readonly string[] | undefined): string | undefined {
@@ -74,7 +78,8 @@ export function joinScopes(values: readonly string[] | undefined): string | unde
     for (const part of value.split(',')) {
       const s = part.trim()
       if (!s) throw usageError(`Empty scope in --scope "${value}"`, 'Separate scopes with single commas, e.g. --scope accounts:read,transactions:read')
-      if (!SCOPE.test(s)) throw usageError(`Invalid scope "${s}"`, 'Scopes look like resource:action, e.g. accounts:read')
+      if (!SCOPE.test(s) && !BARE_SCOPES.has(s))
+        throw usageError(`Invalid scope "${s}"`, `Scopes look like resource:action, e.g. accounts:read (or are one of Tink's: ${[...BARE_SCOPES].join(', ')})`)
       if (!scopes.includes(s)) scopes.push(s)
     }
   }

@@ -7,8 +7,9 @@ import {CliError, ExitCode, tinkSaid} from '../errors/cli-error.js'
 import type {HttpResponse, RequestSpec} from '../http/client.js'
 import {PATHS} from '../tink/api.js'
 import {parseJsonObject} from '../tink/errors.js'
+import {CLIENT_SCOPES} from '../tink/scopes.js'
 
-export const WEBHOOK_SCOPE = 'webhook-endpoints'
+export const WEBHOOK_SCOPE = CLIENT_SCOPES.webhookEndpoints
 
 /** Tink's WebhookEndpoint; `secret` only in the answer to create. */
 export interface WebhookEndpoint {

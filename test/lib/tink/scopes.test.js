@@ -44,3 +44,21 @@ describe("tink api: the path's scope from Tink's scope table", () => {
     assert.equal(srv.requests.length, 0)
   })
 })
+
+describe('--scope takes every form of scope Tink uses', () => {
+  const srv = useTinkServer()
+
+  test('a dotted resource and the action-less scopes are sent as given; a bare word that is no Tink scope is exit 2, nothing sent', async () => {
+    srv.script(TOKEN_PATH, {json: tokenResponse({access_token: 'tok', expires_in: 7200})})
+    const scopes = 'accounts.parties:readonly,balance-refresh,webhook-endpoints'
+    const r = await runTink(['token', 'get', '--scope', scopes, '--raw', '--no-cache'], {env: serverEnv(srv)})
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(srv.requests.find((q) => q.path === TOKEN_PATH).form.scope, scopes)
+
+    const before = srv.requests.length
+    const bad = await runTink(['token', 'get', '--scope', 'accounts'], {env: serverEnv(srv)})
+    assert.equal(bad.code, 2)
+    assert.match(bad.stderr, /Invalid scope "accounts".*resource:action.*balance-refresh, webhook-endpoints/)
+    assert.equal(srv.requests.length, before, 'nothing sent')
+  })
+})
