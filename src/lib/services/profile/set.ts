@@ -45,7 +45,9 @@ export async function setProfileValue(store: ProfileStore, o: SetOptions, note: 
   const spec = KEYS[o.key]
   if (!spec) {
     const why =
-      o.key === 'client-id' ? 'the client id goes with its secret: run tink login NAME --force to replace both' : `settable keys: ${PROFILE_SET_KEYS.join(', ')}`
+      o.key === 'client-id'
+        ? 'the client id goes with its secret: run tink login NAME --force to replace both'
+        : `settable keys: ${PROFILE_SET_KEYS.join(', ')}`
     throw usageError(`"${o.key}" cannot be set with tink profile set`, why)
   }
   store.require(o.name)
