@@ -1,8 +1,8 @@
 // The profile services called directly, as `tink login` / `tink profile add` and `tink profile
 // status` call them: their dependencies (the profiles file, the keychain, the questions, the run
 // the credentials are checked through) handed in as arguments, against the emulator over loopback.
-// Secrets go to the 0600 file store, so no keychain is needed here (test/login.test.js and
-// test/profiles.test.js cover the keychain through the commands).
+// Secrets go to the 0600 file store, so no keychain is needed here (test/commands/login.test.js
+// and test/lib/config/profiles.test.js cover the keychain through the commands).
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
