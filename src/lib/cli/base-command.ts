@@ -18,10 +18,17 @@ import {stdoutFailureLine} from './stdout-guard.cjs'
 /** No flags or args of the command's own. */
 type None = Record<never, never>
 
+/**
+ * A command's own flag definitions. Not oclif's FlagInput: as the bound of the inferred type it
+ * would give each `Flags.boolean()` of the literal the type BooleanFlag<any> (its value `any`).
+ */
+type FlagDefs = Record<string, object>
+type AsFlagInput<F> = F extends Interfaces.FlagInput ? F : never
+
 /** A command body: what `tink <topic> <verb>` does once its flags are parsed. */
 export type Body<F, A, R> = (f: Factory, flags: F, args: A) => Promise<Outcome<R>>
 
-export interface CommandSpec<F extends Interfaces.FlagInput, A extends Interfaces.ArgInput> {
+export interface CommandSpec<F extends FlagDefs, A extends Interfaces.ArgInput> {
   /** The command's own flags; the global ones (`baseFlags`) and --json come on top. */
   flags?: F
   args?: A
@@ -41,9 +48,9 @@ export interface CommandSpec<F extends Interfaces.FlagInput, A extends Interface
  * The class a command extends: oclif's flags and args from `spec`; `this.flags` and `this.args`
  * are typed from those definitions, and the command implements main().
  */
-export function command<F extends Interfaces.FlagInput = None, A extends Interfaces.ArgInput = None>(spec: CommandSpec<F, A> = {}) {
-  abstract class Of extends TinkCommand<CommandFlags<F>, Interfaces.InferredArgs<A>> {
-    static override flags: Interfaces.FlagInput = {...spec.flags, ...jqFlags}
+export function command<F extends FlagDefs = None, A extends Interfaces.ArgInput = None>(spec: CommandSpec<F, A> = {}) {
+  abstract class Of extends TinkCommand<CommandFlags<AsFlagInput<F>>, Interfaces.InferredArgs<A>> {
+    static override flags: Interfaces.FlagInput = {...(spec.flags as Interfaces.FlagInput | undefined), ...jqFlags}
     static override args: Interfaces.ArgInput = spec.args ?? {}
     // Typed as oclif's FlagInput so a command can offer a subset: flags it would ignore are refused.
     static override baseFlags: Interfaces.FlagInput = spec.baseFlags ?? GLOBAL_FLAGS

@@ -8,13 +8,18 @@
 import {join} from 'node:path'
 import type {NewProfile} from '../config/profile-save.js'
 import {CliError} from '../errors/cli-error.js'
-import {accounts, KeychainError, SECRETS_FILE, type StorageKind} from '../secrets/keychain.js'
+import {accounts, KeychainError, SECRETS_FILE, type KeytarStore, type StorageKind} from '../secrets/keychain.js'
 import {sharedKeychain} from '../secrets/stores.js'
 import type {Factory} from './factory.js'
 import {askConfirm} from './prompt.js'
 
 export const HEADLESS_LINUX_HINT =
   'On a headless Linux machine (SSH, a container, CI), run tink in a keyring session: dbus-run-session -- sh -c \'read -rs P && printf %s "$P" | gnome-keyring-daemon --unlock --components=secrets && tink login\' with a non-empty password (an empty one creates no login collection)'
+
+/** The keychain a login saves to: the process's one, so a broken keychain costs one timeout per run. */
+export function loginKeychain(): Pick<KeytarStore, 'checkWritable'> {
+  return sharedKeychain()
+}
 
 function withHint(err: KeychainError, extra?: string): CliError {
   const hint = [extra, err.hint, process.platform === 'linux' ? HEADLESS_LINUX_HINT : undefined].filter(Boolean).join('. ')

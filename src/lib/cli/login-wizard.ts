@@ -2,11 +2,12 @@
  * `tink login` on a terminal: asks only for what flags and stdin did not give. Prompts go to
  * stderr (stdout stays for the result); inquirer loads here and nowhere on the scripted path.
  */
+import {checkProfileName} from '../config/profiles.js'
 import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
+import {defaultLocale} from '../tink/markets.js'
+import {checkBaseUrl, checkLocale, checkMarket, checkRegion} from '../tink/validate.js'
 
 const MAX_CREDENTIAL_TRIES = 3
-import {checkProfileName} from '../config/profiles.js'
-import {defaultLocale} from '../tink/markets.js'
 
 export interface ProfileAnswers {
   name?: string
@@ -25,18 +26,56 @@ export interface WizardIO {
   stderr: NodeJS.WritableStream
 }
 
-export async function askProfile(
-  io: WizardIO,
-  given: ProfileAnswers,
-  check: {
-    exists: (name: string) => boolean
-    baseUrl: (value: string) => string
-    market: (value: string) => string
-    locale: (value: string) => string
-    /** Checks the credentials against the API; throws a CliError with exit 3 when they are refused. */
-    credentials?: (answers: {clientId: string; clientSecret: string; region?: string; baseUrl?: string}) => Promise<void>
-  },
-): Promise<Required<Pick<ProfileAnswers, 'name' | 'clientId' | 'clientSecret'>> & ProfileAnswers & {replace: boolean}> {
+/** What the wizard checks its answers with. */
+export interface WizardChecks {
+  exists: (name: string) => boolean
+  baseUrl: (value: string) => string
+  market: (value: string) => string
+  locale: (value: string) => string
+  /** Checks the credentials against the API; throws a CliError with exit 3 when they are refused. */
+  credentials?: (answers: {clientId: string; clientSecret: string; region?: string; baseUrl?: string}) => Promise<void>
+}
+
+/** Every answer, and whether the person agreed to replace a profile of the same name. */
+export type WizardAnswers = Required<Pick<ProfileAnswers, 'name' | 'clientId' | 'clientSecret'>> & ProfileAnswers & {replace: boolean}
+
+/** The flags of tink login / tink profile add that give an answer (the secret comes from stdin). */
+export interface AnswerFlags {
+  profile?: string
+  region?: string
+  'base-url'?: string
+  'client-id'?: string
+  market?: string
+  locale?: string
+  'redirect-uri'?: string
+  'allow-insecure-http'?: boolean
+}
+
+/** The answers flags and the NAME argument give, checked as the wizard checks its own (errors name the flags). */
+export function givenAnswers(flags: AnswerFlags, nameArg: string | undefined): ProfileAnswers {
+  // `tink login -p NAME` names the profile as surely as `tink login NAME` does.
+  if (nameArg !== undefined && flags.profile !== undefined && nameArg !== flags.profile) {
+    throw usageError(`Two profile names given: "${nameArg}" and -p "${flags.profile}"`, 'Give the name once, e.g. tink login NAME')
+  }
+  const named = nameArg ?? flags.profile
+  return {
+    name: named === undefined ? undefined : checkProfileName(named),
+    region: flags.region === undefined ? undefined : checkRegion(flags.region),
+    baseUrl: flags['base-url'] === undefined ? undefined : checkBaseUrl(flags['base-url'], '--base-url', flags['allow-insecure-http']),
+    clientId: flags['client-id']?.trim() || undefined,
+    market: flags.market === undefined ? undefined : checkMarket(flags.market),
+    locale: flags.locale === undefined ? undefined : checkLocale(flags.locale),
+    redirectUri: flags['redirect-uri'] === undefined ? undefined : checkRedirect(flags['redirect-uri']),
+  }
+}
+
+function checkRedirect(value: string): string {
+  if (!URL.canParse(value.trim()))
+    throw usageError(`Invalid --redirect-uri "${value}"`, 'Give an absolute URL registered for your app, e.g. https://example.com/callback')
+  return value.trim()
+}
+
+export async function askProfile(io: WizardIO, given: ProfileAnswers, check: WizardChecks): Promise<WizardAnswers> {
   const {input, password, select, confirm} = await import('@inquirer/prompts')
   const ctx = {input: io.stdin, output: io.stderr}
   const valid = (fn: (v: string) => unknown) => (v: string) => {
