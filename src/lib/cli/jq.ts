@@ -17,10 +17,11 @@ function load(): Promise<JqRaw> {
 
 /** jq's own message, without its "jq: error:" prefix, its count of errors and its shell-quoting hint. */
 function jqMessage(text: string): string {
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !/^jq: \d+ compile errors?$/.test(l))
-    .map((l) => l.replace(/^jq: error(?: \(at [^)]*\))?: /, '').replace(/ \(Unix shell quoting issues\?\)/, ''))
+  const lines = text.split('\n').filter((l) => l.trim() !== '' && !/^jq: \d+ compile errors?$/.test(l))
+  // jq 1.8 quotes the expression under a compile error, with a caret: the "jq:" lines say it all.
+  const own = lines.filter((l) => l.startsWith('jq: '))
+  return (own.length > 0 ? own : lines)
+    .map((l) => l.replace(/^jq: error(?: \(at [^)]*\))?: /, '').replace(/ \(Unix shell quoting issues\?\)/, '').replace(/, column \d+:$|:$/, ''))
     .join(' ')
     .trim()
 }
