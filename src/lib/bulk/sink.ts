@@ -14,8 +14,14 @@ import {DUPLICATE_ROW, type RowResult} from './rows.js'
 
 /** Output lines held before a write even within one event-loop turn. */
 const FLUSH_LINES = 256
-/** Result lines handed to --jq and not yet written before the workers wait for it (back-pressure). */
-const JQ_QUEUED_LINES = 4096
+/**
+ * --jq: a run of jq has a fixed cost (it starts afresh) well above a line's, so lines go to it in
+ * batches of up to JQ_BATCH_LINES collected over JQ_BATCH_MS, not turn by turn; and the workers
+ * wait once JQ_QUEUED_LINES are handed to it and not yet written (back-pressure).
+ */
+const JQ_BATCH_LINES = 2048
+const JQ_BATCH_MS = 50
+const JQ_QUEUED_LINES = 8192
 
 /** --jq on the NDJSON lines: what it makes of each line of a batch. */
 export interface LineFilter {
@@ -92,10 +98,11 @@ export class ResultSink {
     // Rows that need no request (invalid ones, journal skips) can finish by the thousand in one
     // turn: written every few hundred, their lines do not live long enough for V8 to move them to
     // the old generation, where 100,000 rows' worth made the heap grow.
-    if (this.pending.length >= FLUSH_LINES) this.flush()
+    if (this.pending.length >= (this.opts.jq ? JQ_BATCH_LINES : FLUSH_LINES)) this.flush()
     else if (!this.flushScheduled) {
       this.flushScheduled = true
-      setImmediate(() => this.flush())
+      if (this.opts.jq) setTimeout(() => this.flush(), JQ_BATCH_MS)
+      else setImmediate(() => this.flush())
     }
   }
 
