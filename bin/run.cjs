@@ -37,12 +37,13 @@ if (argv.length === 1 && argv[0] === '--version') {
   var liftoff = parts[0] === 20 && needs.alwaysSends(argv, table)
   if (liftoff) require('node:v8').setFlagsFromString('--liftoff-only')
   // A bulk run (`needs.steady`: user create|delete --file) keeps the same few MB alive however long
-  // its file, but V8 lets the old generation grow to several times that between full collections
-  // while each request's short-lived objects are promoted: that put a 1,000,000-row run over its
-  // 150 MB goal. Bounded growth keeps the heap flat for a little more collecting (measured by
-  // bench/bulk-memory.js, docs/performance.md); set here, before anything runs, as --liftoff-only.
+  // its file, but V8 sizes its heap for a steady stream of short-lived objects (every request's)
+  // by growing the young generation to its maximum and letting the old one fill to several times
+  // what is alive between full collections: that put a 1,000,000-row run over its 150 MB goal.
+  // Both held small, the heap stays flat for some more collecting (bench/bulk-memory.js and
+  // docs/performance.md measure both); set here, before anything runs, as --liftoff-only.
   var steady = needs.runsSteady(argv, table)
-  if (steady) require('node:v8').setFlagsFromString('--heap-growing-percent=30')
+  if (steady) require('node:v8').setFlagsFromString('--semi-space-growth-factor=1 --heap-growing-percent=30')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache
   // (src/lib/cli/compile-cache.cts) instead of compiled at every start: the startup benchmark
   // (bench/startup.js) measures what that saves.
