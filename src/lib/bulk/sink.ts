@@ -20,7 +20,7 @@ const FLUSH_LINES = 256
  * wait once JQ_QUEUED_LINES are handed to it and not yet written (back-pressure).
  */
 const JQ_BATCH_LINES = 2048
-const JQ_BATCH_MS = 50
+const JQ_BATCH_MS = 100
 const JQ_QUEUED_LINES = 8192
 
 /** --jq on the NDJSON lines: what it makes of each line of a batch. */

@@ -21,7 +21,12 @@ function jqMessage(text: string): string {
   // jq 1.8 quotes the expression under a compile error, with a caret: the "jq:" lines say it all.
   const own = lines.filter((l) => l.startsWith('jq: '))
   return (own.length > 0 ? own : lines)
-    .map((l) => l.replace(/^jq: error(?: \(at [^)]*\))?: /, '').replace(/ \(Unix shell quoting issues\?\)/, '').replace(/, column \d+:$|:$/, ''))
+    .map((l) =>
+      l
+        .replace(/^jq: error(?: \(at [^)]*\))?: /, '')
+        .replace(/ \(Unix shell quoting issues\?\)/, '')
+        .replace(/, column \d+:$|:$/, ''),
+    )
     .join(' ')
     .trim()
 }
