@@ -110,7 +110,7 @@ describe('--jq and the machine contract', () => {
     assert.match(oneJson(r.stdout).error.message, /--jq failed on the answer: Cannot index string with number/)
   })
 
-  test('--jq with --file (bulk NDJSON, filtered per line: test/bulk-jq.test.js): a bad expression is exit 2 before anything is sent', async () => {
+  test('--jq with --file (bulk NDJSON, filtered per line: test/lib/bulk/jq-lines.test.js): a bad expression is exit 2 before anything is sent', async () => {
     for (const args of [['user', 'create', '--file', '-', '--market', 'GB'], ['user', 'delete', '--file', '-', '--yes']]) {
       const r = await runTink([...args, '--jq', '.status |'], {env: serverEnv(srv), input: 'external_user_id\nx1\n'})
       assert.equal(r.code, 2, r.stderr)

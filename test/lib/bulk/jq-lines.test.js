@@ -7,8 +7,8 @@ import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startEmulator} from 'tink-emulator'
-import {BIN, ROOT, cleanEnv, emulatorEnv, tempDir} from './helpers.js'
-import {runTink} from './support/in-process.js'
+import {BIN, ROOT, cleanEnv, emulatorEnv, tempDir} from '../../helpers.js'
+import {runTink} from '../../support/in-process.js'
 
 const JQ = '/usr/bin/jq'
 const hasJq = spawnSync(JQ, ['--version']).status === 0
