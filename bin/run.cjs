@@ -32,18 +32,23 @@ if (argv.length === 1 && argv[0] === '--version') {
   // build time into dist/command-needs.json (src/lib/cli/command-needs.cts).
   // Read with fs: a require() of the JSON costs several times the read itself.
   var path = require('node:path')
-  var liftoff =
-    parts[0] === 20 &&
-    require('../dist/lib/cli/command-needs.cjs').alwaysSends(
-      argv,
-      JSON.parse(require('node:fs').readFileSync(path.join(__dirname, '..', 'dist', 'command-needs.json'), 'utf8')),
-    )
+  var needs = require('../dist/lib/cli/command-needs.cjs')
+  var table = JSON.parse(require('node:fs').readFileSync(path.join(__dirname, '..', 'dist', 'command-needs.json'), 'utf8'))
+  var liftoff = parts[0] === 20 && needs.alwaysSends(argv, table)
   if (liftoff) require('node:v8').setFlagsFromString('--liftoff-only')
+  // A bulk run (`needs.steady`: user create|delete --file) keeps the same few MB alive however long
+  // its file, but V8 sizes its heap for a steady stream of short-lived objects (every request's)
+  // by growing the young generation to its maximum and letting the old one fill to several times
+  // what is alive between full collections: that put a 1,000,000-row run over its 150 MB goal.
+  // Both held small, the heap stays flat for some more collecting (bench/bulk-memory.js and
+  // docs/performance.md measure both); set here, before anything runs, as --liftoff-only.
+  var steady = needs.runsSteady(argv, table)
+  if (steady) require('node:v8').setFlagsFromString('--semi-space-growth-factor=1 --heap-growing-percent=30')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache
   // (src/lib/cli/compile-cache.cts) instead of compiled at every start: the startup benchmark
   // (bench/startup.js) measures what that saves.
   var bundle = path.join(__dirname, '..', 'dist', 'tink.cjs')
   require('../dist/lib/cli/compile-cache.cjs')
-    .requireCached(bundle, argv, process.env, liftoff ? 'liftoff' : '')
+    .requireCached(bundle, argv, process.env, [liftoff ? 'liftoff' : '', steady ? 'steady' : ''].filter(Boolean).join('-'))
     .run(argv, __dirname)
 }

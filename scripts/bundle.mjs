@@ -85,7 +85,7 @@ const CHUNKS = {
   chalk: 'chalk',
   'inquirer-prompts': '@inquirer/prompts',
   'csv-parse': 'csv-parse',
-  'jq-wasm': 'jq-wasm',
+  'jq-wasm': 'jq-wasm/inline',
   'tink-emulator': 'tink-emulator',
 }
 const chunkOf = new Map(Object.entries(CHUNKS).map(([file, pkg]) => [pkg, file]))

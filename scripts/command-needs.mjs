@@ -18,7 +18,9 @@ export async function collectNeeds(dir) {
     if (parts.at(-1) === 'index') parts.pop()
     const command = (await import(pathToFileURL(resolve(dir, f)).href)).default
     const needs = command?.needs ?? {}
-    const declared = Object.fromEntries(Object.entries({request: needs.request, keychain: needs.keychain || undefined}).filter(([, v]) => v !== undefined))
+    const declared = Object.fromEntries(
+      Object.entries({request: needs.request, keychain: needs.keychain || undefined, steady: needs.steady}).filter(([, v]) => v !== undefined),
+    )
     if (Object.keys(declared).length > 0) table[parts.join(':')] = declared
   }
   return table

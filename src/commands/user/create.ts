@@ -1,7 +1,7 @@
 import {userCreate, userCreateFlags} from '../../lib/actions/user-create.js'
 import {commandOf} from '../../lib/cli/base-command.js'
 
-export default class UserCreate extends commandOf(userCreate, {flags: userCreateFlags, needs: {request: 'always', keychain: true}}) {
+export default class UserCreate extends commandOf(userCreate, {flags: userCreateFlags, needs: {request: 'always', keychain: true, steady: ['file', 'f']}}) {
   static override summary = 'Create a permanent Tink user.'
   static override description = `POST /api/v1/user/create with a client token that has user:create. Sends an Idempotency-Key, so a retry after a lost answer never creates the user twice. A user that already exists (HTTP 409) is an error with exit code 4.
 Markets and locales: a market must be an ISO 3166-1 alpha-2 code; one outside every market list Tink publishes (AT BE CZ DE DK EE ES FI FR GB IE IT LT LV NL NO PL PT SE, US) is sent with a warning on stderr, as Tink adds markets. Without --locale the locale is tink's choice, since Tink documents no default per market and the API contract needs one: the Tink Link locale of the market's main language where Tink has one (AT de_DE, BE nl_NL, IE en_GB, SE sv_SE, ...), else en_US. --retention-class takes either case and sends it upper case.

@@ -15,7 +15,7 @@ export default class UserDelete extends command({
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (required when not on a terminal).'}),
     ...bulkFlags,
   },
-  needs: {request: 'always', keychain: true},
+  needs: {request: 'always', keychain: true, steady: ['file', 'f']},
 }) {
   static override summary = 'Delete a Tink user and everything Tink holds for it.'
   static override description = `Runs Tink's documented chain in one command: a client token with authorization:grant, an authorization grant with scope user:delete, the code exchanged for a user token, then POST /api/v1/user/delete with that token.

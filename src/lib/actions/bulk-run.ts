@@ -19,6 +19,8 @@ export async function runBulkCommand(f: Factory, opts: BulkOptions): Promise<Out
   }
   process.on('SIGHUP', onHangup)
   try {
+    // --jq is one of every command's flags, not of the bulk options the command bodies build.
+    const jq = (f.flags as {jq?: string}).jq
     const {summary, exitCode} = await runBulk(
       {
         io: f.io,
@@ -33,7 +35,7 @@ export async function runBulkCommand(f: Factory, opts: BulkOptions): Promise<Out
         userTokens: f.profile()?.tokenCache,
         trace: (line) => f.print.trace(line),
       },
-      opts,
+      {...opts, jq},
     )
     f.print.note(formatSummary(f.io.stderr, summary))
     return {exitCode}

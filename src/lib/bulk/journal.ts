@@ -32,6 +32,18 @@ export const DONE_STATUSES: ReadonlySet<string> = new Set(DONE_CODES)
 
 /** Bytes read at a time when the journal is read at open. */
 const READ_CHUNK = 1024 * 1024
+/** Bytes of the journal read at a time for the user_ids of skipped rows (hundreds of lines). */
+const READ_BACK_WINDOW = 64 * 1024
+
+/** The user_id of one journal line (undefined for a line that is not one: a run killed mid-write). */
+function userIdOf(line: string): string | undefined {
+  try {
+    const r = JSON.parse(line) as Partial<RowResult>
+    return typeof r.user_id === 'string' ? r.user_id : undefined
+  } catch {
+    return undefined
+  }
+}
 
 export class Journal {
   private constructor(
@@ -55,28 +67,28 @@ export class Journal {
   }
 
   /**
-   * One buffer for every read-back, grown for a longer line: a resumed run reads a line back for
-   * each of its rows, and a fresh buffer each time is a million short-lived allocations outside
-   * the heap, freed only when the collector gets to them.
+   * A window of the journal's bytes that read-backs are served from: a resumed run reads a line
+   * back for each done row, in about the order the journal has them (rows finish near their file
+   * order), so one read of the window serves hundreds of rows instead of a read(2) per row. One
+   * buffer, grown for a longer line, so a million read-backs allocate nothing outside the heap.
+   * The lines read back never change: the journal is only appended to.
    */
-  private lineBuffer = Buffer.allocUnsafe(4096)
+  private window = Buffer.allocUnsafe(READ_BACK_WINDOW)
+  private windowStart = 0
+  private windowEnd = 0
 
   /** The user_id of the journal line at `offset` (read back only when a skipped row is reported). */
   private userIdAt(offset: number): string | undefined {
-    for (;;) {
-      const buf = this.lineBuffer
-      const n = readSync(this.fd, buf, 0, buf.length, offset)
-      const end = buf.subarray(0, n).indexOf(10)
-      if (end < 0 && n === buf.length) {
-        this.lineBuffer = Buffer.allocUnsafe(buf.length * 4)
-        continue
-      }
-      try {
-        const r = JSON.parse(buf.toString('utf8', 0, end < 0 ? n : end)) as Partial<RowResult>
-        return typeof r.user_id === 'string' ? r.user_id : undefined
-      } catch {
-        return undefined
-      }
+    for (let fresh = false; ; fresh = true) {
+      const inWindow = offset >= this.windowStart && offset < this.windowEnd
+      const end = inWindow ? this.window.indexOf(10, offset - this.windowStart) : -1
+      if (end >= 0 && end < this.windowEnd - this.windowStart) return userIdOf(this.window.toString('utf8', offset - this.windowStart, end))
+      // The whole window is one unfinished line: a longer line than it holds.
+      if (fresh && this.windowStart === offset && this.windowEnd - this.windowStart === this.window.length)
+        this.window = Buffer.allocUnsafe(this.window.length * 4)
+      else if (fresh) return userIdOf(this.window.toString('utf8', 0, this.windowEnd - this.windowStart))
+      this.windowStart = offset
+      this.windowEnd = offset + readSync(this.fd, this.window, 0, this.window.length, offset)
     }
   }
 

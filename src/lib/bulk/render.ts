@@ -35,6 +35,8 @@ export interface BulkSummary {
   stoppedBecause?: string
   /** With stoppedBecause or an interruption: input rows never sent (0 none, 'unknown' for standard input). */
   notProcessed?: number | 'unknown'
+  /** --jq failed on this many results (each said on stderr, whole). */
+  jqFailures?: number
 }
 
 export function emptyCounts(): Counts {
@@ -216,6 +218,11 @@ export function formatSummary(stream: Stream, s: BulkSummary): string {
   } else if (s.interrupted && rest) lines.push(rest)
   if (s.interrupted && s.journal) lines.push(`Run the same command again with --journal ${s.journal} to finish the remaining rows`)
   else if (s.interrupted) lines.push('Rows not reported above were not sent; add --journal FILE next time to resume where a run stopped')
+  if (s.jqFailures)
+    lines.push(
+      paint(stream, 'red', `--jq failed on ${plural(s.jqFailures, 'result')}`) +
+        ' (each on stderr above, with the whole result line); the rows themselves are done as counted',
+    )
   if (s.counts.failed + s.counts.invalid > 0 && !s.interrupted) {
     lines.push(
       s.journal

@@ -24,7 +24,7 @@ import {deleteOperation} from './ops/delete.js'
 import {countBulkRows, openBulkInput, type InputOptions} from './prepare.js'
 import {emptyCounts, Progress, progressSeconds, type BulkSummary} from './render.js'
 import {SeenUsers} from './seen.js'
-import {ResultSink} from './sink.js'
+import {jqLineFilter, ResultSink} from './sink.js'
 import {GracefulStop} from './stop.js'
 import {BulkThrottle} from './throttle.js'
 import {SharedClientToken} from './token.js'
@@ -49,6 +49,8 @@ export interface BulkOptions extends InputOptions {
   rows?: number
   /** Validate every row and report what would be done; send only the token request; write no journal. */
   dryRun?: boolean
+  /** --jq: a jq expression applied to each NDJSON result line (its output is what stdout gets). */
+  jq?: string
 }
 
 export type BulkHttpTuning = Partial<Pick<HttpClientOptions, 'connections' | 'throttle' | 'signal' | 'wait' | 'backoffBaseMs' | 'announce' | 'maxRetryAfterMs'>>
@@ -204,7 +206,14 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     window: () => flight.current,
   })
   // A dry run reads the journal (its done rows are skipped) but writes nothing to it.
-  const sink = new ResultSink({io, journal: opts.dryRun ? undefined : journal, progress, onStop: stopWith, journalFlag: opts.journal})
+  const sink = new ResultSink({
+    io,
+    journal: opts.dryRun ? undefined : journal,
+    progress,
+    onStop: stopWith,
+    journalFlag: opts.journal,
+    jq: opts.jq === undefined ? undefined : await jqLineFilter(opts.jq),
+  })
   const feed = new RowFeed(input.rows)
 
   const onAbort = (): void => {
@@ -289,6 +298,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
     dryRun: opts.dryRun,
     stoppedBecause,
     notProcessed: stoppedBecause === undefined && !signal.aborted ? undefined : opts.file === '-' ? 'unknown' : (notProcessed ?? 0) + notSent,
+    jqFailures: sink.jqFailures,
   }
   let exitCode: ExitCodeValue = ExitCode.OK
   if (counts.failed + counts.invalid > 0) exitCode = ExitCode.PARTIAL
@@ -299,5 +309,7 @@ export async function runBulk(deps: BulkDeps, opts: BulkOptions): Promise<BulkOu
   if (sink.outputBroken && !sink.writeFailure) exitCode = ExitCode.INTERRUPTED
   if (sink.writeFailure) exitCode = ExitCode.WRITE_FAILED
   if (signal.aborted) exitCode = signal.reason === 'SIGHUP' ? ExitCode.HANGUP : ExitCode.INTERRUPTED
+  // Every row done, but --jq failed on some results: as a single command's --jq failing on its answer.
+  if (exitCode === ExitCode.OK && sink.jqFailures > 0) exitCode = ExitCode.USAGE
   return {summary, exitCode}
 }

@@ -127,10 +127,8 @@ abstract class TinkCommand<F extends BaseParsed, A> extends Command {
     if (this.flags.jq !== undefined) {
       if ((flags as {raw?: boolean}).raw)
         throw usageError('--jq and --raw cannot be used together', '--raw prints the token alone; --jq filters the --json answer')
-      // Bulk runs write their NDJSON as rows finish, not through the one answer --jq filters.
-      if ((flags as {file?: string}).file !== undefined)
-        throw usageError('--jq does not filter bulk (--file) output yet', 'Pipe the NDJSON lines through jq instead')
-      // Loaded only now, and the expression compiled before anything is sent.
+      // Loaded only now, and the expression compiled before anything is sent (bulk --file runs
+      // apply it to each NDJSON line themselves: src/lib/bulk/sink.ts).
       await (await import('./jq.js')).checkJq(this.flags.jq)
     }
     this.args = args as A

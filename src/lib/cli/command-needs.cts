@@ -13,6 +13,8 @@ export interface CommandNeeds {
   request?: 'always' | readonly string[]
   /** The command may read a client secret or the token cache from the OS keychain. */
   keychain?: boolean
+  /** The flags (long names, or a one-letter short one) with which a run handles input of any length (bulk --file): bin/run.cjs then bounds V8's heap growth. */
+  steady?: readonly string[]
 }
 
 /** Command id (`user:create`) to its declared needs; commands that declare nothing are absent. */
@@ -41,4 +43,11 @@ export function alwaysSends(argv: readonly string[], table: NeedsTable): boolean
   if (!request || asksHelp(argv)) return false
   if (request === 'always') return true
   return argv.some((a) => request.some((f) => a === `--${f}` || a.startsWith(`--${f}=`)))
+}
+
+/** Whether the command line runs over input of any length (a bulk --file run): bin/run.cjs bounds V8's heap growth for it. */
+export function runsSteady(argv: readonly string[], table: NeedsTable): boolean {
+  const steady = needsOf(argv, table)?.steady
+  if (!steady || asksHelp(argv)) return false
+  return argv.some((a) => steady.some((f) => (f.length === 1 ? a.startsWith(`-${f}`) && !a.startsWith('--') : a === `--${f}` || a.startsWith(`--${f}=`))))
 }

@@ -176,6 +176,15 @@ describe('bulk input and output against the emulator', () => {
   })
 })
 
+test('a bulk --file run is the kind bin/run.cjs bounds V8\'s heap growth for (needs.steady); other command lines are not', async () => {
+  const {runsSteady} = await import('../../../dist/lib/cli/command-needs.cjs')
+  const table = JSON.parse(readFileSync(join(ROOT, 'dist', 'command-needs.json'), 'utf8'))
+  for (const argv of [['user', 'create', '--file', 'u.csv'], ['user', 'delete', '--file=u.csv', '--yes'], ['user', 'create', '-f', 'u.csv'], ['user', 'create', '-fu.csv']])
+    assert.equal(runsSteady(argv, table), true, argv.join(' '))
+  for (const argv of [['user', 'create', '-e', 'x', '--market', 'GB'], ['user', 'create', '--file', 'u.csv', '--help'], ['token', 'get', '--file', 'x'], ['user', 'get', '-e', 'x'], []])
+    assert.equal(runsSteady(argv, table), false, argv.join(' ') || '(no words)')
+})
+
 describe('only Tink\'s own answers settle a row', () => {
   // A server that is Tink for tokens, and a proxy's HTML page for everything else.
   let server

@@ -110,11 +110,13 @@ describe('--jq and the machine contract', () => {
     assert.match(oneJson(r.stdout).error.message, /--jq failed on the answer: Cannot index string with number/)
   })
 
-  test('--jq with --file (bulk NDJSON) is refused, not ignored, before anything is read or sent', async () => {
-    const r = await runTink(['user', 'create', '--file', '-', '--market', 'GB', '--jq', '.status'], {env: serverEnv(srv), input: 'external_user_id\nx1\n'})
-    assert.equal(r.code, 2)
-    assert.match(r.stdout + r.stderr, /--jq does not filter bulk \(--file\) output yet/)
-    assert.deepEqual(srv.requests, [])
+  test('--jq with --file (bulk NDJSON, filtered per line: test/lib/bulk/jq-lines.test.js): a bad expression is exit 2 before anything is sent', async () => {
+    for (const args of [['user', 'create', '--file', '-', '--market', 'GB'], ['user', 'delete', '--file', '-', '--yes']]) {
+      const r = await runTink([...args, '--jq', '.status |'], {env: serverEnv(srv), input: 'external_user_id\nx1\n'})
+      assert.equal(r.code, 2, r.stderr)
+      assert.match(oneJson(r.stdout).error.message, /^Invalid --jq expression: syntax error/)
+    }
+    assert.deepEqual(srv.requests, [], 'nothing was sent')
   })
 
   test('--jq with --raw is refused', async () => {
