@@ -1,5 +1,4 @@
 import {Flags} from '@oclif/core'
-import {runBulkCommand} from '../../lib/actions/bulk-run.js'
 import {DEFAULT_CONCURRENCY, parseAdaptive, parseDelimiter, parseFormat, parseRate, rejectWithFile, rejectWithoutFile} from '../../lib/bulk/flags.js'
 import {command} from '../../lib/cli/base-command.js'
 import type {Factory, Outcome} from '../../lib/cli/factory.js'
@@ -7,6 +6,7 @@ import {bulkFlags, userFlags} from '../../lib/cli/flags.js'
 import {askConfirm, canPrompt} from '../../lib/cli/prompt.js'
 import {userRef} from '../../lib/cli/user-ref.js'
 import {CliError, ExitCode, usageError} from '../../lib/errors/cli-error.js'
+import {runUsersFile} from '../../lib/services/user/bulk.js'
 import {deleteUser, whichUser, type UserDeleted} from '../../lib/services/user/delete.js'
 
 export default class UserDelete extends command({
@@ -51,7 +51,7 @@ Bulk: --file deletes every user of a CSV file (header row with user_id or extern
     return {result: deleted}
   }
 
-  /** --file: confirm once with the count, hand the rows to the bulk engine (src/lib/actions/bulk-run.ts), which renders its summary. */
+  /** --file: confirm once with the count, hand the rows to the bulk engine (src/lib/services/user/bulk.ts), which renders its summary. */
   private async deleteFromFile(f: Factory, file: string): Promise<Outcome<never>> {
     const {flags} = this
     rejectWithFile(flags, ['external-user-id', 'user-id'])
@@ -74,7 +74,7 @@ Bulk: --file deletes every user of a CSV file (header row with user_id or extern
       )
       if (!ok) throw new CliError('Cancelled; nothing was deleted', {exitCode: ExitCode.USAGE, code: 'cancelled'})
     }
-    return runBulkCommand(f, {
+    return runUsersFile(f.bulkDeps(), {
       op: 'delete',
       file,
       format,
@@ -85,6 +85,7 @@ Bulk: --file deletes every user of a CSV file (header row with user_id or extern
       rows,
       dryRun: flags['dry-run'],
       adaptive: parseAdaptive(flags.adaptive),
+      jq: flags.jq,
     })
   }
 }

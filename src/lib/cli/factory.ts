@@ -204,6 +204,21 @@ export class Factory {
     return client
   }
 
+  /**
+   * The parts a bulk run (src/lib/services/user/bulk.ts) builds its own clients and API from:
+   * it tunes each HTTP client itself and shares one client token between its workers.
+   */
+  bulkDeps() {
+    return {
+      io: this.io,
+      signal: this.signal,
+      run: this.run,
+      http: (tuning: HttpTuning) => this.http(tuning),
+      userTokens: this.profile()?.tokenCache,
+      print: this.print,
+    }
+  }
+
   async api(): Promise<TinkApi> {
     if (!this.tinkApi) {
       const http = await this.http()
