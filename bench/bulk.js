@@ -7,35 +7,19 @@
 //       loop inside this already warm bench process, as a reference,
 // and the CLI's peak memory for 1,000 vs 100,000 rows.
 // Options: --users N (default 5000), --seq-users N (default 1000: the curl loop is slow, so it
-// runs on fewer users; users/second is what is compared), --rounds N (default 9: runs of tink,
-// of the old build and of (c), interleaved; medians; with 5 the ratio still moved by 0.1),
-// --no-memory, --memory-rows N; then the rate-limit cases of bench/bulk-limits.js (--no-limits skips them).
+// runs on fewer users; users/second is what is compared), --rounds N (default 9: runs of tink
+// and of (c), interleaved; medians; with 5 the ratio still moved by 0.1), --no-memory,
+// --memory-rows N; then the rate-limit cases of bench/bulk-limits.js (--no-limits skips them).
+// The comparison with the baseline build is `npm run bench` (bench/compare.js).
 import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {join} from 'node:path'
 import {rawLoop as rawLoopInProcess} from './support/raw-loop.js'
-import {median, saveResults} from './startup.js'
-import {baseline, EXTRA_CERTS_NOTE, withoutExtraCerts} from './support/baseline.js'
+import {EXTRA_CERTS_NOTE} from './support/baseline.js'
+import {BIN, ROOT, cleanEnv, median, numberOption as option, saveResults, startEmulator} from './support/common.js'
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const BIN = join(ROOT, 'bin', 'run.cjs')
 const CONCURRENCY = 16
-
-function option(args, name, fallback) {
-  const i = args.indexOf(name)
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
-}
-
-function baseEnv(extra) {
-  const env = {}
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^TINK_/.test(k) || /^(https?|no|all)_proxy$/i.test(k)) continue
-    env[k] = v
-  }
-  return withoutExtraCerts({...env, NO_COLOR: '1', ...extra})
-}
 
 function run(cmd, args, {env, input} = {}) {
   return new Promise((resolve, reject) => {
@@ -53,21 +37,6 @@ function run(cmd, args, {env, input} = {}) {
     child.stdin.on('error', () => {})
     child.stdin.end(input ?? '')
   })
-}
-
-async function startEmulatorProcess() {
-  const child = spawn(process.execPath, [BIN, 'emulator', 'start', '--json', '--quiet'], {stdio: ['ignore', 'pipe', 'inherit'], env: baseEnv({})})
-  const line = await new Promise((resolve, reject) => {
-    let buf = ''
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      buf += d
-      const nl = buf.indexOf('\n')
-      if (nl >= 0) resolve(buf.slice(0, nl))
-    })
-    child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)))
-  })
-  const info = JSON.parse(line)
-  return {url: info.url, clientId: info.clientId, clientSecret: info.clientSecret, stop: () => child.kill('SIGTERM')}
 }
 
 async function countUsers(emu, prefix) {
@@ -120,11 +89,8 @@ export async function main(args) {
   const memoryRows = option(args, '--memory-rows', 100_000)
   const rounds = Math.max(1, option(args, '--rounds', 9))
   const dir = mkdtempSync(join(tmpdir(), 'tink-bench-'))
-  const emu = await startEmulatorProcess()
-  const cliEnv = baseEnv({TINK_API_URL: emu.url, TINK_CLIENT_ID: emu.clientId, TINK_CLIENT_SECRET: emu.clientSecret, TINK_CONFIG_DIR: dir, XDG_CACHE_HOME: join(dir, 'cache-new')})
-  // Each build its own cache folder (as in bench/startup.js): a build removes the code cache
-  // files of other builds, so in one folder every run would start without its cache.
-  const oldEnv = {...cliEnv, XDG_CACHE_HOME: join(dir, 'cache-old')}
+  const emu = await startEmulator()
+  const cliEnv = cleanEnv({TINK_API_URL: emu.url, TINK_CLIENT_ID: emu.clientId, TINK_CLIENT_SECRET: emu.clientSecret, TINK_CONFIG_DIR: dir, XDG_CACHE_HOME: join(dir, 'cache')})
   const results = []
   try {
     process.stderr.write(`emulator at ${emu.url}; ${users} users per run, concurrency ${CONCURRENCY}\n`)
@@ -132,27 +98,23 @@ export async function main(args) {
     // Warm the emulator's JIT first, so the method measured first is not penalised for it.
     await rawLoop(emu, await clientToken(emu), 'warm-', 3000)
 
-    // One small run of each build first, so each times with its code cache, as on a user's machine.
-    const old = baseline(ROOT, args)
-    for (const [bin, env, prefix] of [[BIN, cliEnv, 'warm-new-'], ...(old ? [[old.bin, oldEnv, 'warm-old-']] : [])]) {
-      const r = await run(process.execPath, [bin, 'user', 'create', '--file', csvFile(dir, prefix, 50), '--concurrency', String(CONCURRENCY)], {env})
-      if (r.code !== 0) throw new Error(`warm-up run exited ${r.code}: ${r.stderr}`)
-    }
+    // One small run first, so tink times with its code cache, as on a user's machine.
+    const warm = await run(process.execPath, [BIN, 'user', 'create', '--file', csvFile(dir, 'warm-new-', 50), '--concurrency', String(CONCURRENCY)], {env: cliEnv})
+    if (warm.code !== 0) throw new Error(`warm-up run exited ${warm.code}: ${warm.stderr}`)
 
     const token = await clientToken(emu)
     const script = curlScript(dir, emu, token)
 
-    // Whole processes, start-up included: tink, the old build, and (c) a raw undici loop
+    // Whole processes, start-up included: tink and (c) a raw undici loop
     // (CONCURRENCY workers over one keep-alive pool, no retries, no checks, as a script of its own:
     // what someone would write instead of tink; node start-up, undici's load and JIT warm-up count,
     // as they do for tink). --rounds interleaved rounds (the order rotates), each run on users of
     // its own; the median run is compared: single runs moved the ratios by 10-20% between benchmark
     // runs on this machine.
     const contenders = [
-      // --adaptive off: the same fixed 16 in flight as the old build (the adaptive window is measured by bench/bulk-limits.js).
+      // --adaptive off: the same fixed 16 in flight as (c) (the adaptive window is measured by bench/bulk-limits.js).
       {label: 'tink user create --file', env: cliEnv, prefix: 'tink-', argv: (file) => [BIN, 'user', 'create', '--file', file, '--concurrency', String(CONCURRENCY), '--adaptive', 'off']},
-      ...(old ? [{label: 'tink user create --file [old build]', env: oldEnv, prefix: 'old-', argv: (file) => [old.bin, 'user', 'create', '--file', file, '--concurrency', String(CONCURRENCY)]}] : []),
-      {label: `(c) raw undici loop, ${CONCURRENCY} in flight, own process`, env: baseEnv({BENCH_TOKEN: token}), prefix: 'raw-', argv: (_file, prefix) => [join(ROOT, 'bench', 'support', 'raw-loop.js'), emu.url, prefix, String(users), String(CONCURRENCY)]},
+      {label: `(c) raw undici loop, ${CONCURRENCY} in flight, own process`, env: cleanEnv({BENCH_TOKEN: token}), prefix: 'raw-', argv: (_file, prefix) => [join(ROOT, 'bench', 'support', 'raw-loop.js'), emu.url, prefix, String(users), String(CONCURRENCY)]},
     ].map((c) => ({...c, runs: []}))
     for (let round = 0; round < rounds; round++) {
       process.stderr.write(`\rround ${round + 1}/${rounds}   `)
@@ -177,8 +139,8 @@ export async function main(args) {
       const secs = median(c.runs.map((r) => r.secs))
       return {label: c.label, users, secs, rate: users / secs, engineRate: median(c.runs.map((r) => r.engineRate)), created: users, runs: c.runs.map((r) => Number(r.secs.toFixed(3)))}
     }
-    const [tink, tinkOld, raw] = [summary('tink-'), summary('old-'), summary('raw-')]
-    results.push(tink, ...(old ? [tinkOld] : []))
+    const [tink, raw] = [summary('tink-'), summary('raw-')]
+    results.push(tink)
 
     // (a) the sequential curl loop.
     const seq = await measure('(a) sh loop of curl, sequential', seqUsers, async () => {
@@ -207,7 +169,7 @@ export async function main(args) {
       ['  tink without process start-up (its summary, median)', String(users), (users / tink.engineRate).toFixed(2), String(tink.engineRate), ''],
     ]
     const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
-    process.stdout.write(`\ntink, the old build and (c): the median of ${rounds} interleaved runs each; the others one run\n`)
+    process.stdout.write(`\ntink and (c): the median of ${rounds} interleaved runs each; the others one run\n`)
     process.stdout.write(table.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') + '\n\n')
     // Ratios use tink's whole wall time, start-up included, as every other process is timed. The
     // warm in-bench loop pays no start-up at all: shown against tink with and without its start-up.
@@ -218,7 +180,6 @@ export async function main(args) {
     process.stdout.write(`${EXTRA_CERTS_NOTE}\n`)
     process.stdout.write(
       [
-        ...(tinkOld ? [ratio(tinkOld, 0.95, tink.rate, '', 'old build')] : []),
         ratio(seq, 10),
         ratio(xargs, 1),
         ratio(raw, 0.7),
@@ -244,7 +205,7 @@ export async function main(args) {
     const limits = args.includes('--no-limits') ? undefined : await (await import('./bulk-limits.js')).main(args)
     saveResults('bulk', {at: new Date().toISOString(), node: process.version, results, memory, limits})
   } finally {
-    emu.stop()
+    await emu.stop()
     rmSync(dir, {recursive: true, force: true})
   }
 }

@@ -1,38 +1,50 @@
-// The build the benchmarks compare with, side by side in the same run: `--baseline DIR` (a
-// checkout that is built already), else the commit `--baseline-rev REV` (default: 455899c, the
-// last commit before the one-bundle build), checked out with `git worktree` into a temp folder
-// and built there once (this checkout's node_modules, linked); `--no-baseline` skips it.
+// The build the benchmarks compare with, side by side in the same run: by default commit 18003ef,
+// the last commit before issue 22's first change. It is exported with `git archive` (no worktree
+// registered in the repository) into a cache folder, installed there with its own lock file
+// (`npm ci`: its own dependency versions, not this checkout's) and built once; a finished build
+// leaves a marker file, so later runs reuse it and an interrupted one is redone.
+//   --baseline DIR       a checkout that is built already
+//   --baseline-rev REV   another commit (built into its own cache folder)
+//   TINK_BENCH_CACHE     the cache root (default: $XDG_CACHE_HOME or ~/.cache, then tink-bench)
 import {execFileSync} from 'node:child_process'
-import {existsSync, symlinkSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
 
-export const DEFAULT_BASELINE_REV = '455899c'
+export const DEFAULT_BASELINE_REV = '18003ef'
+const MARKER = '.tink-bench-built'
 
 function value(args, name) {
   const i = args.indexOf(name)
   return i >= 0 ? args[i + 1] : undefined
 }
 
-/** {bin, label} of the baseline build, or undefined with --no-baseline. */
+export function cacheRoot() {
+  return process.env.TINK_BENCH_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tink-bench')
+}
+
+/** {bin, dir, label} of the baseline build. */
 export function baseline(root, args) {
-  if (args.includes('--no-baseline')) return undefined
   const given = value(args, '--baseline')
   if (given) {
     const dir = resolve(given)
     if (!existsSync(join(dir, 'dist'))) throw new Error(`--baseline ${dir}: not a built checkout (no dist/)`)
-    return {bin: join(dir, 'bin', 'run.cjs'), label: dir}
+    return {bin: join(dir, 'bin', 'run.cjs'), dir, label: dir}
   }
   const rev = value(args, '--baseline-rev') ?? DEFAULT_BASELINE_REV
-  const sha = execFileSync('git', ['rev-parse', '--short=12', rev], {cwd: root, encoding: 'utf8'}).trim()
-  const dir = join(tmpdir(), `tink-bench-baseline-${sha}`)
-  if (!existsSync(join(dir, 'oclif.manifest.json'))) {
-    process.stderr.write(`building the baseline ${sha} in ${dir} ...\n`)
-    if (!existsSync(join(dir, 'package.json'))) execFileSync('git', ['worktree', 'add', '--force', '--detach', dir, sha], {cwd: root, stdio: 'ignore'})
-    if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'))
-    execFileSync('npm', ['run', 'build', '--silent'], {cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}})
+  const sha = execFileSync('git', ['rev-parse', '--short=12', `${rev}^{commit}`], {cwd: root, encoding: 'utf8'}).trim()
+  const dir = join(cacheRoot(), `baseline-${sha}`)
+  if (!existsSync(join(dir, MARKER))) {
+    process.stderr.write(`building the baseline ${sha} in ${dir} (once: git archive, npm ci, npm run build) ...\n`)
+    rmSync(dir, {recursive: true, force: true})
+    mkdirSync(dir, {recursive: true})
+    execFileSync('sh', ['-c', `git archive --format=tar "$1" | tar -x -C "$2"`, 'sh', sha, dir], {cwd: root, stdio: ['ignore', 'ignore', 'inherit']})
+    const env = {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env})
+    execFileSync('npm', ['run', 'build', '--silent'], {cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env})
+    writeFileSync(join(dir, MARKER), `${sha}\n`)
   }
-  return {bin: join(dir, 'bin', 'run.cjs'), label: `${sha} (${dir})`}
+  return {bin: join(dir, 'bin', 'run.cjs'), dir, label: `${sha} (${dir})`}
 }
 
 /** The environment for timed runs: NODE_EXTRA_CA_CERTS makes Node 20 parse extra certificates at every start. */
@@ -42,4 +54,4 @@ export function withoutExtraCerts(env) {
   return out
 }
 
-export const EXTRA_CERTS_NOTE = `NODE_EXTRA_CA_CERTS unset for every timed run${process.env.NODE_EXTRA_CA_CERTS ? ' (this machine sets it; on Node 20 it adds the parsing of its certificates to every process start)' : ''}`
+export const EXTRA_CERTS_NOTE = `NODE_EXTRA_CA_CERTS unset for every timed run${process.env.NODE_EXTRA_CA_CERTS ? ' (this machine sets it; on Node 20 it adds the parsing of its certificates to every process start)' : ' (it was not set)'}`
