@@ -16,7 +16,7 @@
 // counter (GET /__emulator/stats) is read around every run: a cached `token get` must send
 // nothing and `user create` exactly one request, on both sides, or the benchmark stops.
 // NODE_EXTRA_CA_CERTS is unset for every timed run. Options: --no-startup, --no-bulk, --rows N,
-// --baseline DIR, --baseline-rev REV. Writes bench/results.json under "compare".
+// --bulk-flags "FLAGS" (passed to both sides' bulk run), --baseline DIR, --baseline-rev REV. Writes bench/results.json under "compare".
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -45,7 +45,7 @@ const VERSION_LINE = /^tink-auth-cli\/\S+ \S+ node-v\S+\n$/
 
 /** The cases of one side: argv, the output check and how many requests to the emulator it must send. */
 let n = 0
-function casesOf(side, {rows, dir}) {
+function casesOf(side, {rows, dir, bulkFlags}) {
   const bin = side.bin
   return [
     {key: 'version', label: 'tink --version', goal: {max: 1.1}, argv: () => [bin, '--version'], requests: 0, check: (o) => VERSION_LINE.test(o) || fail('--version', o)},
@@ -62,13 +62,13 @@ function casesOf(side, {rows, dir}) {
     {
       key: 'bulk',
       bulk: true,
-      label: `tink user create --file (${rows.toLocaleString('en')} rows, default flags)`,
+      label: `tink user create --file (${rows.toLocaleString('en')} rows, ${bulkFlags.length ? bulkFlags.join(' ') : 'default flags'})`,
       goal: {min: 0.95},
       argv: () => {
         const prefix = `bulk-${side.key}-${process.pid}-${n++}-`
         const file = join(dir, `${prefix}users.csv`)
         writeFileSync(file, ['external_user_id,market', ...Array.from({length: rows}, (_, i) => `${prefix}${i},GB`)].join('\n') + '\n')
-        return [bin, 'user', 'create', '--file', file]
+        return [bin, 'user', 'create', '--file', file, ...bulkFlags]
       },
       // The client token may be fetched once, if it expired since the last run.
       requests: [rows, rows + 1],
@@ -82,6 +82,9 @@ export async function compare(target, args) {
   const rounds = numberOption(args, '--rounds', Number(process.env.TINK_BENCH_ROUNDS) || 15)
   const warmup = numberOption(args, '--warmup', 3)
   const rows = numberOption(args, '--rows', 3000)
+  // Flags both builds have, for a diagnosis (e.g. "--concurrency 8": the same rows in flight on both sides).
+  const i = args.indexOf('--bulk-flags')
+  const bulkFlags = i >= 0 ? args[i + 1].split(/\s+/).filter(Boolean) : []
   const base = baseline(ROOT, args)
   const dir = mkdtempSync(join(tmpdir(), 'tink-bench-compare-'))
   const emu = await startEmulator(['--client', `${BASE_CLIENT.id}:${BASE_CLIENT.secret}`])
@@ -101,9 +104,9 @@ export async function compare(target, args) {
         encoding: 'utf8',
       })
       if (add.status !== 0) throw new Error(`${side.label}: tink profile add failed (the keychain must answer: run inside a D-Bus session with a Secret Service): ${add.stderr}`)
-      side.cases = casesOf(side, {rows, dir}).filter((c) => (c.bulk ? !args.includes('--no-bulk') : !args.includes('--no-startup')))
+      side.cases = casesOf(side, {rows, dir, bulkFlags}).filter((c) => (c.bulk ? !args.includes('--no-bulk') : !args.includes('--no-startup')))
       // The first calls fetch the client tokens (token get's scope and user create's) into the token cache.
-      const all = casesOf(side, {rows: 1, dir})
+      const all = casesOf(side, {rows: 1, dir, bulkFlags})
       for (const key of ['token', 'user']) runOnce(all.find((c) => c.key === key).argv(), side.env, `${key} (priming the token cache) [${side.label}]`)
     }
     const keys = sides[0].cases.map((c) => c.key)

@@ -2,6 +2,7 @@
 // process, a private keychain session, medians, the table printer and bench/results.json.
 import {spawn, spawnSync} from 'node:child_process'
 import {readFileSync, writeFileSync} from 'node:fs'
+import http from 'node:http'
 import {loadavg} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -59,11 +60,24 @@ export function startEmulator(extraArgs = []) {
         const info = JSON.parse(buf.slice(0, nl))
         // stop() waits for the exit, so a temp folder is not removed while the emulator writes.
         const exited = new Promise((done) => child.once('exit', done))
-        const stats = async () => (await fetch(`${info.url}/__emulator/stats`)).json()
+        const stats = () => getJson(`${info.url}/__emulator/stats`)
         resolve({...info, stats, stop: () => (child.kill('SIGTERM'), exited)})
       }
     })
     child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)))
+  })
+}
+
+/** GET a JSON document on a fresh connection: a kept-alive one may be closed by the server while a long run goes on. */
+function getJson(url) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, {agent: false}, (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (d) => (body += d))
+        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`GET ${url}: HTTP ${res.statusCode}`))))
+      })
+      .on('error', reject)
   })
 }
 
