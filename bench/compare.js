@@ -20,10 +20,11 @@
 // (the two runs of a case follow each other, so a slow minute of the machine hits both): when
 // the two differ much, the machine was too busy for the figure. NODE_EXTRA_CA_CERTS is unset for
 // every timed run. Options: --no-startup, --no-bulk, --rows N, --bulk-flags "FLAGS" (the second
-// bulk case's flags, given to both sides), --baseline DIR, --baseline-rev REV. Writes
+// bulk case's flags, given to both sides), --cpu (also each process's CPU time, through a preload
+// on both sides: bench/support/cpu-usage.cjs), --baseline DIR, --baseline-rev REV. Writes
 // bench/results.json under "compare".
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {baseline, EXTRA_CERTS_NOTE} from './support/baseline.js'
@@ -33,13 +34,21 @@ export const main = (args) => compare('compare', args)
 
 const BASE_CLIENT = {id: 'tink-bench-baseline-client', secret: 'tink-bench-baseline-secret'}
 
-/** One timed run: wall ms from spawn to exit; the child's stdout for its check. */
-function runOnce(argv, env, label) {
+const CPU_PRELOAD = join(ROOT, 'bench', 'support', 'cpu-usage.cjs')
+
+/** One timed run: wall ms from spawn to exit (and with `cpu`, the child's CPU ms); its stdout for its check. */
+function runOnce(argv, env, label, cpu) {
+  const cpuFile = cpu && join(cpu, 'cpu-ms')
   const started = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, argv, {env, input: '', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024})
+  const r = spawnSync(process.execPath, cpu ? ['-r', CPU_PRELOAD, ...argv] : argv, {
+    env: cpu ? {...env, TINK_BENCH_CPU_FILE: cpuFile} : env,
+    input: '',
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   if (r.status !== 0) throw new Error(`${label} exited ${r.status}: ${r.stderr.slice(0, 2000)}${r.stdout.slice(0, 500)}`)
-  return {ms, stdout: r.stdout, stderr: r.stderr}
+  return {ms, cpuMs: cpu ? Number(readFileSync(cpuFile, 'utf8')) : undefined, stdout: r.stdout, stderr: r.stderr}
 }
 
 function fail(what, out) {
@@ -94,6 +103,7 @@ export async function compare(target, args) {
   const bulkVariants = [[], i >= 0 ? args[i + 1].split(/\s+/).filter(Boolean) : ['--concurrency', '8']]
   const base = baseline(ROOT, args)
   const dir = mkdtempSync(join(tmpdir(), 'tink-bench-compare-'))
+  const cpu = args.includes('--cpu') ? dir : undefined
   const emu = await startEmulator(['--client', `${BASE_CLIENT.id}:${BASE_CLIENT.secret}`])
   const loads = [load1()]
   try {
@@ -118,6 +128,7 @@ export async function compare(target, args) {
     }
     const keys = sides[0].cases.map((c) => c.key)
     const samples = Object.fromEntries(sides.map((s) => [s.key, Object.fromEntries(keys.map((k) => [k, []]))]))
+    const cpuSamples = Object.fromEntries(sides.map((s) => [s.key, Object.fromEntries(keys.map((k) => [k, []]))]))
     const node = []
     const env = sides[0].env
 
@@ -130,12 +141,13 @@ export async function compare(target, args) {
         for (const side of round % 2 ? [sides[1], sides[0]] : sides) {
           const c = side.cases.find((x) => x.key === key)
           const before = (await emu.stats()).requests
-          const r = runOnce(c.argv(), side.env, `${c.label} [${side.label}]`)
+          const r = runOnce(c.argv(), side.env, `${c.label} [${side.label}]`, cpu)
           const sent = (await emu.stats()).requests - before
           const [lo, hi] = Array.isArray(c.requests) ? c.requests : [c.requests, c.requests]
           if (sent < lo || sent > hi) throw new Error(`${c.label} [${side.label}] sent ${sent} requests to the emulator (expected ${lo === hi ? lo : `${lo}-${hi}`}): ${r.stderr.slice(0, 500)}`)
           c.check(r.stdout)
           if (round >= warmup) samples[side.key][key].push(c.bulk ? rows / (r.ms / 1000) : r.ms)
+          if (round >= warmup && cpu) cpuSamples[side.key][key].push(r.cpuMs)
         }
       }
       if (round >= warmup) loads.push(load1())
@@ -150,20 +162,31 @@ export async function compare(target, args) {
       const pass = c.goal.max !== undefined ? ratio <= c.goal.max : ratio >= c.goal.min
       const unit = c.bulk ? 'rows/s' : 'ms'
       const best = c.bulk ? Math.max : Math.min
-      return {key: c.key, label: c.label, unit, this: median(a), baseline: median(b), bestThis: best(...a), bestBaseline: best(...b), ratio, paired, goal: c.goal, pass, samples: {this: a, baseline: b}}
+      const cpuMs = cpu ? {this: median(cpuSamples.this[c.key]), baseline: median(cpuSamples.base[c.key])} : undefined
+      return {key: c.key, label: c.label, unit, this: median(a), baseline: median(b), bestThis: best(...a), bestBaseline: best(...b), ratio, paired, goal: c.goal, pass, cpuMs, samples: {this: a, baseline: b}}
     })
     const fmt = (r, v) => (r.unit === 'ms' ? `${v.toFixed(1)} ms` : `${Math.round(v).toLocaleString('en')} rows/s`)
     const goalText = (g) => (g.max !== undefined ? `<= ${g.max}x` : `>= ${g.min}x`)
     const table = [
-      ['case', 'this build', 'baseline', 'this / baseline', 'goal', '', 'per round'],
-      ...results.map((r) => [r.label, fmt(r, r.this), fmt(r, r.baseline), `${r.ratio.toFixed(2)}x`, goalText(r.goal), r.pass ? 'PASS' : 'MISS', `${r.paired.toFixed(2)}x`]),
-      ['node -e 0 (reference: Node itself)', `${median(node).toFixed(1)} ms`, '', '', '', '', ''],
+      ['case', 'this build', 'baseline', 'this / baseline', 'goal', '', 'per round', ...(cpu ? ['CPU this / baseline'] : [])],
+      ...results.map((r) => [
+        r.label,
+        fmt(r, r.this),
+        fmt(r, r.baseline),
+        `${r.ratio.toFixed(2)}x`,
+        goalText(r.goal),
+        r.pass ? 'PASS' : 'MISS',
+        `${r.paired.toFixed(2)}x`,
+        ...(cpu ? [`${r.cpuMs.this.toFixed(1)} / ${r.cpuMs.baseline.toFixed(1)} ms = ${(r.cpuMs.this / r.cpuMs.baseline).toFixed(2)}x`] : []),
+      ]),
+      ['node -e 0 (reference: Node itself)', `${median(node).toFixed(1)} ms`, '', '', '', '', '', ...(cpu ? [''] : [])],
     ]
     const load = {start: loads[0], max: Math.max(...loads), end: loads.at(-1)}
     process.stdout.write(
       `\ncompare: this build against the baseline ${base.label}\n` +
         `${rounds} interleaved rounds after ${warmup} warm-up rounds, medians; one emulator for both sides (${emu.url})\n` +
         `this / baseline: the ratio of the medians (the goal's figure); per round: the median of each round's ratio\n` +
+        (cpu ? `--cpu: every timed run preloads bench/support/cpu-usage.cjs; CPU: medians of the processes' CPU time (user + system)\n` : '') +
         `Node ${process.version}, ${machine()}; load average (1 min) ${load.start} at the start, ${load.max} at most, ${load.end} at the end\n` +
         `${EXTRA_CERTS_NOTE}\n` +
         `requests checked on the emulator around every run: cached token get 0, user create 1, bulk one a row\n\n` +

@@ -6,7 +6,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const TARGETS = {
-  compare: 'the default: this build against 18003ef (the commit before issue 22), side by side against one emulator: --version, --help, a cached token get, user create (goal <= 1.1x) and bulk rows/s (goal >= 0.95x). Options: --rounds N (default 15, or TINK_BENCH_ROUNDS), --warmup N, --rows N, --bulk-flags "FLAGS", --no-startup, --no-bulk, --baseline DIR, --baseline-rev REV',
+  compare: 'the default: this build against 18003ef (the commit before issue 22), side by side against one emulator: --version, --help, a cached token get, user create (goal <= 1.1x) and bulk rows/s (goal >= 0.95x). Options: --rounds N (default 15, or TINK_BENCH_ROUNDS), --warmup N, --rows N, --bulk-flags "FLAGS", --cpu, --no-startup, --no-bulk, --baseline DIR, --baseline-rev REV',
   startup: "compare's startup cases only (compare --no-bulk)",
   bulk: 'bulk user create against a curl loop, xargs -P 16 curl and a raw undici loop; peak RSS for 1,000 vs 100,000 rows; then bulk-limits. Options: --users N, --rounds N, --no-memory, --memory-rows N, --no-limits, --limit-rows N',
   'bulk-limits': 'bulk user create with default flags against a token-bucket rate limit (issue 24): rows/s of the limit, share of 429s. Options: --limit-rows N',
