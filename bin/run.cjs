@@ -45,8 +45,8 @@ if (argv.length === 1 && argv[0] === '--version') {
   var steady = needs.runsSteady(argv, table)
   if (steady) require('node:v8').setFlagsFromString('--semi-space-growth-factor=1 --heap-growing-percent=30')
   // The whole CLI is one bundle (scripts/bundle.mjs), loaded with a V8 code cache
-  // (src/lib/cli/compile-cache.cts) instead of compiled at every start: the startup benchmark
-  // (bench/startup.js) measures what that saves.
+  // (src/lib/cli/compile-cache.cts) instead of compiled at every start: what that saves is in
+  // docs/performance.md (TINK_NO_COMPILE_CACHE=1 turns it off).
   var bundle = path.join(__dirname, '..', 'dist', 'tink.cjs')
   require('../dist/lib/cli/compile-cache.cjs')
     .requireCached(bundle, argv, process.env, [liftoff ? 'liftoff' : '', steady ? 'steady' : ''].filter(Boolean).join('-'))
