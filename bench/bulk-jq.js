@@ -11,7 +11,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 import {startEmulator} from 'tink-emulator'
-import {median} from './startup.js'
+import {median} from './support/common.js'
 import {EXTRA_CERTS_NOTE, withoutExtraCerts} from './support/baseline.js'
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run.cjs')

@@ -10,7 +10,8 @@ const TARGETS = {
   startup: "compare's startup cases only (compare --no-bulk)",
   bulk: 'bulk user create against a curl loop, xargs -P 16 curl and a raw undici loop; peak RSS for 1,000 vs 100,000 rows; then bulk-limits. Options: --users N, --rounds N, --no-memory, --memory-rows N, --no-limits, --limit-rows N',
   'bulk-limits': 'bulk user create with default flags against a token-bucket rate limit (issue 24): rows/s of the limit, share of 429s. Options: --limit-rows N',
-  'bulk-memory': 'peak RSS of a 1,000,000-row bulk run and of resuming its journal. Options: --rows N, --concurrency N',
+  'bulk-memory': 'peak RSS of a 1,000,000-row bulk run and of resuming its journal; a run killed half way and resumed against an uninterrupted one. Options: --rows N, --resume-rows M, --rounds R, --concurrency N',
+  'bulk-jq': 'bulk user create with --jq against the same run without it (issue 26). Options: --rows N, --rounds N, --jq EXPR',
   emulator: "the emulator's own throughput (tokens and user creates a second). Options: --seconds N, --connections N, --json",
 }
 const DEFAULT = 'compare'
