@@ -8,14 +8,14 @@ import {spawn} from 'node:child_process'
 import {createServer} from 'node:net'
 
 import {startEmulator} from 'tink-emulator'
-import {HttpClient} from '../dist/lib/http/client.js'
-import {TinkApi} from '../dist/lib/tink/api.js'
-import {delegateLink, prepareLinkRequest} from '../dist/lib/services/grant/delegate.js'
-import {createGrant} from '../dist/lib/services/grant/create.js'
-import {connectLink} from '../dist/lib/services/link/connect.js'
-import {showUrl} from '../dist/lib/services/link/browser.js'
-import {freePort} from './helpers.js'
-import {call} from './support/emulator-http.js'
+import {HttpClient} from '../../../dist/lib/http/client.js'
+import {TinkApi} from '../../../dist/lib/tink/api.js'
+import {delegateLink, prepareLinkRequest} from '../../../dist/lib/services/grant/delegate.js'
+import {createGrant} from '../../../dist/lib/services/grant/create.js'
+import {connectLink} from '../../../dist/lib/services/link/connect.js'
+import {showUrl} from '../../../dist/lib/services/link/browser.js'
+import {freePort} from '../../helpers.js'
+import {call} from '../../support/emulator-http.js'
 
 const CLIENT = {clientId: 'tink-emulator-client', clientSecret: 'tink-emulator-secret'}
 let emu
