@@ -52,15 +52,10 @@ export interface LinkFlowSpec {
   result: LinkResult
 }
 
-// tink-link-web-api-reference-transactions: refreshable_items (also business-transactions).
-export const TRANSACTIONS_ITEMS = [
-  'CHECKING_ACCOUNTS',
-  'CHECKING_TRANSACTIONS',
-  'SAVING_ACCOUNTS',
-  'SAVING_TRANSACTIONS',
-  'CREDITCARD_ACCOUNTS',
-  'CREDITCARD_TRANSACTIONS',
-] as const
+// tink-link-web-api-reference-transactions: refreshable_items (also business-transactions), the
+// accounts and the transactions of each kind of account: CHECKING_ACCOUNTS, CHECKING_TRANSACTIONS,
+// SAVING_ACCOUNTS, SAVING_TRANSACTIONS, CREDITCARD_ACCOUNTS, CREDITCARD_TRANSACTIONS.
+export const TRANSACTIONS_ITEMS: readonly string[] = ['CHECKING', 'SAVING', 'CREDITCARD'].flatMap((kind) => [`${kind}_ACCOUNTS`, `${kind}_TRANSACTIONS`])
 // TINK-API-NOTES "Link parameters": the items account-check/create-report takes.
 export const ACCOUNT_CHECK_ITEMS = ['IDENTITY_DATA', 'CHECKING_ACCOUNTS', 'SAVING_ACCOUNTS'] as const
 // tink-link-web-api-reference-products: `products` values.
@@ -74,125 +69,74 @@ const CONNECT: readonly LinkParamName[] = [...PICK, 'financial_institution_id', 
 const REPORT: readonly LinkParamName[] = [...PICK, 'external_reference']
 const UPDATE: readonly LinkParamName[] = ['credentials_id', ...UI]
 
-function flow(spec: Omit<LinkFlowSpec, 'needs' | 'marketRequired'> & Partial<Pick<LinkFlowSpec, 'needs' | 'marketRequired'>>): LinkFlowSpec {
+/** What a row does not say: it needs no parameter, and market and locale are optional. */
+type Row = Omit<LinkFlowSpec, 'needs' | 'marketRequired'> & Partial<Pick<LinkFlowSpec, 'needs' | 'marketRequired'>>
+/** What a row of a family adds to it or changes. */
+type More = Partial<LinkFlowSpec>
+
+function flow(spec: Row): LinkFlowSpec {
   return {needs: [], marketRequired: false, ...spec}
 }
 
+// The families of flows, each written once.
+/** A bank connection, for a one-time or a permanent user: its credentials are the answer. */
+const connect = (markets: readonly string[], more: More = {}): LinkFlowSpec => flow({access: 'both', markets, takes: CONNECT, result: 'credentials', ...more})
+/** A permanent user's existing credentials, acted on again (consent, refresh, authentication, a payment from them). */
+const onCredentials = (markets: readonly string[], more: More = {}): LinkFlowSpec =>
+  flow({access: 'continuous', markets, needs: ['credentials_id'], takes: UPDATE, result: 'credentials', ...more})
+/** A one-time report: its id is the answer. */
+const report = (markets: readonly string[], result: LinkResult, more: More = {}): LinkFlowSpec =>
+  flow({access: 'one-time', markets, takes: REPORT, result, ...more})
+/** The bank picked, no data items chosen: the account checks, authorize, credentials/add and the pay flows. */
+const picked = (access: LinkAccess, markets: readonly string[], result: LinkResult, more: More = {}): LinkFlowSpec =>
+  flow({access, markets, takes: PICK, result, ...more})
+
+const MARKET_REQUIRED = {marketRequired: true}
+
 export const LINK_FLOW_TABLE = {
   // tink-link-web-api-reference-transactions
-  'transactions/connect-accounts': flow({
-    access: 'both',
-    markets: MARKETS_TRANSACTIONS,
-    marketRequired: true,
-    takes: CONNECT,
-    refreshable: TRANSACTIONS_ITEMS,
-    result: 'credentials',
-  }),
-  'transactions/update-consent': flow({
-    access: 'continuous',
-    markets: MARKETS_TRANSACTIONS,
-    marketRequired: true,
-    needs: ['credentials_id'],
-    takes: UPDATE,
-    result: 'credentials',
-  }),
-  'transactions/extend-consent': flow({
-    access: 'continuous',
-    markets: MARKETS_TRANSACTIONS,
-    marketRequired: true,
-    needs: ['credentials_id'],
-    takes: UPDATE,
-    result: 'credentials',
-  }),
+  'transactions/connect-accounts': connect(MARKETS_TRANSACTIONS, {...MARKET_REQUIRED, refreshable: TRANSACTIONS_ITEMS}),
+  'transactions/update-consent': onCredentials(MARKETS_TRANSACTIONS, MARKET_REQUIRED),
+  'transactions/extend-consent': onCredentials(MARKETS_TRANSACTIONS, MARKET_REQUIRED),
   // tink-link-web-api-reference-business-transactions
-  'business-transactions/connect-accounts': flow({
-    access: 'both',
-    markets: MARKETS_TRANSACTIONS,
-    marketRequired: true,
-    takes: CONNECT,
-    refreshable: TRANSACTIONS_ITEMS,
-    result: 'credentials',
-  }),
-  'business-transactions/update-consent': flow({
-    access: 'continuous',
-    markets: MARKETS_TRANSACTIONS,
-    marketRequired: true,
-    needs: ['credentials_id'],
-    takes: UPDATE,
-    result: 'credentials',
-  }),
+  'business-transactions/connect-accounts': connect(MARKETS_TRANSACTIONS, {...MARKET_REQUIRED, refreshable: TRANSACTIONS_ITEMS}),
+  'business-transactions/update-consent': onCredentials(MARKETS_TRANSACTIONS, MARKET_REQUIRED),
   // tink-link-web-api-reference-products
-  'products/connect-accounts': flow({
-    access: 'both',
-    markets: MARKETS_PRODUCTS,
-    needs: ['products'],
-    takes: [...CONNECT, 'products', 'auto_redirect_mobile'],
-    refreshable: 'any',
-    result: 'credentials',
-  }),
-  'products/update-consent': flow({
-    access: 'continuous',
-    markets: MARKETS_PRODUCTS,
+  'products/connect-accounts': connect(MARKETS_PRODUCTS, {needs: ['products'], takes: [...CONNECT, 'products', 'auto_redirect_mobile'], refreshable: 'any'}),
+  'products/update-consent': onCredentials(MARKETS_PRODUCTS, {
     needs: ['products', 'credentials_id'],
     takes: [...UPDATE, 'products', 'auto_redirect_mobile', 'refreshable_items'],
     refreshable: 'any',
-    result: 'credentials',
   }),
   // resources/account-check (SDK reference; one-time needs market and locale) and the User Match guide (bare account-check)
-  'account-check/connect': flow({
-    access: 'both',
-    markets: MARKETS_ACCOUNT_CHECK_SDK,
-    marketRequired: true,
-    takes: PICK,
-    result: 'account_verification_report_id',
-  }),
-  'account-check': flow({access: 'one-time', markets: MARKETS_ACCOUNT_CHECK_SDK, marketRequired: true, takes: PICK, result: 'account_verification_report_id'}),
+  'account-check/connect': picked('both', MARKETS_ACCOUNT_CHECK_SDK, 'account_verification_report_id', MARKET_REQUIRED),
+  'account-check': picked('one-time', MARKETS_ACCOUNT_CHECK_SDK, 'account_verification_report_id', MARKET_REQUIRED),
   // tink-ab/tink-postman: Account Check continuous access
-  'account-check/update-consent': flow({
-    access: 'continuous',
-    markets: MARKETS_ACCOUNT_CHECK_SDK,
-    needs: ['credentials_id'],
-    takes: UPDATE,
-    result: 'credentials',
-  }),
+  'account-check/update-consent': onCredentials(MARKETS_ACCOUNT_CHECK_SDK),
   // tink-link-web-api-reference-account-check (one-time); tink-ab/tink-postman-us uses it with authorization_code in the US
-  'account-check/create-report': flow({
+  'account-check/create-report': report([...MARKETS_ACCOUNT_CHECK_LINK, ...MARKETS_US], 'account_verification_report_id', {
     access: 'both',
-    markets: [...MARKETS_ACCOUNT_CHECK_LINK, ...MARKETS_US],
     takes: [...REPORT, 'refreshable_items'],
     refreshable: ACCOUNT_CHECK_ITEMS,
-    result: 'account_verification_report_id',
   }),
   // tink-link-web-api-reference-income-check
-  'income-check/create-report': flow({access: 'one-time', markets: MARKETS_INCOME_CHECK, takes: REPORT, result: 'income_check_id'}),
+  'income-check/create-report': report(MARKETS_INCOME_CHECK, 'income_check_id'),
   // resources/expense-check (Expense Check SDK reference)
-  'expense-check/create-report': flow({access: 'one-time', markets: MARKETS_EXPENSE_CHECK, takes: REPORT, result: 'expense_check_id'}),
+  'expense-check/create-report': report(MARKETS_EXPENSE_CHECK, 'expense_check_id'),
   // tink-link-web-api-reference-risk-insights
-  'risk-insights/create-report': flow({access: 'one-time', markets: MARKETS_RISK_INSIGHTS, takes: REPORT, result: 'risk_insights_id'}),
+  'risk-insights/create-report': report(MARKETS_RISK_INSIGHTS, 'risk_insights_id'),
   // api-reference-bundled-flow (reports for several products in one journey)
-  'reports/create-report': flow({access: 'one-time', markets: MARKETS_TRANSACTIONS, takes: REPORT, result: 'account_verification_report_id'}),
+  'reports/create-report': report(MARKETS_TRANSACTIONS, 'account_verification_report_id'),
   // tink-link-web-api-reference-account-aggregation: snapshot (authorize) and permanent users (credentials/*)
-  authorize: flow({access: 'one-time', markets: MARKETS_TRANSACTIONS, takes: PICK, result: 'credentials'}),
-  'credentials/add': flow({access: 'continuous', markets: MARKETS_TRANSACTIONS, takes: PICK, result: 'credentials'}),
-  'credentials/refresh': flow({
-    access: 'continuous',
-    markets: MARKETS_TRANSACTIONS,
-    needs: ['credentials_id'],
-    takes: [...UPDATE, 'authenticate'],
-    result: 'credentials',
-  }),
-  'credentials/authenticate': flow({access: 'continuous', markets: MARKETS_TRANSACTIONS, needs: ['credentials_id'], takes: UPDATE, result: 'credentials'}),
-  'credentials/extend-consent': flow({access: 'continuous', markets: MARKETS_TRANSACTIONS, needs: ['credentials_id'], takes: UPDATE, result: 'credentials'}),
+  authorize: picked('one-time', MARKETS_TRANSACTIONS, 'credentials'),
+  'credentials/add': picked('continuous', MARKETS_TRANSACTIONS, 'credentials'),
+  'credentials/refresh': onCredentials(MARKETS_TRANSACTIONS, {takes: [...UPDATE, 'authenticate']}),
+  'credentials/authenticate': onCredentials(MARKETS_TRANSACTIONS),
+  'credentials/extend-consent': onCredentials(MARKETS_TRANSACTIONS),
   // tink-link-web-api-reference-payment-initiation (pay); resources/payments (pay/direct, pay/credentials)
-  pay: flow({access: 'one-time', markets: MARKETS_PAY, marketRequired: true, needs: ['payment_request_id'], takes: PICK, result: 'payment_request_id'}),
-  'pay/direct': flow({access: 'both', markets: MARKETS_TRANSACTIONS, needs: ['payment_request_id'], takes: PICK, result: 'payment_request_id'}),
-  'pay/credentials': flow({
-    access: 'continuous',
-    markets: MARKETS_PAY,
-    needs: ['credentials_id', 'payment_request_id'],
-    takes: UI,
-    result: 'payment_request_id',
-  }),
+  pay: picked('one-time', MARKETS_PAY, 'payment_request_id', {...MARKET_REQUIRED, needs: ['payment_request_id']}),
+  'pay/direct': picked('both', MARKETS_TRANSACTIONS, 'payment_request_id', {needs: ['payment_request_id']}),
+  'pay/credentials': onCredentials(MARKETS_PAY, {needs: ['credentials_id', 'payment_request_id'], takes: UI, result: 'payment_request_id'}),
 } as const satisfies Record<string, LinkFlowSpec>
 
 export type LinkFlow = keyof typeof LINK_FLOW_TABLE

@@ -8,7 +8,7 @@ import {GLOBAL_FLAGS, localBaseFlags} from '../../../dist/lib/cli/flags.js'
 import {tokenGetFlags} from '../../../dist/lib/actions/token-get.js'
 import UserCreate from '../../../dist/commands/user/create.js'
 import UserDelete from '../../../dist/commands/user/delete.js'
-import {grantDelegateFlags} from '../../../dist/lib/actions/grant-delegate.js'
+import GrantDelegate from '../../../dist/commands/grant/delegate.js'
 
 const parse = (argv, flags, baseFlags = GLOBAL_FLAGS) => Parser.parse(argv, {flags: {...baseFlags, ...flags}, strict: true})
 
@@ -35,7 +35,7 @@ test('exclusive and bounded flags are refused by the parser', async () => {
 })
 
 test('grant delegate: the Tink Link defaults (flow, actor) come from its flag definitions', async () => {
-  const {flags} = await parse(['-e', 'u1', '--id-hint', 'Jane'], grantDelegateFlags)
+  const {flags} = await parse(['-e', 'u1', '--id-hint', 'Jane'], GrantDelegate.flags)
   assert.equal(flags.flow, 'transactions/connect-accounts')
   assert.equal(flags['actor-client-id'], 'df05e4b379934cd09963197cc855bfe9')
 })

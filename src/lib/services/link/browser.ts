@@ -1,10 +1,11 @@
-/** `tink link connect`'s side of the browser: opening it, the page it lands on, the pasted address, and the callback's checks. */
+/**
+ * `tink link connect`'s side of the browser: opening it, the page it lands on, the pasted address,
+ * and the callback's checks. What is opened with and where lines go come in as arguments.
+ */
 import type {ChildProcess} from 'node:child_process'
-import type {Factory} from '../cli/factory.js'
-import {askText, canPrompt} from '../cli/prompt.js'
-import {CliError, ExitCode, usageError} from '../errors/cli-error.js'
-import type {LinkCallback} from '../tink/link.js'
-import type {CallbackPage} from '../tink/link-callback.js'
+import {CliError, ExitCode, usageError} from '../../errors/cli-error.js'
+import type {LinkCallback} from '../../tink/link.js'
+import type {CallbackPage} from '../../tink/link-callback.js'
 
 /** Linux and the BSDs open a browser only on a display or through $BROWSER (xdg-open runs it); macOS and Windows always have one. */
 export function hasDisplay(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): boolean {
@@ -33,25 +34,39 @@ function started(child: ChildProcess): Promise<boolean> {
   })
 }
 
+export interface ShowUrlOptions {
+  /** --no-browser: print the URL only. */
+  noBrowser: boolean
+  /** The environment, for whether there is a display to open a browser on. */
+  env: NodeJS.ProcessEnv
+  /** A line for people (stderr). */
+  note: (line: string) => void
+  /** Starts the opener (the `open` package by default). */
+  open?: (url: string) => Promise<ChildProcess>
+}
+
 /** Opens the URL in a browser when there is one and says so only when one started; the URL is printed either way. */
-export async function showUrl(f: Factory, url: string, noBrowser: boolean): Promise<void> {
-  if (noBrowser) f.print.note('Open this Tink Link URL in a browser:')
-  else if (!hasDisplay(f.io.env)) f.print.note('No display to open a browser on: open this Tink Link URL in a browser yourself:')
+export async function showUrl(url: string, o: ShowUrlOptions): Promise<void> {
+  if (o.noBrowser) o.note('Open this Tink Link URL in a browser:')
+  else if (!hasDisplay(o.env)) o.note('No display to open a browser on: open this Tink Link URL in a browser yourself:')
   else {
     let opened = false
     try {
-      const {default: open} = await import('open')
+      const open = o.open ?? (await import('open')).default
       opened = await started(await open(url))
     } catch {
       opened = false
     }
-    f.print.note(opened ? 'Opened Tink Link in your browser. If nothing shows, go to:' : 'Could not start a browser: open this Tink Link URL yourself:')
+    o.note(opened ? 'Opened Tink Link in your browser. If nothing shows, go to:' : 'Could not start a browser: open this Tink Link URL yourself:')
   }
-  f.print.note(url)
+  o.note(url)
 }
 
-/** The address the browser ended on, typed at a terminal or piped on stdin. */
-export async function pastedCallback(f: Factory): Promise<URLSearchParams> {
+/**
+ * The address the browser ended on, from `paste` (a terminal prompt, which shows `validate`'s
+ * answer until the address has a query, or a line on stdin).
+ */
+export async function pastedCallback(paste: (validate: (v: string) => string | true) => Promise<string>): Promise<URLSearchParams> {
   const validate = (v: string): string | true => {
     try {
       return parsePasted(v) ? true : 'Paste the whole address from the browser, with its ?query'
@@ -59,10 +74,7 @@ export async function pastedCallback(f: Factory): Promise<URLSearchParams> {
       return 'That is not an address'
     }
   }
-  const text = canPrompt(f.io)
-    ? await askText(f.io, 'Paste the address the browser ended on:', validate)
-    : await f.stdin.value('the address the browser ended on')
-  const q = parsePasted(text)
+  const q = parsePasted(await paste(validate))
   if (!q) throw usageError('The pasted address has no Tink Link answer (no ?query)', 'Paste the whole address from the browser bar after Tink Link redirected')
   return q
 }
