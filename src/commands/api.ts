@@ -28,15 +28,14 @@ export default class Api extends command({
     field: Flags.string({char: 'f', description: 'key=value: a query parameter for GET/HEAD/DELETE, a body field otherwise (repeatable).', multiple: true}),
     header: Flags.string({char: 'H', description: "An extra request header, 'Name: value' (repeatable).", multiple: true}),
     input: Flags.string({description: 'Send this file as the request body as is ("-" reads standard input).', exclusive: ['field']}),
-    // <boolean>: inside command({...}) oclif's boolean() would take its type from FlagInput, which is any.
-    form: Flags.boolean<boolean>({description: 'Send the fields as a form (application/x-www-form-urlencoded; the default).', exclusive: ['json-body']}),
-    'json-body': Flags.boolean<boolean>({description: 'Send the fields as a JSON object.', exclusive: ['form']}),
-    include: Flags.boolean<boolean>({char: 'i', description: 'Print the status line and response headers before the body.'}),
-    paginate: Flags.boolean<boolean>({
+    form: Flags.boolean({description: 'Send the fields as a form (application/x-www-form-urlencoded; the default).', exclusive: ['json-body']}),
+    'json-body': Flags.boolean({description: 'Send the fields as a JSON object.', exclusive: ['form']}),
+    include: Flags.boolean({char: 'i', description: 'Print the status line and response headers before the body.'}),
+    paginate: Flags.boolean({
       description:
         'Follow nextPageToken (GET) and print the items of every page as one JSON array. Stops at a repeated token or after --max-pages (exit 6, the pages fetched printed).',
     }),
-    ndjson: Flags.boolean<boolean>({description: 'With --paginate: one item per line as pages arrive.', dependsOn: ['paginate']}),
+    ndjson: Flags.boolean({description: 'With --paginate: one item per line as pages arrive.', dependsOn: ['paginate']}),
     'max-pages': Flags.integer({description: 'With --paginate: the most pages fetched (default 1000).', min: 1, dependsOn: ['paginate']}),
     scope: Flags.string({
       char: 's',
@@ -44,7 +43,7 @@ export default class Api extends command({
       multiple: true,
     }),
     token: Flags.string({description: 'Use this token instead of minting one: only "-" (read from standard input), never the token itself.'}),
-    'no-cache': Flags.boolean<boolean>({description: 'Mint a new token even if a cached one is fresh (and do not cache it).'}),
+    'no-cache': Flags.boolean({description: 'Mint a new token even if a cached one is fresh (and do not cache it).'}),
   },
   args: {
     'method-or-path': Args.string({description: 'METHOD (GET, POST, ...) followed by PATH, or PATH alone.'}),

@@ -19,11 +19,10 @@ export default class EmulatorStart extends command({
       multiple: true,
     }),
     seed: Flags.integer({description: 'Seed for the fault random generator, for reproducible runs.'}),
-    // <boolean>: inside command({...}) oclif's boolean() would take its type from FlagInput, which is any.
-    json: Flags.boolean<boolean>({
+    json: Flags.boolean({
       description: 'Print exactly one JSON line {"url","linkUrl","clientId","clientSecret","port","redirectUris"} on stdout and nothing else.',
     }),
-    quiet: Flags.boolean<boolean>({description: 'Do not log requests to stderr.'}),
+    quiet: Flags.boolean({description: 'Do not log requests to stderr.'}),
     'redirect-uri': Flags.string({
       description:
         "A redirect URI Tink Link may send users back to, besides loopback http ones (localhost, 127.0.0.1, [::1]) and Tink Console's callbacks (https://console.tink.com/callback, https://console.us.tink.com/callback): always registered. Repeatable.",
@@ -33,7 +32,7 @@ export default class EmulatorStart extends command({
       description:
         'At most N requests a second per client id (a token bucket with a burst of N); beyond it 429 with Retry-After and Tink\'s error body. Change it while running: POST /__emulator/rate-limit with N or "off".',
     }),
-    'demo-data': Flags.boolean<boolean>({
+    'demo-data': Flags.boolean({
       description: 'Give every user created one connected Demo Bank: two accounts and a few hundred transactions (follow --seed).',
     }),
     'webhook-retry-ms': Flags.integer({

@@ -34,11 +34,10 @@ export default class TokenGet extends command({
       description: 'Renew a user token with this refresh token (grant_type=refresh_token); "-" reads it from stdin.',
       exclusive: ['code', 'scope'],
     }),
-    // <boolean>: inside command({...}) oclif's boolean() would take its type from FlagInput, which is any.
-    'no-cache': Flags.boolean<boolean>({
+    'no-cache': Flags.boolean({
       description: 'Fetch a new client token even if a cached one is still fresh (and do not cache it).',
     }),
-    raw: Flags.boolean<boolean>({
+    raw: Flags.boolean({
       description: 'Print only the access token and a newline, on a terminal too (without a terminal on stdout that is the default: TOKEN=$(tink token get)).',
       exclusive: ['json'],
     }),

@@ -10,7 +10,7 @@ import {userFields} from '../../lib/tink/api.js'
 export default class TokenRevoke extends command({
   flags: {
     ...userFlags,
-    yes: Flags.boolean<boolean>({char: 'y', description: 'Do not ask for confirmation (required when not on a terminal).'}),
+    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (required when not on a terminal).'}),
   },
   needs: {request: 'always', keychain: true},
 }) {
