@@ -67,22 +67,9 @@ The token is never printed, and never sent anywhere but the API base URL (redire
 
   protected async main(f: Factory): Promise<Outcome<unknown>> {
     const {flags, args} = this
-    let method = flags.method?.toUpperCase()
-    let rawPath = args.path
-    const first = args['method-or-path']
-    if (rawPath === undefined) {
-      // `tink api GET`: a method with no path, not the path /GET.
-      if (first && METHODS.has(first.toUpperCase()) && !first.startsWith('/'))
-        throw usageError(
-          `Which path? ${first} needs one, e.g. tink api ${first.toUpperCase()} /data/v2/accounts --external-user-id ID`,
-          'Give PATH after the method',
-        )
-      rawPath = first
-    } else {
-      if (method && first && first.toUpperCase() !== method) throw usageError(`Two methods: ${first} and --method ${flags.method}`, 'Give the method once')
-      method = first?.toUpperCase()
-    }
-    if (!rawPath) throw usageError('Which path? e.g. tink api /data/v2/accounts --external-user-id ID', 'Give PATH, a path on the API base URL')
+    const given = methodAndPath(args['method-or-path'], args.path, flags.method)
+    const rawPath = given.path
+    let method = given.method
     const fields = parseFields(flags.field)
     const headers = parseHeaders(flags.header)
     // Fields on a path that is only ever read (a data endpoint) are its query, as with -X GET.
@@ -133,6 +120,26 @@ The token is never printed, and never sent anywhere but the API base URL (redire
     printBody(f, res, parsed)
     return {result: parsed ?? res.body}
   }
+}
+
+/** [METHOD] PATH from the arguments and -X: the method when one was given, and the path. */
+function methodAndPath(first: string | undefined, second: string | undefined, methodFlag: string | undefined): {method?: string; path: string} {
+  let method = methodFlag?.toUpperCase()
+  let path = second
+  if (path === undefined) {
+    // `tink api GET`: a method with no path, not the path /GET.
+    if (first && METHODS.has(first.toUpperCase()) && !first.startsWith('/'))
+      throw usageError(
+        `Which path? ${first} needs one, e.g. tink api ${first.toUpperCase()} /data/v2/accounts --external-user-id ID`,
+        'Give PATH after the method',
+      )
+    path = first
+  } else {
+    if (method && first && first.toUpperCase() !== method) throw usageError(`Two methods: ${first} and --method ${methodFlag}`, 'Give the method once')
+    method = first?.toUpperCase()
+  }
+  if (!path) throw usageError('Which path? e.g. tink api /data/v2/accounts --external-user-id ID', 'Give PATH, a path on the API base URL')
+  return {method, path}
 }
 
 function parseFields(fields: string[] | undefined): Array<[string, string]> {
