@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import {Parser} from '@oclif/core'
 import {GLOBAL_FLAGS, localBaseFlags} from '../../../dist/lib/cli/flags.js'
 import TokenGet from '../../../dist/commands/token/get.js'
-import {userCreateFlags} from '../../../dist/lib/actions/user-create.js'
+import UserCreate from '../../../dist/commands/user/create.js'
 import UserDelete from '../../../dist/commands/user/delete.js'
 import {grantDelegateFlags} from '../../../dist/lib/actions/grant-delegate.js'
 
@@ -21,9 +21,9 @@ test('repeated --scope flags are kept in order; global flags keep their defaults
 })
 
 test('bulk flags have no parser defaults, so "given" means "typed" (a bulk flag without --file is refused in the body)', async () => {
-  const {flags} = await parse(['-e', 'u1', '--market', 'GB'], userCreateFlags)
+  const {flags} = await parse(['-e', 'u1', '--market', 'GB'], UserCreate.flags)
   for (const name of ['file', 'format', 'delimiter', 'concurrency', 'rate', 'journal', 'if-exists']) assert.equal(flags[name], undefined, `--${name}`)
-  const bulk = await parse(['--file', 'users.csv', '--concurrency', '16'], userCreateFlags)
+  const bulk = await parse(['--file', 'users.csv', '--concurrency', '16'], UserCreate.flags)
   assert.equal(bulk.flags.concurrency, 16)
 })
 
