@@ -30,9 +30,9 @@ const LAYERS = [
 // A new folder of src/lib gets its place here, or lint stops: an unlisted folder would be unchecked.
 const unplaced = readdirSync(join(import.meta.dirname, 'src', 'lib')).filter((d) => !LIB.includes(d))
 if (unplaced.length > 0) throw new Error(`eslint.config.js: src/lib/${unplaced.join(', src/lib/')} has no place in LIB and LAYERS`)
-// The emulator is the oracle, loaded only by `emulator start`'s action, never by the CLI's layers.
-const EMULATOR = {group: ['tink-emulator', 'tink-emulator/*', '**/packages/emulator/**'], message: 'only src/lib/actions/emulator-start.ts loads the emulator'}
-const EMULATOR_LOADER = 'src/lib/actions/emulator-start.ts'
+// The emulator is the oracle, loaded only by `emulator start`'s service, never by the CLI's layers.
+const EMULATOR_LOADER = 'src/lib/services/emulator/start.ts'
+const EMULATOR = {group: ['tink-emulator', 'tink-emulator/*', '**/packages/emulator/**'], message: `only ${EMULATOR_LOADER} loads the emulator`}
 const OCLIF = {group: ['@oclif/*'], message: 'only src/lib/cli, src/lib/actions and the command files know oclif'}
 // A service gets its dependencies as arguments: never the Factory, the base command or flag definitions.
 const NOT_WIRING = {
@@ -64,8 +64,9 @@ function layerRules() {
       ...(layer === 'services' ? [NOT_WIRING] : []),
     ]),
   }))
-  const actions = blocks.at(-1)
-  blocks.push({files: [EMULATOR_LOADER], rules: rule(actions.rules['@typescript-eslint/no-restricted-imports'][1].patterns.filter((p) => p !== EMULATOR))})
+  // The loader keeps its layer's rules but the emulator's.
+  const services = blocks[LAYERS.findIndex((l) => l.layer === 'services')]
+  blocks.push({files: [EMULATOR_LOADER], rules: rule(services.rules['@typescript-eslint/no-restricted-imports'][1].patterns.filter((p) => p !== EMULATOR))})
   // A command file is its help, its flags and a short main(): flags to typed options, a service
   // called, its result rendered. It reaches the network, the keychain and files only through a
   // service or the Factory (no http, secrets or config of its own).

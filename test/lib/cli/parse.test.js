@@ -5,7 +5,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {Parser} from '@oclif/core'
 import {GLOBAL_FLAGS, localBaseFlags} from '../../../dist/lib/cli/flags.js'
-import {tokenGetFlags} from '../../../dist/lib/actions/token-get.js'
+import TokenGet from '../../../dist/commands/token/get.js'
 import UserCreate from '../../../dist/commands/user/create.js'
 import UserDelete from '../../../dist/commands/user/delete.js'
 import GrantDelegate from '../../../dist/commands/grant/delegate.js'
@@ -13,7 +13,7 @@ import GrantDelegate from '../../../dist/commands/grant/delegate.js'
 const parse = (argv, flags, baseFlags = GLOBAL_FLAGS) => Parser.parse(argv, {flags: {...baseFlags, ...flags}, strict: true})
 
 test('repeated --scope flags are kept in order; global flags keep their defaults', async () => {
-  const {flags} = await parse(['--scope', 'a:read,b:read', '-s', 'c:write'], tokenGetFlags)
+  const {flags} = await parse(['--scope', 'a:read,b:read', '-s', 'c:write'], TokenGet.flags)
   assert.deepEqual(flags.scope, ['a:read,b:read', 'c:write'])
   assert.equal(flags.timeout, '30')
   assert.equal(flags.retries, 3)
@@ -28,10 +28,10 @@ test('bulk flags have no parser defaults, so "given" means "typed" (a bulk flag 
 })
 
 test('exclusive and bounded flags are refused by the parser', async () => {
-  await assert.rejects(parse(['--code', 'x', '--refresh-token', 'y'], tokenGetFlags), /cannot also be provided/)
+  await assert.rejects(parse(['--code', 'x', '--refresh-token', 'y'], TokenGet.flags), /cannot also be provided/)
   await assert.rejects(parse(['-e', 'a', '-u', 'b'], UserDelete.flags), /cannot also be provided/)
   await assert.rejects(parse(['--file', 'f', '--concurrency', '0'], UserDelete.flags), /greater than or equal to 1/)
-  await assert.rejects(parse(['--retries', '11'], tokenGetFlags), /less than or equal to 10/)
+  await assert.rejects(parse(['--retries', '11'], TokenGet.flags), /less than or equal to 10/)
 })
 
 test('grant delegate: the Tink Link defaults (flow, actor) come from its flag definitions', async () => {

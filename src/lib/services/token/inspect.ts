@@ -1,17 +1,30 @@
 /**
- * `tink token inspect -`: what is known about a token without sending it anywhere: the
- * token cache's entry for it, and a JWT's header and claims (decoded, not verified).
+ * `tink token inspect`: what is known about a token without sending it anywhere: the token
+ * cache's entry for it, and a JWT's header and claims (decoded, not verified).
  */
-import type {Factory, Outcome} from '../cli/factory.js'
-import {formatFields} from '../cli/output.js'
-import {usageError} from '../errors/cli-error.js'
-import type {SecretStore} from '../secrets/keychain.js'
-import {findCachedToken, type CachedTokenInfo} from '../secrets/token-cache.js'
+import {formatFields} from '../../cli/output.js'
+import type {SecretStore} from '../../secrets/keychain.js'
+import {findCachedToken, type CachedTokenInfo} from '../../secrets/token-cache.js'
 
-interface Inspection {
+export interface Inspection {
   cached?: CachedTokenInfo & {kind: 'client' | 'user'; profile?: string; expiresInSeconds?: number}
   jwt?: {verified: false; header: unknown; claims: unknown}
   opaque: boolean
+}
+
+/** A token cache to look the token up in: a profile's. */
+export interface CachePlace {
+  store: SecretStore
+  namespace: string
+  profile?: string
+}
+
+export interface TokenInspectOptions {
+  token: string
+  places: CachePlace[]
+  /** Why a cache could not be read (--verbose). */
+  trace: (line: string) => void
+  now?: () => number
 }
 
 function decodePart(part: string): unknown {
@@ -32,29 +45,14 @@ export function decodeJwt(token: string): {header: unknown; claims: unknown} | u
   }
 }
 
-export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: string}): Promise<Outcome<Inspection>> {
-  // Only standard input, as `tink api --token -`: a token given as an argument lands in shell
-  // history and the process list, and is not repeated here either.
-  const how = 'e.g. printf \'%s\' "$TOKEN" | tink token inspect -'
-  if (args.token !== undefined && args.token !== '-') {
-    throw usageError(
-      'tink token inspect reads the token from standard input only (the argument is not shown: a token on the command line lands in shell history and the process list)',
-      `Pipe it in: ${how}`,
-    )
-  }
-  if (f.io.stdin.isTTY) throw usageError('Which token? tink token inspect reads it from standard input', how)
-  const token = (await f.stdin.value('the token')).trim()
-  if (!token) throw usageError('The token is empty', `Pipe the token in: ${how}`)
-
+export async function inspectToken(o: TokenInspectOptions): Promise<Inspection> {
+  const now = o.now ?? Date.now
   const out: Inspection = {opaque: false}
-  const setup = f.profile()
-  const places: Array<{store: SecretStore; namespace: string; profile?: string}> = []
-  if (setup?.secretStore && setup.profile) places.push({store: setup.secretStore, namespace: setup.profile.name, profile: setup.profile.name})
-  for (const p of places) {
+  for (const p of o.places) {
     try {
-      const info = await findCachedToken(p.store, p.namespace, token)
+      const info = await findCachedToken(p.store, p.namespace, o.token)
       if (info) {
-        const ms = info.expiresAt ? Date.parse(info.expiresAt) - Date.now() : NaN
+        const ms = info.expiresAt ? Date.parse(info.expiresAt) - now() : NaN
         out.cached = {
           ...info,
           kind: info.user ? 'user' : 'client',
@@ -64,13 +62,17 @@ export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: s
         break
       }
     } catch (err) {
-      f.print.trace(`* token cache unavailable (${(err as Error).message})`)
+      o.trace(`* token cache unavailable (${(err as Error).message})`)
     }
   }
-  const jwt = decodeJwt(token)
+  const jwt = decodeJwt(o.token)
   if (jwt) out.jwt = {verified: false, ...jwt}
   out.opaque = !out.cached && !jwt
+  return out
+}
 
+/** What `tink token inspect` prints on stdout for people. */
+export function inspectionText(out: Inspection): string {
   const lines: string[] = []
   if (out.cached) {
     const c = out.cached
@@ -93,14 +95,13 @@ export async function tokenInspect(f: Factory, _flags: unknown, args: {token?: s
       ]),
     )
   } else lines.push('Not in the token cache of this profile.')
-  if (jwt)
+  if (out.jwt)
     lines.push(
       '',
       'JWT (decoded, UNVERIFIED: the signature is not checked):',
-      `header: ${JSON.stringify(jwt.header, null, 2)}`,
-      `claims: ${JSON.stringify(jwt.claims, null, 2)}`,
+      `header: ${JSON.stringify(out.jwt.header, null, 2)}`,
+      `claims: ${JSON.stringify(out.jwt.claims, null, 2)}`,
     )
   else if (out.opaque) lines.push('An opaque token: not a JWT, and not one this CLI cached; nothing more is known without sending it to Tink.')
-  f.print.out(lines.join('\n'))
-  return {result: out}
+  return lines.join('\n')
 }
