@@ -11,7 +11,7 @@ import {join} from 'node:path'
 // import it does not allow. `types` are allowed as `import type` only (the shape of a value one
 // layer stores for another: the token cache, a profile). A later entry whose `files` name single
 // files of a folder replaces the folder's rule for them.
-const LIB = ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk', 'services', 'actions']
+const LIB = ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk', 'services']
 const LAYERS = [
   {layer: 'errors', may: []},
   {layer: 'http', may: ['errors'], also: ['secrets/redact.js']},
@@ -25,7 +25,6 @@ const LAYERS = [
   {layer: 'bulk', may: ['errors', 'http', 'config', 'tink', 'cli']},
   // What commands call: typed options and their dependencies in, results (or progress events) out.
   {layer: 'services', may: ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk']},
-  {layer: 'actions', may: ['errors', 'http', 'config', 'secrets', 'tink', 'webhook', 'cli', 'bulk'], oclif: true},
 ]
 // A new folder of src/lib gets its place here, or lint stops: an unlisted folder would be unchecked.
 const unplaced = readdirSync(join(import.meta.dirname, 'src', 'lib')).filter((d) => !LIB.includes(d))
@@ -33,7 +32,7 @@ if (unplaced.length > 0) throw new Error(`eslint.config.js: src/lib/${unplaced.j
 // The emulator is the oracle, loaded only by `emulator start`'s service, never by the CLI's layers.
 const EMULATOR_LOADER = 'src/lib/services/emulator/start.ts'
 const EMULATOR = {group: ['tink-emulator', 'tink-emulator/*', '**/packages/emulator/**'], message: `only ${EMULATOR_LOADER} loads the emulator`}
-const OCLIF = {group: ['@oclif/*'], message: 'only src/lib/cli, src/lib/actions and the command files know oclif'}
+const OCLIF = {group: ['@oclif/*'], message: 'only src/lib/cli and the command files know oclif'}
 // A service gets its dependencies as arguments: never the Factory, the base command or flag definitions.
 const NOT_WIRING = {
   group: ['../cli/factory.js', '../cli/base-command.js', '../cli/flags.js', '../../cli/factory.js', '../../cli/base-command.js', '../../cli/flags.js'],
@@ -70,7 +69,7 @@ function layerRules() {
   // A command file is its help, its flags and a short main(): flags to typed options, a service
   // called, its result rendered. It reaches the network, the keychain and files only through a
   // service or the Factory (no http, secrets or config of its own).
-  const commandMay = ['cli', 'services', 'errors', 'tink', 'webhook', 'bulk', 'actions']
+  const commandMay = ['cli', 'services', 'errors', 'tink', 'webhook', 'bulk']
   blocks.push({files: ['src/commands/**/*.ts'], rules: rule([...restrictions('**/lib/', commandMay, [], [], 'src/commands'), EMULATOR])})
   blocks.push({files: ['src/hooks/**/*.ts'], rules: rule([...restrictions('**/lib/', ['cli', 'errors'], [], [], 'src/hooks'), EMULATOR])})
   return blocks

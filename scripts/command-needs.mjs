@@ -1,5 +1,5 @@
 // Build step (scripts/bundle.mjs runs it, after tsc): what each command declared it needs before
-// the bundle loads (`commandOf(body, {needs})`: whether every run sends a request, whether it may
+// the bundle loads (`command({needs})`: whether every run sends a request, whether it may
 // read the keychain), read from the built command classes into dist/command-needs.json. bin/run.cjs
 // (the V8 flag) and the bundle's entry (the keychain warm-up) read that table: a new command's
 // declaration is all it takes (src/lib/cli/command-needs.cts).

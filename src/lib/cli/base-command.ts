@@ -25,9 +25,6 @@ type None = Record<never, never>
 type FlagDefs = Record<string, object>
 type AsFlagInput<F> = F extends Interfaces.FlagInput ? F : never
 
-/** A command body: what `tink <topic> <verb>` does once its flags are parsed. */
-export type Body<F, A, R> = (f: Factory, flags: F, args: A) => Promise<Outcome<R>>
-
 export interface CommandSpec<F extends FlagDefs, A extends Interfaces.ArgInput> {
   /** The command's own flags; the global ones (`baseFlags`) and --json come on top. */
   flags?: F
@@ -56,21 +53,6 @@ export function command<F extends FlagDefs = None, A extends Interfaces.ArgInput
     static override baseFlags: Interfaces.FlagInput = spec.baseFlags ?? GLOBAL_FLAGS
     static readonly needs: CommandNeeds = spec.needs ?? {}
     protected readonly usesProfiles = spec.usesProfiles ?? true
-  }
-  return Of
-}
-
-/** The same, with main() given as a function: for commands not yet moved to a command file of their own. */
-export function commandOf<R, F extends Interfaces.FlagInput = None, A extends Interfaces.ArgInput = None>(
-  body: Body<CommandFlags<F>, Interfaces.InferredArgs<A>, R>,
-  spec: CommandSpec<F, A> = {},
-) {
-  abstract class Of extends command(spec) {
-    // oclif's manifest collects statics up the class chain only while each class has some of its own.
-    static override enableJsonFlag = true
-    protected async main(f: Factory): Promise<Outcome<R>> {
-      return body(f, this.flags, this.args)
-    }
   }
   return Of
 }

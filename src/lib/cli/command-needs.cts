@@ -1,7 +1,7 @@
 /**
  * What a command line needs prepared before the bundle loads: a V8 flag (bin/run.cjs) and the
  * keychain warm-up (the bundle's entry, keychain-topics.ts). Each command declares its needs where
- * it is defined (`commandOf(body, {needs})`, src/lib/cli/base-command.ts); scripts/command-needs.mjs
+ * it is defined (`command({needs})`, src/lib/cli/base-command.ts); scripts/command-needs.mjs
  * collects the declarations from the built command classes into dist/command-needs.json at build
  * time, the table both read. No list of topics is kept by hand.
  *

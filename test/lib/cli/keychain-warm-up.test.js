@@ -1,5 +1,5 @@
 // What a command line gets prepared before the bundle loads, from what each command declares
-// (`commandOf(body, {needs})`, collected at build time into dist/command-needs.json): the keychain's
+// (`command({needs})`, collected at build time into dist/command-needs.json): the keychain's
 // first lookup at the entry (src/lib/cli/keychain-topics.ts) for commands that may read a secret or
 // a cached token, and no other (--help, profile and emulator commands never load the keychain's
 // modules at the entry); and on Node 20 the V8 flag bin/run.cjs sets for command lines that always
@@ -50,7 +50,7 @@ test('a new command that declares it sends a request gets the V8 flag and the wa
   mkdirSync(join(commands, 'ping'), {recursive: true})
   writeFileSync(join(commands, 'package.json'), '{"type": "module"}\n')
   const base = pathToFileURL(join(ROOT, 'dist', 'lib', 'cli', 'base-command.js')).href
-  const command = (needs) => `import {commandOf} from ${JSON.stringify(base)}\nexport default class extends commandOf(async () => ({}), {needs: ${needs}}) {}\n`
+  const command = (needs) => `import {command} from ${JSON.stringify(base)}\nexport default class extends command({needs: ${needs}}) {\n  async main() {\n    return {}\n  }\n}\n`
   writeFileSync(join(commands, 'ping', 'sends.js'), command("{request: 'always', keychain: true}"))
   writeFileSync(join(commands, 'ping', 'local.js'), command('{}'))
   const generated = await writeNeeds(commands, join(root, 'dist', 'command-needs.json'))
