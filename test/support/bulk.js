@@ -45,9 +45,10 @@ export function usersWithPrefix(emu, prefix) {
  * beyond it, answers after `latencyMs`. `status(n)` may answer the nth create otherwise (a 503
  * storm). It counts what it saw: {requests, byStatus} and the users it created by external id.
  */
-export async function rateLimitedServer({rate, latencyMs = 0, retryAfter = '1', status} = {}) {
+export async function rateLimitedServer({rate, latencyMs = 0, queueMs = 0, retryAfter = '1', status} = {}) {
   const {createServer} = await import('node:http')
-  const s = {rate, latencyMs, retryAfter, status, requests: 0, byStatus: {}, created: new Map(), creates: 0}
+  // queueMs: each answer waits that much longer per request in progress, as at a saturated server.
+  const s = {rate, latencyMs, queueMs, retryAfter, status, requests: 0, byStatus: {}, created: new Map(), creates: 0, inProgress: 0}
   let tokens = rate ?? 0
   let last = performance.now()
   const take = () => {
@@ -61,10 +62,12 @@ export async function rateLimitedServer({rate, latencyMs = 0, retryAfter = '1', 
   }
   const answer = (res, code, body, headers = {}) => {
     s.byStatus[code] = (s.byStatus[code] ?? 0) + 1
+    s.inProgress++
     setTimeout(() => {
+      s.inProgress--
       res.writeHead(code, {'content-type': 'application/json', ...headers})
       res.end(JSON.stringify(body))
-    }, s.latencyMs)
+    }, s.latencyMs + s.queueMs * s.inProgress)
   }
   const server = createServer((req, res) => {
     let text = ''

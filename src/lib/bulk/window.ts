@@ -4,7 +4,9 @@
  * every round trip while answers come back without a 429 or 503 (start-up), then grow it by one
  * per window of answers (probing); a 429 or 503 shrinks it by a factor (multiplicative decrease),
  * once per round trip: answers to requests sent before the last cut report on the old window;
- * never below the window it started with.
+ * never below the window it started with. It grows only while answers stay fast: once they take
+ * twice as long as the fastest one (TCP Vegas's sign that requests queue at a saturated server or
+ * link, where more in flight only waits longer), it shrinks by one per round trip instead.
  * --concurrency is the upper bound. Tink's Retry-After pauses are the throttle's (throttle.ts).
  */
 
@@ -12,6 +14,8 @@
 export const START_WINDOW = 8
 /** The factor a 429 or 503 shrinks the window by. */
 const DECREASE = 0.7
+/** Answers this much slower than twice the fastest mean queueing; below it, jitter of a fast server. */
+const QUEUE_SLACK_MS = 5
 
 export interface WindowOptions {
   /** --concurrency: the most rows ever in flight. */
@@ -29,6 +33,10 @@ export class AdaptiveWindow {
   private startUp = true
   private lastCut = -Infinity
   private released = false
+  /** The fastest answer of the run: a round trip with no queue (Vegas's base RTT). */
+  private baseRtt = Infinity
+  /** Recent answers' round trip, smoothed (RFC 6298's SRTT, gain 1/8). */
+  private srtt = 0
 
   constructor(private readonly opts: WindowOptions) {
     this.size = opts.adaptive ? Math.min(START_WINDOW, opts.max) : opts.max
@@ -69,6 +77,13 @@ export class AdaptiveWindow {
     if (!this.opts.adaptive) return
     if (status === 429 || status === 503) return this.cut(status, sentAt)
     if (status === undefined || status >= 500) return
+    const rtt = performance.now() - sentAt
+    this.baseRtt = Math.min(this.baseRtt, rtt)
+    this.srtt = this.srtt === 0 ? rtt : this.srtt + (rtt - this.srtt) / 8
+    const queueing = (ms: number): boolean => ms > 2 * this.baseRtt + QUEUE_SLACK_MS
+    if (queueing(this.srtt)) return this.ease()
+    // A slow answer is no reason to grow, even before the smoothed time catches up with it.
+    if (queueing(rtt)) return
     // A window that is not full says nothing about how much more Tink would take.
     if (this.inFlight < this.current || this.size >= this.opts.max) return
     const before = this.current
@@ -76,6 +91,19 @@ export class AdaptiveWindow {
     if (this.current !== before)
       this.opts.log?.(
         `* window ${before} -> ${this.current}: answers come back without 429 or 503 (${this.startUp ? 'start-up, doubling each round trip' : 'probing, one more per round trip'})`,
+      )
+  }
+
+  /** Answers slow down: one fewer in flight per round trip (Vegas's additive decrease), never below the start. */
+  private ease(): void {
+    this.startUp = false
+    const floor = Math.min(START_WINDOW, this.opts.max)
+    if (this.size <= floor) return
+    const before = this.current
+    this.size = Math.max(floor, this.size - 1 / this.size)
+    if (this.current !== before)
+      this.opts.log?.(
+        `* window ${before} -> ${this.current}: answers slow down (${Math.round(this.srtt)} ms against ${Math.round(this.baseRtt)} ms at best): requests queue`,
       )
   }
 

@@ -19,7 +19,8 @@ const createdOnce = (server, prefix, n) => {
 }
 
 test('without a limit the window grows past its start while answers come back fast', async () => {
-  const server = await rateLimitedServer({latencyMs: 30})
+  // Far above what a busy machine adds to an answer in process, which the window would take for queueing.
+  const server = await rateLimitedServer({latencyMs: 80})
   try {
     const r = await runTink(['user', 'create', '--file', file('free.csv', csv(400, 'free-')), '--verbose'], {env: server.env})
     assert.equal(r.code, 0, r.stderr)
@@ -29,6 +30,22 @@ test('without a limit the window grows past its start while answers come back fa
     assert.ok(w.every((x) => x.to <= 64), 'past --concurrency')
     assert.match(w[0].why, /without 429 or 503/)
     createdOnce(server, 'free-', 400)
+  } finally {
+    await server.close()
+  }
+})
+
+test('answers that slow down as more are in flight (a saturated server): the window stops growing and comes back down', async () => {
+  const server = await rateLimitedServer({latencyMs: 30, queueMs: 2})
+  try {
+    const r = await runTink(['user', 'create', '--file', file('slow.csv', csv(800, 'slow-')), '--verbose'], {env: server.env})
+    assert.equal(r.code, 0, r.stderr)
+    const w = windows(r.stderr)
+    // Start-up overshoots by up to one round trip's doubling (as TCP's slow start does), never to the bound.
+    const most = Math.max(8, ...w.map((x) => x.to))
+    assert.ok(most < 64, `the window grew to ${most} (--concurrency) while answers slowed down`)
+    assert.ok(w.some((x) => x.to < x.from && /answers slow down \(\d+ ms against \d+ ms at best\): requests queue/.test(x.why)), r.stderr.slice(0, 3000))
+    createdOnce(server, 'slow-', 800)
   } finally {
     await server.close()
   }
