@@ -5,31 +5,28 @@
 
 /** A word for a shell: single-quoted unless plainly safe. */
 export const q = (s) => (/^[A-Za-z0-9_./:,@%+-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`)
-const arr = (values) => `(${values.map(q).join(' ')})`
+export const arr = (values) => `(${values.map(q).join(' ')})`
 
-/** A `case` over keys, one arm per distinct body, the keys of equal bodies sharing an arm. */
-function caseOf(subject, entries, fallback) {
+/** A `case` over keys, one arm per distinct body, the keys of equal bodies sharing an arm (bash's and zsh's syntax alike). */
+export function caseOf(subject, entries, fallback) {
   const arms = new Map()
   for (const [key, body] of entries) arms.set(body, [...(arms.get(body) ?? []), key])
-  const lines = [...arms].map(([body, keys]) => `    ${keys.map((k) => q(k) || "''").join('|')}) ${body} ;;`)
+  const lines = [...arms].map(([body, keys]) => `    ${keys.map(q).join('|')}) ${body} ;;`)
   if (fallback) lines.push(`    *) ${fallback} ;;`)
   return `  case ${subject} in\n${lines.join('\n')}\n  esac`
 }
 
 /** What a value completes to: sets __tink_r (and __tink_list, __tink_dyn); the false status is free text. */
-function valueBody(values) {
+export function valueBody(values) {
   if (values.dynamic) return `__tink_dyn=${values.dynamic}`
   return `__tink_r=${arr(values.values)}${values.list ? '; __tink_list=1' : ''}`
 }
 
-export function bashScript(model) {
-  const {tree, commands} = model
-  const next = caseOf(
-    '$1',
-    [...tree].map(([parent, children]) => [parent, `__tink_r=${arr([...children.keys()])}`]),
-    '__tink_r=()',
-  )
-  const flags = caseOf('$1', [...commands.map((c) => [c.id, `__tink_r=${arr(c.flags.flatMap((f) => f.names))}`])], '__tink_r=(--help)')
+/**
+ * The cases both shells share: which flags of a command take a value (__tink_s), the values of a
+ * flag (`"command --flag"`) and of a positional argument (`"command N"`).
+ */
+export function valueCases(commands) {
   const vflags = caseOf(
     '$1',
     [
@@ -55,6 +52,18 @@ export function bashScript(model) {
     commands.flatMap((c) => c.args.flatMap((a, i) => (a.values ? [[`${c.id} ${i + 1}`, valueBody(a.values)]] : []))),
     'return 1',
   )
+  return {vflags, values, args}
+}
+
+export function bashScript(model) {
+  const {tree, commands} = model
+  const next = caseOf(
+    '$1',
+    [...tree].map(([parent, children]) => [parent, `__tink_r=${arr([...children.keys()])}`]),
+    '__tink_r=()',
+  )
+  const flags = caseOf('$1', [...commands.map((c) => [c.id, `__tink_r=${arr(c.flags.flatMap((f) => f.names))}`])], '__tink_r=(--help)')
+  const {vflags, values, args} = valueCases(commands)
   return `# bash completion for tink: commands, flags and their values. Generated from tink's command
 # definitions by scripts/completion.mjs (npm run build); print it with: tink completion bash
 # Load it from ~/.bashrc with:  eval "$(tink completion bash)"

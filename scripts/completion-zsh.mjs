@@ -1,24 +1,10 @@
 // The zsh completion script (scripts/completion.mjs builds the model): the same walk over the
 // command line as the bash script, with zsh's own tools for what it shows (_describe: commands
 // and flags with their descriptions; compset: --flag=value and the item after the last comma).
-import {q} from './completion-bash.mjs'
+import {arr, caseOf, valueCases} from './completion-bash.mjs'
 
-const arr = (values) => `(${values.map(q).join(' ')})`
 /** A `name:description` item for _describe (a colon in the name is escaped). */
 const item = (name, desc) => `${name.replaceAll(':', '\\:')}:${desc}`
-
-function caseOf(subject, entries, fallback) {
-  const arms = new Map()
-  for (const [key, body] of entries) arms.set(body, [...(arms.get(body) ?? []), key])
-  const lines = [...arms].map(([body, keys]) => `    ${keys.map(q).join('|')}) ${body} ;;`)
-  if (fallback) lines.push(`    *) ${fallback} ;;`)
-  return `  case ${subject} in\n${lines.join('\n')}\n  esac`
-}
-
-function valueBody(values) {
-  if (values.dynamic) return `__tink_dyn=${values.dynamic}`
-  return `__tink_r=${arr(values.values)}${values.list ? '; __tink_list=1' : ''}`
-}
 
 export function zshScript(model) {
   const {tree, commands} = model
@@ -32,31 +18,7 @@ export function zshScript(model) {
     commands.map((c) => [c.id, `__tink_r=${arr(c.flags.flatMap((f) => f.names.map((n) => item(n, f.desc))))}`]),
     "__tink_r=('--help:Show help')",
   )
-  const vflags = caseOf(
-    '$1',
-    [
-      ...commands.map((c) => [
-        c.id,
-        `__tink_s=${q(
-          ` ${c.flags
-            .filter((f) => f.value)
-            .flatMap((f) => f.names)
-            .join(' ')} `,
-        )}`,
-      ]),
-    ],
-    "__tink_s=' '",
-  )
-  const values = caseOf(
-    '"$1 $2"',
-    commands.flatMap((c) => c.flags.filter((f) => f.values).flatMap((f) => f.names.map((n) => [`${c.id} ${n}`, valueBody(f.values)]))),
-    'return 1',
-  )
-  const args = caseOf(
-    '"$1 $2"',
-    commands.flatMap((c) => c.args.flatMap((a, i) => (a.values ? [[`${c.id} ${i + 1}`, valueBody(a.values)]] : []))),
-    'return 1',
-  )
+  const {vflags, values, args} = valueCases(commands)
   return `#compdef tink
 # zsh completion for tink: commands, flags and their values. Generated from tink's command
 # definitions by scripts/completion.mjs (npm run build); print it with: tink completion zsh
