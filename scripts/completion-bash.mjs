@@ -23,8 +23,8 @@ export function valueBody(values) {
 }
 
 /**
- * The cases both shells share: which flags of a command take a value (__tink_s), the values of a
- * flag (`"command --flag"`) and of a positional argument (`"command N"`).
+ * The shell functions both scripts share: which flags of a command take a value (__tink_s), the
+ * values of a flag (`"command --flag"`) and of a positional argument (`"command N"`).
  */
 export function valueCases(commands) {
   const vflags = caseOf(
@@ -52,7 +52,20 @@ export function valueCases(commands) {
     commands.flatMap((c) => c.args.flatMap((a, i) => (a.values ? [[`${c.id} ${i + 1}`, valueBody(a.values)]] : []))),
     'return 1',
   )
-  return {vflags, values, args}
+  return `# The flags of a command that take a value, space-separated with a space at both ends.
+__tink_vflags() {
+${vflags}
+}
+
+# The values of a flag of a command; false when any text goes.
+__tink_values() {
+${values}
+}
+
+# The values of the Nth argument of a command; false when any text goes.
+__tink_argvalues() {
+${args}
+}`
 }
 
 export function bashScript(model) {
@@ -63,7 +76,7 @@ export function bashScript(model) {
     '__tink_r=()',
   )
   const flags = caseOf('$1', [...commands.map((c) => [c.id, `__tink_r=${arr(c.flags.flatMap((f) => f.names))}`])], '__tink_r=(--help)')
-  const {vflags, values, args} = valueCases(commands)
+  const valueFunctions = valueCases(commands)
   return `# bash completion for tink: commands, flags and their values. Generated from tink's command
 # definitions by scripts/completion.mjs (npm run build); print it with: tink completion bash
 # Load it from ~/.bashrc with:  eval "$(tink completion bash)"
@@ -79,20 +92,7 @@ __tink_flags() {
 ${flags}
 }
 
-# The flags of a command that take a value, space-separated with a space at both ends.
-__tink_vflags() {
-${vflags}
-}
-
-# The values of a flag of a command; false when any text goes.
-__tink_values() {
-${values}
-}
-
-# The values of the Nth argument of a command; false when any text goes.
-__tink_argvalues() {
-${args}
-}
+${valueFunctions}
 
 # Profile names, from the config file by tink itself: no network, no keychain; nothing on a failure.
 __tink_profiles() {

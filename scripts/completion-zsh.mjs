@@ -18,7 +18,7 @@ export function zshScript(model) {
     commands.map((c) => [c.id, `__tink_r=${arr(c.flags.flatMap((f) => f.names.map((n) => item(n, f.desc))))}`]),
     "__tink_r=('--help:Show help')",
   )
-  const {vflags, values, args} = valueCases(commands)
+  const valueFunctions = valueCases(commands)
   return `#compdef tink
 # zsh completion for tink: commands, flags and their values. Generated from tink's command
 # definitions by scripts/completion.mjs (npm run build); print it with: tink completion zsh
@@ -36,20 +36,7 @@ __tink_flags() {
 ${flags}
 }
 
-# The flags of a command that take a value, space-separated with a space at both ends.
-__tink_vflags() {
-${vflags}
-}
-
-# The values of a flag of a command; false when any text goes.
-__tink_values() {
-${values}
-}
-
-# The values of the Nth argument of a command; false when any text goes.
-__tink_argvalues() {
-${args}
-}
+${valueFunctions}
 
 # Offers the values the lookup found; profile names come from tink itself (the config file: no
 # network, no keychain; nothing on a failure). In a comma-separated list, the item after the last
