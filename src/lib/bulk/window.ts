@@ -80,10 +80,9 @@ export class AdaptiveWindow {
     const rtt = performance.now() - sentAt
     this.baseRtt = Math.min(this.baseRtt, rtt)
     this.srtt = this.srtt === 0 ? rtt : this.srtt + (rtt - this.srtt) / 8
-    const queueing = (ms: number): boolean => ms > 2 * this.baseRtt + QUEUE_SLACK_MS
-    if (queueing(this.srtt)) return this.ease()
+    if (this.queueing(this.srtt)) return this.ease()
     // A slow answer is no reason to grow, even before the smoothed time catches up with it.
-    if (queueing(rtt)) return
+    if (this.queueing(rtt)) return
     // A window that is not full says nothing about how much more Tink would take.
     if (this.inFlight < this.current || this.size >= this.opts.max) return
     const before = this.current
@@ -92,6 +91,11 @@ export class AdaptiveWindow {
       this.opts.log?.(
         `* window ${before} -> ${this.current}: answers come back without 429 or 503 (${this.startUp ? 'start-up, doubling each round trip' : 'probing, one more per round trip'})`,
       )
+  }
+
+  /** A round trip of `ms` means requests queue: twice the fastest, and more than jitter. */
+  private queueing(ms: number): boolean {
+    return ms > 2 * this.baseRtt + QUEUE_SLACK_MS
   }
 
   /** Answers slow down: one fewer in flight per round trip (Vegas's additive decrease), never below the start. */

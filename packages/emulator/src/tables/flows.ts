@@ -51,7 +51,7 @@ export const TRANSACTIONS_REFRESHABLE_ITEMS = [
 export const REPORT_REFRESHABLE_ITEMS = ['IDENTITY_DATA', 'CHECKING_ACCOUNTS', 'SAVING_ACCOUNTS'] as const
 // Tink Link web reference, products: `products` values.
 export const LINK_PRODUCTS = ['ACCOUNT_CHECK', 'INVESTMENTS', 'LOANS', 'TRANSACTIONS'] as const
-// Tink Link web references, `theme` (upper case on every page).
+// Tink Link web references (tink-link-web-api-reference-transactions, -account-check, -payment-initiation and the other tink-link-web-api-reference-* pages), `theme`: upper case on every page.
 export const LINK_THEMES = ['LIGHT', 'DARK'] as const
 // Where market/locale are optional Link uses these (Tink Link web reference, products and the report flows).
 export const LINK_DEFAULT_MARKET = 'SE'

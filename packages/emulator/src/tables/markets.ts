@@ -34,7 +34,7 @@ export const TINK_MARKETS: ReadonlySet<string> = new Set<string>([
   ...US_MARKETS,
 ])
 
-// Tink Link web references, `locale` (16 values; de_AT is not one).
+// Tink Link web references (tink-link-web-api-reference-transactions and the other tink-link-web-api-reference-* pages), `locale`: 16 values; de_AT is not one.
 export const LINK_LOCALES = [
   'da_DK',
   'de_DE',
