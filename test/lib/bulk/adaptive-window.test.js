@@ -19,8 +19,9 @@ const createdOnce = (server, prefix, n) => {
 }
 
 test('without a limit the window grows past its start while answers come back fast', async () => {
-  // Far above what a busy machine adds to an answer in process, which the window would take for queueing.
-  const server = await rateLimitedServer({latencyMs: 80})
+  // Far above what a busy machine adds to an answer in process (two suites at once added more than
+  // 80 ms), which the window rightly takes for queueing.
+  const server = await rateLimitedServer({latencyMs: 200})
   try {
     const r = await runTink(['user', 'create', '--file', file('free.csv', csv(400, 'free-')), '--verbose'], {env: server.env})
     assert.equal(r.code, 0, r.stderr)
