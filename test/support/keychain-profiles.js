@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 import {ALL_SCOPES, startEmulator} from 'tink-emulator'
+import {tempDir} from '../helpers.js'
 import {runTink} from './in-process.js'
 
 export const RUN = randomBytes(3).toString('hex')
@@ -48,5 +49,13 @@ export function keychainProfiles(now) {
     return r
   }
 
-  return {start, close, created, addProfile}
+  /** A fresh config folder with profile `uniq(label)`, saved unverified: its name and the env that selects it. */
+  async function unverifiedProfile(label) {
+    const dir = tempDir()
+    const name = uniq(label)
+    await addProfile(dir, name, ['--no-verify'])
+    return {name, env: {TINK_CONFIG_DIR: dir}}
+  }
+
+  return {start, close, created, addProfile, unverifiedProfile}
 }

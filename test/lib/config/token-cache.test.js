@@ -4,25 +4,21 @@
 // and user delete drop the user's cached tokens. Environment credentials are not cached.
 import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
-import {tempDir} from '../../helpers.js'
 import {runTink} from '../../support/in-process.js'
 import {needsKeychain} from '../../support/keychain.js'
-import {client, keychainProfiles, RUN, tokenRequests, uniq} from '../../support/keychain-profiles.js'
+import {client, keychainProfiles, RUN, tokenRequests} from '../../support/keychain-profiles.js'
 
 describe('profiles with the OS keychain', () => {
   let emu
   let now = Date.now()
   const profiles = keychainProfiles(() => now)
-  const {addProfile} = profiles
+  const {unverifiedProfile} = profiles
   before(async () => ({emu} = await profiles.start()))
   after(() => profiles.close())
 
   test('the token cache: the second token get sends no token request; --no-cache and token clear bypass it', async (t) => {
     if (!needsKeychain(t)) return
-    const dir = tempDir()
-    const name = uniq('cache')
-    await addProfile(dir, name, ['--no-verify'])
-    const env = {TINK_CONFIG_DIR: dir}
+    const {name, env} = await unverifiedProfile('cache')
     const n = () => tokenRequests(emu).length
     const start = n()
     const first = await runTink(['token', 'get', '--scope', 'user:create', '--scope', 'authorization:grant', '--json'], {env})
@@ -52,10 +48,7 @@ describe('profiles with the OS keychain', () => {
 
   test('a cached token is never served for a wrong or rotated secret', async (t) => {
     if (!needsKeychain(t)) return
-    const dir = tempDir()
-    const name = uniq('rot')
-    await addProfile(dir, name, ['--no-verify'])
-    const env = {TINK_CONFIG_DIR: dir}
+    const {env} = await unverifiedProfile('rot')
     const scope = ['--scope', 'accounts:read']
     const start = tokenRequests(emu).length
     const first = await runTink(['token', 'get', ...scope, '--raw'], {env})
@@ -80,10 +73,7 @@ describe('profiles with the OS keychain', () => {
 
   test('a 401 on a cached token drops it, fetches a new one and retries once', async (t) => {
     if (!needsKeychain(t)) return
-    const dir = tempDir()
-    const name = uniq('r401')
-    await addProfile(dir, name, ['--no-verify'])
-    const env = {TINK_CONFIG_DIR: dir}
+    const {env} = await unverifiedProfile('r401')
     const ext = `r401-${RUN}`
     assert.equal((await runTink(['user', 'create', '--external-user-id', ext, '--market', 'GB'], {env})).code, 0)
     const cached = await runTink(['token', 'get', '--scope', 'authorization:grant', '--json'], {env})
@@ -108,10 +98,7 @@ describe('profiles with the OS keychain', () => {
 
   test('a 401 on a cached user token drops it, mints a new one (grant, exchange) and retries once', async (t) => {
     if (!needsKeychain(t)) return
-    const dir = tempDir()
-    const name = uniq('u401')
-    await addProfile(dir, name, ['--no-verify'])
-    const env = {TINK_CONFIG_DIR: dir}
+    const {env} = await unverifiedProfile('u401')
     const ext = `u401-${RUN}`
     assert.equal((await runTink(['user', 'create', '--external-user-id', ext, '--market', 'GB'], {env})).code, 0)
     const first = await runTink(['user', 'get', '--external-user-id', ext, '--json'], {env})
@@ -136,10 +123,7 @@ describe('profiles with the OS keychain', () => {
   // Issue 23: after token revoke for external id `acme|42`, token get handed out the revoked token.
   test('token revoke and user delete drop every cached token of that user, whatever its id holds; other users keep theirs', async (t) => {
     if (!needsKeychain(t)) return
-    const dir = tempDir()
-    const name = uniq('revoke')
-    await addProfile(dir, name, ['--no-verify'])
-    const env = {TINK_CONFIG_DIR: dir}
+    const {name, env} = await unverifiedProfile('revoke')
     const grants = () => emu.requests.filter((r) => r.path === '/api/v1/oauth/authorization-grant').length
     const cachedUsers = async () => {
       const r = await runTink(['profile', 'status', name, '--offline', '--json'], {env})
