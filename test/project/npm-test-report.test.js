@@ -5,8 +5,8 @@ import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, test} from 'node:test'
-import {cleanEnv, ROOT, tempDir} from '../../helpers.js'
-import {driveTerminal} from '../../support/cli.js'
+import {cleanEnv, ROOT, tempDir} from '../helpers.js'
+import {driveTerminal} from '../support/cli.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 
@@ -31,7 +31,7 @@ test('a failing sample', () => assert.equal(1, 2, 'the sample failure message'))
   }
 
   test('off a terminal (a CI log): compact, the failure in full, the runner\'s closing summary lines, exit 1', async () => {
-    const {runProcess} = await import('../../helpers.js')
+    const {runProcess} = await import('../helpers.js')
     const r = await runProcess('sh', [join(ROOT, 'scripts', 'test.sh'), fixture()], {env: env()})
     assert.equal(r.code, 1, r.stdout + r.stderr)
     assert.doesNotMatch(r.stdout, /TAP version|# Subtest:|^ok \d|^not ok \d/m, 'no raw TAP')
