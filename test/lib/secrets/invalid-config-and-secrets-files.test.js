@@ -4,17 +4,12 @@
 import assert from 'node:assert/strict'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, test} from 'node:test'
-import {startEmulator} from 'tink-emulator'
+import {describe, test} from 'node:test'
 import {runCli, tempDir} from '../../helpers.js'
-import {CLIENT, NO_KEYCHAIN, tokenRequests} from '../../support/no-keychain.js'
+import {CLIENT, emulatorForSuite, NO_KEYCHAIN, tokenRequests} from '../../support/no-keychain.js'
 
 describe('without a keychain', () => {
-  let emu
-  before(async () => {
-    emu = await startEmulator()
-  })
-  after(() => emu?.close())
+  const emu = emulatorForSuite()
 
   describe('a config file that is not valid', () => {
     const configIn = (text) => {

@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict'
 import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, test} from 'node:test'
-import {startEmulator} from 'tink-emulator'
+import {describe, test} from 'node:test'
 import {runCli, tempDir} from '../../helpers.js'
-import {CLIENT, NO_KEYCHAIN, RUN, tokenRequests} from '../../support/no-keychain.js'
+import {CLIENT, emulatorForSuite, NO_KEYCHAIN, RUN, tokenRequests} from '../../support/no-keychain.js'
 
 /** NODE_OPTIONS that make `import('keytar')` throw, to prove who loads it. */
 function blockKeytar() {
@@ -29,11 +28,7 @@ Module._resolveFilename = function (request, ...rest) {
 }
 
 describe('without a keychain', () => {
-  let emu
-  before(async () => {
-    emu = await startEmulator()
-  })
-  after(() => emu?.close())
+  const emu = emulatorForSuite()
 
   test('login fails with the cause and the two ways on, before any request, saving nothing', async () => {
     const dir = tempDir()

@@ -4,17 +4,12 @@
 import assert from 'node:assert/strict'
 import {chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, test} from 'node:test'
-import {startEmulator} from 'tink-emulator'
+import {describe, test} from 'node:test'
 import {runCli, tempDir} from '../../helpers.js'
-import {CLIENT, NO_KEYCHAIN, RUN} from '../../support/no-keychain.js'
+import {CLIENT, emulatorForSuite, NO_KEYCHAIN, RUN} from '../../support/no-keychain.js'
 
 describe('without a keychain', () => {
-  let emu
-  before(async () => {
-    emu = await startEmulator()
-  })
-  after(() => emu?.close())
+  const emu = emulatorForSuite()
 
   // Issue 23: config.json replaced by a link made tink overwrite the link's target and chmod it.
   describe('no write through a link where tink keeps a file', () => {
