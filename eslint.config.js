@@ -119,6 +119,11 @@ export default tseslint.config(
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },
   {
+    // No file over 400 lines, tests and scripts included: a file a maintainer can read in one sitting.
+    files: ['**/*.ts', '**/*.cts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    rules: {'max-lines': ['error', {max: 400}]},
+  },
+  {
     // Code that runs in the browser page (playwright's evaluate).
     files: ['test/e2e/link-browser.test.js'],
     languageOptions: {globals: {...globals.browser}},

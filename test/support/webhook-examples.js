@@ -1,4 +1,4 @@
-// The world the `tink webhook` examples of --help run in (test/lib/cli/help.test.js): the events v2
+// The world the `tink webhook` examples of --help run in (test/lib/cli/help-examples.test.js): the events v2
 // server of test/support/webhook-server.js, seeded with the endpoint of Tink's reference
 // examples, and the body of Tink's signature page example in body.json; $SIGNATURE signs it now.
 // `listen` runs until stopped: it must say where it listens and end on Ctrl-C with 130.
