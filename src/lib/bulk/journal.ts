@@ -156,9 +156,11 @@ export class Journal {
     }
   }
 
-  /** Appends one finished row. Synchronous on purpose: the line is with the OS before the row is reported. */
-  append(result: RowResult): void {
-    const line = JSON.stringify(result) + '\n'
+  /**
+   * Appends one finished row as `line` (its NDJSON line, the one stdout gets: made once per row).
+   * Synchronous on purpose: the line is with the OS before the row is reported.
+   */
+  append(result: RowResult, line: string): void {
     try {
       writeSync(this.fd, line)
     } catch (err) {

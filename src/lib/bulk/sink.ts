@@ -79,11 +79,12 @@ export class ResultSink {
   /** Records one finished row: the journal first (synchronously), then stdout. */
   async write(result: RowResult): Promise<void> {
     const {journal} = this.opts
+    const line = JSON.stringify(result) + '\n'
     // A duplicate line is a property of the file, found again on every run; journaled, it would
     // read as a failure of its user and undo the first line's "done".
     if (journal && !result.from_journal && result.error?.code !== DUPLICATE_ROW && !this.writeFailure) {
       try {
-        journal.append(result)
+        journal.append(result, line)
       } catch (err) {
         // The journal no longer records what is done: sending more would be work a resume cannot skip.
         if (!(err instanceof CliError)) throw err
@@ -94,7 +95,7 @@ export class ResultSink {
     if (this.outputBroken) return
     if (this.draining) await this.draining
     if (this.filtering >= JQ_QUEUED_LINES) await this.filtered
-    this.pending.push(JSON.stringify(result) + '\n')
+    this.pending.push(line)
     // Rows that need no request (invalid ones, journal skips) can finish by the thousand in one
     // turn: written every few hundred, their lines do not live long enough for V8 to move them to
     // the old generation, where 100,000 rows' worth made the heap grow.
