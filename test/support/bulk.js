@@ -42,8 +42,8 @@ export function usersWithPrefix(emu, prefix) {
 /**
  * A server that imitates Tink's per-app rate limit: a token bucket of `rate` requests per second
  * with a burst of `rate`, 429 with Retry-After (unless `retryAfter` is null) and Tink's error body
- * beyond it, answers after `latencyMs`. `status(n)` may answer the nth create otherwise (a 503
- * storm). It counts what it saw: {requests, byStatus} and the users it created by external id.
+ * beyond it, answers after `latencyMs`. `status(n, server)` may answer the nth create otherwise (a
+ * 503 storm; `server.inProgress`: the requests it holds unanswered). It counts what it saw: {requests, byStatus} and the users it created by external id.
  */
 export async function rateLimitedServer({rate, latencyMs = 0, queueMs = 0, retryAfter = '1', status} = {}) {
   const {createServer} = await import('node:http')
@@ -79,7 +79,7 @@ export async function rateLimitedServer({rate, latencyMs = 0, queueMs = 0, retry
       }
       if (req.url === '/api/v1/oauth/token') return answer(res, 200, {access_token: 'tok', token_type: 'bearer', expires_in: 1800, scope: 'user:create'})
       const n = ++s.creates
-      const special = s.status?.(n)
+      const special = s.status?.(n, s)
       if (special) return answer(res, special, {errorMessage: 'Service unavailable', errorCode: 'UNAVAILABLE'})
       const ext = JSON.parse(text).external_user_id
       s.created.set(ext, (s.created.get(ext) ?? 0) + 1)

@@ -109,8 +109,16 @@ test('a 429 with Retry-After pauses every worker for it; a 429 without one backs
 })
 
 test('a 503 storm: the window shrinks to its floor (the start, 8), the rows are retried, every user created once', async () => {
-  // Creates 20 to 120 get 503: more than one row's retries, so the window must come down.
-  const server = await rateLimitedServer({latencyMs: 10, status: (n) => (n > 20 && n <= 120 ? 503 : undefined)})
+  // 100 creates get 503 (more than one row's retries, so the window must come down), from the
+  // first moment more than the start is in flight: a window still at its floor has nothing to
+  // cut. Answers take 100 ms, far above what a busy machine adds to an answer in process, which
+  // the window rightly takes for queueing and would not grow on.
+  let stormFrom
+  const status = (n, s) => {
+    if (stormFrom === undefined && s.inProgress > 8) stormFrom = n
+    return stormFrom !== undefined && n >= stormFrom && n < stormFrom + 100 ? 503 : undefined
+  }
+  const server = await rateLimitedServer({latencyMs: 100, status})
   try {
     const r = await runTink(['user', 'create', '--file', file('storm.csv', csv(200, 'storm-')), '--verbose', '--retries', '5'], {env: server.env})
     const rows = lines(r.stdout)
